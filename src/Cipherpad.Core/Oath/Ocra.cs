@@ -1,0 +1,299 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Cipherpad.Core.Oath;
+
+/// <summary>
+/// RFC 6287 OCRA: computes and verifies responses. Pure, thread-safe, allocation-free on the span overloads.
+/// </summary>
+public static class Ocra
+{
+    /// <summary>The longest response any suite produces: the hex of a SHA-512 HMAC.</summary>
+    public const int MaxResponseLength = 2 * OcraHashAlgorithms.MaxHashSize;
+
+    private const int MaxMessageLength = 64 + 1 + 8 + OcraSuite.QuestionFieldSize + OcraHashAlgorithms.MaxHashSize + 512 + 8;
+
+    /// <summary>Computes the response as a string.</summary>
+    /// <exception cref="OcraException">The key or an input is malformed for <paramref name="suite"/>.</exception>
+    public static string Compute(OcraSuite suite, ReadOnlySpan<byte> key, OcraInput input)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        Span<char> response = stackalloc char[MaxResponseLength];
+        var written = Compute(suite, key, input, response);
+        return new string(response[..written]);
+    }
+
+    /// <summary>Computes the response into <paramref name="destination"/>; returns the characters written.</summary>
+    /// <exception cref="OcraException">The key or an input is malformed for <paramref name="suite"/>.</exception>
+    public static int Compute(OcraSuite suite, ReadOnlySpan<byte> key, OcraInput input, Span<char> destination)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        var error = TryCompute(suite, key, input, destination, out var written);
+        return error is null ? written : throw new OcraException(error);
+    }
+
+    /// <summary>
+    /// Computes the response into <paramref name="destination"/> (at least <see cref="OcraSuite.ResponseLength"/> long);
+    /// returns null, or the error naming the malformed input.
+    /// </summary>
+    public static OcraError? TryCompute(OcraSuite suite, ReadOnlySpan<byte> key, OcraInput input, Span<char> destination, out int written)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        written = 0;
+        if (destination.Length < suite.ResponseLength)
+        {
+            throw new ArgumentException($"The destination needs room for {suite.ResponseLength} characters.", nameof(destination));
+        }
+        Span<byte> message = stackalloc byte[MaxMessageLength];
+        message = message[..suite.MessageLength];
+        var error = BuildMessage(suite, key, input, message);
+        if (error is not null)
+        {
+            return error;
+        }
+        Span<byte> mac = stackalloc byte[OcraHashAlgorithms.MaxHashSize];
+        var macLength = suite.Hash.Hmac(key, message, mac);
+        written = FormatResponse(suite.Digits, mac[..macLength], destination);
+        CryptographicOperations.ZeroMemory(mac);
+        return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="response"/> is the response for these inputs, compared in constant time.
+    /// A response of the wrong length or with other characters is simply not the response.
+    /// </summary>
+    /// <exception cref="OcraException">The key or an input is malformed for <paramref name="suite"/>.</exception>
+    public static bool Verify(OcraSuite suite, ReadOnlySpan<byte> key, OcraInput input, ReadOnlySpan<char> response)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        Span<char> expected = stackalloc char[MaxResponseLength];
+        var error = TryCompute(suite, key, input, expected, out var written);
+        if (error is not null)
+        {
+            throw new OcraException(error);
+        }
+        return FixedTimeEquals(expected[..written], response);
+    }
+
+    /// <summary>Constant-time equality of two responses (the length is not secret and may return early).</summary>
+    public static bool FixedTimeEquals(ReadOnlySpan<char> left, ReadOnlySpan<char> right) =>
+        CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(left), MemoryMarshal.AsBytes(right));
+
+    /// <summary>
+    /// The P input for a PIN or password: its hash with the suite's P hash.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The suite has no P input.</exception>
+    public static byte[] HashPassword(OcraSuite suite, string password)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        ArgumentNullException.ThrowIfNull(password);
+        var hash = suite.PasswordHash ?? throw new InvalidOperationException($"The suite {suite.Text} has no P (password) input.");
+        var result = new byte[hash.HashSize()];
+        hash.Hash(Encoding.UTF8.GetBytes(password), result);
+        return result;
+    }
+
+    private static OcraError? BuildMessage(OcraSuite suite, ReadOnlySpan<byte> key, OcraInput input, Span<byte> message)
+    {
+        if (key.IsEmpty)
+        {
+            return new(OcraErrorCode.EmptyKey, "The key is empty.");
+        }
+        message.Clear();
+        suite.SuiteBytes.CopyTo(message);
+        var position = suite.SuiteBytes.Length + 1; // the 0x00 separator is already there
+
+        if (suite.UsesCounter)
+        {
+            if (input.Counter is not { } counter)
+            {
+                return new(OcraErrorCode.MissingCounter, $"The suite {suite.Text} has C but no counter was given.");
+            }
+            BinaryPrimitives.WriteUInt64BigEndian(message.Slice(position, 8), counter);
+            position += 8;
+        }
+        else if (input.Counter is not null)
+        {
+            return new(OcraErrorCode.UnexpectedInput, $"A counter was given but the suite {suite.Text} has no C input.");
+        }
+
+        var questionError = EncodeQuestion(suite, input.Question, message.Slice(position, OcraSuite.QuestionFieldSize));
+        if (questionError is not null)
+        {
+            return questionError;
+        }
+        position += OcraSuite.QuestionFieldSize;
+
+        if (suite.PasswordHash is { } passwordHash)
+        {
+            if (input.PasswordHash.Length != passwordHash.HashSize())
+            {
+                return new(OcraErrorCode.PasswordHashLength,
+                    $"The suite {suite.Text} needs a {passwordHash.SuiteName()} password hash of {passwordHash.HashSize()} bytes; {input.PasswordHash.Length} were given.");
+            }
+            input.PasswordHash.CopyTo(message[position..]);
+            position += passwordHash.HashSize();
+        }
+        else if (!input.PasswordHash.IsEmpty)
+        {
+            return new(OcraErrorCode.UnexpectedInput, $"A password hash was given but the suite {suite.Text} has no P input.");
+        }
+
+        if (suite.SessionLength > 0)
+        {
+            if (input.Session.Length > suite.SessionLength)
+            {
+                return new(OcraErrorCode.SessionDataTooLong,
+                    $"The session data is {input.Session.Length} bytes; the suite {suite.Text} allows at most {suite.SessionLength}.");
+            }
+            input.Session.CopyTo(message.Slice(position + suite.SessionLength - input.Session.Length));
+            position += suite.SessionLength;
+        }
+        else if (!input.Session.IsEmpty)
+        {
+            return new(OcraErrorCode.UnexpectedInput, $"Session data was given but the suite {suite.Text} has no S input.");
+        }
+
+        if (suite.TimeStep is not null)
+        {
+            if (input.TimeStep is not { } timeStep || timeStep < 0)
+            {
+                return new(OcraErrorCode.MissingTimeStep, $"The suite {suite.Text} has T but no non-negative time step was given.");
+            }
+            BinaryPrimitives.WriteInt64BigEndian(message.Slice(position, 8), timeStep);
+        }
+        else if (input.TimeStep is not null)
+        {
+            return new(OcraErrorCode.UnexpectedInput, $"A time step was given but the suite {suite.Text} has no T input.");
+        }
+        return null;
+    }
+
+    private static OcraError? EncodeQuestion(OcraSuite suite, ReadOnlySpan<char> question, Span<byte> field)
+    {
+        var format = suite.QuestionFormat;
+        if (question.IsEmpty || question.Length > suite.QuestionInputMaxLength)
+        {
+            return new(OcraErrorCode.QuestionLength,
+                $"The question has {question.Length} characters; the suite {suite.Text} allows 1 to {suite.QuestionInputMaxLength}.");
+        }
+        foreach (var c in question)
+        {
+            var allowed = format switch
+            {
+                OcraQuestionFormat.Numeric => char.IsAsciiDigit(c),
+                OcraQuestionFormat.Hex => char.IsAsciiHexDigit(c),
+                _ => char.IsAsciiLetterOrDigit(c),
+            };
+            if (!allowed)
+            {
+                var expected = format switch
+                {
+                    OcraQuestionFormat.Numeric => "decimal digits",
+                    OcraQuestionFormat.Hex => "hexadecimal digits",
+                    _ => "ASCII letters and digits",
+                };
+                return new(OcraErrorCode.QuestionCharacter, $"The question holds '{c}'; the suite {suite.Text} allows only {expected}.");
+            }
+        }
+
+        switch (format)
+        {
+            case OcraQuestionFormat.Alphanumeric:
+                for (var i = 0; i < question.Length; i++)
+                {
+                    field[i] = (byte)question[i];
+                }
+                break;
+            case OcraQuestionFormat.Hex:
+                WriteNibbles(question, field);
+                break;
+            default:
+                WriteDecimalAsNibbles(question, field);
+                break;
+        }
+        return null;
+    }
+
+    // Hex digits fill the field from the left; an odd count leaves the last nibble zero (RFC 6287 pads right).
+    private static void WriteNibbles(ReadOnlySpan<char> hexDigits, Span<byte> field)
+    {
+        for (var i = 0; i < hexDigits.Length; i++)
+        {
+            var nibble = (byte)HexValue(hexDigits[i]);
+            field[i / 2] |= (i % 2 == 0) ? (byte)(nibble << 4) : nibble;
+        }
+    }
+
+    // QN: the decimal number's hexadecimal digits, without leading zeros ("0" for zero), padded right.
+    private static void WriteDecimalAsNibbles(ReadOnlySpan<char> decimalDigits, Span<byte> field)
+    {
+        Span<byte> number = stackalloc byte[64]; // 10^128 < 2^426: 54 bytes suffice
+        number.Clear();
+        foreach (var c in decimalDigits)
+        {
+            var carry = c - '0';
+            for (var i = number.Length - 1; i >= 0; i--)
+            {
+                var product = (number[i] * 10) + carry;
+                number[i] = (byte)product;
+                carry = product >> 8;
+            }
+        }
+        var firstNibble = 0;
+        while (firstNibble < 2 * number.Length - 1 && Nibble(number, firstNibble) == 0)
+        {
+            firstNibble++;
+        }
+        for (int source = firstNibble, target = 0; source < 2 * number.Length; source++, target++)
+        {
+            var nibble = Nibble(number, source);
+            field[target / 2] |= (target % 2 == 0) ? (byte)(nibble << 4) : (byte)nibble;
+        }
+    }
+
+    private static int Nibble(ReadOnlySpan<byte> bytes, int index) =>
+        index % 2 == 0 ? bytes[index / 2] >> 4 : bytes[index / 2] & 0x0F;
+
+    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+
+    private static int FormatResponse(int digits, ReadOnlySpan<byte> mac, Span<char> destination)
+    {
+        if (digits == 0)
+        {
+            const string hex = "0123456789abcdef";
+            for (var i = 0; i < mac.Length; i++)
+            {
+                destination[2 * i] = hex[mac[i] >> 4];
+                destination[(2 * i) + 1] = hex[mac[i] & 0x0F];
+            }
+            return 2 * mac.Length;
+        }
+        var truncated = DynamicTruncate(mac) % Pow10(digits);
+        for (var i = digits - 1; i >= 0; i--)
+        {
+            destination[i] = (char)('0' + (truncated % 10));
+            truncated /= 10;
+        }
+        return digits;
+    }
+
+    /// <summary>RFC 4226 dynamic truncation: 31 bits at the offset named by the last nibble.</summary>
+    internal static long DynamicTruncate(ReadOnlySpan<byte> mac)
+    {
+        var offset = mac[^1] & 0x0F;
+        return ((mac[offset] & 0x7F) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
+    }
+
+    internal static long Pow10(int digits)
+    {
+        long result = 1;
+        for (var i = 0; i < digits; i++)
+        {
+            result *= 10;
+        }
+        return result;
+    }
+}
