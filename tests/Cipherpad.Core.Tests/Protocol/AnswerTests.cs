@@ -1,0 +1,194 @@
+using System.Security.Cryptography;
+using Cipherpad.Core.Answers;
+using Cipherpad.Core.Payments;
+using CsCheck;
+
+namespace Cipherpad.Core.Tests.Protocol;
+
+public sealed class AnswerTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1790000000);
+    private static readonly PaymentDetails Payment = PaymentDetails.Create("123456789012", "12.50", "USD");
+
+    private static DeviceKeys NewDevice() => new(RandomNumberGenerator.GetBytes(DeviceKeys.SecretLength));
+
+    private static AnswerVerdict VerifyPayment(DeviceKeys keys, string answer, PaymentDetails payment) =>
+        Answer.Verify(keys, Purpose.Payment, "12345678", payment, answer, Now, TimeWindow.Default);
+
+    [Fact]
+    public void An_answer_verifies_for_its_own_purpose_only() =>
+        Gen.Select(Gen.Byte.Array[32], Gen.Char["0123456789"].Array[8]).Sample(t =>
+        {
+            using var keys = new DeviceKeys(t.Item1);
+            var question = new string(t.Item2);
+            var login = Answer.Compute(keys, Purpose.Login, question, Now);
+            var action = Answer.Compute(keys, Purpose.Action, question, Now);
+            var payment = Answer.Compute(keys, Purpose.Payment, question, Now, Payment);
+            Assert.Equal(AnswerVerdict.Correct, Answer.Verify(keys, Purpose.Login, question, null, login, Now, TimeWindow.Default));
+            Assert.Equal(AnswerVerdict.Correct, Answer.Verify(keys, Purpose.Action, question, null, action, Now, TimeWindow.Default));
+            Assert.Equal(AnswerVerdict.Correct, Answer.Verify(keys, Purpose.Payment, question, Payment, payment, Now, TimeWindow.Default));
+            // A collision of two independent 8-digit answers is 1 in 10^8 per pair; with a window of 7 steps,
+            // 7 in 10^8: over 300 samples the chance of a spurious pass is below 10^-4.
+            Assert.Equal(AnswerVerdict.Wrong, Answer.Verify(keys, Purpose.Action, question, null, login, Now, TimeWindow.Default));
+            Assert.Equal(AnswerVerdict.Wrong, Answer.Verify(keys, Purpose.Payment, question, Payment, login, Now, TimeWindow.Default));
+            Assert.Equal(AnswerVerdict.Wrong, Answer.Verify(keys, Purpose.Login, question, null, action, Now, TimeWindow.Default));
+            Assert.Equal(AnswerVerdict.Wrong, Answer.Verify(keys, Purpose.Login, question, null, payment, Now, TimeWindow.Default));
+        }, iter: 300);
+
+    [Fact]
+    public void Payment_answer_fails_when_any_detail_changes()
+    {
+        using var keys = new DeviceKeys(SHA256.HashData("Cipherpad vector device A"u8));
+        var answer = Answer.Compute(keys, Purpose.Payment, "12345678", Now, Payment);
+
+        Assert.Equal(AnswerVerdict.Correct, VerifyPayment(keys, answer, PaymentDetails.Create("123456789012", "12.5", "usd")));
+        Assert.Equal(AnswerVerdict.Wrong, VerifyPayment(keys, answer, PaymentDetails.Create("123456789013", "12.50", "USD")));
+        Assert.Equal(AnswerVerdict.Wrong, VerifyPayment(keys, answer, PaymentDetails.Create("123456789012", "12.51", "USD")));
+        Assert.Equal(AnswerVerdict.Wrong, VerifyPayment(keys, answer, PaymentDetails.Create("123456789012", "12.49", "USD")));
+        Assert.Equal(AnswerVerdict.Wrong, VerifyPayment(keys, answer, PaymentDetails.Create("123456789012", "12.50", "EUR")));
+        Assert.Equal(AnswerVerdict.Wrong, VerifyPayment(keys, answer, PaymentDetails.Create("123456789012", "1250", "JPY")));
+    }
+
+    [Fact]
+    public void Payment_answer_fails_when_amount_changes_by_one_minor_unit_for_random_payments() =>
+        Gen.Select(Gen.Byte.Array[32], Gen.Long[1, 999_999_999_999], Gen.String[Gen.Char['!', '~'], 1, 64]).Sample(t =>
+        {
+            var (secret, cents, payee) = t;
+            using var keys = new DeviceKeys(secret);
+            var amount = $"{cents / 100}.{cents % 100:00}";
+            var payment = PaymentDetails.Create(payee, amount, "USD");
+            var answer = Answer.Compute(keys, Purpose.Payment, "12345678", Now, payment);
+            var oneCentMore = PaymentDetails.Create(payee, $"{(cents + 1) / 100}.{(cents + 1) % 100:00}", "USD");
+            Assert.Equal(AnswerVerdict.Correct, VerifyPayment(keys, answer, payment));
+            Assert.Equal(AnswerVerdict.Wrong, VerifyPayment(keys, answer, oneCentMore));
+        }, iter: 300);
+
+    [Theory]
+    [InlineData(0, AnswerVerdict.Correct)]
+    [InlineData(-5, AnswerVerdict.Correct)]
+    [InlineData(-6, AnswerVerdict.Wrong)]
+    [InlineData(1, AnswerVerdict.Correct)]
+    [InlineData(2, AnswerVerdict.Wrong)]
+    [InlineData(-24 * 60, AnswerVerdict.Wrong)]
+    public void An_answer_is_accepted_only_within_the_time_window(int minutesOffset, AnswerVerdict expected)
+    {
+        using var keys = new DeviceKeys(SHA256.HashData("Cipherpad vector device A"u8));
+        var madeAt = Now.AddMinutes(minutesOffset);
+        var answer = Answer.Compute(keys, Purpose.Login, "12345678", madeAt);
+        Assert.Equal(expected, Answer.Verify(keys, Purpose.Login, "12345678", null, answer, Now, TimeWindow.Default));
+    }
+
+    [Fact]
+    public void A_wider_window_accepts_an_older_answer()
+    {
+        using var keys = NewDevice();
+        var answer = Answer.Compute(keys, Purpose.Login, "12345678", Now.AddMinutes(-9));
+        Assert.Equal(AnswerVerdict.Wrong, Answer.Verify(keys, Purpose.Login, "12345678", null, answer, Now, TimeWindow.Default));
+        Assert.Equal(AnswerVerdict.Correct, Answer.Verify(keys, Purpose.Login, "12345678", null, answer, Now, new TimeWindow(10, 0)));
+    }
+
+    [Fact]
+    public void An_answer_from_another_device_is_wrong()
+    {
+        using var mine = NewDevice();
+        using var theirs = NewDevice();
+        var answer = Answer.Compute(theirs, Purpose.Login, "12345678", Now);
+        Assert.Equal(AnswerVerdict.Wrong, Answer.Verify(mine, Purpose.Login, "12345678", null, answer, Now, TimeWindow.Default));
+    }
+
+    [Theory]
+    [InlineData("9808 4054", AnswerVerdict.Correct)]
+    [InlineData(" 9808-4054 ", AnswerVerdict.Correct)]
+    [InlineData("98\t08 40-54", AnswerVerdict.Correct)]
+    [InlineData("9808405", AnswerVerdict.Malformed)]
+    [InlineData("980840544", AnswerVerdict.Malformed)]
+    [InlineData("9808405x", AnswerVerdict.Malformed)]
+    [InlineData("９８０８４０５４", AnswerVerdict.Malformed)]
+    [InlineData("", AnswerVerdict.Malformed)]
+    [InlineData("98084055", AnswerVerdict.Wrong)]
+    public void Typed_answers_are_read_tolerantly(string typed, AnswerVerdict expected)
+    {
+        using var keys = new DeviceKeys(SHA256.HashData("Cipherpad vector device A"u8));
+        Assert.Equal(expected, Answer.Verify(keys, Purpose.Login, "12345678", null, typed, Now, TimeWindow.Default));
+    }
+
+    [Fact]
+    public void Answers_are_grouped_for_display()
+    {
+        Assert.Equal("1234 5678", Answer.Group("12345678"));
+        Assert.Equal("123 456 78", Answer.Group("12345678", 3));
+        Assert.Equal("12345678", Answer.Normalize("1234-5678"));
+        Assert.Null(Answer.Normalize("1234-567"));
+    }
+
+    [Fact]
+    public void Purpose_and_payment_details_must_agree()
+    {
+        using var keys = NewDevice();
+        Assert.Throws<ArgumentException>(() => Answer.Compute(keys, Purpose.Payment, "12345678", Now));
+        Assert.Throws<ArgumentException>(() => Answer.Compute(keys, Purpose.Login, "12345678", Now, Payment));
+        Assert.Throws<ArgumentException>(() => Answer.Compute(keys, Purpose.Login, "12345", Now));
+        Assert.Throws<ArgumentException>(() => Answer.Compute(keys, Purpose.Login, "1234567a", Now));
+    }
+
+    [Fact]
+    public void Questions_are_digits_of_the_asked_length()
+    {
+        foreach (var length in new[] { 6, 8, 10, 64 })
+        {
+            var question = Question.Generate(length);
+            Assert.Equal(length, question.Length);
+            Assert.True(Question.IsWellFormed(question, length));
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => Question.Generate(5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Question.Generate(65));
+    }
+
+    [Fact]
+    public void Question_digits_are_uniform()
+    {
+        // Chi-square over 200,000 digits with 9 degrees of freedom: 50 is far beyond p = 10^-6 (about 41).
+        var counts = new int[10];
+        for (var i = 0; i < 25_000; i++)
+        {
+            foreach (var digit in Question.Generate(8))
+            {
+                counts[digit - '0']++;
+            }
+        }
+        var expected = 200_000 / 10.0;
+        var chiSquare = counts.Sum(c => (c - expected) * (c - expected) / expected);
+        Assert.True(chiSquare < 50, $"chi-square {chiSquare:F1} over counts {string.Join(",", counts)}");
+    }
+
+    [Fact]
+    public void Question_generation_rejects_the_biased_tail_of_a_byte()
+    {
+        using var random = new ScriptedRandom([250, 255, 9, 251, 19, 249, 0, 100, 37, 1]);
+        Assert.Equal("999007", Question.Generate(6, random));
+    }
+
+    [Fact]
+    public void Disposed_device_keys_are_cleared_and_unusable()
+    {
+        var keys = NewDevice();
+        keys.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => keys.AnswerKey(Purpose.Login).ToArray());
+        Assert.Throws<ObjectDisposedException>(() => keys.PayloadKey.ToArray());
+    }
+
+    private sealed class ScriptedRandom(byte[] bytes) : RandomNumberGenerator
+    {
+        private int _next;
+
+        public override void GetBytes(byte[] data) => GetBytes(data.AsSpan());
+
+        public override void GetBytes(Span<byte> data)
+        {
+            for (var i = 0; i < data.Length; i++)
+            {
+                data[i] = bytes[_next++];
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Cipherpad.Core.Answers;
+using Cipherpad.Core.Payloads;
+using Cipherpad.Core.Payments;
+using CsCheck;
+
+namespace Cipherpad.Core.Tests.Protocol;
+
+public sealed class RequestPayloadTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1790000000);
+    private static readonly DeviceKeys DeviceA = new(SHA256.HashData("Cipherpad vector device A"u8));
+    private static readonly DeviceKeys DeviceB = new(SHA256.HashData("Cipherpad vector device B"u8));
+
+    private static RequestPayload PaymentRequest() => RequestPayload.ForPayment("DemoShop", "12345678",
+        PaymentDetails.Create("123456789012", "12.50", "USD"), Now.AddMinutes(5));
+
+    [Fact]
+    public void A_sealed_payment_opens_as_verified_with_its_details()
+    {
+        var opening = RequestPayload.Open(PaymentRequest().Seal([DeviceA]), [DeviceB, DeviceA], Now);
+
+        Assert.Equal(PayloadStatus.Verified, opening.Status);
+        Assert.Same(DeviceA, opening.Device);
+        Assert.Equal("Verified: pay 12.50 USD to 123456789012 at DemoShop", opening.Message);
+        Assert.Equal(Purpose.Payment, opening.Payload!.Purpose);
+        Assert.Equal("12345678", opening.Payload.Question);
+    }
+
+    [Fact]
+    public void Changing_any_character_before_the_tags_is_detected() =>
+        Gen.Select(Gen.Int[0, 1000], Gen.Char['!', '~']).Sample(t =>
+        {
+            var text = PaymentRequest().Seal([DeviceA]);
+            var signedLength = text.IndexOf('#', StringComparison.Ordinal);
+            var position = t.Item1 % signedLength;
+            if (text[position] == t.Item2)
+            {
+                return;
+            }
+            var tampered = string.Concat(text.AsSpan(0, position), t.Item2.ToString(), text.AsSpan(position + 1));
+            var opening = RequestPayload.Open(tampered, [DeviceA], Now);
+            Assert.NotEqual(PayloadStatus.Verified, opening.Status);
+            Assert.Null(opening.Payload);
+        }, iter: 2_000);
+
+    [Theory]
+    [InlineData("amt=12.50", "amt=12.51")]
+    [InlineData("payee=123456789012", "payee=123456789013")]
+    [InlineData("cur=USD", "cur=EUR")]
+    [InlineData("rp=DemoShop", "rp=EvilShop")]
+    [InlineData("p=payment", "p=action")]
+    public void A_changed_detail_is_reported_as_tampered(string original, string replacement)
+    {
+        var text = PaymentRequest().Seal([DeviceA]).Replace(original, replacement, StringComparison.Ordinal);
+        var opening = RequestPayload.Open(text, [DeviceA], Now);
+        Assert.Equal(PayloadStatus.Tampered, opening.Status);
+        Assert.Contains("changed", opening.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_expired_payload_is_refused()
+    {
+        var text = PaymentRequest().Seal([DeviceA]);
+        Assert.Equal(PayloadStatus.Verified, RequestPayload.Open(text, [DeviceA], Now.AddMinutes(5).AddSeconds(-1)).Status);
+        var opening = RequestPayload.Open(text, [DeviceA], Now.AddMinutes(5));
+        Assert.Equal(PayloadStatus.Expired, opening.Status);
+        Assert.Contains("expired", opening.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_payload_for_other_devices_is_not_for_this_one()
+    {
+        var text = PaymentRequest().Seal([DeviceB]);
+        Assert.Equal(PayloadStatus.NotForThisDevice, RequestPayload.Open(text, [DeviceA], Now).Status);
+    }
+
+    [Fact]
+    public void A_tag_from_another_device_under_my_key_id_is_tampered()
+    {
+        var forB = PaymentRequest().Seal([DeviceB]);
+        var forged = forB.Replace(DeviceB.KeyId, DeviceA.KeyId, StringComparison.Ordinal);
+        Assert.Equal(PayloadStatus.Tampered, RequestPayload.Open(forged, [DeviceA], Now).Status);
+    }
+
+    [Fact]
+    public void An_authentic_payload_with_an_unknown_field_is_malformed()
+    {
+        var signed = "CP1?rp=DemoShop&p=login&q=12345678&exp=1790000300&extra=1";
+        var tag = Base64Url.EncodeToString(HMACSHA256.HashData(DeviceA.PayloadKey.ToArray(), Encoding.ASCII.GetBytes(signed)).AsSpan(0, 16));
+        var opening = RequestPayload.Open($"{signed}#{DeviceA.KeyId}.{tag}", [DeviceA], Now);
+        Assert.Equal(PayloadStatus.Malformed, opening.Status);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("hello")]
+    [InlineData("CP1?rp=x")]
+    [InlineData("CP1?rp=x#")]
+    [InlineData("CP1?rp=x#abc")]
+    [InlineData("CP2?rp=DemoShop&p=login&q=12345678&exp=1790000300#C-2AEI78.Bx9L_soVP_xqu16vFQHZ4w")]
+    public void Garbage_is_malformed(string? text) =>
+        Assert.Equal(PayloadStatus.Malformed, RequestPayload.Open(text, [DeviceA], Now).Status);
+
+    [Fact]
+    public void Opening_random_text_never_throws() =>
+        Gen.String[0, 1500].Sample(text =>
+        {
+            var opening = RequestPayload.Open("CP1?" + text, [DeviceA, DeviceB], Now);
+            Assert.NotEqual(PayloadStatus.Verified, opening.Status);
+        }, iter: 5_000);
+
+    [Fact]
+    public void Invalid_requests_cannot_be_made()
+    {
+        Assert.Throws<ArgumentException>(() => RequestPayload.ForLogin("", "12345678", Now));
+        Assert.Throws<ArgumentException>(() => RequestPayload.ForLogin(new string('x', 65), "12345678", Now));
+        Assert.Throws<ArgumentException>(() => RequestPayload.ForLogin("Shop", "1234", Now));
+        Assert.Throws<ArgumentException>(() => RequestPayload.ForAction("Shop", "12345678", "line\nbreak", Now));
+        Assert.Throws<ArgumentException>(() => RequestPayload.ForLogin("Shop", "12345678", Now).Seal([]));
+    }
+
+    [Fact]
+    public void A_payload_fits_a_QR_code_for_eight_devices()
+    {
+        var devices = Enumerable.Range(0, 8).Select(_ => new DeviceKeys(RandomNumberGenerator.GetBytes(32))).ToList();
+        var text = RequestPayload.ForAction("Demo Shop", "12345678", new string('x', 200), Now).Seal(devices);
+        Assert.True(text.Length <= RequestPayload.MaxTextLength, $"{text.Length} characters");
+    }
+}
