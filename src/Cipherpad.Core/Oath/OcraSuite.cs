@@ -93,8 +93,9 @@ public sealed class OcraSuite : IEquatable<OcraSuite>
     /// <exception cref="InvalidOperationException">The suite has no T input.</exception>
     public long TimeStepAt(DateTimeOffset time)
     {
-        var step = TimeStep ?? throw new InvalidOperationException($"The suite {Text} has no T (time) input.");
-        return (long)Math.Floor((time - DateTimeOffset.UnixEpoch).TotalSeconds / step.TotalSeconds);
+        var step = (long)(TimeStep ?? throw new InvalidOperationException($"The suite {Text} has no T (time) input.")).TotalSeconds;
+        var seconds = time.ToUnixTimeSeconds();
+        return seconds >= 0 ? seconds / step : ((seconds + 1) / step) - 1;
     }
 
     /// <summary>Parses <paramref name="text"/>, throwing <see cref="OcraException"/> naming what is wrong.</summary>
