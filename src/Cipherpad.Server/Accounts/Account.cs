@@ -1,0 +1,40 @@
+namespace Cipherpad.Server.Accounts;
+
+public sealed class Account
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string FirstName { get; set; }
+    public required string LastName { get; set; }
+
+    /// <summary>Trimmed and lowercased; unique.</summary>
+    public required string Email { get; set; }
+
+    /// <summary>E.164, such as +491701234567.</summary>
+    public required string Phone { get; set; }
+
+    public required string SecurityQuestion { get; set; }
+    public required string SecurityAnswerHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? EmailConfirmedAt { get; set; }
+
+    /// <summary>Question–answer by a cipher pad (app or CLI).</summary>
+    public bool AppMethodEnabled { get; set; }
+
+    /// <summary>Answers delivered by SMS.</summary>
+    public bool SmsMethodEnabled { get; set; }
+
+    /// <summary>Set once methods are chosen after e-mail confirmation.</summary>
+    public DateTimeOffset? MethodsChosenAt { get; set; }
+
+    public string FullName => $"{FirstName} {LastName}";
+}
+
+/// <summary>An e-mail confirmation link; only the token's hash is stored.</summary>
+public sealed class EmailConfirmation
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid AccountId { get; set; }
+    public required string TokenHash { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? UsedAt { get; set; }
+}

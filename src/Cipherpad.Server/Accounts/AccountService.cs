@@ -1,0 +1,191 @@
+using Cipherpad.Core.Activation;
+using Cipherpad.Server.Devices;
+using Cipherpad.Server.Notifications;
+using Cipherpad.Server.Security;
+using Cipherpad.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cipherpad.Server.Accounts;
+
+public sealed record Registration(string? FirstName, string? LastName, string? Email, string? Phone, string? SecurityQuestion, string? SecurityAnswer);
+
+/// <summary>Registration, e-mail confirmation and the choice of methods that ends with an activation code by SMS.</summary>
+public sealed class AccountService(
+    CipherpadDbContext db,
+    IOptions<CipherpadOptions> options,
+    IEmailSender email,
+    ISmsGateway sms,
+    SecretProtector protector,
+    TimeProvider time,
+    ILogger<AccountService> logger)
+{
+    public const string ActivationCodePurpose = "activation-code";
+
+    /// <summary>Validates every field (all problems at once, by field name), creates the account and mails the confirmation link.</summary>
+    public async Task<(Account? Account, Dictionary<string, string> Problems)> RegisterAsync(Registration form, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Check(string field, string? problem)
+        {
+            if (problem is not null)
+            {
+                problems[field] = problem;
+            }
+        }
+        Check(nameof(form.FirstName), AccountRules.NameProblem(form.FirstName, "first name"));
+        Check(nameof(form.LastName), AccountRules.NameProblem(form.LastName, "last name"));
+        Check(nameof(form.Email), AccountRules.EmailProblem(form.Email));
+        var phone = AccountRules.NormalizePhone(form.Phone);
+        Check(nameof(form.Phone), phone is null ? "Enter your mobile number in international form, such as +49 170 1234567." : null);
+        Check(nameof(form.SecurityQuestion), AccountRules.SecurityQuestionProblem(form.SecurityQuestion));
+        Check(nameof(form.SecurityAnswer), AccountRules.SecurityAnswerProblem(form.SecurityAnswer, form.SecurityQuestion ?? "",
+            form.FirstName, form.LastName, form.Email, form.Email?.Split('@')[0], phone));
+        if (problems.Count > 0)
+        {
+            return (null, problems);
+        }
+        var address = AccountRules.NormalizeEmail(form.Email!);
+        if (await db.Accounts.AnyAsync(a => a.Email == address, cancellationToken))
+        {
+            problems[nameof(form.Email)] = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
+            return (null, problems);
+        }
+
+        var now = time.GetUtcNow();
+        var account = new Account
+        {
+            FirstName = form.FirstName!.Trim(),
+            LastName = form.LastName!.Trim(),
+            Email = address,
+            Phone = phone!,
+            SecurityQuestion = form.SecurityQuestion!.Trim(),
+            SecurityAnswerHash = Hashing.HashSecurityAnswer(form.SecurityAnswer!, options.Value.Accounts.SecurityAnswerIterations),
+            CreatedAt = now,
+        };
+        var token = Hashing.NewToken();
+        db.Accounts.Add(account);
+        db.EmailConfirmations.Add(new EmailConfirmation
+        {
+            AccountId = account.Id,
+            TokenHash = Hashing.TokenHash(token),
+            ExpiresAt = now + options.Value.Accounts.EmailConfirmationLifetime,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Registered concurrently with the same e-mail: the unique index decided.
+            db.ChangeTracker.Clear();
+            if (!await db.Accounts.AsNoTracking().AnyAsync(a => a.Email == address, cancellationToken))
+            {
+                throw;
+            }
+            problems[nameof(form.Email)] = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
+            return (null, problems);
+        }
+
+        try
+        {
+            await email.SendAsync(account.Email, "Confirm your e-mail for Cipherpad",
+                $"""
+                Hello {account.FirstName},
+
+                someone (we hope you) registered a Cipherpad account with this e-mail address.
+                Confirm it by opening this link within {options.Value.Accounts.EmailConfirmationLifetime.TotalHours:0} hours:
+
+                {options.Value.PublicUrl.TrimEnd('/')}/confirm-email?token={token}
+
+                If this was not you, ignore this message: without confirmation the account cannot be used.
+                """, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or MailKit.ServiceNotConnectedException or MailKit.Net.Smtp.SmtpCommandException
+            or MailKit.Net.Smtp.SmtpProtocolException or System.Net.Sockets.SocketException or MailKit.Security.AuthenticationException)
+        {
+            // Nothing half-created: without the mail the account could never be confirmed.
+            logger.LogError(exception, "Could not send the confirmation e-mail; the registration is undone");
+            await db.EmailConfirmations.Where(c => c.AccountId == account.Id).ExecuteDeleteAsync(cancellationToken);
+            await db.Accounts.Where(a => a.Id == account.Id).ExecuteDeleteAsync(cancellationToken);
+            problems[nameof(form.Email)] = "We could not send the confirmation e-mail just now. Nothing was saved; please try again in a few minutes.";
+            return (null, problems);
+        }
+        return (account, problems);
+    }
+
+    /// <summary>Confirms the e-mail; returns the account, or null for an unknown, used or expired link.</summary>
+    public async Task<Account?> ConfirmEmailAsync(string? token, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 100)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        var hash = Hashing.TokenHash(token);
+        var confirmation = await db.EmailConfirmations.SingleOrDefaultAsync(c => c.TokenHash == hash, cancellationToken);
+        if (confirmation is null || confirmation.ExpiresAt <= now)
+        {
+            return null;
+        }
+        var account = await db.Accounts.SingleAsync(a => a.Id == confirmation.AccountId, cancellationToken);
+        if (confirmation.UsedAt is not null)
+        {
+            // Opening the link twice is harmless as long as the methods are not chosen yet.
+            return account.MethodsChosenAt is null ? account : null;
+        }
+        confirmation.UsedAt = now;
+        account.EmailConfirmedAt ??= now;
+        await db.SaveChangesAsync(cancellationToken);
+        return account;
+    }
+
+    /// <summary>Records the chosen methods and sends a fresh activation code by SMS. Returns a problem, or null.</summary>
+    public async Task<string?> ChooseMethodsAsync(Guid accountId, bool app, bool smsMethod, CancellationToken cancellationToken = default)
+    {
+        if (!app && !smsMethod)
+        {
+            return "Choose at least one method.";
+        }
+        if (!app)
+        {
+            return "A cipher pad (app or command line) is needed to activate the account; SMS can be added to it.";
+        }
+        var account = await db.Accounts.SingleAsync(a => a.Id == accountId, cancellationToken);
+        if (account.EmailConfirmedAt is null)
+        {
+            return "Confirm your e-mail first.";
+        }
+        account.AppMethodEnabled = app;
+        account.SmsMethodEnabled = smsMethod;
+        account.MethodsChosenAt ??= time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await SendActivationCodeAsync(account, cancellationToken);
+        return null;
+    }
+
+    /// <summary>Voids earlier codes, stores a new one encrypted and sends it by SMS with the way to the cipher pad.</summary>
+    public async Task SendActivationCodeAsync(Account account, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var now = time.GetUtcNow();
+        await db.ActivationCodes.Where(c => c.AccountId == account.Id && c.UsedAt == null)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.UsedAt, now), cancellationToken);
+        var code = ActivationCode.Generate();
+        var id = Guid.CreateVersion7();
+        db.ActivationCodes.Add(new ActivationCodeRecord
+        {
+            Id = id,
+            AccountId = account.Id,
+            CodeProtected = protector.Protect(System.Text.Encoding.ASCII.GetBytes(code), $"{ActivationCodePurpose}:{id}"),
+            CreatedAt = now,
+            ExpiresAt = now + options.Value.Activation.CodeLifetime,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        var server = options.Value.PublicUrl.TrimEnd('/');
+        await sms.SendAsync(account.Phone,
+            $"Cipherpad activation code: {ActivationCode.Format(code)} (valid {options.Value.Activation.CodeLifetime.TotalMinutes:0} min). " +
+            $"Cipher pad: {server}/pad — or: cipherpad activate --server {server} --email {account.Email}", cancellationToken);
+    }
+}

@@ -1,0 +1,50 @@
+using Cipherpad.Core.Answers;
+using Cipherpad.Core.Payments;
+
+namespace Cipherpad.Server.Challenges;
+
+public enum ChallengeStatus
+{
+    Pending,
+    Succeeded,
+    Locked,
+}
+
+/// <summary>A question issued to one account for one relying party; it succeeds at most once.</summary>
+public sealed class Challenge
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid RelyingPartyId { get; set; }
+    public Guid AccountId { get; set; }
+    public Purpose Purpose { get; set; }
+    public required string Question { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public int WrongAnswers { get; set; }
+    public ChallengeStatus Status { get; set; }
+    public DateTimeOffset? AnsweredAt { get; set; }
+    public Guid? DeviceId { get; set; }
+
+    /// <summary>The operation shown to the user, for actions.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>Payee, amount (with the currency's minor-unit digits) and currency, for payments.</summary>
+    public string? Payee { get; set; }
+    public string? Amount { get; set; }
+    public string? Currency { get; set; }
+
+    /// <summary>The sealed request payload shown as a QR code (not secret).</summary>
+    public string QrPayload { get; set; } = "";
+
+    public PaymentDetails? Payment() =>
+        Purpose == Purpose.Payment && PaymentDetails.TryCreate(Payee, Amount, Currency, out var payment, out _) ? payment : null;
+}
+
+/// <summary>Consecutive failures of one source (IP) against one account, for exponential back-off.</summary>
+public sealed class SourceThrottle
+{
+    public Guid AccountId { get; set; }
+    public required string Source { get; set; }
+    public int ConsecutiveFailures { get; set; }
+    public DateTimeOffset? BlockedUntil { get; set; }
+}

@@ -1,0 +1,142 @@
+using Cipherpad.Core.Answers;
+using Cipherpad.Core.Payments;
+using Cipherpad.Server.RelyingParties;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Cipherpad.Server.Challenges;
+
+public sealed record CreateChallengeRequest(string? Login, string? Purpose, string? Description, string? Payee, string? Amount, string? Currency);
+
+public sealed record ChallengeResponse(Guid ChallengeId, string Purpose, string Question, DateTimeOffset ExpiresAt, string QrPayload,
+    string QrImage, string Status, int AttemptsLeft, PaymentView? Payment, string? Description);
+
+public sealed record PaymentView(string Payee, string Amount, string Currency);
+
+public sealed record VerifyRequest(string? Answer, string? Payee, string? Amount, string? Currency, string? UserIp);
+
+public sealed record VerifyResponse(string Result, int AttemptsLeft, int? RetryAfterSeconds);
+
+/// <summary>The relying-party API: questions for a login, an action or a payment, and the checking of answers.</summary>
+public static class ChallengeEndpoints
+{
+    public static RouteGroupBuilder MapChallengeApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/challenges")
+            .AddEndpointFilter<RelyingPartyAuthenticationFilter>()
+            .WithTags("Relying-party API")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapPost("/", CreateAsync).WithName("CreateChallenge").WithSummary("Issue a question to a user for a login, action or payment.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetChallenge").WithSummary("Read a question's state.").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/qr.png", QrAsync).WithName("GetChallengeQr").WithSummary("The question's QR code as PNG.");
+        group.MapPost("/{id:guid}/verify", VerifyAsync).WithName("VerifyAnswer").WithSummary("Check the answer the user typed.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        return group;
+    }
+
+    private static async Task<Results<Created<ChallengeResponse>, ProblemHttpResult>> CreateAsync(CreateChallengeRequest request, HttpContext context,
+        ChallengeService challenges, IOptions<CipherpadOptions> options, CancellationToken cancellationToken)
+    {
+        var purposeName = request.Purpose ?? "login";
+        if (!Purposes.TryParseWireName(purposeName, out var purpose))
+        {
+            return BadRequest($"'purpose' must be login, action or payment, not '{purposeName}'.");
+        }
+        if (string.IsNullOrWhiteSpace(request.Login))
+        {
+            return BadRequest("'login' (the user's e-mail or alias) is required.");
+        }
+        string? description = null;
+        PaymentDetails? payment = null;
+        if (purpose == Purpose.Action)
+        {
+            description = request.Description?.Trim();
+            if (string.IsNullOrEmpty(description) || description.Length > Core.Payloads.RequestPayload.MaxDescriptionLength || description.Any(char.IsControl))
+            {
+                return BadRequest($"An action needs a 'description' of 1 to {Core.Payloads.RequestPayload.MaxDescriptionLength} characters, shown to the user.");
+            }
+        }
+        else if (purpose == Purpose.Payment)
+        {
+            if (!PaymentDetails.TryCreate(request.Payee, request.Amount, request.Currency, out payment, out var paymentError))
+            {
+                return BadRequest(paymentError.Message);
+            }
+        }
+        else if (request.Description is not null || request.Payee is not null || request.Amount is not null || request.Currency is not null)
+        {
+            return BadRequest("A login takes no description or payment details.");
+        }
+
+        var (issued, problem) = await challenges.CreateAsync(context.RelyingParty(), request.Login, purpose, description, payment, cancellationToken);
+        if (issued is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account",
+                detail: $"No account with an active cipher pad has the login '{request.Login.Trim()}'. ({problem})");
+        }
+        return TypedResults.Created($"/api/v1/challenges/{issued.Challenge.Id}", View(issued.Challenge, options.Value, includeImage: true));
+    }
+
+    private static async Task<Results<Ok<ChallengeResponse>, ProblemHttpResult>> GetAsync(Guid id, HttpContext context, ChallengeService challenges,
+        IOptions<CipherpadOptions> options, CancellationToken cancellationToken)
+    {
+        var challenge = await challenges.FindAsync(context.RelyingParty().Id, id, cancellationToken);
+        return challenge is null ? NotFound(id) : TypedResults.Ok(View(challenge, options.Value, includeImage: false));
+    }
+
+    private static async Task<IResult> QrAsync(Guid id, HttpContext context, ChallengeService challenges, CancellationToken cancellationToken)
+    {
+        var challenge = await challenges.FindAsync(context.RelyingParty().Id, id, cancellationToken);
+        return challenge is null ? NotFound(id) : TypedResults.File(QrCodes.Png(challenge.QrPayload), "image/png");
+    }
+
+    private static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> VerifyAsync(Guid id, VerifyRequest request, HttpContext context,
+        ChallengeService challenges, CancellationToken cancellationToken)
+    {
+        var party = context.RelyingParty();
+        var challenge = await challenges.FindAsync(party.Id, id, cancellationToken);
+        if (challenge is null)
+        {
+            return NotFound(id);
+        }
+        if (string.IsNullOrWhiteSpace(request.Answer) || request.Answer.Length > 64)
+        {
+            return BadRequest("'answer' (the digits the user typed) is required.");
+        }
+        if (challenge.Purpose == Purpose.Payment && (request.Payee ?? request.Amount ?? request.Currency) is not null)
+        {
+            // The relying party may restate what it is about to execute; it must be exactly what the user confirmed.
+            if (!PaymentDetails.TryCreate(request.Payee, request.Amount, request.Currency, out var restated, out var paymentError))
+            {
+                return BadRequest(paymentError.Message);
+            }
+            if (!restated.Equals(challenge.Payment()))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Payment details differ",
+                    detail: $"The challenge was issued for {challenge.Payment()}, not {restated}: the user's answer cannot confirm another payment.");
+            }
+        }
+        var source = string.IsNullOrWhiteSpace(request.UserIp) ? context.Connection.RemoteIpAddress?.ToString() ?? "unknown" : request.UserIp.Trim();
+        if (source.Length > 64)
+        {
+            return BadRequest("'userIp' is at most 64 characters.");
+        }
+        var outcome = await challenges.VerifyAsync(party, challenge, request.Answer, source, cancellationToken);
+        return TypedResults.Ok(new VerifyResponse(ChallengeService.ResultName(outcome.Result), outcome.AttemptsLeft,
+            outcome.RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : null));
+    }
+
+    private static ChallengeResponse View(Challenge challenge, CipherpadOptions options, bool includeImage) =>
+        new(challenge.Id, challenge.Purpose.WireName(), challenge.Question, challenge.ExpiresAt, challenge.QrPayload,
+            includeImage ? QrCodes.PngDataUrl(challenge.QrPayload) : $"/api/v1/challenges/{challenge.Id}/qr.png",
+            challenge.Status.ToString().ToLowerInvariant(), Math.Max(0, options.Challenges.MaxWrongAnswers - challenge.WrongAnswers),
+            challenge.Payment() is { } payment ? new PaymentView(payment.Payee, payment.Amount, payment.Currency.Code) : null,
+            challenge.Description);
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: detail);
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown challenge", detail: $"There is no challenge {id} for this relying party.");
+}

@@ -1,0 +1,233 @@
+using Cipherpad.Core.Answers;
+using Cipherpad.Core.Payloads;
+using Cipherpad.Core.Payments;
+using Cipherpad.Server.Accounts;
+using Cipherpad.Server.AuthorizationLog;
+using Cipherpad.Server.Devices;
+using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Security;
+using Cipherpad.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cipherpad.Server.Challenges;
+
+public enum CreateProblem
+{
+    None,
+    UnknownAccount,
+}
+
+public sealed record IssuedChallenge(Challenge Challenge, string QrPayload, string RelyingPartyName);
+
+public enum VerifyResult
+{
+    Success,
+    Wrong,
+    Expired,
+    Locked,
+    AlreadyUsed,
+    Throttled,
+}
+
+public sealed record VerifyOutcome(VerifyResult Result, int AttemptsLeft, TimeSpan? RetryAfter = null, Guid? AccountId = null);
+
+/// <summary>
+/// Issues questions and checks answers. Limits are enforced with conditional updates in the database, so they hold
+/// under concurrent requests and across server instances: a question succeeds once, locks after the configured
+/// number of wrong answers, and a source that keeps failing against an account backs off exponentially — the
+/// account's owner, answering from another source, is never locked out.
+/// </summary>
+public sealed class ChallengeService(
+    CipherpadDbContext db,
+    SecretProtector protector,
+    AuthorizationLogWriter log,
+    IOptions<CipherpadOptions> options,
+    TimeProvider time)
+{
+    private ChallengeOptions Settings => options.Value.Challenges;
+
+    public async Task<(IssuedChallenge? Issued, CreateProblem Problem)> CreateAsync(RelyingParty party, string login, Purpose purpose,
+        string? description, PaymentDetails? payment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        var address = AccountRules.NormalizeEmail(login);
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address && a.AppMethodEnabled, cancellationToken);
+        var devices = account is null ? [] : await ActiveDevicesAsync(account.Id, cancellationToken);
+        if (account is null || devices.Count == 0)
+        {
+            return (null, CreateProblem.UnknownAccount);
+        }
+        var now = time.GetUtcNow();
+        var challenge = new Challenge
+        {
+            RelyingPartyId = party.Id,
+            AccountId = account.Id,
+            Purpose = purpose,
+            Question = Question.Generate(Settings.QuestionLength),
+            CreatedAt = now,
+            ExpiresAt = now + Settings.Lifetime,
+            Status = ChallengeStatus.Pending,
+            Description = description,
+            Payee = payment?.Payee,
+            Amount = payment?.Amount,
+            Currency = payment?.Currency.Code,
+        };
+
+        var request = purpose switch
+        {
+            Purpose.Action => RequestPayload.ForAction(party.Name, challenge.Question, description!, challenge.ExpiresAt),
+            Purpose.Payment => RequestPayload.ForPayment(party.Name, challenge.Question, payment!, challenge.ExpiresAt),
+            _ => RequestPayload.ForLogin(party.Name, challenge.Question, challenge.ExpiresAt),
+        };
+        var keys = devices.Take(RequestPayload.MaxDevices).Select(d => Keys(d)).ToList();
+        try
+        {
+            challenge.QrPayload = request.Seal(keys);
+        }
+        finally
+        {
+            keys.ForEach(k => k.Dispose());
+        }
+        db.Challenges.Add(challenge);
+        await db.SaveChangesAsync(cancellationToken);
+        return (new IssuedChallenge(challenge, challenge.QrPayload, party.Name), CreateProblem.None);
+    }
+
+    public Task<Challenge?> FindAsync(Guid relyingPartyId, Guid challengeId, CancellationToken cancellationToken = default) =>
+        db.Challenges.AsNoTracking().SingleOrDefaultAsync(c => c.Id == challengeId && c.RelyingPartyId == relyingPartyId, cancellationToken);
+
+    public async Task<VerifyOutcome> VerifyAsync(RelyingParty party, Challenge challenge, string typedAnswer, string source,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        ArgumentNullException.ThrowIfNull(challenge);
+        var now = time.GetUtcNow();
+        var purpose = challenge.Purpose.WireName();
+        var attemptsLeft = Math.Max(0, Settings.MaxWrongAnswers - challenge.WrongAnswers);
+        async Task<VerifyOutcome> Done(VerifyResult result, int left, TimeSpan? retryAfter = null, Guid? deviceId = null)
+        {
+            await log.AppendAsync(challenge.AccountId, ResultName(result), "app", purpose, party.Name, source, deviceId, challenge.Id,
+                cancellationToken: cancellationToken);
+            return new VerifyOutcome(result, left, retryAfter, challenge.AccountId);
+        }
+
+        switch (challenge.Status)
+        {
+            case ChallengeStatus.Succeeded:
+                return await Done(VerifyResult.AlreadyUsed, 0);
+            case ChallengeStatus.Locked:
+                return await Done(VerifyResult.Locked, 0);
+        }
+        if (challenge.ExpiresAt <= now)
+        {
+            return await Done(VerifyResult.Expired, 0);
+        }
+        var throttle = await db.SourceThrottles.AsNoTracking()
+            .SingleOrDefaultAsync(t => t.AccountId == challenge.AccountId && t.Source == source, cancellationToken);
+        if (throttle?.BlockedUntil is { } blockedUntil && blockedUntil > now)
+        {
+            return await Done(VerifyResult.Throttled, attemptsLeft, blockedUntil - now);
+        }
+
+        var window = new TimeWindow(Settings.PastSteps, Settings.FutureSteps);
+        var payment = challenge.Payment();
+        Device? matched = null;
+        foreach (var device in await ActiveDevicesAsync(challenge.AccountId, cancellationToken))
+        {
+            using var keys = Keys(device);
+            if (Answer.Verify(keys, challenge.Purpose, challenge.Question, payment, typedAnswer, now, window) == AnswerVerdict.Correct)
+            {
+                matched = device;
+            }
+        }
+
+        if (matched is not null)
+        {
+            var won = await db.Challenges
+                .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending && c.ExpiresAt > now)
+                .ExecuteUpdateAsync(c => c
+                    .SetProperty(x => x.Status, ChallengeStatus.Succeeded)
+                    .SetProperty(x => x.AnsweredAt, now)
+                    .SetProperty(x => x.DeviceId, matched.Id), cancellationToken);
+            if (won == 0)
+            {
+                return await Done(VerifyResult.AlreadyUsed, 0);
+            }
+            await db.Devices.Where(d => d.Id == matched.Id).ExecuteUpdateAsync(d => d.SetProperty(x => x.LastUsedAt, now), cancellationToken);
+            await db.SourceThrottles.Where(t => t.AccountId == challenge.AccountId && t.Source == source).ExecuteDeleteAsync(cancellationToken);
+            return await Done(VerifyResult.Success, attemptsLeft, deviceId: matched.Id);
+        }
+
+        var counted = await db.Challenges
+            .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending && c.WrongAnswers < Settings.MaxWrongAnswers)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.WrongAnswers, x => x.WrongAnswers + 1), cancellationToken);
+        var wrongAnswers = await db.Challenges.AsNoTracking().Where(c => c.Id == challenge.Id).Select(c => c.WrongAnswers).SingleAsync(cancellationToken);
+        if (wrongAnswers >= Settings.MaxWrongAnswers)
+        {
+            await db.Challenges.Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending)
+                .ExecuteUpdateAsync(c => c.SetProperty(x => x.Status, ChallengeStatus.Locked), cancellationToken);
+        }
+        await RecordFailureAsync(challenge.AccountId, source, now, cancellationToken);
+        var left = Math.Max(0, Settings.MaxWrongAnswers - wrongAnswers);
+        return await Done(counted == 0 || left == 0 ? VerifyResult.Locked : VerifyResult.Wrong, left);
+    }
+
+    private async Task RecordFailureAsync(Guid accountId, string source, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var updated = await db.SourceThrottles.Where(t => t.AccountId == accountId && t.Source == source)
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsecutiveFailures, x => x.ConsecutiveFailures + 1), cancellationToken);
+            if (updated == 0)
+            {
+                db.SourceThrottles.Add(new SourceThrottle { AccountId = accountId, Source = source, ConsecutiveFailures = 1 });
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateException)
+                {
+                    db.ChangeTracker.Clear();
+                    continue; // created concurrently: count on it instead
+                }
+            }
+            break;
+        }
+        var failures = await db.SourceThrottles.AsNoTracking().Where(t => t.AccountId == accountId && t.Source == source)
+            .Select(t => t.ConsecutiveFailures).SingleAsync(cancellationToken);
+        if (failures >= Settings.FailuresBeforeBackoff)
+        {
+            var exponent = Math.Min(failures - Settings.FailuresBeforeBackoff, 20);
+            var wait = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, exponent), Settings.MaxBackoff.TotalSeconds));
+            await db.SourceThrottles.Where(t => t.AccountId == accountId && t.Source == source)
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.BlockedUntil, now + wait), cancellationToken);
+        }
+    }
+
+    private Task<List<Device>> ActiveDevicesAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.Devices.AsNoTracking().Where(d => d.AccountId == accountId && d.RevokedAt == null).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
+
+    private DeviceKeys Keys(Device device)
+    {
+        var secret = protector.Unprotect(device.SecretProtected, $"{DeviceActivationService.DeviceSecretPurpose}:{device.Id}");
+        try
+        {
+            return new DeviceKeys(secret);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    public static string ResultName(VerifyResult result) => result switch
+    {
+        VerifyResult.Success => "success",
+        VerifyResult.Wrong => "wrong",
+        VerifyResult.Expired => "expired",
+        VerifyResult.Locked => "locked",
+        VerifyResult.AlreadyUsed => "already-used",
+        _ => "throttled",
+    };
+}

@@ -1,0 +1,95 @@
+using System.Text.Json.Serialization;
+using Cipherpad.Server.Accounts;
+using Cipherpad.Server.AuthorizationLog;
+using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Devices;
+using Cipherpad.Server.Notifications;
+using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Security;
+using Cipherpad.Server.Storage;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace Cipherpad.Server;
+
+public static class CipherpadServerExtensions
+{
+    /// <summary>Reads and validates the settings, then adds every capability.</summary>
+    public static WebApplicationBuilder AddCipherpad(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var section = builder.Configuration.GetSection(CipherpadOptions.Section);
+        // A relative data directory is relative to the content root, wherever the process was started from.
+        var dataDirectory = section["DataDirectory"] is { Length: > 0 } configured ? configured : new CipherpadOptions().DataDirectory;
+        if (!Path.IsPathRooted(dataDirectory))
+        {
+            section["DataDirectory"] = Path.Combine(builder.Environment.ContentRootPath, dataDirectory);
+        }
+        builder.Services.AddOptions<CipherpadOptions>().Bind(section).ValidateDataAnnotations().Validate(
+            o => o.Database.Provider != DatabaseProvider.PostgreSql || !string.IsNullOrWhiteSpace(o.Database.ConnectionString),
+            "Cipherpad:Database:ConnectionString is required when Cipherpad:Database:Provider is PostgreSql.").ValidateOnStart();
+        var options = section.Get<CipherpadOptions>() ?? new CipherpadOptions();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddCipherpadStorage(options);
+        builder.Services.AddSingleton(services => MasterKey.Load(services.GetRequiredService<IOptions<CipherpadOptions>>().Value,
+            services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<ILoggerFactory>().CreateLogger<MasterKey>()));
+        builder.Services.AddSingleton<SecretProtector>();
+        builder.Services.AddDataProtection().SetApplicationName("Cipherpad").PersistKeysToDbContext<CipherpadDbContext>();
+
+        builder.Services.AddSingleton<IEmailSender, EmailSender>();
+        if (string.IsNullOrWhiteSpace(options.Sms.WebhookUrl))
+        {
+            builder.Services.AddSingleton<ISmsGateway, OutboxSmsGateway>();
+        }
+        else
+        {
+            builder.Services.AddHttpClient<ISmsGateway, WebhookSmsGateway>();
+        }
+
+        builder.Services.AddScoped<AuthorizationLogWriter>();
+        builder.Services.AddScoped<AccountService>();
+        builder.Services.AddSingleton<HumanCheck>();
+        builder.Services.AddScoped<DeviceActivationService>();
+        builder.Services.AddScoped<RelyingPartyService>();
+        builder.Services.AddScoped<RelyingPartyAuthenticationFilter>();
+        builder.Services.AddScoped<ChallengeService>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddRazorPages();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+        {
+            cookie.LoginPath = "/signin";
+            cookie.Cookie.Name = "cipherpad";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+            cookie.SlidingExpiration = true;
+        });
+        builder.Services.AddAuthorization();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    /// <summary>Middleware and endpoints: pages, the relying-party and cipher-pad APIs, OpenAPI, health.</summary>
+    public static WebApplication UseCipherpad(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health");
+        app.MapChallengeApi();
+        app.MapDeviceApi();
+        app.MapRazorPages();
+        return app;
+    }
+}

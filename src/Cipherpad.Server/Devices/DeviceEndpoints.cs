@@ -1,0 +1,85 @@
+using System.Buffers.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cipherpad.Server.Devices;
+
+public sealed record StartActivationRequest(string? Email);
+
+public sealed record StartActivationResponse(string ActivationId, string ServerPublicKey, DateTimeOffset ExpiresAt);
+
+public sealed record FinishActivationRequest(string? Email, string? ClientPublicKey, string? ClientConfirmation, string? DeviceName);
+
+public sealed record FinishActivationResponse(string ServerConfirmation, Guid DeviceId, string Email);
+
+/// <summary>The cipher pad's API: the two steps of activation (docs/protocol.md §6). Binary values are base64url.</summary>
+public static class DeviceEndpoints
+{
+    public static RouteGroupBuilder MapDeviceApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/activations").WithTags("Cipher pad API");
+        group.MapPost("/", StartAsync).WithName("StartActivation").WithSummary("Begin activating a cipher pad: the server's ephemeral public key.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPost("/{activationId}/finish", FinishAsync).WithName("FinishActivation")
+            .WithSummary("Prove the activation code; on success the server confirms itself and the device is active.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
+        return group;
+    }
+
+    private static async Task<Results<Ok<StartActivationResponse>, ProblemHttpResult>> StartAsync(StartActivationRequest request,
+        DeviceActivationService activations, CancellationToken cancellationToken)
+    {
+        if (Accounts.AccountRules.EmailProblem(request.Email) is { } problem)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid e-mail", detail: problem);
+        }
+        var start = await activations.StartAsync(request.Email!, cancellationToken);
+        return TypedResults.Ok(new StartActivationResponse(start.ActivationId, Base64Url.EncodeToString(start.ServerPublicKey), start.ExpiresAt));
+    }
+
+    private static async Task<Results<Ok<FinishActivationResponse>, ProblemHttpResult>> FinishAsync(string activationId, FinishActivationRequest request,
+        DeviceActivationService activations, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (!TryDecode(request.ClientPublicKey, 65, out var publicKey) || !TryDecode(request.ClientConfirmation, 32, out var confirmation)
+            || string.IsNullOrWhiteSpace(request.Email) || activationId.Length > 40)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request",
+                detail: "Send 'email', 'clientPublicKey' (65 bytes) and 'clientConfirmation' (32 bytes), both base64url.");
+        }
+        var finish = await activations.FinishAsync(activationId, request.Email, publicKey, confirmation, request.DeviceName,
+            context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        return finish.Outcome switch
+        {
+            ActivationOutcome.Activated => TypedResults.Ok(new FinishActivationResponse(Base64Url.EncodeToString(finish.ServerConfirmation),
+                finish.Device!.Id, Accounts.AccountRules.NormalizeEmail(request.Email))),
+            ActivationOutcome.WrongCode => Problem(StatusCodes.Status403Forbidden, "Wrong activation code",
+                $"The activation code is wrong; {finish.AttemptsLeft} attempt(s) left.", finish.AttemptsLeft),
+            ActivationOutcome.CodeVoid => Problem(StatusCodes.Status410Gone, "Activation code no longer valid",
+                "This activation code was used, has expired or had too many wrong tries. Ask for a new one (\"forgot activation code\").", 0),
+            ActivationOutcome.InvalidKey => Problem(StatusCodes.Status400BadRequest, "Invalid public key", "The client public key is not a P-256 point.", null),
+            _ => Problem(StatusCodes.Status404NotFound, "Unknown activation", "This activation does not exist, has finished or expired; start again.", null),
+        };
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail, int? attemptsLeft) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail,
+            extensions: attemptsLeft is null ? null : new Dictionary<string, object?> { ["attemptsLeft"] = attemptsLeft });
+
+    private static bool TryDecode(string? value, int length, out byte[] bytes)
+    {
+        bytes = [];
+        if (string.IsNullOrEmpty(value) || value.Length > 200)
+        {
+            return false;
+        }
+        try
+        {
+            bytes = Base64Url.DecodeFromChars(value);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        return bytes.Length == length;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Cipherpad.Server.Notifications;
+
+public interface ISmsGateway
+{
+    Task SendAsync(string phone, string text, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Posts <c>{"to","text"}</c> as JSON to the configured webhook (an SMS operator's HTTP API or a bridge to it).</summary>
+public sealed class WebhookSmsGateway(HttpClient http, IOptions<CipherpadOptions> options, ILogger<WebhookSmsGateway> logger) : ISmsGateway
+{
+    public async Task SendAsync(string phone, string text, CancellationToken cancellationToken = default)
+    {
+        var settings = options.Value.Sms;
+        using var request = new HttpRequestMessage(HttpMethod.Post, settings.WebhookUrl) { Content = System.Net.Http.Json.JsonContent.Create(new { to = phone, text }) };
+        if (!string.IsNullOrEmpty(settings.WebhookToken))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.WebhookToken);
+        }
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        logger.LogInformation("SMS to {Phone} accepted by the webhook", MaskPhone(phone));
+    }
+
+    internal static string MaskPhone(string phone) => phone.Length > 4 ? new string('•', phone.Length - 4) + phone[^4..] : phone;
+}
+
+/// <summary>Without a gateway, each SMS is a JSON file in the outbox: what a developer reads instead of a phone.</summary>
+public sealed class OutboxSmsGateway(IOptions<CipherpadOptions> options, ILogger<OutboxSmsGateway> logger, TimeProvider time) : ISmsGateway
+{
+    public async Task SendAsync(string phone, string text, CancellationToken cancellationToken = default)
+    {
+        var outbox = options.Value.DataPath(options.Value.Sms.OutboxDirectory);
+        Directory.CreateDirectory(outbox);
+        var file = Path.Combine(outbox, $"{time.GetUtcNow():yyyyMMdd-HHmmss-fff}-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { to = phone, text, at = time.GetUtcNow() }), cancellationToken);
+        logger.LogInformation("SMS to {Phone} written to the outbox {File}", WebhookSmsGateway.MaskPhone(phone), file);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using Cipherpad.Server.Accounts;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace Cipherpad.Server.Pages;
+
+/// <summary>The e-mail link lands here; the user then chooses methods, which sends the activation code by SMS.</summary>
+public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionProvider protection, IOptions<CipherpadOptions> options,
+    Storage.CipherpadDbContext db) : PageModel
+{
+    private readonly ITimeLimitedDataProtector _tickets = protection.CreateProtector("Cipherpad.ChooseMethods.v1").ToTimeLimitedDataProtector();
+
+    public bool Invalid { get; private set; }
+    public string? Ticket { get; private set; }
+    public string? Problem { get; private set; }
+    public string? CodeSentTo { get; private set; }
+    public string? AccountEmail { get; private set; }
+    public string ServerUrl => options.Value.PublicUrl.TrimEnd('/');
+
+    public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
+    {
+        var account = await accounts.ConfirmEmailAsync(token, cancellationToken);
+        if (account is null)
+        {
+            Invalid = true;
+            return;
+        }
+        Ticket = _tickets.Protect(account.Id.ToString(), TimeSpan.FromHours(1));
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? ticket, bool app, bool sms, CancellationToken cancellationToken)
+    {
+        Guid accountId;
+        try
+        {
+            accountId = Guid.Parse(_tickets.Unprotect(ticket ?? ""));
+        }
+        catch (Exception exception) when (exception is CryptographicException or FormatException)
+        {
+            Invalid = true;
+            return Page();
+        }
+        Problem = await accounts.ChooseMethodsAsync(accountId, app, sms, cancellationToken);
+        if (Problem is not null)
+        {
+            Ticket = ticket;
+            return Page();
+        }
+        var account = await db.Accounts.FindAsync([accountId], cancellationToken);
+        CodeSentTo = AccountRules.MaskPhone(account!.Phone);
+        AccountEmail = account.Email;
+        return Page();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Security.Claims;
+using Cipherpad.Core.Answers;
+using Cipherpad.Server.Challenges;
+using Cipherpad.Server.RelyingParties;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Cipherpad.Server.Pages;
+
+/// <summary>Sign-in to the personal account with the same question–answer flow relying parties use.</summary>
+public sealed class SignInModel(ChallengeService challenges, RelyingPartyService relyingParties) : PageModel
+{
+    [BindProperty] public string? Email { get; set; }
+    [BindProperty] public string? Answer { get; set; }
+    [BindProperty] public Guid? ChallengeId { get; set; }
+
+    public string? Question { get; private set; }
+    public string? QrImage { get; private set; }
+    public string? Problem { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostStartAsync(CancellationToken cancellationToken)
+    {
+        if (Accounts.AccountRules.EmailProblem(Email) is { } problem)
+        {
+            Problem = problem;
+            return Page();
+        }
+        var party = await relyingParties.BuiltInAsync(cancellationToken);
+        var (issued, _) = await challenges.CreateAsync(party, Email!, Purpose.Login, null, null, cancellationToken);
+        if (issued is null)
+        {
+            Problem = "There is no account with an activated cipher pad for this e-mail.";
+            return Page();
+        }
+        Show(issued.Challenge);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAnswerAsync(CancellationToken cancellationToken)
+    {
+        var party = await relyingParties.BuiltInAsync(cancellationToken);
+        var challenge = ChallengeId is { } id ? await challenges.FindAsync(party.Id, id, cancellationToken) : null;
+        if (challenge is null)
+        {
+            Problem = "That question is unknown; ask for a new one.";
+            ChallengeId = null;
+            return Page();
+        }
+        var ip = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var outcome = await challenges.VerifyAsync(party, challenge, Answer ?? "", ip, cancellationToken);
+        if (outcome.Result == VerifyResult.Success)
+        {
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, challenge.AccountId.ToString())],
+                CookieAuthenticationDefaults.AuthenticationScheme);
+            await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+            return Redirect("/account");
+        }
+        Problem = outcome.Result switch
+        {
+            VerifyResult.Wrong => $"Wrong answer. {outcome.AttemptsLeft} attempt(s) left for this question.",
+            VerifyResult.Throttled => $"Too many wrong answers from here: wait {outcome.RetryAfter?.TotalSeconds:0} seconds.",
+            VerifyResult.Expired => "This question has expired; ask for a new one.",
+            _ => "This question can no longer be answered; ask for a new one.",
+        };
+        if (outcome.Result is VerifyResult.Wrong or VerifyResult.Throttled)
+        {
+            Show(challenge);
+        }
+        else
+        {
+            ChallengeId = null;
+        }
+        return Page();
+    }
+
+    private void Show(Challenge challenge)
+    {
+        ChallengeId = challenge.Id;
+        Question = challenge.Question;
+        QrImage = QrCodes.PngDataUrl(challenge.QrPayload);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Cipherpad.Server.RelyingParties;
+
+/// <summary>A site or program allowed to use the relying-party API; its client secret is stored hashed.</summary>
+public sealed class RelyingParty
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Name { get; set; }
+    public required string ClientId { get; set; }
+    public required string ClientSecretHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The server itself, for sign-in to the personal account; it has no usable client secret.</summary>
+    public bool IsBuiltIn { get; set; }
+}

@@ -1,0 +1,53 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Cipherpad.Server.RelyingParties;
+
+/// <summary>
+/// Authenticates relying-party API calls by HTTP Basic (client id : client secret). Every failure is the same
+/// RFC 7807 401, whatever was wrong.
+/// </summary>
+public sealed class RelyingPartyAuthenticationFilter(RelyingPartyService relyingParties) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var http = context.HttpContext;
+        var party = await AuthenticateAsync(http.Request.Headers.Authorization, http.RequestAborted);
+        if (party is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"Cipherpad relying-party API\"";
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                detail: "Authenticate with HTTP Basic: the client id and client secret printed by 'rp add'.");
+        }
+        http.Items[typeof(RelyingParty)] = party;
+        return await next(context);
+    }
+
+    private async Task<RelyingParty?> AuthenticateAsync(string? header, CancellationToken cancellationToken)
+    {
+        if (!AuthenticationHeaderValue.TryParse(header, out var value) || !string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
+            || value.Parameter is null)
+        {
+            return null;
+        }
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value.Parameter));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        return colon <= 0 ? null : await relyingParties.AuthenticateAsync(decoded[..colon], decoded[(colon + 1)..], cancellationToken);
+    }
+}
+
+public static class RelyingPartyHttpContextExtensions
+{
+    public static RelyingParty RelyingParty(this HttpContext context) =>
+        (RelyingParty)(context?.Items[typeof(RelyingParty)] ?? throw new InvalidOperationException("The relying-party filter did not run."));
+}

@@ -1,0 +1,146 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Cipherpad.Core.Activation;
+using Cipherpad.Server.RelyingParties;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>What a person and a cipher pad do, step by step, through the server's real pages and API.</summary>
+public static partial class Journeys
+{
+    public const string Phone = "+49 170 1234567";
+
+    public static async Task<HttpResponseMessage> SubmitRegistrationAsync(HttpClient browser, string email, string phone = Phone,
+        string securityAnswer = "Grandma's blue teapot", string? humanAnswer = null)
+    {
+        var page = await browser.GetStringAsync("/register");
+        var human = HumanQuestion().Match(page);
+        Assert.True(human.Success, "the registration page shows a human check");
+        var sum = Array.IndexOf(Words, human.Groups[1].Value) + int.Parse(human.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return await browser.PostAsync("/register", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AntiforgeryToken(page),
+            ["FirstName"] = "Ann",
+            ["LastName"] = "Example",
+            ["Email"] = email,
+            ["Phone"] = phone,
+            ["SecurityQuestion"] = "What was on my grandmother's shelf?",
+            ["SecurityAnswer"] = securityAnswer,
+            ["HumanAnswer"] = humanAnswer ?? sum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["HumanToken"] = HiddenValue(page, "HumanToken"),
+            ["Website"] = "",
+        }));
+    }
+
+    /// <summary>Register, confirm the e-mail, choose methods; returns the activation code from the SMS outbox.</summary>
+    public static async Task<string> RegisterAndReceiveActivationCodeAsync(CipherpadFactory factory, HttpClient browser, string email)
+    {
+        var registered = await SubmitRegistrationAsync(browser, email);
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        var link = ConfirmationLink(LatestEmailTo(factory, email).TextBody ?? "");
+        var confirmPage = await browser.GetStringAsync(link);
+        Assert.Contains("Your e-mail is confirmed", confirmPage, StringComparison.Ordinal);
+        var methods = await browser.PostAsync("/confirm-email", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AntiforgeryToken(confirmPage),
+            ["Ticket"] = HiddenValue(confirmPage, "Ticket"),
+            ["App"] = "true",
+        }));
+        Assert.Contains("Activation code sent", await methods.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        return LatestActivationCode(factory);
+    }
+
+    /// <summary>What the cipher pad does: the key agreement of docs/protocol.md §6 over the server's API.</summary>
+    public static async Task<(HttpResponseMessage Response, byte[]? DeviceSecret)> ActivateAsync(HttpClient api, string email, string code,
+        string deviceName = "test pad")
+    {
+        var start = await api.PostAsJsonAsync("/api/v1/activations", new { email });
+        start.EnsureSuccessStatusCode();
+        var started = await start.Content.ReadFromJsonAsync<JsonElement>();
+        var activationId = started.GetProperty("activationId").GetString()!;
+        using var client = ActivationClient.Begin(email, activationId, code, Base64Url.DecodeFromChars(started.GetProperty("serverPublicKey").GetString()))!;
+        var finish = await api.PostAsJsonAsync($"/api/v1/activations/{activationId}/finish", new
+        {
+            email,
+            clientPublicKey = Base64Url.EncodeToString(client.ClientPublicKey),
+            clientConfirmation = Base64Url.EncodeToString(client.ClientConfirmation),
+            deviceName,
+        });
+        if (!finish.IsSuccessStatusCode)
+        {
+            return (finish, null);
+        }
+        var finished = await finish.Content.ReadFromJsonAsync<JsonElement>();
+        var secret = client.Finish(Base64Url.DecodeFromChars(finished.GetProperty("serverConfirmation").GetString()));
+        Assert.NotNull(secret);
+        return (finish, secret);
+    }
+
+    public static async Task<byte[]> RegisterAndActivateAsync(CipherpadFactory factory, string email)
+    {
+        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        var code = await RegisterAndReceiveActivationCodeAsync(factory, browser, email);
+        var (response, secret) = await ActivateAsync(factory.CreateClient(), email, code);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return secret!;
+    }
+
+    public static async Task<HttpClient> RelyingPartyClientAsync(CipherpadFactory factory, string name = "Demo Shop")
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var credentials = await scope.ServiceProvider.GetRequiredService<RelyingPartyService>().AddAsync(name);
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{credentials.ClientId}:{credentials.ClientSecret}")));
+        return client;
+    }
+
+    public static MimeMessage LatestEmailTo(CipherpadFactory factory, string email)
+    {
+        var outbox = Path.Combine(factory.DataDirectory, "outbox", "email");
+        var messages = Directory.GetFiles(outbox, "*.eml").OrderByDescending(f => f, StringComparer.Ordinal).Select(file => MimeMessage.Load(file));
+        return messages.First(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, email, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    public static string LatestActivationCode(CipherpadFactory factory)
+    {
+        var outbox = Path.Combine(factory.DataDirectory, "outbox", "sms");
+        var newest = Directory.GetFiles(outbox, "*.json").OrderByDescending(f => f, StringComparer.Ordinal).First();
+        using var sms = JsonDocument.Parse(File.ReadAllText(newest));
+        var match = ActivationCodeText().Match(sms.RootElement.GetProperty("text").GetString()!);
+        Assert.True(match.Success, "the SMS carries an activation code");
+        return match.Value;
+    }
+
+    public static string ConfirmationLink(string body)
+    {
+        var match = ConfirmationUrl().Match(body);
+        Assert.True(match.Success, "the e-mail carries a confirmation link");
+        return new Uri(match.Value).PathAndQuery;
+    }
+
+    public static string AntiforgeryToken(string page) => HiddenValue(page, "__RequestVerificationToken");
+
+    public static string HiddenValue(string page, string name)
+    {
+        var match = Regex.Match(page, $"name=\"{Regex.Escape(name)}\"[^>]*value=\"([^\"]*)\"");
+        Assert.True(match.Success, $"the page has a hidden {name}");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    private static readonly string[] Words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+
+    [GeneratedRegex(@"What is (\w+) plus (\d+)\?")]
+    private static partial Regex HumanQuestion();
+
+    [GeneratedRegex(@"\d{4}-\d{4}-\d{4}")]
+    private static partial Regex ActivationCodeText();
+
+    [GeneratedRegex(@"http://localhost/confirm-email\?token=[A-Za-z0-9_-]+")]
+    private static partial Regex ConfirmationUrl();
+}

@@ -1,0 +1,383 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cipherpad.Core.Answers;
+using Cipherpad.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>The journeys of register → activate → log in, and every limit around them, run on each database.</summary>
+public abstract class ServerScenarios
+{
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync();
+
+    private static async Task<JsonElement> CreateLoginChallengeAsync(HttpClient relyingParty, string email)
+    {
+        var response = await relyingParty.PostAsJsonAsync("/api/v1/challenges", new { login = email, purpose = "login" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task<JsonElement> VerifyAsync(HttpClient relyingParty, JsonElement challenge, string answer, string? userIp = null)
+    {
+        var response = await relyingParty.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify",
+            new { answer, userIp });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static string AnswerFor(byte[] deviceSecret, JsonElement challenge, DateTimeOffset now)
+    {
+        using var keys = new DeviceKeys(deviceSecret);
+        return Answer.Group(Answer.Compute(keys, Purpose.Login, challenge.GetProperty("question").GetString()!, now));
+    }
+
+    private static string WrongAnswer(string right) => string.Concat(right.Select(c => char.IsAsciiDigit(c) ? (char)('0' + ((c - '0' + 1) % 10)) : c));
+
+    [Fact]
+    public async Task A_new_user_registers_activates_and_logs_in_at_a_relying_party()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+
+        var challenge = await CreateLoginChallengeAsync(shop, "Ann@Example.com");
+        var question = challenge.GetProperty("question").GetString()!;
+        Assert.Matches("^[0-9]{8}$", question);
+        Assert.StartsWith("data:image/png;base64,", challenge.GetProperty("qrImage").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("CP1?rp=Demo%20Shop&p=login&q=" + question, challenge.GetProperty("qrPayload").GetString(), StringComparison.Ordinal);
+        var result = await VerifyAsync(shop, challenge, AnswerFor(secret, challenge, factory.Time.GetUtcNow()));
+
+        Assert.Equal("success", result.GetProperty("result").GetString());
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        var log = await db.AuthorizationLog.Where(e => e.Purpose == "login").ToListAsync();
+        var entry = Assert.Single(log);
+        Assert.Equal(("success", "app", "Demo Shop"), (entry.Result, entry.Method, entry.RelyingParty));
+        Assert.False(string.IsNullOrEmpty(entry.Ip));
+    }
+
+    [Fact]
+    public async Task The_QR_payload_verifies_on_the_cipher_pad_and_shows_who_asks()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var challenge = await CreateLoginChallengeAsync(shop, "ann@example.com");
+
+        using var keys = new DeviceKeys(secret);
+        var opening = Core.Payloads.RequestPayload.Open(challenge.GetProperty("qrPayload").GetString(), [keys], factory.Time.GetUtcNow());
+
+        Assert.Equal(Core.Payloads.PayloadStatus.Verified, opening.Status);
+        Assert.Equal("Verified: log in at Demo Shop", opening.Message);
+        var png = await shop.GetAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/qr.png");
+        Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_question_succeeds_only_once()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var challenge = await CreateLoginChallengeAsync(shop, "ann@example.com");
+        var answer = AnswerFor(secret, challenge, factory.Time.GetUtcNow());
+
+        Assert.Equal("success", (await VerifyAsync(shop, challenge, answer)).GetProperty("result").GetString());
+        Assert.Equal("already-used", (await VerifyAsync(shop, challenge, answer)).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task Concurrent_verifies_of_the_right_answer_succeed_exactly_once()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var challenge = await CreateLoginChallengeAsync(shop, "ann@example.com");
+        var answer = AnswerFor(secret, challenge, factory.Time.GetUtcNow());
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => VerifyAsync(shop, challenge, answer)));
+
+        Assert.Equal(1, results.Count(r => r.GetProperty("result").GetString() == "success"));
+        Assert.All(results.Where(r => r.GetProperty("result").GetString() != "success"),
+            r => Assert.Equal("already-used", r.GetProperty("result").GetString()));
+    }
+
+    [Fact]
+    public async Task The_sixth_answer_after_five_wrong_ones_is_refused_even_if_right()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var challenge = await CreateLoginChallengeAsync(shop, "ann@example.com");
+        var right = AnswerFor(secret, challenge, factory.Time.GetUtcNow());
+
+        var attemptsLeft = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            // Each wrong answer from its own address, so the per-source back-off does not interfere.
+            var result = await VerifyAsync(shop, challenge, WrongAnswer(right), $"192.0.2.{i + 1}");
+            attemptsLeft.Add(result.GetProperty("attemptsLeft").GetInt32());
+        }
+
+        Assert.Equal([4, 3, 2, 1, 0], attemptsLeft);
+        Assert.Equal("locked", (await VerifyAsync(shop, challenge, right)).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task An_expired_question_cannot_be_answered()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var challenge = await CreateLoginChallengeAsync(shop, "ann@example.com");
+        var answer = AnswerFor(secret, challenge, factory.Time.GetUtcNow());
+
+        factory.Time.Offset += TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1);
+
+        Assert.Equal("expired", (await VerifyAsync(shop, challenge, answer)).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task A_relying_party_never_sees_or_verifies_another_ones_questions()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory, "Demo Shop");
+        using var intruder = await Journeys.RelyingPartyClientAsync(factory, "Evil Shop");
+        var challenge = await CreateLoginChallengeAsync(shop, "ann@example.com");
+        var id = challenge.GetProperty("challengeId").GetString();
+        var answer = AnswerFor(secret, challenge, factory.Time.GetUtcNow());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await intruder.GetAsync($"/api/v1/challenges/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await intruder.GetAsync($"/api/v1/challenges/{id}/qr.png")).StatusCode);
+        var foreignVerify = await intruder.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer });
+        Assert.Equal(HttpStatusCode.NotFound, foreignVerify.StatusCode);
+        Assert.Equal("application/problem+json", foreignVerify.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("success", (await VerifyAsync(shop, challenge, answer)).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task The_API_refuses_calls_without_valid_credentials()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var anonymous = factory.CreateClient();
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        using var forger = factory.CreateClient();
+        var clientId = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!)).Split(':')[0];
+        forger.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{clientId}:guess")));
+
+        foreach (var client in new[] { anonymous, forger })
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" });
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task A_source_that_keeps_failing_backs_off_while_the_owner_still_logs_in()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        const string attacker = "203.0.113.66";
+        for (var i = 0; i < 5; i++)
+        {
+            var challenge = await CreateLoginChallengeAsync(shop, "ann@example.com");
+            Assert.Equal("wrong", (await VerifyAsync(shop, challenge, "0000 0000", attacker)).GetProperty("result").GetString());
+        }
+
+        var next = await CreateLoginChallengeAsync(shop, "ann@example.com");
+        var throttled = await VerifyAsync(shop, next, AnswerFor(secret, next, factory.Time.GetUtcNow()), attacker);
+        Assert.Equal("throttled", throttled.GetProperty("result").GetString());
+        Assert.True(throttled.GetProperty("retryAfterSeconds").GetInt32() >= 1);
+
+        var owner = await VerifyAsync(shop, next, AnswerFor(secret, next, factory.Time.GetUtcNow()), "198.51.100.7");
+        Assert.Equal("success", owner.GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task Wrong_activation_codes_are_counted_and_the_code_then_dies()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
+        using var api = factory.CreateClient();
+        var wrong = code[..^1] + (char)('0' + ((code[^1] - '0' + 1) % 10));
+
+        var left = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            var (response, secret) = await Journeys.ActivateAsync(api, "ann@example.com", wrong);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Null(secret);
+            left.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attemptsLeft").GetInt32());
+        }
+        var (fifth, _) = await Journeys.ActivateAsync(api, "ann@example.com", wrong);
+        var (rightTooLate, _) = await Journeys.ActivateAsync(api, "ann@example.com", code);
+
+        Assert.Equal([4, 3, 2, 1], left);
+        Assert.Equal(HttpStatusCode.Gone, fifth.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, rightTooLate.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_activation_code_activates_one_device_only()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
+        using var api = factory.CreateClient();
+
+        var (first, _) = await Journeys.ActivateAsync(api, "ann@example.com", code);
+        var (second, _) = await Journeys.ActivateAsync(api, "ann@example.com", code);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task Activation_for_an_unknown_email_looks_like_a_wrong_code()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var api = factory.CreateClient();
+        var (response, _) = await Journeys.ActivateAsync(api, "nobody@example.com", "123456789012");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Device_secrets_and_activation_codes_are_encrypted_at_rest()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        var code = Journeys.LatestActivationCode(factory).Replace("-", "", StringComparison.Ordinal);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+
+        var device = await db.Devices.SingleAsync();
+        var storedCode = await db.ActivationCodes.SingleAsync();
+
+        Assert.False(device.SecretProtected.AsSpan().IndexOf(secret) >= 0, "the device secret is stored in clear");
+        Assert.False(storedCode.CodeProtected.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(code)) >= 0, "the activation code is stored in clear");
+        var account = await db.Accounts.SingleAsync();
+        Assert.StartsWith("pbkdf2-sha256$1000$", account.SecurityAnswerHash, StringComparison.Ordinal);
+        Assert.DoesNotContain("teapot", account.SecurityAnswerHash, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Registration_explains_each_bad_field_and_creates_nothing()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+
+        var badPhone = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", phone: "0170 123");
+        var weakAnswer = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", securityAnswer: "1234");
+        var notHuman = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", humanAnswer: "999");
+        var badEmail = await Journeys.SubmitRegistrationAsync(browser, "ann-at-example.com");
+
+        Assert.Contains("international form", await badPhone.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("too easy to guess", await weakAnswer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("not the answer to the question", await notHuman.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("is not an e-mail address", await badEmail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Accounts.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_second_registration_with_the_same_email_is_refused()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Redirect, (await Journeys.SubmitRegistrationAsync(browser, "ann@example.com")).StatusCode);
+
+        var again = await Journeys.SubmitRegistrationAsync(browser, "ANN@example.com");
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("already exists", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Forms_without_the_antiforgery_token_are_refused()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        var response = await browser.PostAsync("/register", new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = "x@example.com" }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_user_signs_in_to_the_personal_account_with_a_question()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+
+        var signIn = await browser.GetStringAsync("/signin");
+        var questionPage = await (await browser.PostAsync("/signin?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(signIn),
+            ["Email"] = "ann@example.com",
+        }))).Content.ReadAsStringAsync();
+        var question = System.Text.RegularExpressions.Regex.Match(questionPage, "id=\"question\">([0-9]+)<").Groups[1].Value;
+        using var keys = new DeviceKeys(secret);
+        var answer = Answer.Compute(keys, Purpose.Login, question, factory.Time.GetUtcNow());
+        var signedIn = await browser.PostAsync("/signin?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(questionPage),
+            ["ChallengeId"] = Journeys.HiddenValue(questionPage, "ChallengeId"),
+            ["Answer"] = answer,
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/account", signedIn.Headers.Location?.OriginalString);
+        var account = await browser.GetStringAsync("/account");
+        Assert.Contains("Hello, Ann", account, StringComparison.Ordinal);
+        Assert.Contains("test pad", account, StringComparison.Ordinal);
+        Assert.Contains("Cipherpad", account, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_personal_account_needs_a_sign_in()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        var response = await browser.GetAsync("/account");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("http://localhost/signin", response.Headers.Location?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_relying_party_API()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var client = factory.CreateClient();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/challenges", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/challenges/{id}/verify", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/activations", out _));
+    }
+
+    [Fact]
+    public async Task The_outbox_page_exists_only_in_development()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dev/outbox")).StatusCode);
+    }
+}
+
+public sealed class SqliteServerScenarios : ServerScenarios
+{
+    protected override Task<CipherpadFactory> CreateFactoryAsync() => Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null));
+}
+
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresServerScenarios(PostgresServer postgres) : ServerScenarios
+{
+    protected override async Task<CipherpadFactory> CreateFactoryAsync() =>
+        new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+}
