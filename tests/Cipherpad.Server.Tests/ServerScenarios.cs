@@ -6,6 +6,8 @@ using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
+using Cipherpad.Testing;
+
 namespace Cipherpad.Server.Tests;
 
 /// <summary>The journeys of register → activate → log in, and every limit around them, run on each database.</summary>
@@ -203,7 +205,7 @@ public abstract class ServerScenarios
     public async Task Wrong_activation_codes_are_counted_and_the_code_then_dies()
     {
         using var factory = await CreateFactoryAsync();
-        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var browser = factory.Browser();
         var code = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
         using var api = factory.CreateClient();
         var wrong = code[..^1] + (char)('0' + ((code[^1] - '0' + 1) % 10));
@@ -228,7 +230,7 @@ public abstract class ServerScenarios
     public async Task An_activation_code_activates_one_device_only()
     {
         using var factory = await CreateFactoryAsync();
-        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var browser = factory.Browser();
         var code = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
         using var api = factory.CreateClient();
 
@@ -271,7 +273,7 @@ public abstract class ServerScenarios
     public async Task Registration_explains_each_bad_field_and_creates_nothing()
     {
         using var factory = await CreateFactoryAsync();
-        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var browser = factory.Browser();
 
         var badPhone = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", phone: "0170 123");
         var weakAnswer = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", securityAnswer: "1234");
@@ -290,7 +292,7 @@ public abstract class ServerScenarios
     public async Task A_second_registration_with_the_same_email_is_refused()
     {
         using var factory = await CreateFactoryAsync();
-        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var browser = factory.Browser();
         Assert.Equal(HttpStatusCode.Redirect, (await Journeys.SubmitRegistrationAsync(browser, "ann@example.com")).StatusCode);
 
         var again = await Journeys.SubmitRegistrationAsync(browser, "ANN@example.com");
@@ -303,7 +305,7 @@ public abstract class ServerScenarios
     public async Task Forms_without_the_antiforgery_token_are_refused()
     {
         using var factory = await CreateFactoryAsync();
-        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var browser = factory.Browser();
         var response = await browser.PostAsync("/register", new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = "x@example.com" }));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -313,7 +315,7 @@ public abstract class ServerScenarios
     {
         using var factory = await CreateFactoryAsync();
         var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
-        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var browser = factory.Browser();
 
         var signIn = await browser.GetStringAsync("/signin");
         var questionPage = await (await browser.PostAsync("/signin?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -343,7 +345,7 @@ public abstract class ServerScenarios
     public async Task The_personal_account_needs_a_sign_in()
     {
         using var factory = await CreateFactoryAsync();
-        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var browser = factory.Browser();
         var response = await browser.GetAsync("/account");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("http://localhost/signin", response.Headers.Location?.ToString(), StringComparison.Ordinal);

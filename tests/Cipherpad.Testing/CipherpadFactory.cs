@@ -1,10 +1,14 @@
+using System.Net;
 using System.Security.Cryptography;
+using Cipherpad.Server;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Cipherpad.Server.Tests;
+namespace Cipherpad.Testing;
 
 /// <summary>A clock the tests can move forward.</summary>
 public sealed class AdjustableTime : TimeProvider
@@ -19,6 +23,7 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
 {
     private readonly DatabaseProvider _provider;
     private readonly string? _connectionString;
+    private Uri? _loopback;
 
     public CipherpadFactory(DatabaseProvider provider, string? connectionString, string environment = "Testing")
     {
@@ -33,6 +38,23 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
     public string Environment { get; }
     public AdjustableTime Time { get; } = new();
     public string MasterKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Serves over real sockets on a free loopback port, for programs outside the test process (the CLI, a browser).</summary>
+    public Uri StartOnLoopback()
+    {
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        _loopback = new Uri(addresses.First());
+        ClientOptions.BaseAddress = _loopback;
+        return _loopback;
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects, like a careful look at a browser's traffic.</summary>
+    public HttpClient Browser() => _loopback is null
+        ? CreateClient(new() { AllowAutoRedirect = false })
+        // Over real sockets the factory's client would follow redirects whatever it is told.
+        : new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() }) { BaseAddress = _loopback };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Cipherpad.Server.Tests;
+namespace Cipherpad.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for the test run: initdb into a temporary folder, pg_ctl start on a free loopback
@@ -108,10 +108,4 @@ public sealed class PostgresServer : IAsyncLifetime
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await output}{await error}");
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgresDatabaseGroup : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "PostgreSQL";
 }

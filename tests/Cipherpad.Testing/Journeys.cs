@@ -8,7 +8,7 @@ using Cipherpad.Server.RelyingParties;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
-namespace Cipherpad.Server.Tests;
+namespace Cipherpad.Testing;
 
 /// <summary>What a person and a cipher pad do, step by step, through the server's real pages and API.</summary>
 public static partial class Journeys
@@ -41,7 +41,8 @@ public static partial class Journeys
     public static async Task<string> RegisterAndReceiveActivationCodeAsync(CipherpadFactory factory, HttpClient browser, string email)
     {
         var registered = await SubmitRegistrationAsync(browser, email);
-        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        Assert.True(registered.StatusCode == HttpStatusCode.Redirect,
+            "registration failed: " + string.Join(" | ", Regex.Matches(await registered.Content.ReadAsStringAsync(), "class=\"error\"[^>]*>([^<]*)<").Select(m => m.Groups[1].Value)));
         var link = ConfirmationLink(LatestEmailTo(factory, email).TextBody ?? "");
         var confirmPage = await browser.GetStringAsync(link);
         Assert.Contains("Your e-mail is confirmed", confirmPage, StringComparison.Ordinal);
@@ -83,7 +84,7 @@ public static partial class Journeys
 
     public static async Task<byte[]> RegisterAndActivateAsync(CipherpadFactory factory, string email)
     {
-        using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var browser = factory.Browser();
         var code = await RegisterAndReceiveActivationCodeAsync(factory, browser, email);
         var (response, secret) = await ActivateAsync(factory.CreateClient(), email, code);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

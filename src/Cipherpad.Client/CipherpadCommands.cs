@@ -1,0 +1,291 @@
+using System.CommandLine;
+using System.Globalization;
+using Cipherpad.Core.Activation;
+using Cipherpad.Core.Answers;
+
+namespace Cipherpad.Client;
+
+/// <summary>The <c>cipherpad</c> command line: activate, answer, accounts, pin, settings, deactivate.</summary>
+public static class CipherpadCommands
+{
+    private static readonly Option<string?> Home = new("--home")
+    {
+        Description = "The folder of the cipher pad's file (default: $CIPHERPAD_HOME, else ~/.cipherpad).",
+        Recursive = true,
+    };
+
+    private static readonly Option<bool> Json = new("--json") { Description = "Machine-readable output.", Recursive = true };
+
+    private static readonly Option<bool> PinStdin = new("--pin-stdin")
+    {
+        Description = "Read the PIN (and a new PIN) as lines of standard input. CIPHERPAD_PIN also works.",
+        Recursive = true,
+    };
+
+    private static readonly Option<string?> AccountOption = new("--account") { Description = "The account's e-mail, when the pad has several." };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Cipherpad cipher pad: turns a site's question into the answer, offline after activation.");
+        root.Options.Add(Home);
+        root.Options.Add(Json);
+        root.Options.Add(PinStdin);
+        root.Subcommands.Add(ActivateCommand());
+        root.Subcommands.Add(AnswerCommand());
+        root.Subcommands.Add(AccountsCommand());
+        root.Subcommands.Add(PinCommand());
+        root.Subcommands.Add(SettingsCommand());
+        root.Subcommands.Add(DeactivateCommand());
+        return root;
+    }
+
+    private static Command ActivateCommand()
+    {
+        var server = new Option<string>("--server") { Description = "The Cipherpad server, such as http://localhost:5080.", Required = true };
+        var email = new Option<string>("--email") { Description = "Your account's e-mail.", Required = true };
+        var code = new Option<string?>("--code") { Description = "The activation code from the SMS (asked for when left out)." };
+        var name = new Option<string?>("--name") { Description = "A name for this cipher pad, shown in your personal account." };
+        var command = new Command("activate", "Activate this cipher pad for an account with the code from the SMS.") { server, email, code, name };
+        command.SetAction((result, cancellationToken) => Run(result, async terminal =>
+        {
+            var address = result.GetValue(email)!.Trim().ToLowerInvariant();
+            if (!Uri.TryCreate(result.GetValue(server), UriKind.Absolute, out var serverUri) || serverUri.Scheme is not ("http" or "https"))
+            {
+                throw new CipherpadCliException($"--server must be the server's http(s) address, such as http://localhost:5080; '{result.GetValue(server)}' is not.", 2, "usage");
+            }
+            var typedCode = result.GetValue(code) ?? Terminal.ReadLine("Activation code: ");
+            var digits = ActivationCode.Normalize(typedCode) ?? throw new CipherpadCliException($"An activation code is {ActivationCode.Length} digits, such as 4711-0815-2342.", 2, "usage");
+            var home = HomeDirectory(result);
+            PadStore store;
+            string pin;
+            PadVault vault;
+            if (PadStore.Exists(home))
+            {
+                store = PadStore.Load(home);
+                pin = terminal.ReadPin();
+                vault = Unlock(store, pin);
+            }
+            else
+            {
+                pin = terminal.ReadInitialPin();
+                CheckPinRules(pin);
+                store = PadStore.Create(home, pin, NewStoreIterations());
+                vault = new PadVault();
+            }
+            var (secret, deviceId) = await ActivationApi.ActivateAsync(serverUri, address, digits,
+                result.GetValue(name) ?? $"cipherpad on {Environment.MachineName}", cancellationToken);
+            vault.Accounts.RemoveAll(a => a.Email == address);
+            vault.Accounts.Add(new PadAccount
+            {
+                Email = address,
+                Server = serverUri.ToString().TrimEnd('/'),
+                DeviceId = deviceId,
+                DeviceSecret = Convert.ToBase64String(secret),
+                ActivatedAt = DateTimeOffset.UtcNow,
+            });
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
+            store.Save(pin, vault);
+            terminal.Result($"Activated: {address} at {serverUri}. This cipher pad now answers offline.", new { activated = address, server = serverUri, deviceId });
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command AnswerCommand()
+    {
+        var question = new Argument<string>("question") { Description = "The digits the site shows." };
+        var purpose = new Option<string>("--purpose") { Description = "login (default) or action.", DefaultValueFactory = _ => "login" };
+        var command = new Command("answer", "Print the answer to a login (or action) question.") { question, AccountOption, purpose };
+        command.SetAction((result, _) => Run(result, terminal =>
+        {
+            var typed = result.GetValue(question)!.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+            if (typed.Length < Question.MinLength || typed.Length > Question.MaxLength || !Question.IsWellFormed(typed, typed.Length))
+            {
+                throw new CipherpadCliException($"A question is {Question.MinLength} to {Question.MaxLength} digits; '{result.GetValue(question)}' is not.", 2, "usage");
+            }
+            var purposeName = result.GetValue(purpose);
+            if (!Purposes.TryParseWireName(purposeName, out var chosen) || chosen == Purpose.Payment)
+            {
+                throw new CipherpadCliException($"--purpose is login or action, not '{purposeName}'.", 2, "usage");
+            }
+            var (_, vault, _) = Open(result, terminal);
+            var account = ChooseAccount(vault, result.GetValue(AccountOption));
+            using var keys = new DeviceKeys(Convert.FromBase64String(account.DeviceSecret));
+            var answer = Answer.Compute(keys, chosen, typed, DateTimeOffset.UtcNow);
+            var shown = vault.Settings.Grouped ? Answer.Group(answer) : answer;
+            terminal.Result(shown, new { answer, grouped = Answer.Group(answer), account = account.Email, purpose = chosen.WireName() });
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+
+    private static Command AccountsCommand()
+    {
+        var command = new Command("accounts", "List the accounts on this cipher pad.");
+        command.SetAction((result, _) => Run(result, terminal =>
+        {
+            var (_, vault, _) = Open(result, terminal);
+            var lines = vault.Accounts.Select(a => $"{a.Email}  {a.Server}  (activated {a.ActivatedAt:u})");
+            terminal.Result(vault.Accounts.Count == 0 ? "No accounts." : string.Join(Environment.NewLine, lines),
+                vault.Accounts.Select(a => new { email = a.Email, server = a.Server, deviceId = a.DeviceId, activatedAt = a.ActivatedAt }));
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+
+    private static Command PinCommand()
+    {
+        var command = new Command("pin", "Change the PIN.");
+        command.SetAction((result, _) => Run(result, terminal =>
+        {
+            var (store, vault, _) = Open(result, terminal);
+            var newPin = terminal.ReadNewPin();
+            CheckPinRules(newPin);
+            store.Save(newPin, vault);
+            terminal.Result("PIN changed.", new { changed = true });
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+
+    private static Command SettingsCommand()
+    {
+        var autoDeactivate = new Option<int?>("--auto-deactivate") { Description = "Erase the pad after 3, 5 or 10 wrong PINs in a row." };
+        var paranoid = new Option<bool?>("--paranoid") { Description = "true: ask for the PIN before every answer of an interactive session." };
+        var grouped = new Option<bool?>("--grouped") { Description = "true: show answers as 1234 5678." };
+        var command = new Command("settings", "Show or change the settings.") { autoDeactivate, paranoid, grouped };
+        command.SetAction((result, _) => Run(result, terminal =>
+        {
+            var (store, vault, pin) = Open(result, terminal);
+            var changed = false;
+            if (result.GetValue(autoDeactivate) is { } limit)
+            {
+                if (limit is not (3 or 5 or 10))
+                {
+                    throw new CipherpadCliException("--auto-deactivate is 3, 5 or 10.", 2, "usage");
+                }
+                vault.Settings.AutoDeactivateAfter = limit;
+                changed = true;
+            }
+            if (result.GetValue(paranoid) is { } paranoidValue)
+            {
+                vault.Settings.Paranoid = paranoidValue;
+                changed = true;
+            }
+            if (result.GetValue(grouped) is { } groupedValue)
+            {
+                vault.Settings.Grouped = groupedValue;
+                changed = true;
+            }
+            if (changed)
+            {
+                store.Save(pin, vault);
+            }
+            var s = vault.Settings;
+            terminal.Result(string.Create(CultureInfo.InvariantCulture,
+                $"auto-deactivate after {s.AutoDeactivateAfter} wrong PINs; paranoid {(s.Paranoid ? "on" : "off")}; grouped answers {(s.Grouped ? "on" : "off")}"),
+                new { autoDeactivateAfter = s.AutoDeactivateAfter, paranoid = s.Paranoid, grouped = s.Grouped });
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+
+    private static Command DeactivateCommand()
+    {
+        var all = new Option<bool>("--all") { Description = "Erase the whole cipher pad: every account and the PIN." };
+        var command = new Command("deactivate", "Erase an account (or, with --all, everything) from this cipher pad.") { AccountOption, all };
+        command.SetAction((result, _) => Run(result, terminal =>
+        {
+            var (store, vault, pin) = Open(result, terminal);
+            if (result.GetValue(all) || vault.Accounts.Count <= 1 && result.GetValue(AccountOption) is null)
+            {
+                store.Erase();
+                terminal.Result("This cipher pad is erased.", new { erased = true });
+                return Task.FromResult(0);
+            }
+            var account = ChooseAccount(vault, result.GetValue(AccountOption));
+            vault.Accounts.Remove(account);
+            store.Save(pin, vault);
+            terminal.Result($"{account.Email} is erased from this cipher pad.", new { erased = account.Email });
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+
+    private static async Task<int> Run(ParseResult result, Func<Terminal, Task<int>> action)
+    {
+        var json = result.GetValue(Json);
+        try
+        {
+            return await action(new Terminal(json, result.GetValue(PinStdin)));
+        }
+        catch (CipherpadCliException exception)
+        {
+            Terminal.Error(exception.Message, json, exception.Code);
+            return exception.ExitCode;
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            Terminal.Error(exception.Message, json, "store");
+            return 1;
+        }
+    }
+
+    private static (PadStore Store, PadVault Vault, string Pin) Open(ParseResult result, Terminal terminal)
+    {
+        var home = HomeDirectory(result);
+        if (!PadStore.Exists(home))
+        {
+            throw new CipherpadCliException($"This cipher pad is not activated yet (no file in {home}): run 'cipherpad activate'.", 1, "not-activated");
+        }
+        var store = PadStore.Load(home);
+        var pin = terminal.ReadPin();
+        return (store, Unlock(store, pin), pin);
+    }
+
+    private static PadVault Unlock(PadStore store, string pin)
+    {
+        var vault = store.Unlock(pin, out var erased);
+        if (erased)
+        {
+            throw new CipherpadCliException($"Wrong PIN {store.AutoDeactivateAfter} times in a row: this cipher pad erased itself. Activate it again.", 4, "erased");
+        }
+        return vault ?? throw new CipherpadCliException(
+            $"Wrong PIN. {store.AutoDeactivateAfter - store.WrongPins} more wrong PIN(s) and this cipher pad erases itself.", 3, "wrong-pin");
+    }
+
+    private static PadAccount ChooseAccount(PadVault vault, string? email)
+    {
+        if (vault.Accounts.Count == 0)
+        {
+            throw new CipherpadCliException("There are no accounts on this cipher pad: run 'cipherpad activate'.", 1, "not-activated");
+        }
+        if (email is null)
+        {
+            return vault.Accounts.Count == 1 ? vault.Accounts[0]
+                : throw new CipherpadCliException("This cipher pad has several accounts: choose one with --account " +
+                    string.Join(" | ", vault.Accounts.Select(a => a.Email)), 2, "usage");
+        }
+        var wanted = email.Trim().ToLowerInvariant();
+        return vault.Accounts.FirstOrDefault(a => a.Email == wanted)
+            ?? throw new CipherpadCliException($"There is no account {wanted} on this cipher pad.", 1, "unknown-account");
+    }
+
+    private static void CheckPinRules(string pin)
+    {
+        if (pin.Length < 4 || pin.Length > 64)
+        {
+            throw new CipherpadCliException("A PIN is 4 to 64 characters.", 2, "usage");
+        }
+    }
+
+    private static string HomeDirectory(ParseResult result) =>
+        result.GetValue(Home) ?? Environment.GetEnvironmentVariable("CIPHERPAD_HOME")
+        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cipherpad");
+
+    // Only for new pads; tests and slow devices may lower it, never below the minimum.
+    private static int NewStoreIterations() =>
+        int.TryParse(Environment.GetEnvironmentVariable("CIPHERPAD_KDF_ITERATIONS"), NumberStyles.None, CultureInfo.InvariantCulture, out var iterations)
+            ? Math.Max(iterations, PadStore.MinimumIterations)
+            : PadStore.DefaultIterations;
+}

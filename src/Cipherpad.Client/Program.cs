@@ -1,0 +1,3 @@
+using Cipherpad.Client;
+
+return await CipherpadCommands.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cipherpad.Server;
+using Cipherpad.Testing;
+
+namespace Cipherpad.Client.Tests;
+
+/// <summary>The real cipherpad CLI against a real server listening on loopback.</summary>
+public sealed class CliJourneyTests : IDisposable
+{
+    private const string Pin = "2468";
+    private readonly string _home = Path.Combine(Path.GetTempPath(), "cipherpad-cli-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly CipherpadFactory _factory = new(DatabaseProvider.Sqlite, null);
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        if (Directory.Exists(_home))
+        {
+            Directory.Delete(_home, recursive: true);
+        }
+    }
+
+    private async Task<(Uri Server, Cli Cli)> ActivatedAsync(string email = "ann@example.com")
+    {
+        var server = _factory.StartOnLoopback();
+        using var browser = _factory.Browser();
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(_factory, browser, email);
+        var cli = new Cli(_home);
+        var activated = await cli.RunAsync(Pin, "activate", "--server", server.ToString(), "--email", email, "--code", code, "--name", "laptop", "--json");
+        Assert.True(activated.ExitCode == 0, activated.Error);
+        Assert.Equal(email, activated.Json.GetProperty("activated").GetString());
+        return (server, cli);
+    }
+
+    [Fact]
+    public async Task The_CLI_activates_and_its_answer_logs_the_user_in()
+    {
+        var (_, cli) = await ActivatedAsync();
+        using var shop = await Journeys.RelyingPartyClientAsync(_factory);
+        var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+        var question = challenge.GetProperty("question").GetString()!;
+
+        var answered = await cli.RunAsync(Pin, "answer", question);
+        Assert.True(answered.ExitCode == 0, answered.Error);
+        Assert.Matches("^[0-9]{4} [0-9]{4}$", answered.Output);
+
+        var verify = await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer = answered.Output });
+        Assert.Equal("success", (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task The_CLI_answer_signs_the_user_in_to_the_personal_account()
+    {
+        var (_, cli) = await ActivatedAsync();
+        using var browser = _factory.Browser();
+        var signIn = await browser.GetStringAsync("/signin");
+        var questionPage = await (await browser.PostAsync("/signin?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(signIn),
+            ["Email"] = "ann@example.com",
+        }))).Content.ReadAsStringAsync();
+        var question = System.Text.RegularExpressions.Regex.Match(questionPage, "id=\"question\">([0-9]+)<").Groups[1].Value;
+
+        var answer = (await cli.RunAsync(Pin, "answer", question, "--json")).Json.GetProperty("answer").GetString()!;
+        var signedIn = await browser.PostAsync("/signin?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(questionPage),
+            ["ChallengeId"] = Journeys.HiddenValue(questionPage, "ChallengeId"),
+            ["Answer"] = answer,
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Contains("Hello, Ann", await browser.GetStringAsync("/account"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_activation_the_CLI_needs_no_network()
+    {
+        var (_, cli) = await ActivatedAsync();
+        _factory.Dispose(); // the server is gone
+
+        var answered = await cli.RunAsync(Pin, "answer", "12345678", "--json");
+
+        Assert.Equal(0, answered.ExitCode);
+        Assert.Matches("^[0-9]{8}$", answered.Json.GetProperty("answer").GetString()!);
+    }
+
+    [Fact]
+    public async Task Wrong_PINs_are_counted_across_runs_and_the_pad_erases_itself_at_the_limit()
+    {
+        var (_, cli) = await ActivatedAsync();
+        Assert.Equal(0, (await cli.RunAsync(Pin, "settings", "--auto-deactivate", "3")).ExitCode);
+
+        var first = await cli.RunAsync("0000", "answer", "12345678");
+        var second = await cli.RunAsync("0000", "answer", "12345678", "--json");
+        var third = await cli.RunAsync("0000", "answer", "12345678");
+        var afterwards = await cli.RunAsync(Pin, "answer", "12345678");
+
+        Assert.Equal(3, first.ExitCode);
+        Assert.Contains("2 more wrong PIN", first.Error, StringComparison.Ordinal);
+        Assert.Equal("wrong-pin", second.Json.GetProperty("error").GetString());
+        Assert.Equal(4, third.ExitCode);
+        Assert.Contains("erased itself", third.Error, StringComparison.Ordinal);
+        Assert.Equal(1, afterwards.ExitCode);
+        Assert.Contains("not activated", afterwards.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_right_PIN_resets_the_wrong_PIN_count()
+    {
+        var (_, cli) = await ActivatedAsync();
+        Assert.Equal(0, (await cli.RunAsync(Pin, "settings", "--auto-deactivate", "3")).ExitCode);
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Equal(3, (await cli.RunAsync("0000", "answer", "12345678")).ExitCode);
+            Assert.Equal(3, (await cli.RunAsync("0000", "answer", "12345678")).ExitCode);
+            Assert.Equal(0, (await cli.RunAsync(Pin, "answer", "12345678")).ExitCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_PIN_can_be_changed_and_read_from_standard_input()
+    {
+        var (_, cli) = await ActivatedAsync();
+
+        var changed = await cli.RunWithInputAsync(null, $"{Pin}\n13579\n", "pin", "--pin-stdin");
+        var oldPin = await cli.RunAsync(Pin, "answer", "12345678");
+        var newPin = await cli.RunWithInputAsync(null, "13579\n", "answer", "12345678", "--pin-stdin");
+
+        Assert.True(changed.ExitCode == 0, changed.Error);
+        Assert.Equal(3, oldPin.ExitCode);
+        Assert.Equal(0, newPin.ExitCode);
+    }
+
+    [Fact]
+    public async Task Several_accounts_live_on_one_pad_and_are_chosen_with_account()
+    {
+        var (server, cli) = await ActivatedAsync("ann@example.com");
+        using var browser = _factory.Browser();
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(_factory, browser, "bob@example.com");
+        Assert.Equal(0, (await cli.RunAsync(Pin, "activate", "--server", server.ToString(), "--email", "bob@example.com", "--code", code)).ExitCode);
+
+        var accounts = await cli.RunAsync(Pin, "accounts", "--json");
+        var ambiguous = await cli.RunAsync(Pin, "answer", "12345678");
+        var ann = await cli.RunAsync(Pin, "answer", "12345678", "--account", "ann@example.com", "--json");
+        var bob = await cli.RunAsync(Pin, "answer", "12345678", "--account", "bob@example.com", "--json");
+
+        Assert.Equal(["ann@example.com", "bob@example.com"], accounts.Json.EnumerateArray().Select(a => a.GetProperty("email").GetString()!).Order().ToArray());
+        Assert.Equal(2, ambiguous.ExitCode);
+        Assert.Contains("--account", ambiguous.Error, StringComparison.Ordinal);
+        Assert.NotEqual(ann.Json.GetProperty("answer").GetString(), bob.Json.GetProperty("answer").GetString());
+
+        var erased = await cli.RunAsync(Pin, "deactivate", "--account", "bob@example.com");
+        Assert.Equal(0, erased.ExitCode);
+        Assert.Single((await cli.RunAsync(Pin, "accounts", "--json")).Json.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Settings_change_how_answers_are_shown()
+    {
+        var (_, cli) = await ActivatedAsync();
+        Assert.Matches("^[0-9]{4} [0-9]{4}$", (await cli.RunAsync(Pin, "answer", "12345678")).Output);
+        Assert.Equal(0, (await cli.RunAsync(Pin, "settings", "--grouped", "false", "--paranoid", "true")).ExitCode);
+        Assert.Matches("^[0-9]{8}$", (await cli.RunAsync(Pin, "answer", "12345678")).Output);
+        var settings = (await cli.RunAsync(Pin, "settings", "--json")).Json;
+        Assert.False(settings.GetProperty("grouped").GetBoolean());
+        Assert.True(settings.GetProperty("paranoid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_wrong_activation_code_is_reported_and_nothing_is_stored()
+    {
+        var server = _factory.StartOnLoopback();
+        using var browser = _factory.Browser();
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(_factory, browser, "ann@example.com");
+        var wrong = code[..^1] + (char)('0' + ((code[^1] - '0' + 1) % 10));
+        var cli = new Cli(_home);
+
+        var run = await cli.RunAsync(Pin, "activate", "--server", server.ToString(), "--email", "ann@example.com", "--code", wrong, "--json");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("wrong-code", run.Json.GetProperty("error").GetString());
+        Assert.Contains("4 attempt(s) left", run.Error, StringComparison.Ordinal);
+        var accounts = await cli.RunAsync(Pin, "accounts", "--json");
+        Assert.Empty(accounts.Json.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_a_clear_message()
+    {
+        var cli = new Cli(_home);
+        var notActivated = await cli.RunAsync(Pin, "answer", "12345678");
+        var badQuestion = await cli.RunAsync(Pin, "answer", "12ab5678");
+        var badCode = await cli.RunAsync(Pin, "activate", "--server", "http://127.0.0.1:1", "--email", "a@example.com", "--code", "123");
+        var unreachable = await cli.RunAsync(Pin, "activate", "--server", "http://127.0.0.1:1", "--email", "a@example.com", "--code", "1234-5678-9012");
+
+        Assert.Contains("not activated", notActivated.Error, StringComparison.Ordinal);
+        Assert.Equal(2, badQuestion.ExitCode);
+        Assert.Contains("6 to 64 digits", badQuestion.Error, StringComparison.Ordinal);
+        Assert.Equal(2, badCode.ExitCode);
+        Assert.Contains("12 digits", badCode.Error, StringComparison.Ordinal);
+        Assert.Equal(1, unreachable.ExitCode);
+        Assert.Contains("Cannot reach the server", unreachable.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_pad_file_holds_no_secret_in_clear()
+    {
+        await ActivatedAsync();
+        var file = await File.ReadAllTextAsync(Path.Combine(_home, "pad.json"));
+        Assert.DoesNotContain("ann@example.com", file, StringComparison.Ordinal);
+        Assert.DoesNotContain("deviceSecret", file, StringComparison.Ordinal);
+        Assert.Contains("PBKDF2-SHA256", file, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_home, "pad.json")));
+        }
+    }
+}
