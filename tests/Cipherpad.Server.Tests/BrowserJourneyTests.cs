@@ -1,0 +1,107 @@
+using Cipherpad.Core.Answers;
+using Cipherpad.Testing;
+using Microsoft.Playwright;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>
+/// A person in a real browser (Chromium, driven by Playwright): register, confirm the e-mail, choose methods,
+/// activate a cipher pad with the SMS code, sign in to the personal account.
+/// </summary>
+public sealed class BrowserJourneyTests : IAsyncLifetime
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private readonly CipherpadFactory _factory = new(DatabaseProvider.Sqlite, null);
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private Uri _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}, so the browser tests cannot run: " +
+                "install it (Debian: apt-get install chromium) or run .ci/run, which does.");
+        }
+        _server = _factory.StartOnLoopback();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        _factory.Dispose();
+    }
+
+    [Fact]
+    public async Task A_person_registers_activates_and_signs_in_in_a_browser()
+    {
+        var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } }); // a phone's screen
+        await page.GotoAsync(new Uri(_server, "/register").ToString());
+        await page.FillAsync("#FirstName", "Ann");
+        await page.FillAsync("#LastName", "Example");
+        await page.FillAsync("#Email", "ann@example.com");
+        await page.FillAsync("#Phone", "+49 170 1234567");
+        await page.FillAsync("#SecurityQuestion", "What was on my grandmother's shelf?");
+        await page.FillAsync("#SecurityAnswer", "a blue teapot with a chip");
+        await page.FillAsync("#HumanAnswer", SolveHumanCheck(await page.InnerTextAsync("label[for=HumanAnswer]")));
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Check your e-mail");
+
+        var link = Journeys.ConfirmationLink(Journeys.LatestEmailTo(_factory, "ann@example.com").TextBody ?? "");
+        await page.GotoAsync(new Uri(_server, link).ToString());
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Your e-mail is confirmed");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Activation code sent");
+
+        using var api = _factory.CreateClient();
+        var (_, secret) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(_factory), "phone");
+        Assert.NotNull(secret);
+
+        await page.GotoAsync(new Uri(_server, "/signin").ToString());
+        await page.FillAsync("#Email", "ann@example.com");
+        await page.ClickAsync("button[type=submit]");
+        var question = await page.InnerTextAsync("#question");
+        using var keys = new DeviceKeys(secret);
+        await page.FillAsync("#Answer", Answer.Group(Answer.Compute(keys, Purpose.Login, question, _factory.Time.GetUtcNow())));
+        await page.ClickAsync("button[type=submit]");
+
+        await Assertions.Expect(page.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
+        await Assertions.Expect(page.Locator("table").Last).ToContainTextAsync("success");
+        var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(screenshots);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "personal-account.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_wrong_answer_in_the_browser_says_how_many_attempts_are_left()
+    {
+        await Journeys.RegisterAndActivateAsync(_factory, "ann@example.com");
+        var page = await _browser!.NewPageAsync();
+        await page.GotoAsync(new Uri(_server, "/signin").ToString());
+        await page.FillAsync("#Email", "ann@example.com");
+        await page.ClickAsync("button[type=submit]");
+        await page.FillAsync("#Answer", "0000 0000");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("#answer-error")).ToHaveTextAsync("Wrong answer. 4 attempt(s) left for this question.");
+    }
+
+    private static string SolveHumanCheck(string label)
+    {
+        string[] words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+        var match = System.Text.RegularExpressions.Regex.Match(label, @"What is (\w+) plus (\d+)\?");
+        Assert.True(match.Success, label);
+        return (Array.IndexOf(words, match.Groups[1].Value) + int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
