@@ -37,6 +37,9 @@ public static class CipherpadServerExtensions
             services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<ILoggerFactory>().CreateLogger<MasterKey>()));
         builder.Services.AddSingleton<SecretProtector>();
         builder.Services.AddDataProtection().SetApplicationName("Cipherpad").PersistKeysToDbContext<CipherpadDbContext>();
+        builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(services =>
+            new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(keys =>
+                keys.XmlEncryptor = new MasterKeyXmlEncryptor(services.GetRequiredService<SecretProtector>())));
 
         builder.Services.AddSingleton<IEmailSender, EmailSender>();
         if (string.IsNullOrWhiteSpace(options.Sms.WebhookUrl))

@@ -270,6 +270,24 @@ public abstract class ServerScenarios
     }
 
     [Fact]
+    public async Task Cookie_and_antiforgery_keys_are_stored_encrypted_under_the_master_key()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        Assert.Contains("__RequestVerificationToken", await browser.GetStringAsync("/register"), StringComparison.Ordinal);
+        await using var scope = factory.Services.CreateAsyncScope();
+
+        var keys = await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().DataProtectionKeys.ToListAsync();
+
+        Assert.NotEmpty(keys);
+        Assert.All(keys, key =>
+        {
+            Assert.Contains("encryptedKey", key.Xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("<value>", key.Xml, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task Registration_explains_each_bad_field_and_creates_nothing()
     {
         using var factory = await CreateFactoryAsync();
