@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Cipherpad.Core.Activation;
 using Cipherpad.Core.Answers;
+using Cipherpad.Core.Payloads;
+using Cipherpad.Core.Payments;
 
 namespace Cipherpad.Client;
 
@@ -32,6 +34,8 @@ public static class CipherpadCommands
         root.Options.Add(PinStdin);
         root.Subcommands.Add(ActivateCommand());
         root.Subcommands.Add(AnswerCommand());
+        root.Subcommands.Add(ConfirmCommand());
+        root.Subcommands.Add(PayCommand());
         root.Subcommands.Add(AccountsCommand());
         root.Subcommands.Add(PinCommand());
         root.Subcommands.Add(SettingsCommand());
@@ -91,32 +95,128 @@ public static class CipherpadCommands
         return command;
     }
 
-    private static Command AnswerCommand()
+    private static Command AnswerCommand() =>
+        QuestionCommand("answer", "Print the answer to a login question (typed, or scanned with --qr).", Purpose.Login);
+
+    private static Command ConfirmCommand() =>
+        QuestionCommand("confirm", "Print the answer that confirms an action (change keys, add a correspondent, change settings).", Purpose.Action);
+
+    private static Command PayCommand() =>
+        QuestionCommand("pay", "Print the answer that confirms exactly this payment: payee, amount and currency.", Purpose.Payment);
+
+    private static Command QuestionCommand(string name, string description, Purpose purpose)
     {
-        var question = new Argument<string>("question") { Description = "The digits the site shows." };
-        var purpose = new Option<string>("--purpose") { Description = "login (default) or action.", DefaultValueFactory = _ => "login" };
-        var command = new Command("answer", "Print the answer to a login (or action) question.") { question, AccountOption, purpose };
+        var question = new Argument<string?>("question") { Description = "The digits the site shows.", Arity = ArgumentArity.ZeroOrOne };
+        var qr = new Option<string?>("--qr")
+        {
+            Description = "The site's QR code: its text, or an image file of it. The pad shows the verified request and refuses a changed or expired one.",
+        };
+        var command = new Command(name, description) { question, AccountOption, qr };
+        Option<string?>? payee = null, amount = null, currency = null;
+        if (purpose == Purpose.Payment)
+        {
+            payee = new Option<string?>("--payee") { Description = "Who is paid, exactly as the site shows it." };
+            amount = new Option<string?>("--amount") { Description = "The amount, such as 12.50." };
+            currency = new Option<string?>("--currency") { Description = "The currency code, such as USD." };
+            command.Options.Add(payee);
+            command.Options.Add(amount);
+            command.Options.Add(currency);
+        }
         command.SetAction((result, _) => Run(result, terminal =>
         {
-            var typed = result.GetValue(question)!.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-            if (typed.Length < Question.MinLength || typed.Length > Question.MaxLength || !Question.IsWellFormed(typed, typed.Length))
+            var qrValue = result.GetValue(qr);
+            var typedQuestion = result.GetValue(question)?.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+            PaymentDetails? payment = null;
+            if (qrValue is null)
+            {
+                if (typedQuestion is null)
+                {
+                    throw new CipherpadCliException("Give the question (the digits the site shows), or its QR code with --qr.", 2, "usage");
+                }
+                if (purpose == Purpose.Payment && !PaymentDetails.TryCreate(result.GetValue(payee!), result.GetValue(amount!), result.GetValue(currency!),
+                    out payment, out var paymentError))
+                {
+                    throw new CipherpadCliException("A payment needs --payee, --amount and --currency: " + paymentError.Message, 2, "usage");
+                }
+            }
+            if (typedQuestion is not null && (typedQuestion.Length < Question.MinLength || typedQuestion.Length > Question.MaxLength
+                || !Question.IsWellFormed(typedQuestion, typedQuestion.Length)))
             {
                 throw new CipherpadCliException($"A question is {Question.MinLength} to {Question.MaxLength} digits; '{result.GetValue(question)}' is not.", 2, "usage");
             }
-            var purposeName = result.GetValue(purpose);
-            if (!Purposes.TryParseWireName(purposeName, out var chosen) || chosen == Purpose.Payment)
-            {
-                throw new CipherpadCliException($"--purpose is login or action, not '{purposeName}'.", 2, "usage");
-            }
+
             var (_, vault, _) = Open(result, terminal);
-            var account = ChooseAccount(vault, result.GetValue(AccountOption));
+            PadAccount account;
+            string? verified = null;
+            string questionText;
+            if (qrValue is not null)
+            {
+                var request = OpenRequest(vault, qrValue, purpose);
+                account = request.Account;
+                questionText = request.Payload.Question;
+                payment = request.Payload.Payment;
+                verified = "Verified: " + request.Payload.Describe();
+                if (typedQuestion is not null && typedQuestion != questionText)
+                {
+                    throw new CipherpadCliException($"The QR code asks question {questionText}, not {typedQuestion}.", 1, "mismatch");
+                }
+            }
+            else
+            {
+                account = ChooseAccount(vault, result.GetValue(AccountOption));
+                questionText = typedQuestion!;
+            }
             using var keys = new DeviceKeys(Convert.FromBase64String(account.DeviceSecret));
-            var answer = Answer.Compute(keys, chosen, typed, DateTimeOffset.UtcNow);
+            var answer = Answer.Compute(keys, purpose, questionText, DateTimeOffset.UtcNow, payment);
             var shown = vault.Settings.Grouped ? Answer.Group(answer) : answer;
-            terminal.Result(shown, new { answer, grouped = Answer.Group(answer), account = account.Email, purpose = chosen.WireName() });
+            var confirming = payment is null ? null : $"Confirming: pay {payment}";
+            var text = string.Join(Environment.NewLine, new[] { verified ?? confirming, shown }.Where(line => line is not null));
+            terminal.Result(text, new
+            {
+                answer,
+                grouped = Answer.Group(answer),
+                account = account.Email,
+                purpose = purpose.WireName(),
+                question = questionText,
+                verified,
+                payment = payment is null ? null : new { payee = payment.Payee, amount = payment.Amount, currency = payment.Currency.Code },
+            });
             return Task.FromResult(0);
         }));
         return command;
+    }
+
+    /// <summary>Opens a QR payload against every account on the pad; only a verified request of the right purpose is answered.</summary>
+    private static (PadAccount Account, RequestPayload Payload) OpenRequest(PadVault vault, string qrValue, Purpose purpose)
+    {
+        var text = File.Exists(qrValue) ? QrImage.Decode(qrValue) : qrValue;
+        var devices = vault.Accounts.Select(a => (Account: a, Keys: new DeviceKeys(Convert.FromBase64String(a.DeviceSecret)))).ToList();
+        try
+        {
+            var opening = RequestPayload.Open(text, devices.Select(d => d.Keys), DateTimeOffset.UtcNow);
+            if (opening.Status != PayloadStatus.Verified)
+            {
+                var code = opening.Status switch
+                {
+                    PayloadStatus.Tampered => "tampered",
+                    PayloadStatus.Expired => "expired",
+                    PayloadStatus.NotForThisDevice => "not-for-this-device",
+                    _ => "malformed",
+                };
+                throw new CipherpadCliException(opening.Message, 1, code);
+            }
+            var payload = opening.Payload!;
+            if (payload.Purpose != purpose)
+            {
+                var command = payload.Purpose switch { Purpose.Payment => "pay", Purpose.Action => "confirm", _ => "answer" };
+                throw new CipherpadCliException($"This QR code asks to {payload.Describe()}: use 'cipherpad {command} --qr'.", 1, "wrong-purpose");
+            }
+            return (devices.Single(d => ReferenceEquals(d.Keys, opening.Device)).Account, payload);
+        }
+        finally
+        {
+            devices.ForEach(d => d.Keys.Dispose());
+        }
     }
 
     private static Command AccountsCommand()

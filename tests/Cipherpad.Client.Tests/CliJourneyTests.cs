@@ -75,6 +75,102 @@ public sealed class CliJourneyTests : IDisposable
         Assert.Contains("Hello, Ann", await browser.GetStringAsync("/account"), StringComparison.Ordinal);
     }
 
+    private static async Task<JsonElement> ChallengeAsync(HttpClient shop, object request)
+    {
+        var response = await shop.PostAsJsonAsync("/api/v1/challenges", request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task<string> VerifyAsync(HttpClient shop, JsonElement challenge, string answer)
+    {
+        var verify = await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer });
+        return (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString()!;
+    }
+
+    [Fact]
+    public async Task The_CLI_confirms_an_action_and_a_payment()
+    {
+        var (_, cli) = await ActivatedAsync();
+        using var shop = await Journeys.RelyingPartyClientAsync(_factory);
+        var action = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "action", description = "Add correspondent Bob" });
+        var payment = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123456789012", amount = "12.50", currency = "USD" });
+
+        var confirmed = await cli.RunAsync(Pin, "confirm", action.GetProperty("question").GetString()!, "--json");
+        var paid = await cli.RunAsync(Pin, "pay", payment.GetProperty("question").GetString()!, "--payee", "123456789012", "--amount", "12.5", "--currency", "usd");
+
+        Assert.True(confirmed.ExitCode == 0, confirmed.Error);
+        Assert.Equal("success", await VerifyAsync(shop, action, confirmed.Json.GetProperty("answer").GetString()!));
+        Assert.True(paid.ExitCode == 0, paid.Error);
+        Assert.Equal("Confirming: pay 12.50 USD to 123456789012", paid.Output.Split('\n')[0]);
+        Assert.Equal("success", await VerifyAsync(shop, payment, paid.Output.Split('\n')[1]));
+    }
+
+    [Fact]
+    public async Task A_payment_answer_made_for_other_details_is_wrong()
+    {
+        var (_, cli) = await ActivatedAsync();
+        using var shop = await Journeys.RelyingPartyClientAsync(_factory);
+        var payment = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123", amount = "12.50", currency = "USD" });
+
+        var paid = await cli.RunAsync(Pin, "pay", payment.GetProperty("question").GetString()!, "--payee", "1230", "--amount", "12.5", "--currency", "USD", "--json");
+
+        Assert.Equal("wrong", await VerifyAsync(shop, payment, paid.Json.GetProperty("answer").GetString()!));
+    }
+
+    [Fact]
+    public async Task The_CLI_reads_a_QR_payload_shows_it_verified_and_answers_it()
+    {
+        var (_, cli) = await ActivatedAsync();
+        using var shop = await Journeys.RelyingPartyClientAsync(_factory, "DemoShop");
+        var payment = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123456789012", amount = "12.5", currency = "USD" });
+
+        var paid = await cli.RunAsync(Pin, "pay", "--qr", payment.GetProperty("qrPayload").GetString()!, "--json");
+
+        Assert.True(paid.ExitCode == 0, paid.Error);
+        Assert.Equal("Verified: pay 12.50 USD to 123456789012 at DemoShop", paid.Json.GetProperty("verified").GetString());
+        Assert.Equal("success", await VerifyAsync(shop, payment, paid.Json.GetProperty("answer").GetString()!));
+    }
+
+    [Fact]
+    public async Task The_CLI_reads_the_QR_code_from_a_PNG()
+    {
+        var (_, cli) = await ActivatedAsync();
+        using var shop = await Journeys.RelyingPartyClientAsync(_factory, "DemoShop");
+        var login = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "login" });
+        var png = Path.Combine(_home, "qr.png");
+        await File.WriteAllBytesAsync(png, await shop.GetByteArrayAsync($"/api/v1/challenges/{login.GetProperty("challengeId").GetString()}/qr.png"));
+
+        var answered = await cli.RunAsync(Pin, "answer", "--qr", png);
+
+        Assert.True(answered.ExitCode == 0, answered.Error);
+        var lines = answered.Output.Split('\n');
+        Assert.Equal("Verified: log in at DemoShop", lines[0]);
+        Assert.Equal("success", await VerifyAsync(shop, login, lines[1]));
+    }
+
+    [Fact]
+    public async Task The_CLI_refuses_a_tampered_expired_or_misdirected_QR_payload()
+    {
+        var (_, cli) = await ActivatedAsync();
+        using var shop = await Journeys.RelyingPartyClientAsync(_factory, "DemoShop");
+        var payment = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123456789012", amount = "12.50", currency = "USD" });
+        var text = payment.GetProperty("qrPayload").GetString()!;
+
+        var tampered = await cli.RunAsync(Pin, "pay", "--qr", text.Replace("amt=12.50", "amt=1250.00", StringComparison.Ordinal), "--json");
+        var wrongCommand = await cli.RunAsync(Pin, "answer", "--qr", text, "--json");
+        _factory.Time.Offset = TimeSpan.FromMinutes(-10); // the server issues a request that, by the pad's clock, expired long ago
+        var stale = (await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "login" })).GetProperty("qrPayload").GetString()!;
+        var expired = await cli.RunAsync(Pin, "answer", "--qr", stale, "--json");
+
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Equal("tampered", tampered.Json.GetProperty("error").GetString());
+        Assert.False(tampered.Json.TryGetProperty("answer", out _));
+        Assert.Equal("wrong-purpose", wrongCommand.Json.GetProperty("error").GetString());
+        Assert.Contains("cipherpad pay --qr", wrongCommand.Error, StringComparison.Ordinal);
+        Assert.Equal("expired", expired.Json.GetProperty("error").GetString());
+    }
+
     [Fact]
     public async Task After_activation_the_CLI_needs_no_network()
     {

@@ -78,6 +78,123 @@ public abstract class ServerScenarios
         Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
     }
 
+    private static async Task<JsonElement> CreateAsync(HttpClient relyingParty, object request)
+    {
+        var response = await relyingParty.PostAsJsonAsync("/api/v1/challenges", request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static string AnswerFor(byte[] deviceSecret, JsonElement challenge, Purpose purpose, Core.Payments.PaymentDetails? payment, DateTimeOffset now)
+    {
+        using var keys = new DeviceKeys(deviceSecret);
+        return Answer.Compute(keys, purpose, challenge.GetProperty("question").GetString()!, now, payment);
+    }
+
+    [Fact]
+    public async Task A_payment_is_confirmed_only_for_exactly_its_payee_amount_and_currency()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var now = factory.Time.GetUtcNow();
+        var asked = Core.Payments.PaymentDetails.Create("123456789012", "12.50", "USD");
+        var attacks = new[]
+        {
+            Core.Payments.PaymentDetails.Create("123456789013", "12.50", "USD"),
+            Core.Payments.PaymentDetails.Create("123456789012", "12.51", "USD"),
+            Core.Payments.PaymentDetails.Create("123456789012", "12.50", "EUR"),
+            Core.Payments.PaymentDetails.Create("12345678901", "12.50", "USD"),
+        };
+
+        foreach (var changed in attacks)
+        {
+            // The user's cipher pad was shown the attacker's details; the site executes the real ones.
+            var challenge = await CreateAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123456789012", amount = "12.5", currency = "USD" });
+            var result = await VerifyAsync(shop, challenge, AnswerFor(secret, challenge, Purpose.Payment, changed, now), $"192.0.2.{Array.IndexOf(attacks, changed)}");
+            Assert.Equal("wrong", result.GetProperty("result").GetString());
+        }
+        var genuine = await CreateAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123456789012", amount = "12.5", currency = "usd" });
+        Assert.Equal("12.50", genuine.GetProperty("payment").GetProperty("amount").GetString());
+        var answer = AnswerFor(secret, genuine, Purpose.Payment, asked, now);
+        Assert.Equal("success", (await VerifyAsync(shop, genuine, answer)).GetProperty("result").GetString());
+        Assert.Equal("already-used", (await VerifyAsync(shop, genuine, answer)).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task Answers_never_cross_purposes()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var now = factory.Time.GetUtcNow();
+        var payment = Core.Payments.PaymentDetails.Create("123", "1.00", "USD");
+        var login = await CreateAsync(shop, new { login = "ann@example.com", purpose = "login" });
+        var action = await CreateAsync(shop, new { login = "ann@example.com", purpose = "action", description = "Add correspondent Bob" });
+        var pay = await CreateAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123", amount = "1", currency = "USD" });
+
+        Assert.Equal("wrong", (await VerifyAsync(shop, login, AnswerFor(secret, login, Purpose.Action, null, now), "192.0.2.1")).GetProperty("result").GetString());
+        Assert.Equal("wrong", (await VerifyAsync(shop, action, AnswerFor(secret, action, Purpose.Login, null, now), "192.0.2.2")).GetProperty("result").GetString());
+        Assert.Equal("wrong", (await VerifyAsync(shop, pay, AnswerFor(secret, pay, Purpose.Login, null, now), "192.0.2.3")).GetProperty("result").GetString());
+        Assert.Equal("wrong", (await VerifyAsync(shop, pay, AnswerFor(secret, pay, Purpose.Action, null, now), "192.0.2.4")).GetProperty("result").GetString());
+        Assert.Equal("wrong", (await VerifyAsync(shop, login, AnswerFor(secret, login, Purpose.Payment, payment, now), "192.0.2.5")).GetProperty("result").GetString());
+
+        Assert.Equal("success", (await VerifyAsync(shop, login, AnswerFor(secret, login, Purpose.Login, null, now))).GetProperty("result").GetString());
+        Assert.Equal("success", (await VerifyAsync(shop, action, AnswerFor(secret, action, Purpose.Action, null, now))).GetProperty("result").GetString());
+        Assert.Equal("success", (await VerifyAsync(shop, pay, AnswerFor(secret, pay, Purpose.Payment, payment, now))).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task The_payment_QR_payload_carries_the_verified_details()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory, "DemoShop");
+        var challenge = await CreateAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123456789012", amount = "12.5", currency = "USD" });
+        using var keys = new DeviceKeys(secret);
+
+        var opening = Core.Payloads.RequestPayload.Open(challenge.GetProperty("qrPayload").GetString(), [keys], factory.Time.GetUtcNow());
+
+        Assert.Equal("Verified: pay 12.50 USD to 123456789012 at DemoShop", opening.Message);
+    }
+
+    [Fact]
+    public async Task A_relying_party_restating_other_payment_details_is_refused()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var challenge = await CreateAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123", amount = "12.50", currency = "USD" });
+        var answer = AnswerFor(secret, challenge, Purpose.Payment, Core.Payments.PaymentDetails.Create("123", "12.50", "USD"), factory.Time.GetUtcNow());
+        var id = challenge.GetProperty("challengeId").GetString();
+
+        var other = await shop.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer, payee = "1230", amount = "12.5", currency = "USD" });
+        var same = await shop.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer, payee = "123", amount = "12.5", currency = "USD" });
+
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Equal("success", (await same.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"login\":\"ann@example.com\",\"purpose\":\"transfer\"}", "purpose")]
+    [InlineData("{\"login\":\"ann@example.com\",\"purpose\":\"action\"}", "description")]
+    [InlineData("{\"login\":\"ann@example.com\",\"purpose\":\"payment\",\"payee\":\"123\",\"amount\":\"12.505\",\"currency\":\"USD\"}", "decimal place")]
+    [InlineData("{\"login\":\"ann@example.com\",\"purpose\":\"payment\",\"payee\":\"123\",\"amount\":\"1\",\"currency\":\"dollars\"}", "currency")]
+    [InlineData("{\"login\":\"ann@example.com\",\"purpose\":\"login\",\"amount\":\"1\"}", "no description or payment")]
+    [InlineData("{\"purpose\":\"login\"}", "'login'")]
+    public async Task Bad_challenge_requests_get_a_problem_naming_the_field(string body, string expected)
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+
+        var response = await shop.PostAsync("/api/v1/challenges", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(expected, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_question_succeeds_only_once()
     {
