@@ -18,7 +18,7 @@ public static class StorageExtensions
             var connectionString = options.Database.ConnectionString is { Length: > 0 } configured
                 ? configured
                 : $"Data Source={options.DataPath("cipherpad.db")}";
-            services.AddDbContext<CipherpadDbContext, SqliteCipherpadDbContext>(db => db.UseSqlite(connectionString));
+            services.AddDbContext<CipherpadDbContext, SqliteCipherpadDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout()));
         }
         return services;
     }
