@@ -149,4 +149,14 @@ public sealed class SmsOptions
     /// <summary>Relative to the data directory.</summary>
     [Required]
     public string OutboxDirectory { get; set; } = "outbox/sms";
+
+    /// <summary>SMS answers per account per UTC day for logins and actions; payment SMS are not limited but carry a fee.</summary>
+    [Range(0, 100)]
+    public int DailyLimit { get; set; } = 5;
+
+    /// <summary>
+    /// The fee for confirming a payment by SMS, per payment currency, such as { "USD": "0.05", "WMZ": "0.05", "WMR": "1.5" }.
+    /// Payments in a currency not listed cannot be confirmed by SMS.
+    /// </summary>
+    public Dictionary<string, string> PaymentFees { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

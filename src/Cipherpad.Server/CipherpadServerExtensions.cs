@@ -28,7 +28,10 @@ public static class CipherpadServerExtensions
         }
         builder.Services.AddOptions<CipherpadOptions>().Bind(section).ValidateDataAnnotations().Validate(
             o => o.Database.Provider != DatabaseProvider.PostgreSql || !string.IsNullOrWhiteSpace(o.Database.ConnectionString),
-            "Cipherpad:Database:ConnectionString is required when Cipherpad:Database:Provider is PostgreSql.").ValidateOnStart();
+            "Cipherpad:Database:ConnectionString is required when Cipherpad:Database:Provider is PostgreSql.")
+            .Validate(o => o.Sms.PaymentFees.All(fee => Core.Payments.PaymentDetails.TryCreate("fee", fee.Value, fee.Key, out _, out _)),
+                "Each Cipherpad:Sms:PaymentFees entry maps a three-letter currency to a positive amount in it, such as \"USD\": \"0.05\".")
+            .ValidateOnStart();
         var options = section.Get<CipherpadOptions>() ?? new CipherpadOptions();
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -58,6 +61,7 @@ public static class CipherpadServerExtensions
         builder.Services.AddScoped<RelyingPartyService>();
         builder.Services.AddScoped<RelyingPartyAuthenticationFilter>();
         builder.Services.AddScoped<ChallengeService>();
+        builder.Services.AddScoped<SmsAnswers>();
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
@@ -92,6 +96,7 @@ public static class CipherpadServerExtensions
         app.MapHealthChecks("/health");
         app.MapChallengeApi();
         app.MapDeviceApi();
+        app.MapAccountPolicyApi();
         app.MapRazorPages();
         return app;
     }

@@ -38,7 +38,7 @@ public static partial class Journeys
     }
 
     /// <summary>Register, confirm the e-mail, choose methods; returns the activation code from the SMS outbox.</summary>
-    public static async Task<string> RegisterAndReceiveActivationCodeAsync(CipherpadFactory factory, HttpClient browser, string email)
+    public static async Task<string> RegisterAndReceiveActivationCodeAsync(CipherpadFactory factory, HttpClient browser, string email, bool sms = false)
     {
         var registered = await SubmitRegistrationAsync(browser, email);
         Assert.True(registered.StatusCode == HttpStatusCode.Redirect,
@@ -51,6 +51,7 @@ public static partial class Journeys
             ["__RequestVerificationToken"] = AntiforgeryToken(confirmPage),
             ["Ticket"] = HiddenValue(confirmPage, "Ticket"),
             ["App"] = "true",
+            ["Sms"] = sms ? "true" : "false",
         }));
         Assert.Contains("Activation code sent", await methods.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         return LatestActivationCode(factory);
@@ -82,10 +83,10 @@ public static partial class Journeys
         return (finish, secret);
     }
 
-    public static async Task<byte[]> RegisterAndActivateAsync(CipherpadFactory factory, string email)
+    public static async Task<byte[]> RegisterAndActivateAsync(CipherpadFactory factory, string email, bool sms = false)
     {
         using var browser = factory.Browser();
-        var code = await RegisterAndReceiveActivationCodeAsync(factory, browser, email);
+        var code = await RegisterAndReceiveActivationCodeAsync(factory, browser, email, sms);
         var (response, secret) = await ActivateAsync(factory.CreateClient(), email, code);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return secret!;
@@ -106,6 +107,14 @@ public static partial class Journeys
         var outbox = Path.Combine(factory.DataDirectory, "outbox", "email");
         var messages = Directory.GetFiles(outbox, "*.eml").OrderByDescending(f => f, StringComparer.Ordinal).Select(file => MimeMessage.Load(file));
         return messages.First(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, email, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    /// <summary>The texts of the SMS in the outbox, oldest first.</summary>
+    public static List<string> SmsTexts(CipherpadFactory factory)
+    {
+        var outbox = Path.Combine(factory.DataDirectory, "outbox", "sms");
+        return Directory.GetFiles(outbox, "*.json").Order(StringComparer.Ordinal)
+            .Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("text").GetString()!).ToList();
     }
 
     public static string LatestActivationCode(CipherpadFactory factory)

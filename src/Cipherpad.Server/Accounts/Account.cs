@@ -23,6 +23,9 @@ public sealed class Account
     /// <summary>Answers delivered by SMS.</summary>
     public bool SmsMethodEnabled { get; set; }
 
+    /// <summary>When on, relying parties are told that every operation of this account must be confirmed.</summary>
+    public bool ConfirmAllOperations { get; set; }
+
     /// <summary>Set once methods are chosen after e-mail confirmation.</summary>
     public DateTimeOffset? MethodsChosenAt { get; set; }
 

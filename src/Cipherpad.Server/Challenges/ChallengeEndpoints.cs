@@ -6,10 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Challenges;
 
-public sealed record CreateChallengeRequest(string? Login, string? Purpose, string? Description, string? Payee, string? Amount, string? Currency);
+public sealed record CreateChallengeRequest(string? Login, string? Purpose, string? Description, string? Payee, string? Amount, string? Currency,
+    string? Method);
 
-public sealed record ChallengeResponse(Guid ChallengeId, string Purpose, string Question, DateTimeOffset ExpiresAt, string QrPayload,
-    string QrImage, string Status, int AttemptsLeft, PaymentView? Payment, string? Description);
+public sealed record ChallengeResponse(Guid ChallengeId, string Purpose, string Method, string Question, DateTimeOffset ExpiresAt, string QrPayload,
+    string? QrImage, string Status, int AttemptsLeft, PaymentView? Payment, string? Description);
 
 public sealed record PaymentView(string Payee, string Amount, string Currency);
 
@@ -27,7 +28,8 @@ public static class ChallengeEndpoints
             .WithTags("Relying-party API")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/", CreateAsync).WithName("CreateChallenge").WithSummary("Issue a question to a user for a login, action or payment.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status502BadGateway);
         group.MapGet("/{id:guid}", GetAsync).WithName("GetChallenge").WithSummary("Read a question's state.").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/qr.png", QrAsync).WithName("GetChallengeQr").WithSummary("The question's QR code as PNG.");
         group.MapPost("/{id:guid}/verify", VerifyAsync).WithName("VerifyAnswer").WithSummary("Check the answer the user typed.")
@@ -69,11 +71,27 @@ public static class ChallengeEndpoints
             return BadRequest("A login takes no description or payment details.");
         }
 
-        var (issued, problem) = await challenges.CreateAsync(context.RelyingParty(), request.Login, purpose, description, payment, cancellationToken);
+        var method = request.Method ?? "app";
+        if (method is not ("app" or "sms"))
+        {
+            return BadRequest($"'method' must be app (the cipher pad computes the answer) or sms (the server sends it), not '{method}'.");
+        }
+        var (issued, problem) = await challenges.CreateAsync(context.RelyingParty(), request.Login, purpose, description, payment, method == "sms",
+            cancellationToken);
         if (issued is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account",
-                detail: $"No account with an active cipher pad has the login '{request.Login.Trim()}'. ({problem})");
+            return problem switch
+            {
+                CreateProblem.SmsNotEnabled => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "SMS not enabled",
+                    detail: "This user has not turned on answers by SMS; ask for the cipher pad's answer instead."),
+                CreateProblem.SmsDailyLimitReached => TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "SMS limit reached",
+                    detail: $"This account has had its {options.Value.Sms.DailyLimit} SMS answers for today (logins and actions); use the cipher pad."),
+                CreateProblem.SmsNotForCurrency => BadRequest($"Payments in {payment?.Currency.Code} cannot be confirmed by SMS: no fee is configured for it."),
+                CreateProblem.SmsSendFailed => TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "SMS not sent",
+                    detail: "The SMS could not be sent just now; nothing was charged. Try again, or use the cipher pad."),
+                _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account",
+                    detail: $"No account with an active cipher pad has the login '{request.Login.Trim()}'."),
+            };
         }
         return TypedResults.Created($"/api/v1/challenges/{issued.Challenge.Id}", View(issued.Challenge, options.Value, includeImage: true));
     }
@@ -88,7 +106,7 @@ public static class ChallengeEndpoints
     private static async Task<IResult> QrAsync(Guid id, HttpContext context, ChallengeService challenges, CancellationToken cancellationToken)
     {
         var challenge = await challenges.FindAsync(context.RelyingParty().Id, id, cancellationToken);
-        return challenge is null ? NotFound(id) : TypedResults.File(QrCodes.Png(challenge.QrPayload), "image/png");
+        return challenge is null || challenge.QrPayload.Length == 0 ? NotFound(id) : TypedResults.File(QrCodes.Png(challenge.QrPayload), "image/png");
     }
 
     private static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> VerifyAsync(Guid id, VerifyRequest request, HttpContext context,
@@ -128,8 +146,8 @@ public static class ChallengeEndpoints
     }
 
     private static ChallengeResponse View(Challenge challenge, CipherpadOptions options, bool includeImage) =>
-        new(challenge.Id, challenge.Purpose.WireName(), challenge.Question, challenge.ExpiresAt, challenge.QrPayload,
-            includeImage ? QrCodes.PngDataUrl(challenge.QrPayload) : $"/api/v1/challenges/{challenge.Id}/qr.png",
+        new(challenge.Id, challenge.Purpose.WireName(), challenge.Method, challenge.Question, challenge.ExpiresAt, challenge.QrPayload,
+            challenge.QrPayload.Length == 0 ? null : includeImage ? QrCodes.PngDataUrl(challenge.QrPayload) : $"/api/v1/challenges/{challenge.Id}/qr.png",
             challenge.Status.ToString().ToLowerInvariant(), Math.Max(0, options.Challenges.MaxWrongAnswers - challenge.WrongAnswers),
             challenge.Payment() is { } payment ? new PaymentView(payment.Payee, payment.Amount, payment.Currency.Code) : null,
             challenge.Description);

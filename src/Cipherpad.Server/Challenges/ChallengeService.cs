@@ -16,6 +16,10 @@ public enum CreateProblem
 {
     None,
     UnknownAccount,
+    SmsNotEnabled,
+    SmsDailyLimitReached,
+    SmsNotForCurrency,
+    SmsSendFailed,
 }
 
 public sealed record IssuedChallenge(Challenge Challenge, string QrPayload, string RelyingPartyName);
@@ -42,21 +46,40 @@ public sealed class ChallengeService(
     CipherpadDbContext db,
     SecretProtector protector,
     AuthorizationLogWriter log,
+    SmsAnswers smsAnswers,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
     private ChallengeOptions Settings => options.Value.Challenges;
 
     public async Task<(IssuedChallenge? Issued, CreateProblem Problem)> CreateAsync(RelyingParty party, string login, Purpose purpose,
-        string? description, PaymentDetails? payment, CancellationToken cancellationToken = default)
+        string? description, PaymentDetails? payment, bool bySms = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(party);
         var address = AccountRules.NormalizeEmail(login);
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address && a.AppMethodEnabled, cancellationToken);
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address && a.MethodsChosenAt != null, cancellationToken);
         var devices = account is null ? [] : await ActiveDevicesAsync(account.Id, cancellationToken);
-        if (account is null || devices.Count == 0)
+        if (account is null || (!bySms && (devices.Count == 0 || !account.AppMethodEnabled)))
         {
             return (null, CreateProblem.UnknownAccount);
+        }
+        if (bySms)
+        {
+            var problem = smsAnswers.Precheck(account, payment) switch
+            {
+                SmsProblem.NotEnabled => CreateProblem.SmsNotEnabled,
+                SmsProblem.NoFeeForCurrency => CreateProblem.SmsNotForCurrency,
+                _ => CreateProblem.None,
+            };
+            if (problem != CreateProblem.None)
+            {
+                return (null, problem);
+            }
+            // Logins and actions by SMS are limited per day; payments are charged instead.
+            if (payment is null && !await smsAnswers.TryTakeQuotaAsync(account.Id, cancellationToken))
+            {
+                return (null, CreateProblem.SmsDailyLimitReached);
+            }
         }
         var now = time.GetUtcNow();
         var challenge = new Challenge
@@ -68,30 +91,42 @@ public sealed class ChallengeService(
             CreatedAt = now,
             ExpiresAt = now + Settings.Lifetime,
             Status = ChallengeStatus.Pending,
+            Method = bySms ? "sms" : "app",
             Description = description,
             Payee = payment?.Payee,
             Amount = payment?.Amount,
             Currency = payment?.Currency.Code,
         };
-
-        var request = purpose switch
+        if (devices.Count > 0)
         {
-            Purpose.Action => RequestPayload.ForAction(party.Name, challenge.Question, description!, challenge.ExpiresAt),
-            Purpose.Payment => RequestPayload.ForPayment(party.Name, challenge.Question, payment!, challenge.ExpiresAt),
-            _ => RequestPayload.ForLogin(party.Name, challenge.Question, challenge.ExpiresAt),
+            challenge.QrPayload = Seal(challenge, party.Name, devices, description, payment);
+        }
+        if (bySms && await smsAnswers.SendAsync(account, challenge, party.Name, payment, cancellationToken) != SmsProblem.None)
+        {
+            return (null, CreateProblem.SmsSendFailed);
+        }
+        db.Challenges.Add(challenge);
+        await db.SaveChangesAsync(cancellationToken);
+        return (new IssuedChallenge(challenge, challenge.QrPayload, party.Name), CreateProblem.None);
+    }
+
+    private string Seal(Challenge challenge, string relyingParty, List<Device> devices, string? description, PaymentDetails? payment)
+    {
+        var request = challenge.Purpose switch
+        {
+            Purpose.Action => RequestPayload.ForAction(relyingParty, challenge.Question, description!, challenge.ExpiresAt),
+            Purpose.Payment => RequestPayload.ForPayment(relyingParty, challenge.Question, payment!, challenge.ExpiresAt),
+            _ => RequestPayload.ForLogin(relyingParty, challenge.Question, challenge.ExpiresAt),
         };
         var keys = devices.Take(RequestPayload.MaxDevices).Select(d => Keys(d)).ToList();
         try
         {
-            challenge.QrPayload = request.Seal(keys);
+            return request.Seal(keys);
         }
         finally
         {
             keys.ForEach(k => k.Dispose());
         }
-        db.Challenges.Add(challenge);
-        await db.SaveChangesAsync(cancellationToken);
-        return (new IssuedChallenge(challenge, challenge.QrPayload, party.Name), CreateProblem.None);
     }
 
     public Task<Challenge?> FindAsync(Guid relyingPartyId, Guid challengeId, CancellationToken cancellationToken = default) =>
@@ -107,8 +142,8 @@ public sealed class ChallengeService(
         var attemptsLeft = Math.Max(0, Settings.MaxWrongAnswers - challenge.WrongAnswers);
         async Task<VerifyOutcome> Done(VerifyResult result, int left, TimeSpan? retryAfter = null, Guid? deviceId = null)
         {
-            await log.AppendAsync(challenge.AccountId, ResultName(result), "app", purpose, party.Name, source, deviceId, challenge.Id,
-                cancellationToken: cancellationToken);
+            await log.AppendAsync(challenge.AccountId, ResultName(result), challenge.Method, purpose, party.Name, source, deviceId, challenge.Id,
+                Details(challenge), cancellationToken);
             return new VerifyOutcome(result, left, retryAfter, challenge.AccountId);
         }
 
@@ -133,30 +168,42 @@ public sealed class ChallengeService(
         var window = new TimeWindow(Settings.PastSteps, Settings.FutureSteps);
         var payment = challenge.Payment();
         Device? matched = null;
-        foreach (var device in await ActiveDevicesAsync(challenge.AccountId, cancellationToken))
+        var correct = false;
+        if (challenge.Method == "sms")
         {
-            using var keys = Keys(device);
-            if (Answer.Verify(keys, challenge.Purpose, challenge.Question, payment, typedAnswer, now, window) == AnswerVerdict.Correct)
+            correct = smsAnswers.Matches(challenge, typedAnswer);
+        }
+        else
+        {
+            foreach (var device in await ActiveDevicesAsync(challenge.AccountId, cancellationToken))
             {
-                matched = device;
+                using var keys = Keys(device);
+                if (Answer.Verify(keys, challenge.Purpose, challenge.Question, payment, typedAnswer, now, window) == AnswerVerdict.Correct)
+                {
+                    matched = device;
+                    correct = true;
+                }
             }
         }
 
-        if (matched is not null)
+        if (correct)
         {
             var won = await db.Challenges
                 .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending && c.ExpiresAt > now)
                 .ExecuteUpdateAsync(c => c
                     .SetProperty(x => x.Status, ChallengeStatus.Succeeded)
                     .SetProperty(x => x.AnsweredAt, now)
-                    .SetProperty(x => x.DeviceId, matched.Id), cancellationToken);
+                    .SetProperty(x => x.DeviceId, matched == null ? null : matched.Id), cancellationToken);
             if (won == 0)
             {
                 return await Done(VerifyResult.AlreadyUsed, 0);
             }
-            await db.Devices.Where(d => d.Id == matched.Id).ExecuteUpdateAsync(d => d.SetProperty(x => x.LastUsedAt, now), cancellationToken);
+            if (matched is not null)
+            {
+                await db.Devices.Where(d => d.Id == matched.Id).ExecuteUpdateAsync(d => d.SetProperty(x => x.LastUsedAt, now), cancellationToken);
+            }
             await db.SourceThrottles.Where(t => t.AccountId == challenge.AccountId && t.Source == source).ExecuteDeleteAsync(cancellationToken);
-            return await Done(VerifyResult.Success, attemptsLeft, deviceId: matched.Id);
+            return await Done(VerifyResult.Success, attemptsLeft, deviceId: matched?.Id);
         }
 
         var counted = await db.Challenges
@@ -219,6 +266,18 @@ public sealed class ChallengeService(
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
         }
+    }
+
+    /// <summary>What was being confirmed, for the authorization log.</summary>
+    public static string? Details(Challenge challenge)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        return challenge.Purpose switch
+        {
+            Purpose.Payment => $"pay {challenge.Amount} {challenge.Currency} to {challenge.Payee}",
+            Purpose.Action => challenge.Description,
+            _ => null,
+        };
     }
 
     public static string ResultName(VerifyResult result) => result switch

@@ -10,11 +10,21 @@ using Microsoft.EntityFrameworkCore;
 namespace Cipherpad.Server.Pages;
 
 [Authorize]
-public sealed class AccountModel(CipherpadDbContext db) : PageModel
+public sealed class AccountModel(CipherpadDbContext db, Challenges.SmsAnswers sms) : PageModel
 {
     public Accounts.Account? Account { get; private set; }
     public List<Device> Devices { get; private set; } = [];
     public List<AuthorizationLogEntry> Log { get; private set; } = [];
+    public List<Challenges.FeeLedgerEntry> Fees { get; private set; } = [];
+    public int SmsLeftToday { get; private set; }
+
+    public string FormatFee(Challenges.FeeLedgerEntry fee)
+    {
+        ArgumentNullException.ThrowIfNull(fee);
+        var digits = Core.Payments.Currency.FromCode(fee.Currency)!.MinorUnitDigits;
+        var amount = fee.MinorUnits / (decimal)Math.Pow(10, digits);
+        return $"{amount.ToString("F" + digits, System.Globalization.CultureInfo.InvariantCulture)} {fee.Currency}";
+    }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +37,9 @@ public sealed class AccountModel(CipherpadDbContext db) : PageModel
         Devices = await db.Devices.AsNoTracking().Where(d => d.AccountId == accountId && d.RevokedAt == null).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
         Log = await db.AuthorizationLog.AsNoTracking().Where(e => e.AccountId == accountId).OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
             .Take(20).ToListAsync(cancellationToken);
+        Fees = await db.FeeLedger.AsNoTracking().Where(f => f.AccountId == accountId).OrderByDescending(f => f.At).ThenByDescending(f => f.Id)
+            .Take(50).ToListAsync(cancellationToken);
+        SmsLeftToday = await sms.LeftTodayAsync(accountId, cancellationToken);
         return Page();
     }
 }

@@ -32,7 +32,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             return Page();
         }
         var party = await relyingParties.BuiltInAsync(cancellationToken);
-        var (issued, _) = await challenges.CreateAsync(party, Email!, Purpose.Login, null, null, cancellationToken);
+        var (issued, _) = await challenges.CreateAsync(party, Email!, Purpose.Login, null, null, cancellationToken: cancellationToken);
         if (issued is null)
         {
             Problem = "There is no account with an activated cipher pad for this e-mail.";

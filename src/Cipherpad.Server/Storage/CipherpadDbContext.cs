@@ -23,6 +23,8 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<RelyingParty> RelyingParties => Set<RelyingParty>();
     public DbSet<Challenge> Challenges => Set<Challenge>();
     public DbSet<SourceThrottle> SourceThrottles => Set<SourceThrottle>();
+    public DbSet<SmsQuota> SmsQuotas => Set<SmsQuota>();
+    public DbSet<FeeLedgerEntry> FeeLedger => Set<FeeLedgerEntry>();
     public DbSet<AuthorizationLogEntry> AuthorizationLog => Set<AuthorizationLogEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -62,6 +64,18 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
             challenge.Property(c => c.Purpose).HasConversion<string>().HasMaxLength(16);
             challenge.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
             challenge.Property(c => c.Question).HasMaxLength(64);
+            challenge.Property(c => c.Method).HasMaxLength(8);
+            challenge.Property(c => c.Description).HasMaxLength(200);
+            challenge.Property(c => c.Payee).HasMaxLength(64);
+            challenge.Property(c => c.Amount).HasMaxLength(32);
+            challenge.Property(c => c.Currency).HasMaxLength(3);
+        });
+        modelBuilder.Entity<SmsQuota>().HasKey(q => new { q.AccountId, q.Day });
+        modelBuilder.Entity<FeeLedgerEntry>(fee =>
+        {
+            fee.HasIndex(f => new { f.AccountId, f.At });
+            fee.Property(f => f.Currency).HasMaxLength(3);
+            fee.Property(f => f.Reason).HasMaxLength(200);
         });
         modelBuilder.Entity<SourceThrottle>(throttle =>
         {

@@ -31,6 +31,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.Property<bool>("AppMethodEnabled")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("ConfirmAllOperations")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -171,7 +174,8 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .HasColumnType("uuid");
 
                     b.Property<string>("Amount")
-                        .HasColumnType("text");
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<long?>("AnsweredAt")
                         .HasColumnType("bigint");
@@ -180,10 +184,12 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .HasColumnType("bigint");
 
                     b.Property<string>("Currency")
-                        .HasColumnType("text");
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
 
                     b.Property<string>("Description")
-                        .HasColumnType("text");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<Guid?>("DeviceId")
                         .HasColumnType("uuid");
@@ -191,8 +197,14 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<string>("Payee")
-                        .HasColumnType("text");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Purpose")
                         .IsRequired()
@@ -211,6 +223,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.Property<Guid>("RelyingPartyId")
                         .HasColumnType("uuid");
 
+                    b.Property<byte[]>("SmsAnswerProtected")
+                        .HasColumnType("bytea");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -224,6 +239,59 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.HasIndex("AccountId", "CreatedAt");
 
                     b.ToTable("Challenges");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Challenges.FeeLedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ChallengeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("MinorUnits")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "At");
+
+                    b.ToTable("FeeLedger");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Challenges.SmsQuota", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AccountId", "Day");
+
+                    b.ToTable("SmsQuotas");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Challenges.SourceThrottle", b =>

@@ -26,6 +26,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.Property<bool>("AppMethodEnabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("ConfirmAllOperations")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -164,6 +167,7 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Amount")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("AnsweredAt")
@@ -173,9 +177,11 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Currency")
+                        .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Description")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("DeviceId")
@@ -184,7 +190,13 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Payee")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Purpose")
@@ -204,6 +216,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.Property<Guid>("RelyingPartyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("SmsAnswerProtected")
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -217,6 +232,57 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.HasIndex("AccountId", "CreatedAt");
 
                     b.ToTable("Challenges");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Challenges.FeeLedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ChallengeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MinorUnits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "At");
+
+                    b.ToTable("FeeLedger");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Challenges.SmsQuota", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Day");
+
+                    b.ToTable("SmsQuotas");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Challenges.SourceThrottle", b =>

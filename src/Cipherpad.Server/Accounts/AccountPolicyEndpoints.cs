@@ -1,0 +1,36 @@
+using Cipherpad.Server.Challenges;
+using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cipherpad.Server.Accounts;
+
+public sealed record AccountPolicy(string Login, bool ConfirmAllOperations, bool AppMethod, bool SmsMethod, int SmsLeftToday);
+
+/// <summary>What a relying party may know about an account before it acts: which operations need confirming, and how.</summary>
+public static class AccountPolicyEndpoints
+{
+    public static RouteGroupBuilder MapAccountPolicyApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/accounts").AddEndpointFilter<RelyingPartyAuthenticationFilter>().WithTags("Relying-party API")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapGet("/policy", GetAsync).WithName("GetAccountPolicy")
+            .WithSummary("Whether the user asked that every operation be confirmed, and which methods they use.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<Results<Ok<AccountPolicy>, ProblemHttpResult>> GetAsync(string? login, CipherpadDbContext db, SmsAnswers sms,
+        CancellationToken cancellationToken)
+    {
+        var address = AccountRules.NormalizeEmail(login ?? "");
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address && a.MethodsChosenAt != null, cancellationToken);
+        if (account is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account", detail: $"No account has the login '{address}'.");
+        }
+        return TypedResults.Ok(new AccountPolicy(account.Email, account.ConfirmAllOperations, account.AppMethodEnabled, account.SmsMethodEnabled,
+            await sms.LeftTodayAsync(account.Id, cancellationToken)));
+    }
+}
