@@ -145,7 +145,7 @@ public static class CipherpadCommands
                 throw new CipherpadCliException($"A question is {Question.MinLength} to {Question.MaxLength} digits; '{result.GetValue(question)}' is not.", 2, "usage");
             }
 
-            var (_, vault, _) = Open(result, terminal);
+            var (_, vault, _) = Open(result, terminal, forAnswer: true);
             PadAccount account;
             string? verified = null;
             string questionText;
@@ -251,7 +251,7 @@ public static class CipherpadCommands
     private static Command SettingsCommand()
     {
         var autoDeactivate = new Option<int?>("--auto-deactivate") { Description = "Erase the pad after 3, 5 or 10 wrong PINs in a row." };
-        var paranoid = new Option<bool?>("--paranoid") { Description = "true: ask for the PIN before every answer of an interactive session." };
+        var paranoid = new Option<bool?>("--paranoid") { Description = "true: the PIN must be entered for every answer (CIPHERPAD_PIN is not used for answers)." };
         var grouped = new Option<bool?>("--grouped") { Description = "true: show answers as 1234 5678." };
         var command = new Command("settings", "Show or change the settings.") { autoDeactivate, paranoid, grouped };
         command.SetAction((result, _) => Run(result, terminal =>
@@ -331,7 +331,7 @@ public static class CipherpadCommands
         }
     }
 
-    private static (PadStore Store, PadVault Vault, string Pin) Open(ParseResult result, Terminal terminal)
+    private static (PadStore Store, PadVault Vault, string Pin) Open(ParseResult result, Terminal terminal, bool forAnswer = false)
     {
         var home = HomeDirectory(result);
         if (!PadStore.Exists(home))
@@ -339,7 +339,7 @@ public static class CipherpadCommands
             throw new CipherpadCliException($"This cipher pad is not activated yet (no file in {home}): run 'cipherpad activate'.", 1, "not-activated");
         }
         var store = PadStore.Load(home);
-        var pin = terminal.ReadPin();
+        var pin = terminal.ReadPin(allowEnvironment: !(forAnswer && store.Paranoid));
         return (store, Unlock(store, pin), pin);
     }
 

@@ -20,7 +20,7 @@ public sealed class PadSettings
     /// <summary>Erase everything after this many wrong PINs in a row: 3, 5 or 10.</summary>
     public int AutoDeactivateAfter { get; set; } = 5;
 
-    /// <summary>Ask for the PIN before every answer in an interactive session.</summary>
+    /// <summary>The PIN must be entered for every answer: CIPHERPAD_PIN, which stays set in a shell, is not used for answers.</summary>
     public bool Paranoid { get; set; }
 
     /// <summary>Show answers as 1234 5678 rather than 12345678.</summary>
@@ -58,6 +58,9 @@ public sealed class PadStore
     public string Path => System.IO.Path.Combine(Directory, FileName);
     public int WrongPins => _file.WrongPins;
     public int AutoDeactivateAfter => _file.AutoDeactivateAfter;
+
+    /// <summary>Mirrors the vault's paranoid setting, which must be known before the PIN is asked for.</summary>
+    public bool Paranoid => _file.Paranoid;
 
     public static bool Exists(string directory) => File.Exists(System.IO.Path.Combine(directory, FileName));
 
@@ -121,6 +124,7 @@ public sealed class PadStore
         _file.Salt = Convert.ToBase64String(salt);
         _file.Vault = Convert.ToBase64String([.. nonce, .. tag, .. ciphertext]);
         _file.AutoDeactivateAfter = vault.Settings.AutoDeactivateAfter;
+        _file.Paranoid = vault.Settings.Paranoid;
         WriteFile();
     }
 
@@ -180,6 +184,7 @@ public sealed class PadStore
         public string Salt { get; set; } = "";
         public int WrongPins { get; set; }
         public int AutoDeactivateAfter { get; set; } = 5;
+        public bool Paranoid { get; set; }
 
         [JsonPropertyName("vault")]
         public string Vault { get; set; } = "";

@@ -11,8 +11,15 @@ public sealed class Terminal(bool json, bool pinFromStdin)
     public bool Json { get; } = json;
 
     /// <summary>The PIN: CIPHERPAD_PIN, else a line of stdin with --pin-stdin, else a hidden prompt.</summary>
-    public string ReadPin(string prompt = "PIN: ") =>
-        Environment.GetEnvironmentVariable("CIPHERPAD_PIN") is { Length: > 0 } fromEnvironment ? fromEnvironment : ReadSecret(prompt);
+    public string ReadPin(bool allowEnvironment = true, string prompt = "PIN: ")
+    {
+        if (Environment.GetEnvironmentVariable("CIPHERPAD_PIN") is { Length: > 0 } fromEnvironment)
+        {
+            return allowEnvironment ? fromEnvironment
+                : throw new CipherpadCliException("Paranoid mode: enter the PIN for every answer (typed, or with --pin-stdin); CIPHERPAD_PIN is not used.", 3, "paranoid");
+        }
+        return ReadSecret(prompt);
+    }
 
     /// <summary>The PIN of a new pad: CIPHERPAD_PIN, else asked for as a new PIN.</summary>
     public string ReadInitialPin() =>

@@ -258,11 +258,27 @@ public sealed class CliJourneyTests : IDisposable
     {
         var (_, cli) = await ActivatedAsync();
         Assert.Matches("^[0-9]{4} [0-9]{4}$", (await cli.RunAsync(Pin, "answer", "12345678")).Output);
-        Assert.Equal(0, (await cli.RunAsync(Pin, "settings", "--grouped", "false", "--paranoid", "true")).ExitCode);
+        Assert.Equal(0, (await cli.RunAsync(Pin, "settings", "--grouped", "false")).ExitCode);
         Assert.Matches("^[0-9]{8}$", (await cli.RunAsync(Pin, "answer", "12345678")).Output);
         var settings = (await cli.RunAsync(Pin, "settings", "--json")).Json;
         Assert.False(settings.GetProperty("grouped").GetBoolean());
-        Assert.True(settings.GetProperty("paranoid").GetBoolean());
+        Assert.False(settings.GetProperty("paranoid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Paranoid_mode_wants_the_PIN_entered_for_every_answer()
+    {
+        var (_, cli) = await ActivatedAsync();
+        Assert.Equal(0, (await cli.RunAsync(Pin, "settings", "--paranoid", "true")).ExitCode);
+
+        var fromEnvironment = await cli.RunAsync(Pin, "answer", "12345678", "--json");
+        var entered = await cli.RunWithInputAsync(null, Pin + "\n", "answer", "12345678", "--pin-stdin", "--json");
+        var accounts = await cli.RunAsync(Pin, "accounts", "--json");
+
+        Assert.Equal("paranoid", fromEnvironment.Json.GetProperty("error").GetString());
+        Assert.Equal(0, entered.ExitCode);
+        Assert.Matches("^[0-9]{8}$", entered.Json.GetProperty("answer").GetString()!);
+        Assert.Equal(0, accounts.ExitCode);
     }
 
     [Fact]
