@@ -115,6 +115,17 @@ public sealed class AccountOptions
 
     [Range(typeof(TimeSpan), "00:10:00", "7.00:00:00")]
     public TimeSpan EmailConfirmationLifetime { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>Recoveries (every old cipher pad revoked, a new activation code sent) allowed per window.</summary>
+    [Range(1, 100)]
+    public int MaxRecoveries { get; set; } = 3;
+
+    [Range(typeof(TimeSpan), "1.00:00:00", "365.00:00:00")]
+    public TimeSpan RecoveryWindow { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a recovery or "forgot activation code" e-mail link works.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
+    public TimeSpan RecoveryLinkLifetime { get; set; } = TimeSpan.FromHours(1);
 }
 
 public sealed class EmailOptions

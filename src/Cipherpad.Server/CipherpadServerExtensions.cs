@@ -62,6 +62,9 @@ public static class CipherpadServerExtensions
         builder.Services.AddScoped<RelyingPartyAuthenticationFilter>();
         builder.Services.AddScoped<ChallengeService>();
         builder.Services.AddScoped<SmsAnswers>();
+        builder.Services.AddScoped<AccountChanges>();
+        builder.Services.AddScoped<SourceThrottles>();
+        builder.Services.AddScoped<RecoveryService>();
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));

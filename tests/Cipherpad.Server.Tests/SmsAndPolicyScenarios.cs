@@ -155,27 +155,13 @@ public abstract partial class SmsAndPolicyScenarios
         Assert.False(await wallet.NeedsConfirmationAsync("ann@example.com", "change the display language"));
 
         using var browser = factory.Browser();
-        await SignInAsync(factory, browser, secret);
-        var page = await browser.GetStringAsync("/account/confirm-all");
-        var questionPage = await (await browser.PostAsync("/account/confirm-all?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(page),
-        }))).Content.ReadAsStringAsync();
-        var question = QuestionOnPage().Match(questionPage).Groups[1].Value;
-        using var keys = new DeviceKeys(secret);
-        var loginAnswer = Answer.Compute(keys, Purpose.Login, question, factory.Time.GetUtcNow());
-        var actionAnswer = Answer.Compute(keys, Purpose.Action, question, factory.Time.GetUtcNow());
-        async Task<string> SubmitAsync(string answer) => await (await browser.PostAsync("/account/confirm-all?handler=Answer", new FormUrlEncodedContent(
-            new Dictionary<string, string>
-            {
-                ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(questionPage),
-                ["ChallengeId"] = Journeys.HiddenValue(questionPage, "ChallengeId"),
-                ["Answer"] = answer,
-            }))).Content.ReadAsStringAsync();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", secret);
 
-        Assert.Contains("Wrong answer", await SubmitAsync(loginAnswer), StringComparison.Ordinal);
+        var withLoginAnswer = await Journeys.ChangeAccountAsync(factory, browser, "/account/confirm-all", "", [], secret, Purpose.Login);
+        Assert.Contains("Wrong answer", withLoginAnswer, StringComparison.Ordinal);
         Assert.False(await wallet.NeedsConfirmationAsync("ann@example.com", "change the display language"));
-        Assert.Contains("confirm all operations is now on", await SubmitAsync(actionAnswer), StringComparison.Ordinal);
+        var withActionAnswer = await Journeys.ChangeAccountAsync(factory, browser, "/account/confirm-all", "", [], secret);
+        Assert.Contains("Done: Turn on confirm-all-operations", withActionAnswer, StringComparison.Ordinal);
 
         Assert.True(await wallet.NeedsConfirmationAsync("ann@example.com", "change the display language"));
         Assert.Contains("Confirm all operations: <strong>on</strong>", await browser.GetStringAsync("/account"), StringComparison.Ordinal);
@@ -190,32 +176,13 @@ public abstract partial class SmsAndPolicyScenarios
         await CreateAsync(shop, new { login = "ann@example.com", method = "sms", purpose = "payment", payee = "R123", amount = "10", currency = "WMR" });
         await CreateAsync(shop, new { login = "ann@example.com", method = "sms" });
         using var browser = factory.Browser();
-        await SignInAsync(factory, browser, secret);
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", secret);
 
         var account = await browser.GetStringAsync("/account");
 
         Assert.Contains("1.50 WMR", account, StringComparison.Ordinal);
         Assert.Contains("SMS confirmation of 10.00 WMR to R123 at Demo Shop", account, StringComparison.Ordinal);
         Assert.Contains("SMS answers left today: <strong>4</strong>", account, StringComparison.Ordinal);
-    }
-
-    private static async Task SignInAsync(CipherpadFactory factory, HttpClient browser, byte[] secret)
-    {
-        var signIn = await browser.GetStringAsync("/signin");
-        var questionPage = await (await browser.PostAsync("/signin?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(signIn),
-            ["Email"] = "ann@example.com",
-        }))).Content.ReadAsStringAsync();
-        using var keys = new DeviceKeys(secret);
-        var answer = Answer.Compute(keys, Purpose.Login, QuestionOnPage().Match(questionPage).Groups[1].Value, factory.Time.GetUtcNow());
-        var signedIn = await browser.PostAsync("/signin?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(questionPage),
-            ["ChallengeId"] = Journeys.HiddenValue(questionPage, "ChallengeId"),
-            ["Answer"] = answer,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
     }
 
     /// <summary>A relying party that honours the account's policy: operations need confirmation only when the user asked for it.</summary>
@@ -232,8 +199,6 @@ public abstract partial class SmsAndPolicyScenarios
     [GeneratedRegex(@"type ([0-9]{4} [0-9]{4}) \(question")]
     private static partial Regex SmsAnswerText();
 
-    [GeneratedRegex("id=\"question\">([0-9]+)<")]
-    private static partial Regex QuestionOnPage();
 }
 
 public sealed class SqliteSmsAndPolicyScenarios : SmsAndPolicyScenarios

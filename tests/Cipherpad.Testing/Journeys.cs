@@ -102,6 +102,60 @@ public static partial class Journeys
         return client;
     }
 
+    /// <summary>Signs in to the personal account with a login question answered by the cipher pad with <paramref name="deviceSecret"/>.</summary>
+    public static async Task SignInAsync(CipherpadFactory factory, HttpClient browser, string email, byte[] deviceSecret)
+    {
+        var signIn = await browser.GetStringAsync("/signin");
+        var questionPage = await (await browser.PostAsync("/signin?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AntiforgeryToken(signIn),
+            ["Email"] = email,
+        }))).Content.ReadAsStringAsync();
+        using var keys = new Core.Answers.DeviceKeys(deviceSecret);
+        var answer = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, QuestionOn(questionPage), factory.Time.GetUtcNow());
+        var signedIn = await browser.PostAsync("/signin?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AntiforgeryToken(questionPage),
+            ["ChallengeId"] = HiddenValue(questionPage, "ChallengeId"),
+            ["Answer"] = answer,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+    }
+
+    /// <summary>Posts a form of an account page, then confirms the change it asks for with the cipher pad's action answer.</summary>
+    public static async Task<string> ChangeAccountAsync(CipherpadFactory factory, HttpClient browser, string page, string handler,
+        Dictionary<string, string> fields, byte[]? deviceSecret, Core.Answers.Purpose answerPurpose = Core.Answers.Purpose.Action)
+    {
+        var form = await browser.GetStringAsync(page);
+        fields["__RequestVerificationToken"] = AntiforgeryToken(form);
+        var requested = await browser.PostAsync(handler.Length == 0 ? page : $"{page}?handler={handler}", new FormUrlEncodedContent(fields));
+        if (requested.StatusCode != HttpStatusCode.Redirect)
+        {
+            return WebUtility.HtmlDecode(await requested.Content.ReadAsStringAsync());
+        }
+        var confirmUrl = requested.Headers.Location!.OriginalString;
+        var confirmPage = await browser.GetStringAsync(confirmUrl);
+        if (deviceSecret is null)
+        {
+            return WebUtility.HtmlDecode(confirmPage);
+        }
+        using var keys = new Core.Answers.DeviceKeys(deviceSecret);
+        var answer = Core.Answers.Answer.Compute(keys, answerPurpose, QuestionOn(confirmPage), factory.Time.GetUtcNow());
+        var confirmed = await browser.PostAsync(confirmUrl, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AntiforgeryToken(confirmPage),
+            ["Answer"] = answer,
+        }));
+        return WebUtility.HtmlDecode(await confirmed.Content.ReadAsStringAsync());
+    }
+
+    public static string QuestionOn(string page)
+    {
+        var match = Regex.Match(page, "id=\"question\">([0-9]+)<");
+        Assert.True(match.Success, "the page shows a question");
+        return match.Groups[1].Value;
+    }
+
     public static MimeMessage LatestEmailTo(CipherpadFactory factory, string email)
     {
         var outbox = Path.Combine(factory.DataDirectory, "outbox", "email");

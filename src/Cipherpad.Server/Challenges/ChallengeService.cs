@@ -47,6 +47,7 @@ public sealed class ChallengeService(
     SecretProtector protector,
     AuthorizationLogWriter log,
     SmsAnswers smsAnswers,
+    SourceThrottles throttles,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
@@ -158,11 +159,9 @@ public sealed class ChallengeService(
         {
             return await Done(VerifyResult.Expired, 0);
         }
-        var throttle = await db.SourceThrottles.AsNoTracking()
-            .SingleOrDefaultAsync(t => t.AccountId == challenge.AccountId && t.Source == source, cancellationToken);
-        if (throttle?.BlockedUntil is { } blockedUntil && blockedUntil > now)
+        if (await throttles.BlockedForAsync(challenge.AccountId, source, cancellationToken) is { } wait)
         {
-            return await Done(VerifyResult.Throttled, attemptsLeft, blockedUntil - now);
+            return await Done(VerifyResult.Throttled, attemptsLeft, wait);
         }
 
         var window = new TimeWindow(Settings.PastSteps, Settings.FutureSteps);
@@ -202,7 +201,7 @@ public sealed class ChallengeService(
             {
                 await db.Devices.Where(d => d.Id == matched.Id).ExecuteUpdateAsync(d => d.SetProperty(x => x.LastUsedAt, now), cancellationToken);
             }
-            await db.SourceThrottles.Where(t => t.AccountId == challenge.AccountId && t.Source == source).ExecuteDeleteAsync(cancellationToken);
+            await throttles.ResetAsync(challenge.AccountId, source, cancellationToken);
             return await Done(VerifyResult.Success, attemptsLeft, deviceId: matched?.Id);
         }
 
@@ -215,41 +214,9 @@ public sealed class ChallengeService(
             await db.Challenges.Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending)
                 .ExecuteUpdateAsync(c => c.SetProperty(x => x.Status, ChallengeStatus.Locked), cancellationToken);
         }
-        await RecordFailureAsync(challenge.AccountId, source, now, cancellationToken);
+        await throttles.RecordFailureAsync(challenge.AccountId, source, cancellationToken);
         var left = Math.Max(0, Settings.MaxWrongAnswers - wrongAnswers);
         return await Done(counted == 0 || left == 0 ? VerifyResult.Locked : VerifyResult.Wrong, left);
-    }
-
-    private async Task RecordFailureAsync(Guid accountId, string source, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var updated = await db.SourceThrottles.Where(t => t.AccountId == accountId && t.Source == source)
-                .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsecutiveFailures, x => x.ConsecutiveFailures + 1), cancellationToken);
-            if (updated == 0)
-            {
-                db.SourceThrottles.Add(new SourceThrottle { AccountId = accountId, Source = source, ConsecutiveFailures = 1 });
-                try
-                {
-                    await db.SaveChangesAsync(cancellationToken);
-                }
-                catch (DbUpdateException)
-                {
-                    db.ChangeTracker.Clear();
-                    continue; // created concurrently: count on it instead
-                }
-            }
-            break;
-        }
-        var failures = await db.SourceThrottles.AsNoTracking().Where(t => t.AccountId == accountId && t.Source == source)
-            .Select(t => t.ConsecutiveFailures).SingleAsync(cancellationToken);
-        if (failures >= Settings.FailuresBeforeBackoff)
-        {
-            var exponent = Math.Min(failures - Settings.FailuresBeforeBackoff, 20);
-            var wait = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, exponent), Settings.MaxBackoff.TotalSeconds));
-            await db.SourceThrottles.Where(t => t.AccountId == accountId && t.Source == source)
-                .ExecuteUpdateAsync(t => t.SetProperty(x => x.BlockedUntil, now + wait), cancellationToken);
-        }
     }
 
     private Task<List<Device>> ActiveDevicesAsync(Guid accountId, CancellationToken cancellationToken) =>

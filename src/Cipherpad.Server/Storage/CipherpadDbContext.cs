@@ -24,6 +24,9 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<Challenge> Challenges => Set<Challenge>();
     public DbSet<SourceThrottle> SourceThrottles => Set<SourceThrottle>();
     public DbSet<SmsQuota> SmsQuotas => Set<SmsQuota>();
+    public DbSet<PendingAccountChange> PendingAccountChanges => Set<PendingAccountChange>();
+    public DbSet<EmailLink> EmailLinks => Set<EmailLink>();
+    public DbSet<RecoveryRecord> RecoveryRecords => Set<RecoveryRecord>();
     public DbSet<FeeLedgerEntry> FeeLedger => Set<FeeLedgerEntry>();
     public DbSet<AuthorizationLogEntry> AuthorizationLog => Set<AuthorizationLogEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -71,6 +74,21 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
             challenge.Property(c => c.Currency).HasMaxLength(3);
         });
         modelBuilder.Entity<SmsQuota>().HasKey(q => new { q.AccountId, q.Day });
+        modelBuilder.Entity<EmailLink>(link =>
+        {
+            link.HasIndex(l => l.TokenHash).IsUnique();
+            link.Property(l => l.Kind).HasConversion<string>().HasMaxLength(32);
+            link.Property(l => l.TokenHash).HasMaxLength(64);
+        });
+        modelBuilder.Entity<RecoveryRecord>().HasIndex(r => new { r.AccountId, r.At });
+        modelBuilder.Entity<PendingAccountChange>(change =>
+        {
+            change.HasIndex(c => c.AccountId);
+            change.Property(c => c.Kind).HasConversion<string>().HasMaxLength(32);
+            change.Property(c => c.Description).HasMaxLength(200);
+            change.Property(c => c.Argument).HasMaxLength(300);
+            change.Property(c => c.SecondArgument).HasMaxLength(300);
+        });
         modelBuilder.Entity<FeeLedgerEntry>(fee =>
         {
             fee.HasIndex(f => new { f.AccountId, f.At });

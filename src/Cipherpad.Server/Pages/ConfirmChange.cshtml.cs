@@ -1,0 +1,51 @@
+using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Challenges;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cipherpad.Server.Pages;
+
+public sealed class ConfirmChangeModel(AccountChanges changes) : AccountPage
+{
+    public PendingAccountChange? Change { get; private set; }
+    public string? Question { get; private set; }
+    public string? Problem { get; private set; }
+    public bool Applied { get; private set; }
+
+    public async Task OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var found = await changes.FindAsync(AccountId, id, cancellationToken);
+        Change = found?.Change;
+        Applied = Change?.AppliedAt is not null;
+        if (found is { } pending && !Applied)
+        {
+            if (pending.Challenge.Status == ChallengeStatus.Pending)
+            {
+                Question = pending.Challenge.Question;
+            }
+            else
+            {
+                Problem = "This confirmation can no longer be answered; start the change again.";
+            }
+        }
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, string? answer, CancellationToken cancellationToken)
+    {
+        var outcome = await changes.ConfirmAsync(AccountId, id, answer ?? "", Source, cancellationToken);
+        await OnGetAsync(id, cancellationToken);
+        if (outcome.Result != VerifyResult.Success && !Applied)
+        {
+            Problem = outcome.Result switch
+            {
+                VerifyResult.Wrong => $"Wrong answer. {outcome.AttemptsLeft} attempt(s) left.",
+                VerifyResult.Throttled => "Too many wrong answers from here; wait a little.",
+                _ => "This confirmation can no longer be answered; start the change again.",
+            };
+            if (outcome.Result != VerifyResult.Wrong && outcome.Result != VerifyResult.Throttled)
+            {
+                Question = null;
+            }
+        }
+        return Page();
+    }
+}

@@ -1,0 +1,61 @@
+using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Devices;
+using Cipherpad.Server.Storage;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cipherpad.Server.Pages;
+
+/// <summary>List, rename, revoke and add cipher pads; each change is confirmed with a cipher pad.</summary>
+public sealed class DevicesModel(CipherpadDbContext db, AccountChanges changes) : AccountPage
+{
+    public List<Device> Devices { get; private set; } = [];
+    public string? Problem { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Devices = await db.Devices.AsNoTracking().Where(d => d.AccountId == AccountId).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostRenameAsync(Guid deviceId, string? name, CancellationToken cancellationToken)
+    {
+        var device = await OwnDeviceAsync(deviceId, cancellationToken);
+        var trimmed = name?.Trim() ?? "";
+        if (device is null)
+        {
+            return NotFound();
+        }
+        if (trimmed.Length is 0 or > 64 || trimmed.Any(char.IsControl))
+        {
+            Problem = "A cipher pad's name is 1 to 64 characters.";
+            await OnGetAsync(cancellationToken);
+            return Page();
+        }
+        return await RequestAsync(AccountChangeKind.RenameDevice, $"Rename cipher pad \"{device.Name}\" to \"{trimmed}\"", device.Id.ToString(), trimmed,
+            cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(Guid deviceId, CancellationToken cancellationToken)
+    {
+        var device = await OwnDeviceAsync(deviceId, cancellationToken);
+        return device is null ? NotFound()
+            : await RequestAsync(AccountChangeKind.RevokeDevice, $"Revoke cipher pad \"{device.Name}\"", device.Id.ToString(), null, cancellationToken);
+    }
+
+    public Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken) =>
+        RequestAsync(AccountChangeKind.AddDevice, "Send an activation code for a new cipher pad", null, null, cancellationToken);
+
+    // Another account's device id is simply not found.
+    private Task<Device?> OwnDeviceAsync(Guid deviceId, CancellationToken cancellationToken) =>
+        db.Devices.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deviceId && d.AccountId == AccountId && d.RevokedAt == null, cancellationToken);
+
+    private async Task<IActionResult> RequestAsync(AccountChangeKind kind, string description, string? argument, string? second, CancellationToken cancellationToken)
+    {
+        var (change, _) = await changes.RequestAsync(AccountId, kind, description, argument, second, cancellationToken);
+        if (change is null)
+        {
+            Problem = "Your account has no active cipher pad to confirm with: use recovery to get a new activation code.";
+            await OnGetAsync(cancellationToken);
+            return Page();
+        }
+        return Redirect($"/account/confirm/{change.Id}");
+    }
+}

@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using Cipherpad.Server.Accounts;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Cipherpad.Server.Pages;
+
+/// <summary>Recovery, first steps: the e-mail, then the security question, then a link by e-mail.</summary>
+public sealed class RecoverModel(RecoveryService recovery, IDataProtectionProvider protection, Storage.CipherpadDbContext db) : PageModel
+{
+    private readonly ITimeLimitedDataProtector _tickets = protection.CreateProtector("Cipherpad.Recovery.v1").ToTimeLimitedDataProtector();
+
+    public string? Ticket { get; private set; }
+    public string? SecurityQuestion { get; private set; }
+    public string? Problem { get; private set; }
+    public bool LinkSent { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostEmailAsync(string? email, CancellationToken cancellationToken)
+    {
+        var account = await recovery.FindAsync(email, cancellationToken);
+        if (account is null)
+        {
+            Problem = "There is no account with this e-mail. Lost access to your e-mail? Ask support.";
+            return Page();
+        }
+        Ticket = _tickets.Protect(account.Id.ToString(), TimeSpan.FromMinutes(15));
+        SecurityQuestion = account.SecurityQuestion;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAnswerAsync(string? ticket, string? answer, CancellationToken cancellationToken)
+    {
+        Guid accountId;
+        try
+        {
+            accountId = Guid.Parse(_tickets.Unprotect(ticket ?? ""));
+        }
+        catch (Exception exception) when (exception is CryptographicException or FormatException)
+        {
+            Problem = "That took too long; start again.";
+            return Page();
+        }
+        var account = await db.Accounts.FindAsync([accountId], cancellationToken);
+        var (outcome, wait) = await recovery.AnswerSecurityQuestionAsync(account!, answer, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            cancellationToken);
+        if (outcome == SecurityAnswerOutcome.LinkSent)
+        {
+            LinkSent = true;
+            return Page();
+        }
+        Ticket = ticket;
+        SecurityQuestion = account!.SecurityQuestion;
+        Problem = outcome switch
+        {
+            SecurityAnswerOutcome.Wrong => "That is not the answer.",
+            SecurityAnswerOutcome.Throttled => $"Too many wrong answers: wait {Math.Ceiling(wait!.Value.TotalSeconds)} seconds before trying again.",
+            _ => "This account has been recovered too often recently; contact support.",
+        };
+        return Page();
+    }
+}

@@ -1,0 +1,310 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cipherpad.Core.Answers;
+using Cipherpad.Server.Storage;
+using Cipherpad.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>The personal account's devices, methods and security question, and recovery, on each database.</summary>
+public abstract class AccountScenarios
+{
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync();
+
+    private static async Task<string> LoginResultAsync(CipherpadFactory factory, HttpClient shop, byte[] secret, string email = "ann@example.com")
+    {
+        var created = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = email });
+        if (created.StatusCode == HttpStatusCode.NotFound)
+        {
+            return "no active cipher pad";
+        }
+        var challenge = await created.Content.ReadFromJsonAsync<JsonElement>();
+        using var keys = new DeviceKeys(secret);
+        var answer = Answer.Compute(keys, Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow());
+        var verify = await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer });
+        return (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString()!;
+    }
+
+    private static async Task<Guid> DeviceIdAsync(CipherpadFactory factory, string name)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Devices.Where(d => d.Name == name).Select(d => d.Id).SingleAsync();
+    }
+
+    private static async Task<HttpStatusCode> CreateLoginStatusAsync(HttpClient shop, string login) =>
+        (await shop.PostAsJsonAsync("/api/v1/challenges", new { login })).StatusCode;
+
+    [Fact]
+    public async Task A_second_device_is_added_renamed_and_a_revoked_device_fails_at_once()
+    {
+        using var factory = await CreateFactoryAsync();
+        var phone = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", phone);
+
+        var added = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Add", [], phone);
+        Assert.Contains("Done: Send an activation code for a new cipher pad", added, StringComparison.Ordinal);
+        using var api = factory.CreateClient();
+        var (_, laptop) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(factory), "laptop");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        Assert.Equal("success", await LoginResultAsync(factory, shop, laptop!));
+        Assert.Equal("success", await LoginResultAsync(factory, shop, phone));
+
+        var renamed = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Rename",
+            new() { ["DeviceId"] = (await DeviceIdAsync(factory, "laptop")).ToString(), ["Name"] = "work laptop" }, phone);
+        Assert.Contains("Done: Rename cipher pad \"laptop\" to \"work laptop\"", renamed, StringComparison.Ordinal);
+
+        var revoked = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Revoke",
+            new() { ["DeviceId"] = (await DeviceIdAsync(factory, "work laptop")).ToString() }, phone);
+        Assert.Contains("Done: Revoke cipher pad \"work laptop\"", revoked, StringComparison.Ordinal);
+        Assert.Equal("wrong", await LoginResultAsync(factory, shop, laptop!));
+        Assert.Equal("success", await LoginResultAsync(factory, shop, phone));
+        Assert.Contains("revoked", await browser.GetStringAsync("/account/devices"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_account_change_is_not_made_without_the_cipher_pads_action_answer()
+    {
+        using var factory = await CreateFactoryAsync();
+        var phone = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", phone);
+        var deviceId = (await DeviceIdAsync(factory, "test pad")).ToString();
+
+        var unanswered = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Revoke", new() { ["DeviceId"] = deviceId }, null);
+        var loginAnswer = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Revoke", new() { ["DeviceId"] = deviceId }, phone, Purpose.Login);
+
+        Assert.Contains("cipherpad confirm", unanswered, StringComparison.Ordinal);
+        Assert.Contains("Wrong answer", loginAnswer, StringComparison.Ordinal);
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        Assert.Equal("success", await LoginResultAsync(factory, shop, phone));
+    }
+
+    [Fact]
+    public async Task Methods_change_after_confirmation_and_one_always_stays_on()
+    {
+        using var factory = await CreateFactoryAsync();
+        var phone = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", phone);
+
+        var none = await Journeys.ChangeAccountAsync(factory, browser, "/account/methods", "", [], phone);
+        var both = await Journeys.ChangeAccountAsync(factory, browser, "/account/methods", "", new() { ["App"] = "true", ["Sms"] = "true" }, phone);
+
+        Assert.Contains("At least one method must stay on", none, StringComparison.Ordinal);
+        Assert.Contains("Done: Confirm with: cipher pad and SMS", both, StringComparison.Ordinal);
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        Assert.True((await shop.GetFromJsonAsync<JsonElement>("/api/v1/accounts/policy?login=ann@example.com")).GetProperty("smsMethod").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_security_question_changes_after_confirmation_and_recovery_then_wants_the_new_answer()
+    {
+        using var factory = await CreateFactoryAsync();
+        var phone = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", phone);
+
+        var weak = await Journeys.ChangeAccountAsync(factory, browser, "/account/security-question", "",
+            new() { ["Question"] = "Favourite number?", ["Answer"] = "1234" }, phone);
+        var changed = await Journeys.ChangeAccountAsync(factory, browser, "/account/security-question", "",
+            new() { ["Question"] = "First concert?", ["Answer"] = "Dire Straits in Leipzig" }, phone);
+
+        Assert.Contains("too easy to guess", weak, StringComparison.Ordinal);
+        Assert.Contains("Done: Change the security question and answer", changed, StringComparison.Ordinal);
+        using var stranger = factory.Browser();
+        Assert.Contains("That is not the answer", await Recovery.AnswerAsync(stranger, "ann@example.com", "Grandma's blue teapot"), StringComparison.Ordinal);
+        Assert.Contains("We sent a recovery link", await Recovery.AnswerAsync(stranger, "ann@example.com", "dire straits  in leipzig"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_person_who_lost_the_phone_recovers_and_the_old_phone_is_useless()
+    {
+        using var factory = await CreateFactoryAsync();
+        var oldPhone = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        using var browser = factory.Browser();
+
+        Assert.Contains("We sent a recovery link", await Recovery.AnswerAsync(browser, "ann@example.com", "Grandma's blue teapot"), StringComparison.Ordinal);
+        var mail = Journeys.LatestEmailTo(factory, "ann@example.com");
+        Assert.Equal("Recover your Cipherpad account", mail.Subject);
+        Assert.Equal("success", await LoginResultAsync(factory, shop, oldPhone)); // nothing changes before the link is used
+        var done = await Recovery.CompleteAsync(browser, mail.TextBody!);
+        Assert.Contains("Your old cipher pads no longer work", done, StringComparison.Ordinal);
+
+        Assert.Equal("no active cipher pad", await LoginResultAsync(factory, shop, oldPhone));
+        using var api = factory.CreateClient();
+        var (_, newPhone) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(factory), "new phone");
+        Assert.Equal("success", await LoginResultAsync(factory, shop, newPhone!));
+        Assert.Equal("wrong", await LoginResultAsync(factory, shop, oldPhone));
+        Assert.Contains("already used", await Recovery.CompleteAsync(browser, mail.TextBody!, expectForm: false), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task At_most_three_recoveries_in_thirty_days()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var browser = factory.Browser();
+        for (var i = 0; i < 3; i++)
+        {
+            await Recovery.AnswerAsync(browser, "ann@example.com", "Grandma's blue teapot");
+            Assert.Contains("Your old cipher pads no longer work", await Recovery.CompleteAsync(browser, Journeys.LatestEmailTo(factory, "ann@example.com").TextBody!),
+                StringComparison.Ordinal);
+        }
+
+        Assert.Contains("recovered too often", await Recovery.AnswerAsync(browser, "ann@example.com", "Grandma's blue teapot"), StringComparison.Ordinal);
+        factory.Time.Offset += TimeSpan.FromDays(31);
+        Assert.Contains("We sent a recovery link", await Recovery.AnswerAsync(browser, "ann@example.com", "Grandma's blue teapot"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wrong_security_answers_back_off_for_that_source()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var browser = factory.Browser();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Contains("That is not the answer", await Recovery.AnswerAsync(browser, "ann@example.com", $"guess {i}"), StringComparison.Ordinal);
+        }
+
+        var blocked = await Recovery.AnswerAsync(browser, "ann@example.com", "Grandma's blue teapot");
+
+        Assert.Contains("Too many wrong answers", blocked, StringComparison.Ordinal);
+        factory.Time.Offset += TimeSpan.FromMinutes(1);
+        Assert.Contains("We sent a recovery link", await Recovery.AnswerAsync(browser, "ann@example.com", "Grandma's blue teapot"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forgotten_activation_code_is_replaced_through_an_email_link()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        var firstCode = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
+
+        var form = await browser.GetStringAsync("/activation/new-code");
+        var mailed = await (await browser.PostAsync("/activation/new-code", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(form),
+            ["Email"] = "ann@example.com",
+        }))).Content.ReadAsStringAsync();
+        Assert.Contains("we sent it a link", mailed, StringComparison.Ordinal);
+        var link = System.Text.RegularExpressions.Regex.Match(Journeys.LatestEmailTo(factory, "ann@example.com").TextBody!, @"/activation/new-code\?token=[\w-]+").Value;
+        var button = await browser.GetStringAsync(link);
+        Assert.Equal(firstCode, Journeys.LatestActivationCode(factory)); // opening the link alone sends nothing
+        var sent = await (await browser.PostAsync("/activation/new-code?handler=Send", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(button),
+            ["Token"] = Journeys.HiddenValue(button, "Token"),
+        }))).Content.ReadAsStringAsync();
+        Assert.Contains("A new activation code was sent", sent, StringComparison.Ordinal);
+        var secondCode = Journeys.LatestActivationCode(factory);
+
+        using var api = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Forbidden, (await Journeys.ActivateAsync(api, "ann@example.com", firstCode)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Journeys.ActivateAsync(api, "ann@example.com", secondCode)).Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task One_account_can_never_change_another_ones_devices()
+    {
+        using var factory = await CreateFactoryAsync();
+        var annPhone = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        var bobPhone = await Journeys.RegisterAndActivateAsync(factory, "bob@example.com");
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            var annAccount = await db.Accounts.SingleAsync(a => a.Email == "ann@example.com");
+            await db.Devices.Where(d => d.AccountId == annAccount.Id).ExecuteUpdateAsync(d => d.SetProperty(x => x.Name, "ann's pad"));
+        }
+        using var bob = factory.Browser();
+        await Journeys.SignInAsync(factory, bob, "bob@example.com", bobPhone);
+        var annDevice = (await DeviceIdAsync(factory, "ann's pad")).ToString();
+
+        var page = await bob.GetStringAsync("/account/devices");
+        var revoke = await Journeys.ChangeAccountAsync(factory, bob, "/account/devices", "Revoke", new() { ["DeviceId"] = annDevice }, bobPhone);
+        var account = await bob.GetStringAsync("/account");
+
+        Assert.DoesNotContain("ann's pad", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Done", revoke, StringComparison.Ordinal);
+        Assert.DoesNotContain("ann@example.com", account, StringComparison.Ordinal);
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        Assert.Equal("success", await LoginResultAsync(factory, shop, annPhone));
+    }
+
+    [Fact]
+    public async Task A_change_awaiting_confirmation_cannot_be_confirmed_by_another_account()
+    {
+        using var factory = await CreateFactoryAsync();
+        var annPhone = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        var bobPhone = await Journeys.RegisterAndActivateAsync(factory, "bob@example.com");
+        using var ann = factory.Browser();
+        await Journeys.SignInAsync(factory, ann, "ann@example.com", annPhone);
+        var form = await ann.GetStringAsync("/account/confirm-all");
+        var requested = await ann.PostAsync("/account/confirm-all", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(form),
+        }));
+        var confirmUrl = requested.Headers.Location!.OriginalString;
+        using var bob = factory.Browser();
+        await Journeys.SignInAsync(factory, bob, "bob@example.com", bobPhone);
+
+        var bobsView = await bob.GetStringAsync(confirmUrl);
+
+        Assert.Contains("This change is unknown", bobsView, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"question\"", bobsView, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The recovery pages, step by step.</summary>
+internal static class Recovery
+{
+    public static async Task<string> AnswerAsync(HttpClient browser, string email, string answer)
+    {
+        var start = await browser.GetStringAsync("/recover");
+        var question = await (await browser.PostAsync("/recover?handler=Email", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(start),
+            ["Email"] = email,
+        }))).Content.ReadAsStringAsync();
+        Assert.Contains("id=\"security-question\"", question, StringComparison.Ordinal);
+        return await (await browser.PostAsync("/recover?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(question),
+            ["Ticket"] = Journeys.HiddenValue(question, "Ticket"),
+            ["Answer"] = answer,
+        }))).Content.ReadAsStringAsync();
+    }
+
+    public static async Task<string> CompleteAsync(HttpClient browser, string mailBody, bool expectForm = true)
+    {
+        var link = System.Text.RegularExpressions.Regex.Match(mailBody, @"/recover/confirm\?token=[\w-]+").Value;
+        var page = await browser.GetStringAsync(link);
+        if (!expectForm)
+        {
+            return page;
+        }
+        return await (await browser.PostAsync("/recover/confirm", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(page),
+            ["Token"] = Journeys.HiddenValue(page, "Token"),
+            ["App"] = "true",
+        }))).Content.ReadAsStringAsync();
+    }
+}
+
+public sealed class SqliteAccountScenarios : AccountScenarios
+{
+    protected override Task<CipherpadFactory> CreateFactoryAsync() => Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null));
+}
+
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresAccountScenarios(PostgresServer postgres) : AccountScenarios
+{
+    protected override async Task<CipherpadFactory> CreateFactoryAsync() =>
+        new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+}
