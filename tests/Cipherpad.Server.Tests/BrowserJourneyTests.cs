@@ -96,6 +96,75 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#answer-error")).ToHaveTextAsync("Wrong answer. 4 attempt(s) left for this question.");
     }
 
+    [Fact]
+    public async Task A_person_who_lost_the_phone_recovers_in_a_browser()
+    {
+        var oldPhone = await Journeys.RegisterAndActivateAsync(_factory, "ann@example.com");
+        var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        await page.GotoAsync(new Uri(_server, "/signin").ToString());
+        await page.ClickAsync("text=Recover your account");
+        await page.FillAsync("#Email", "ann@example.com");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("#security-question")).ToHaveTextAsync("What was on my grandmother's shelf?");
+        await page.FillAsync("#Answer", "grandma's blue teapot");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("#link-sent")).ToBeVisibleAsync();
+
+        var link = System.Text.RegularExpressions.Regex.Match(Journeys.LatestEmailTo(_factory, "ann@example.com").TextBody!, @"/recover/confirm\?token=[\w-]+").Value;
+        await page.GotoAsync(new Uri(_server, link).ToString());
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("#recovered")).ToContainTextAsync("Your old cipher pads no longer work");
+
+        using var api = _factory.CreateClient();
+        var (_, newPhone) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(_factory), "new phone");
+        await page.GotoAsync(new Uri(_server, "/signin").ToString());
+        await page.FillAsync("#Email", "ann@example.com");
+        await page.ClickAsync("button[type=submit]");
+        var question = await page.InnerTextAsync("#question");
+        using (var oldKeys = new DeviceKeys(oldPhone))
+        {
+            await page.FillAsync("#Answer", Answer.Compute(oldKeys, Purpose.Login, question, _factory.Time.GetUtcNow()));
+            await page.ClickAsync("button[type=submit]");
+            await Assertions.Expect(page.Locator("#answer-error")).ToContainTextAsync("Wrong answer");
+        }
+        using var newKeys = new DeviceKeys(newPhone!);
+        await page.FillAsync("#Answer", Answer.Compute(newKeys, Purpose.Login, question, _factory.Time.GetUtcNow()));
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
+        await page.GotoAsync(new Uri(_server, "/account/devices").ToString());
+        await Assertions.Expect(page.Locator("#devices")).ToContainTextAsync("revoked");
+    }
+
+    [Fact]
+    public async Task The_log_filters_work_in_a_browser_without_JavaScript()
+    {
+        var (_, secret) = await LogScenarios.AnnWithHistoryAsync(() => Task.FromResult(_factory));
+        await using var context = await _browser!.NewContextAsync(new() { JavaScriptEnabled = false });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(_server, "/signin").ToString());
+        await page.FillAsync("#Email", "ann@example.com");
+        await page.ClickAsync("button[type=submit]");
+        using var keys = new DeviceKeys(secret);
+        await page.FillAsync("#Answer", Answer.Compute(keys, Purpose.Login, await page.InnerTextAsync("#question"), _factory.Time.GetUtcNow()));
+        await page.ClickAsync("button[type=submit]");
+
+        await page.GotoAsync(new Uri(_server, "/account/log").ToString());
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("32");
+        await page.SelectOptionAsync("#result", "wrong");
+        await page.ClickAsync("#filters button[type=submit]");
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("3");
+        Assert.All(await page.Locator("#log tr td:nth-child(2)").AllInnerTextsAsync(), result => Assert.Equal("wrong", result));
+        await page.SelectOptionAsync("#result", "");
+        await page.SelectOptionAsync("#rp", "Demo Shop");
+        await page.ClickAsync("#filters button[type=submit]");
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("27");
+        await page.ClickAsync("#older");
+        await Assertions.Expect(page.Locator("#log tr")).ToHaveCountAsync(3); // header and the last two of 27
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv"));
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Equal(28, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
     private static string SolveHumanCheck(string label)
     {
         string[] words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];

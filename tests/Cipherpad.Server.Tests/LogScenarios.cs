@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cipherpad.Core.Answers;
+using Cipherpad.Server.Storage;
+using Cipherpad.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>The authorization log page: filters, paging, CSV, append-only, one's own only.</summary>
+public abstract class LogScenarios
+{
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync();
+
+    /// <summary>Ann: 27 successful logins at Demo Shop, 3 wrong answers at Other Shop, plus her activation and sign-in.</summary>
+    internal static async Task<(CipherpadFactory Factory, byte[] Secret)> AnnWithHistoryAsync(Func<Task<CipherpadFactory>> create)
+    {
+        var factory = await create();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var demo = await Journeys.RelyingPartyClientAsync(factory, "Demo Shop");
+        using var other = await Journeys.RelyingPartyClientAsync(factory, "Other Shop");
+        using var keys = new DeviceKeys(secret);
+        for (var i = 0; i < 27; i++)
+        {
+            var challenge = await (await demo.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+            var answer = Answer.Compute(keys, Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow());
+            await demo.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer });
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            var challenge = await (await other.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+            await other.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer = "0000 0000", userIp = "203.0.113.9" });
+        }
+        return (factory, secret);
+    }
+
+    private static int Count(string page) => int.Parse(System.Text.RegularExpressions.Regex.Match(page, "id=\"count\">([0-9]+)<").Groups[1].Value,
+        System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int Rows(string page) => System.Text.RegularExpressions.Regex.Count(page, "<tr><td>");
+
+    [Fact]
+    public async Task The_log_is_newest_first_paged_and_filtered()
+    {
+        var (factory, secret) = await AnnWithHistoryAsync(CreateFactoryAsync);
+        using (factory)
+        {
+            using var browser = factory.Browser();
+            await Journeys.SignInAsync(factory, browser, "ann@example.com", secret);
+
+            var first = await browser.GetStringAsync("/account/log");
+            var second = await browser.GetStringAsync("/account/log?page=2");
+            var wrong = await browser.GetStringAsync("/account/log?result=wrong");
+            var other = await browser.GetStringAsync("/account/log?rp=Other%20Shop");
+            var app = await browser.GetStringAsync("/account/log?method=activation");
+            var today = factory.Time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var tomorrow = factory.Time.GetUtcNow().AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var todayOnly = await browser.GetStringAsync($"/account/log?from={today}&to={today}");
+            var future = await browser.GetStringAsync($"/account/log?from={tomorrow}");
+
+            Assert.Equal(32, Count(first)); // activation, 27 + 3 at the shops, the sign-in
+            Assert.Equal(25, Rows(first));
+            Assert.Equal(7, Rows(second));
+            Assert.Contains("id=\"older\"", first, StringComparison.Ordinal);
+            Assert.Contains("success", first[first.IndexOf("<tr><td>", StringComparison.Ordinal)..], StringComparison.Ordinal);
+            Assert.Equal(3, Count(wrong));
+            Assert.Equal(3, Count(other));
+            Assert.Contains("203.0.113.9", other, StringComparison.Ordinal);
+            Assert.Equal(1, Count(app));
+            Assert.Equal(32, Count(todayOnly));
+            Assert.Equal(0, Count(future));
+            Assert.Contains("must be a date", await browser.GetStringAsync("/account/log?from=yesterday"), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_log_downloads_as_CSV_with_the_same_filters()
+    {
+        var (factory, secret) = await AnnWithHistoryAsync(CreateFactoryAsync);
+        using (factory)
+        {
+            using var browser = factory.Browser();
+            await Journeys.SignInAsync(factory, browser, "ann@example.com", secret);
+
+            var response = await browser.GetAsync("/account/log?handler=Csv&result=wrong");
+            var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+            Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("time_utc,result,method,purpose,relying_party,ip,device,details", lines[0]);
+            Assert.Equal(4, lines.Length);
+            Assert.All(lines[1..], line => Assert.Contains(",wrong,app,login,Other Shop,203.0.113.9,", line, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task The_log_cannot_be_edited_or_deleted_and_shows_only_ones_own_entries()
+    {
+        var (factory, secret) = await AnnWithHistoryAsync(CreateFactoryAsync);
+        using (factory)
+        {
+            var bobSecret = await Journeys.RegisterAndActivateAsync(factory, "bob@example.com");
+            using var bob = factory.Browser();
+            await Journeys.SignInAsync(factory, bob, "bob@example.com", bobSecret);
+            var page = await bob.GetStringAsync("/account/log");
+            var csv = await bob.GetStringAsync("/account/log?handler=Csv");
+            var before = await CountAllAsync(factory);
+
+            foreach (var method in new[] { HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch })
+            {
+                var response = await bob.SendAsync(new HttpRequestMessage(method, "/account/log"));
+                Assert.True(response.StatusCode is HttpStatusCode.MethodNotAllowed or HttpStatusCode.BadRequest or HttpStatusCode.NotFound,
+                    $"{method} /account/log answered {response.StatusCode}");
+            }
+
+            Assert.Equal(2, Count(page)); // his activation and sign-in
+            Assert.DoesNotContain("Demo Shop", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("Other Shop", csv, StringComparison.Ordinal);
+            Assert.Equal(before, await CountAllAsync(factory));
+            _ = secret;
+        }
+    }
+
+    private static async Task<int> CountAllAsync(CipherpadFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().AuthorizationLog.CountAsync();
+    }
+}
+
+public sealed class SqliteLogScenarios : LogScenarios
+{
+    protected override Task<CipherpadFactory> CreateFactoryAsync() => Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null));
+}
+
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresLogScenarios(PostgresServer postgres) : LogScenarios
+{
+    protected override async Task<CipherpadFactory> CreateFactoryAsync() =>
+        new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+}
