@@ -65,6 +65,9 @@ public static class CipherpadServerExtensions
         builder.Services.AddScoped<AccountChanges>();
         builder.Services.AddScoped<SourceThrottles>();
         builder.Services.AddScoped<RecoveryService>();
+        builder.Services.AddScoped<Aliases>();
+        builder.Services.AddScoped<Notifier>();
+        builder.Services.AddScoped<SupportRequests>();
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));

@@ -26,6 +26,9 @@ public sealed class Account
     /// <summary>When on, relying parties are told that every operation of this account must be confirmed.</summary>
     public bool ConfirmAllOperations { get; set; }
 
+    /// <summary>Which authorization facts are e-mailed to the account (see <see cref="Notifications.NotificationKind"/>).</summary>
+    public Notifications.NotificationKind Notifications { get; set; } = Cipherpad.Server.Notifications.NotificationKind.Default;
+
     /// <summary>Set once methods are chosen after e-mail confirmation.</summary>
     public DateTimeOffset? MethodsChosenAt { get; set; }
 

@@ -14,6 +14,9 @@ public enum AccountChangeKind
     AddDevice,
     Methods,
     SecurityQuestion,
+    AddAlias,
+    RemoveAlias,
+    Notifications,
 }
 
 /// <summary>A change to an account that waits for the owner's cipher pad to confirm it (action purpose).</summary>
@@ -40,7 +43,7 @@ public sealed record ChangeConfirmation(VerifyResult Result, int AttemptsLeft, P
 /// account's own cipher pad, and the change is applied once, only after the right answer.
 /// </summary>
 public sealed class AccountChanges(CipherpadDbContext db, ChallengeService challenges, RelyingPartyService relyingParties, AccountService accounts,
-    TimeProvider time)
+    Aliases aliases, Notifications.Notifier notifier, TimeProvider time)
 {
     public async Task<(PendingAccountChange? Change, Challenge? Challenge)> RequestAsync(Guid accountId, AccountChangeKind kind, string description,
         string? argument = null, string? secondArgument = null, CancellationToken cancellationToken = default)
@@ -134,6 +137,19 @@ public sealed class AccountChanges(CipherpadDbContext db, ChallengeService chall
                 await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(a => a
                     .SetProperty(x => x.SecurityQuestion, change.Argument!)
                     .SetProperty(x => x.SecurityAnswerHash, change.SecondArgument!), cancellationToken);
+                break;
+            case AccountChangeKind.AddAlias:
+                await aliases.SendConfirmationAsync(accountId, change.Argument!, cancellationToken);
+                break;
+            case AccountChangeKind.RemoveAlias:
+                var aliasId = Guid.Parse(change.Argument!);
+                await db.AccountAliases.Where(a => a.Id == aliasId && a.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+                await notifier.NotifyAsync(accountId, Notifications.NotificationKind.AliasChanges, change.Description + ": done.", null, cancellationToken);
+                break;
+            case AccountChangeKind.Notifications:
+                await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(a => a
+                    .SetProperty(x => x.Notifications, (Notifications.NotificationKind)int.Parse(change.Argument!, System.Globalization.CultureInfo.InvariantCulture)),
+                    cancellationToken);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown account change {change.Kind}.");

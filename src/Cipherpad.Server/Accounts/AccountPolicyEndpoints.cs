@@ -1,8 +1,6 @@
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.RelyingParties;
-using Cipherpad.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Accounts;
 
@@ -21,16 +19,16 @@ public static class AccountPolicyEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<AccountPolicy>, ProblemHttpResult>> GetAsync(string? login, CipherpadDbContext db, SmsAnswers sms,
+    private static async Task<Results<Ok<AccountPolicy>, ProblemHttpResult>> GetAsync(string? login, Aliases aliases, SmsAnswers sms,
         CancellationToken cancellationToken)
     {
         var address = AccountRules.NormalizeEmail(login ?? "");
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address && a.MethodsChosenAt != null, cancellationToken);
-        if (account is null)
+        var account = await aliases.FindAccountAsync(address, cancellationToken);
+        if (account?.MethodsChosenAt is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account", detail: $"No account has the login '{address}'.");
         }
-        return TypedResults.Ok(new AccountPolicy(account.Email, account.ConfirmAllOperations, account.AppMethodEnabled, account.SmsMethodEnabled,
+        return TypedResults.Ok(new AccountPolicy(address, account.ConfirmAllOperations, account.AppMethodEnabled, account.SmsMethodEnabled,
             await sms.LeftTodayAsync(account.Id, cancellationToken)));
     }
 }

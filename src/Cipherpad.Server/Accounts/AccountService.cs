@@ -47,7 +47,7 @@ public sealed class AccountService(
             return (null, problems);
         }
         var address = AccountRules.NormalizeEmail(form.Email!);
-        if (await db.Accounts.AnyAsync(a => a.Email == address, cancellationToken))
+        if (await db.Accounts.AnyAsync(a => a.Email == address, cancellationToken) || await db.AccountAliases.AnyAsync(a => a.Email == address, cancellationToken))
         {
             problems[nameof(form.Email)] = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
             return (null, problems);

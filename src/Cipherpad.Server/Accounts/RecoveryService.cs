@@ -14,6 +14,8 @@ public enum EmailLinkKind
     Recovery,
     /// <summary>"Forgot activation code": a new code by SMS for a cipher pad being activated.</summary>
     NewActivationCode,
+    /// <summary>Proves that the owner of an address wants it as an alias of the account.</summary>
+    AddAlias,
 }
 
 /// <summary>A single-use link sent by e-mail; only the token's hash is stored.</summary>
@@ -26,6 +28,9 @@ public sealed class EmailLink
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? UsedAt { get; set; }
+
+    /// <summary>For <see cref="EmailLinkKind.AddAlias"/>: the address being added.</summary>
+    public string? Address { get; set; }
 }
 
 /// <summary>A completed recovery, counted for the limit per window.</summary>
@@ -50,7 +55,7 @@ public enum SecurityAnswerOutcome
 /// Also "forgot activation code": an e-mail link that sends a new code by SMS.
 /// </summary>
 public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, SourceThrottles throttles, IEmailSender email,
-    AuthorizationLogWriter log, IOptions<CipherpadOptions> options, TimeProvider time)
+    AuthorizationLogWriter log, Notifier notifier, IOptions<CipherpadOptions> options, TimeProvider time)
 {
     private AccountOptions Settings => options.Value.Accounts;
 
@@ -142,6 +147,8 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         await log.AppendAsync(link.AccountId, "success", "recovery", "recovery", null, ip, detail: "every cipher pad revoked; new activation code sent",
             cancellationToken: cancellationToken);
         await accounts.SendActivationCodeAsync(await db.Accounts.SingleAsync(a => a.Id == link.AccountId, cancellationToken), cancellationToken);
+        await notifier.NotifyAsync(link.AccountId, NotificationKind.Recovery,
+            "Your account was recovered: every cipher pad was revoked and a new activation code was sent by SMS.", $"from {ip}", cancellationToken);
         return null;
     }
 
@@ -181,7 +188,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         return true;
     }
 
-    private async Task<string> NewLinkAsync(Guid accountId, EmailLinkKind kind, CancellationToken cancellationToken)
+    internal async Task<string> NewLinkAsync(Guid accountId, EmailLinkKind kind, CancellationToken cancellationToken, string? address = null)
     {
         var token = Hashing.NewToken();
         var now = time.GetUtcNow();
@@ -192,12 +199,13 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             TokenHash = Hashing.TokenHash(token),
             CreatedAt = now,
             ExpiresAt = now + Settings.RecoveryLinkLifetime,
+            Address = address,
         });
         await db.SaveChangesAsync(cancellationToken);
         return token;
     }
 
-    private async Task<EmailLink?> FindLinkAsync(string? token, EmailLinkKind kind, CancellationToken cancellationToken)
+    internal async Task<EmailLink?> FindLinkAsync(string? token, EmailLinkKind kind, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 100)
         {

@@ -4,6 +4,7 @@ using Cipherpad.Core.Payments;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Devices;
+using Cipherpad.Server.Notifications;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
@@ -48,6 +49,8 @@ public sealed class ChallengeService(
     AuthorizationLogWriter log,
     SmsAnswers smsAnswers,
     SourceThrottles throttles,
+    Aliases aliases,
+    Notifier notifier,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
@@ -57,8 +60,8 @@ public sealed class ChallengeService(
         string? description, PaymentDetails? payment, bool bySms = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(party);
-        var address = AccountRules.NormalizeEmail(login);
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address && a.MethodsChosenAt != null, cancellationToken);
+        var found = await aliases.FindAccountAsync(login, cancellationToken);
+        var account = found?.MethodsChosenAt is null ? null : found;
         var devices = account is null ? [] : await ActiveDevicesAsync(account.Id, cancellationToken);
         if (account is null || (!bySms && (devices.Count == 0 || !account.AppMethodEnabled)))
         {
@@ -145,6 +148,21 @@ public sealed class ChallengeService(
         {
             await log.AppendAsync(challenge.AccountId, ResultName(result), challenge.Method, purpose, party.Name, source, deviceId, challenge.Id,
                 Details(challenge), cancellationToken);
+            var where = $"{party.Name}, from {source}";
+            if (result == VerifyResult.Success && challenge.Purpose == Purpose.Login)
+            {
+                await notifier.NotifyAsync(challenge.AccountId, NotificationKind.SuccessfulLogins, "You logged in.", where, cancellationToken);
+            }
+            else if (result == VerifyResult.Success && challenge.Purpose == Purpose.Payment)
+            {
+                await notifier.NotifyAsync(challenge.AccountId, NotificationKind.PaymentConfirmations, $"You confirmed a payment: {Details(challenge)}.", where,
+                    cancellationToken);
+            }
+            else if (result == VerifyResult.Locked && left == 0 && challenge.Status == ChallengeStatus.Pending)
+            {
+                await notifier.NotifyAsync(challenge.AccountId, NotificationKind.FailedAttempts,
+                    $"A {purpose} question for your account was locked after {Settings.MaxWrongAnswers} wrong answers.", where, cancellationToken);
+            }
             return new VerifyOutcome(result, left, retryAfter, challenge.AccountId);
         }
 

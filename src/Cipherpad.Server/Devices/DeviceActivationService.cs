@@ -31,6 +31,7 @@ public sealed class DeviceActivationService(
     CipherpadDbContext db,
     SecretProtector protector,
     AuthorizationLogWriter log,
+    Notifications.Notifier notifier,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
@@ -124,6 +125,8 @@ public sealed class DeviceActivationService(
         await db.SaveChangesAsync(cancellationToken);
         await log.AppendAsync(account.Id, "success", "activation", "activation", null, ip, device.Id, detail: $"device \"{device.Name}\" activated",
             cancellationToken: cancellationToken);
+        await notifier.NotifyAsync(account.Id, Notifications.NotificationKind.NewDevice, $"A new cipher pad, \"{device.Name}\", was activated for your account.",
+            $"from {ip}", cancellationToken);
         return new(ActivationOutcome.Activated, ServerConfirmation: result.ServerConfirmation, Device: device);
     }
 }

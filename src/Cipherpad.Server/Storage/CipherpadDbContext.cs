@@ -26,6 +26,8 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<SmsQuota> SmsQuotas => Set<SmsQuota>();
     public DbSet<PendingAccountChange> PendingAccountChanges => Set<PendingAccountChange>();
     public DbSet<EmailLink> EmailLinks => Set<EmailLink>();
+    public DbSet<AccountAlias> AccountAliases => Set<AccountAlias>();
+    public DbSet<SupportRequest> SupportRequests => Set<SupportRequest>();
     public DbSet<RecoveryRecord> RecoveryRecords => Set<RecoveryRecord>();
     public DbSet<FeeLedgerEntry> FeeLedger => Set<FeeLedgerEntry>();
     public DbSet<AuthorizationLogEntry> AuthorizationLog => Set<AuthorizationLogEntry>();
@@ -79,6 +81,24 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
             link.HasIndex(l => l.TokenHash).IsUnique();
             link.Property(l => l.Kind).HasConversion<string>().HasMaxLength(32);
             link.Property(l => l.TokenHash).HasMaxLength(64);
+            link.Property(l => l.Address).HasMaxLength(254);
+        });
+        modelBuilder.Entity<SupportRequest>(request =>
+        {
+            request.Property(r => r.AccountEmail).HasMaxLength(254);
+            request.Property(r => r.Name).HasMaxLength(200);
+            request.Property(r => r.Contact).HasMaxLength(254);
+            request.Property(r => r.Lost).HasMaxLength(16);
+            request.Property(r => r.Message).HasMaxLength(2000);
+            request.Property(r => r.Ip).HasMaxLength(64);
+            request.Property(r => r.Resolution).HasMaxLength(500);
+        });
+        modelBuilder.Entity<Account>().Property(a => a.Notifications).HasConversion<int>();
+        modelBuilder.Entity<AccountAlias>(alias =>
+        {
+            alias.HasIndex(a => a.Email).IsUnique();
+            alias.HasIndex(a => a.AccountId);
+            alias.Property(a => a.Email).HasMaxLength(254);
         });
         modelBuilder.Entity<RecoveryRecord>().HasIndex(r => new { r.AccountId, r.At });
         modelBuilder.Entity<PendingAccountChange>(change =>

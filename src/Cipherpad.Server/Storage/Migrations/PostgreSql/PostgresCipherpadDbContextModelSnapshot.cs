@@ -58,6 +58,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.Property<long?>("MethodsChosenAt")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Notifications")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Phone")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -81,6 +84,33 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("Accounts");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Accounts.AccountAlias", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ConfirmedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("Email")
+                        .IsUnique();
+
+                    b.ToTable("AccountAliases");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Accounts.EmailConfirmation", b =>
@@ -118,6 +148,10 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 
                     b.Property<Guid>("AccountId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
@@ -206,6 +240,56 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.HasIndex("AccountId", "At");
 
                     b.ToTable("RecoveryRecords");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Accounts.SupportRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AccountEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("Contact")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Lost")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SupportRequests");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.AuthorizationLog.AuthorizationLogEntry", b =>

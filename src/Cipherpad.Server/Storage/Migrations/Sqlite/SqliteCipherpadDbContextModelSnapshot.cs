@@ -53,6 +53,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.Property<long?>("MethodsChosenAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Notifications")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Phone")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -76,6 +79,33 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Accounts");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Accounts.AccountAlias", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("Email")
+                        .IsUnique();
+
+                    b.ToTable("AccountAliases");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Accounts.EmailConfirmation", b =>
@@ -112,6 +142,10 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -201,6 +235,56 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.HasIndex("AccountId", "At");
 
                     b.ToTable("RecoveryRecords");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Accounts.SupportRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Contact")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Lost")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SupportRequests");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.AuthorizationLog.AuthorizationLogEntry", b =>

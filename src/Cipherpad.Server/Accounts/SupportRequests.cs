@@ -1,0 +1,102 @@
+using Cipherpad.Server.AuthorizationLog;
+using Cipherpad.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cipherpad.Server.Accounts;
+
+/// <summary>A request from someone who lost access to their e-mail or phone; an administrator resolves it with the admin commands.</summary>
+public sealed class SupportRequest
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string AccountEmail { get; set; }
+    public required string Name { get; set; }
+    public required string Contact { get; set; }
+    public required string Lost { get; set; }
+    public required string Message { get; set; }
+    public string? Ip { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public string? Resolution { get; set; }
+}
+
+/// <summary>Support requests, and the administrator's changes of an account's e-mail or phone, each written to the authorization log.</summary>
+public sealed class SupportRequests(CipherpadDbContext db, AuthorizationLogWriter log, TimeProvider time)
+{
+    public async Task<SupportRequest> SubmitAsync(string accountEmail, string name, string contact, string lost, string message, string? ip,
+        CancellationToken cancellationToken)
+    {
+        var request = new SupportRequest
+        {
+            CreatedAt = time.GetUtcNow(),
+            AccountEmail = AccountRules.NormalizeEmail(accountEmail),
+            Name = name.Trim(),
+            Contact = contact.Trim(),
+            Lost = lost,
+            Message = message.Trim(),
+            Ip = ip,
+        };
+        db.SupportRequests.Add(request);
+        await db.SaveChangesAsync(cancellationToken);
+        return request;
+    }
+
+    public Task<List<SupportRequest>> OpenAsync(CancellationToken cancellationToken) =>
+        db.SupportRequests.AsNoTracking().Where(r => r.ResolvedAt == null).OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken);
+
+    public async Task<SupportRequest?> FindAsync(string idPrefix, CancellationToken cancellationToken)
+    {
+        var open = await db.SupportRequests.AsNoTracking().ToListAsync(cancellationToken);
+        var matches = open.Where(r => r.Id.ToString().StartsWith(idPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    public async Task<bool> ResolveAsync(Guid id, string note, CancellationToken cancellationToken) =>
+        await db.SupportRequests.Where(r => r.Id == id && r.ResolvedAt == null)
+            .ExecuteUpdateAsync(r => r.SetProperty(x => x.ResolvedAt, time.GetUtcNow()).SetProperty(x => x.Resolution, note), cancellationToken) == 1;
+
+    /// <summary>Changes an account's e-mail; refuses an address any account uses. Logged.</summary>
+    public async Task<string?> ChangeEmailAsync(string currentEmail, string newEmail, string reason, CancellationToken cancellationToken)
+    {
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Email == AccountRules.NormalizeEmail(currentEmail), cancellationToken);
+        if (account is null)
+        {
+            return $"There is no account {currentEmail}.";
+        }
+        if (AccountRules.EmailProblem(newEmail) is { } problem)
+        {
+            return problem;
+        }
+        var normalized = AccountRules.NormalizeEmail(newEmail);
+        if (await db.Accounts.AnyAsync(a => a.Email == normalized, cancellationToken) || await db.AccountAliases.AnyAsync(a => a.Email == normalized, cancellationToken))
+        {
+            return $"{normalized} is already used by an account.";
+        }
+        var old = account.Email;
+        account.Email = normalized;
+        await db.SaveChangesAsync(cancellationToken);
+        await log.AppendAsync(account.Id, "changed", "admin", "e-mail change", null, null, detail: $"e-mail {old} → {normalized}: {reason}",
+            cancellationToken: cancellationToken);
+        return null;
+    }
+
+    /// <summary>Changes an account's phone. Logged.</summary>
+    public async Task<string?> ChangePhoneAsync(string email, string phone, string reason, CancellationToken cancellationToken)
+    {
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Email == AccountRules.NormalizeEmail(email), cancellationToken);
+        if (account is null)
+        {
+            return $"There is no account {email}.";
+        }
+        var normalized = AccountRules.NormalizePhone(phone);
+        if (normalized is null)
+        {
+            return "The phone must be in international form, such as +49 170 1234567.";
+        }
+        var old = account.Phone;
+        account.Phone = normalized;
+        await db.SaveChangesAsync(cancellationToken);
+        await log.AppendAsync(account.Id, "changed", "admin", "phone change", null, null,
+            detail: $"phone {AccountRules.MaskPhone(old)} → {AccountRules.MaskPhone(normalized)}: {reason}", cancellationToken: cancellationToken);
+        return null;
+    }
+}

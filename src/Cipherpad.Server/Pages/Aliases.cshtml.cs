@@ -1,0 +1,46 @@
+using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Storage;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cipherpad.Server.Pages;
+
+/// <summary>Add (confirmed by the cipher pad, then by the alias's mailbox) and remove aliases.</summary>
+public sealed class AliasesModel(CipherpadDbContext db, Aliases aliases, AccountChanges changes) : AccountPage
+{
+    public List<AccountAlias> List { get; private set; } = [];
+    public string? Problem { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        List = await db.AccountAliases.AsNoTracking().Where(a => a.AccountId == AccountId).OrderBy(a => a.Email).ToListAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostAddAsync(string? address, CancellationToken cancellationToken)
+    {
+        Problem = await aliases.ProblemWithAsync(address, cancellationToken);
+        if (Problem is null)
+        {
+            var normalized = AccountRules.NormalizeEmail(address!);
+            return await RequestAsync(AccountChangeKind.AddAlias, $"Add {normalized} as an alias (a link will go to it)", normalized, cancellationToken);
+        }
+        await OnGetAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRemoveAsync(Guid aliasId, CancellationToken cancellationToken)
+    {
+        var alias = await db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Id == aliasId && a.AccountId == AccountId, cancellationToken);
+        return alias is null ? NotFound() : await RequestAsync(AccountChangeKind.RemoveAlias, $"Remove the alias {alias.Email}", alias.Id.ToString(), cancellationToken);
+    }
+
+    private async Task<IActionResult> RequestAsync(AccountChangeKind kind, string description, string argument, CancellationToken cancellationToken)
+    {
+        var (change, _) = await changes.RequestAsync(AccountId, kind, description, argument, cancellationToken: cancellationToken);
+        if (change is not null)
+        {
+            return Redirect($"/account/confirm/{change.Id}");
+        }
+        Problem = "Your account has no active cipher pad to confirm with.";
+        await OnGetAsync(cancellationToken);
+        return Page();
+    }
+}

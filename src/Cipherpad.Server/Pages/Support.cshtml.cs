@@ -1,0 +1,59 @@
+using Cipherpad.Server.Accounts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Cipherpad.Server.Pages;
+
+public sealed class SupportModel(SupportRequests support, HumanCheck humanCheck) : PageModel
+{
+    [BindProperty] public string? AccountEmail { get; set; }
+    [BindProperty] public string? Name { get; set; }
+    [BindProperty] public string? Contact { get; set; }
+    [BindProperty] public string? Lost { get; set; }
+    [BindProperty] public string? Message { get; set; }
+    [BindProperty] public string? HumanAnswer { get; set; }
+    [BindProperty] public string? HumanToken { get; set; }
+
+    public string HumanQuestion { get; private set; } = "";
+    public List<string> Problems { get; } = [];
+    public string? Submitted { get; private set; }
+
+    public void OnGet() => (HumanQuestion, HumanToken) = humanCheck.Create();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!humanCheck.Passes(HumanToken, HumanAnswer))
+        {
+            Problems.Add("That is not the answer to the question; here is a new one.");
+        }
+        if (AccountRules.EmailProblem(AccountEmail) is { } emailProblem)
+        {
+            Problems.Add(emailProblem);
+        }
+        if (AccountRules.NameProblem(Name, "name") is { } nameProblem)
+        {
+            Problems.Add(nameProblem);
+        }
+        if (string.IsNullOrWhiteSpace(Contact) || Contact.Length > 254)
+        {
+            Problems.Add("Tell us how to reach you.");
+        }
+        if (Lost is not ("email" or "phone" or "both"))
+        {
+            Problems.Add("Say what you lost.");
+        }
+        if ((Message?.Length ?? 0) > 2000)
+        {
+            Problems.Add("The message is longer than 2000 characters.");
+        }
+        if (Problems.Count > 0)
+        {
+            OnGet();
+            return Page();
+        }
+        var request = await support.SubmitAsync(AccountEmail!, Name!, Contact!, Lost!, Message ?? "", HttpContext.Connection.RemoteIpAddress?.ToString(),
+            cancellationToken);
+        Submitted = request.Id.ToString()[..8];
+        return Page();
+    }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cipherpad.Core.Answers;
+using Cipherpad.Testing;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>Aliases, e-mail notifications and support requests, on each database.</summary>
+public abstract class AliasNotificationSupportScenarios
+{
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync();
+
+    private static async Task<string> AddAliasAsync(CipherpadFactory factory, HttpClient browser, byte[] secret, string address)
+    {
+        var requested = await Journeys.ChangeAccountAsync(factory, browser, "/account/aliases", "Add", new() { ["Address"] = address }, secret);
+        if (!requested.Contains("Done:", StringComparison.Ordinal))
+        {
+            return requested;
+        }
+        var link = System.Text.RegularExpressions.Regex.Match(Journeys.LatestEmailTo(factory, address).TextBody!, @"/aliases/confirm\?token=[\w-]+").Value;
+        using var mailbox = factory.Browser();
+        var page = await mailbox.GetStringAsync(link);
+        return await (await mailbox.PostAsync("/aliases/confirm", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(page),
+            ["Token"] = Journeys.HiddenValue(page, "Token"),
+        }))).Content.ReadAsStringAsync();
+    }
+
+    [Fact]
+    public async Task An_alias_confirmed_by_its_mailbox_logs_in_like_the_main_address_until_removed()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", secret);
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        Assert.Equal(HttpStatusCode.NotFound, (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann.work@example.org" })).StatusCode);
+
+        Assert.Contains("now logs in to the account", await AddAliasAsync(factory, browser, secret, "Ann.Work@example.org"), StringComparison.Ordinal);
+
+        var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann.work@example.org" })).Content.ReadFromJsonAsync<JsonElement>();
+        using var keys = new DeviceKeys(secret);
+        var answer = Answer.Compute(keys, Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow());
+        var verify = await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer });
+        Assert.Equal("success", (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        Assert.Contains("ann.work@example.org was added as an alias", Journeys.LatestEmailTo(factory, "ann@example.com").TextBody, StringComparison.Ordinal);
+
+        var aliasId = Journeys.HiddenValue(await browser.GetStringAsync("/account/aliases"), "AliasId");
+        var removed = await Journeys.ChangeAccountAsync(factory, browser, "/account/aliases", "Remove", new() { ["AliasId"] = aliasId }, secret);
+        Assert.Contains("Done: Remove the alias ann.work@example.org", removed, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann.work@example.org" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_alias_can_never_be_an_address_another_account_uses()
+    {
+        using var factory = await CreateFactoryAsync();
+        var annSecret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        var bobSecret = await Journeys.RegisterAndActivateAsync(factory, "bob@example.com");
+        using var ann = factory.Browser();
+        await Journeys.SignInAsync(factory, ann, "ann@example.com", annSecret);
+        using var bob = factory.Browser();
+        await Journeys.SignInAsync(factory, bob, "bob@example.com", bobSecret);
+
+        var bobsMain = await AddAliasAsync(factory, ann, annSecret, "bob@example.com");
+        Assert.Contains("already used by an account", bobsMain, StringComparison.Ordinal);
+        Assert.Contains("now logs in", await AddAliasAsync(factory, ann, annSecret, "shared@example.org"), StringComparison.Ordinal);
+        var taken = await AddAliasAsync(factory, bob, bobSecret, "shared@example.org");
+        Assert.Contains("already used by an account", taken, StringComparison.Ordinal);
+
+        using var newcomer = factory.Browser();
+        var registration = await Journeys.SubmitRegistrationAsync(newcomer, "shared@example.org");
+        Assert.Contains("already exists", await registration.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("shared@example.org", await bob.GetStringAsync("/account/aliases"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notifications_are_mailed_for_the_facts_the_user_chose()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        var newDevice = Journeys.LatestEmailTo(factory, "ann@example.com");
+        Assert.Equal("Cipherpad: A new cipher pad, \"test pad\", was activated for your account.", newDevice.Subject);
+        Assert.Contains("revoke that cipher pad", newDevice.TextBody, StringComparison.Ordinal);
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", secret);
+        Assert.Equal(newDevice.Subject, Journeys.LatestEmailTo(factory, "ann@example.com").Subject); // logins are not mailed by default
+
+        var changed = await Journeys.ChangeAccountAsync(factory, browser, "/account/notifications", "", new() { ["Kinds"] = "1" }, secret);
+        Assert.Contains("Done: Mail me: successful logins", changed, StringComparison.Ordinal);
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+        using var keys = new DeviceKeys(secret);
+        await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify",
+            new { answer = Answer.Compute(keys, Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow()), userIp = "198.51.100.23" });
+
+        var login = Journeys.LatestEmailTo(factory, "ann@example.com");
+        Assert.Equal("Cipherpad: You logged in.", login.Subject);
+        Assert.Contains("Where: Demo Shop, from 198.51.100.23", login.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_locked_question_is_reported_to_the_owner()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+        for (var i = 0; i < 5; i++)
+        {
+            await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify",
+                new { answer = "0000 0000", userIp = $"203.0.113.{i}" });
+        }
+
+        var mail = Journeys.LatestEmailTo(factory, "ann@example.com");
+
+        Assert.Equal("Cipherpad: A login question for your account was locked after 5 wrong answers.", mail.Subject);
+        Assert.Contains("nobody can log in without its answer", mail.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_support_request_is_recorded_for_an_administrator()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        var page = await browser.GetStringAsync("/support");
+        var human = System.Text.RegularExpressions.Regex.Match(page, @"What is (\w+) plus (\d+)\?");
+        string[] words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+        var sum = Array.IndexOf(words, human.Groups[1].Value) + int.Parse(human.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        var submitted = await (await browser.PostAsync("/support", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(page),
+            ["AccountEmail"] = "ann@example.com",
+            ["Name"] = "Ann Example",
+            ["Contact"] = "+49 171 7654321",
+            ["Lost"] = "phone",
+            ["Message"] = "My phone was stolen in Leipzig.",
+            ["HumanAnswer"] = sum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["HumanToken"] = Journeys.HiddenValue(page, "HumanToken"),
+        }))).Content.ReadAsStringAsync();
+
+        Assert.Contains("id=\"submitted\"", submitted, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqliteAliasNotificationSupportScenarios : AliasNotificationSupportScenarios
+{
+    protected override Task<CipherpadFactory> CreateFactoryAsync() => Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null));
+}
+
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresAliasNotificationSupportScenarios(PostgresServer postgres) : AliasNotificationSupportScenarios
+{
+    protected override async Task<CipherpadFactory> CreateFactoryAsync() =>
+        new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+}
