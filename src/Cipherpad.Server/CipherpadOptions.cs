@@ -39,6 +39,9 @@ public sealed class CipherpadOptions
     [Required]
     public SmsOptions Sms { get; set; } = new();
 
+    [Required]
+    public RateLimitOptions RateLimits { get; set; } = new();
+
     public string DataPath(string relative) => Path.GetFullPath(Path.Combine(DataDirectory, relative));
 }
 
@@ -151,7 +154,6 @@ public sealed class EmailOptions
 public sealed class SmsOptions
 {
     /// <summary>An HTTP endpoint that accepts <c>{"to": "+…", "text": "…"}</c>; when empty, SMS go to the outbox.</summary>
-    [Url]
     public string? WebhookUrl { get; set; }
 
     /// <summary>Sent as a bearer token to the webhook.</summary>
@@ -170,4 +172,14 @@ public sealed class SmsOptions
     /// Payments in a currency not listed cannot be confirmed by SMS.
     /// </summary>
     public Dictionary<string, string> PaymentFees { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>Requests per minute, per server instance: per relying party on its API, per client address everywhere else.</summary>
+public sealed class RateLimitOptions
+{
+    [Range(1, 1_000_000)]
+    public int RelyingPartyPerMinute { get; set; } = 1200;
+
+    [Range(1, 1_000_000)]
+    public int AddressPerMinute { get; set; } = 300;
 }

@@ -26,12 +26,8 @@ public static class CipherpadServerExtensions
         {
             section["DataDirectory"] = Path.Combine(builder.Environment.ContentRootPath, dataDirectory);
         }
-        builder.Services.AddOptions<CipherpadOptions>().Bind(section).ValidateDataAnnotations().Validate(
-            o => o.Database.Provider != DatabaseProvider.PostgreSql || !string.IsNullOrWhiteSpace(o.Database.ConnectionString),
-            "Cipherpad:Database:ConnectionString is required when Cipherpad:Database:Provider is PostgreSql.")
-            .Validate(o => o.Sms.PaymentFees.All(fee => Core.Payments.PaymentDetails.TryCreate("fee", fee.Value, fee.Key, out _, out _)),
-                "Each Cipherpad:Sms:PaymentFees entry maps a three-letter currency to a positive amount in it, such as \"USD\": \"0.05\".")
-            .ValidateOnStart();
+        builder.Services.AddOptions<CipherpadOptions>().Bind(section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<CipherpadOptions>, CipherpadOptionsValidation>();
         var options = section.Get<CipherpadOptions>() ?? new CipherpadOptions();
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -85,6 +81,7 @@ public static class CipherpadServerExtensions
         });
         builder.Services.AddAuthorization();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddCipherpadRateLimits(options.RateLimits);
         return builder;
     }
 
@@ -96,6 +93,7 @@ public static class CipherpadServerExtensions
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");

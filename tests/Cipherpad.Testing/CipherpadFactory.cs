@@ -23,10 +23,13 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
 {
     private readonly DatabaseProvider _provider;
     private readonly string? _connectionString;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private Uri? _loopback;
 
-    public CipherpadFactory(DatabaseProvider provider, string? connectionString, string environment = "Testing")
+    public CipherpadFactory(DatabaseProvider provider, string? connectionString, string environment = "Testing",
+        IReadOnlyDictionary<string, string>? settings = null)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         _provider = provider;
         _connectionString = connectionString;
         Environment = environment;
@@ -65,6 +68,10 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
         builder.UseSetting("Cipherpad:Database:ConnectionString", _connectionString ?? "");
         builder.UseSetting("Cipherpad:MasterKey:Value", MasterKey);
         builder.UseSetting("Cipherpad:Accounts:SecurityAnswerIterations", "1000");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

@@ -25,6 +25,7 @@ public static class ChallengeEndpoints
     {
         var group = routes.MapGroup("/api/v1/challenges")
             .AddEndpointFilter<RelyingPartyAuthenticationFilter>()
+            .RequireRateLimiting(Security.RateLimits.RelyingPartyPolicy)
             .WithTags("Relying-party API")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/", CreateAsync).WithName("CreateChallenge").WithSummary("Issue a question to a user for a login, action or payment.")

@@ -43,7 +43,15 @@ public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionPr
             Invalid = true;
             return Page();
         }
-        Problem = await accounts.ChooseMethodsAsync(accountId, app, sms, cancellationToken);
+        try
+        {
+            Problem = await accounts.ChooseMethodsAsync(accountId, app, sms, cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            // The SMS gateway failed; the unsent code is voided by the next attempt.
+            Problem = "We could not send the SMS just now. Please try again in a few minutes.";
+        }
         if (Problem is not null)
         {
             Ticket = ticket;

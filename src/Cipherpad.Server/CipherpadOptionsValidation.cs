@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Cipherpad.Server;
+
+/// <summary>
+/// Validates every section of <see cref="CipherpadOptions"/> — the nested ones too, which the built-in data-annotation
+/// validation skips — and names each bad value by its configuration path, such as Cipherpad:Challenges:QuestionLength.
+/// </summary>
+public sealed class CipherpadOptionsValidation : IValidateOptions<CipherpadOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CipherpadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        Check(options, CipherpadOptions.Section, failures);
+        if (options.Database.Provider == DatabaseProvider.PostgreSql && string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+        {
+            failures.Add("Cipherpad:Database:ConnectionString is required when Cipherpad:Database:Provider is PostgreSql.");
+        }
+        if (!string.IsNullOrWhiteSpace(options.Sms.WebhookUrl)
+            && (!Uri.TryCreate(options.Sms.WebhookUrl, UriKind.Absolute, out var webhook) || webhook.Scheme is not ("http" or "https")))
+        {
+            failures.Add($"Cipherpad:Sms:WebhookUrl = '{options.Sms.WebhookUrl}': give the gateway's http(s) address, or leave it empty to use the outbox.");
+        }
+        foreach (var (currency, fee) in options.Sms.PaymentFees)
+        {
+            if (!Core.Payments.PaymentDetails.TryCreate("fee", fee, currency, out _, out var problem))
+            {
+                failures.Add($"Cipherpad:Sms:PaymentFees:{currency} = '{fee}': each entry maps a three-letter currency to a positive amount in it, " +
+                    $"such as \"USD\": \"0.05\" ({problem.Message})");
+            }
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(object section, string path, List<string> failures)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true);
+        failures.AddRange(results.Select(r => $"{path}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        foreach (var property in section.GetType().GetProperties())
+        {
+            if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && property.PropertyType.Namespace == typeof(CipherpadOptions).Namespace
+                && property.GetValue(section) is { } nested)
+            {
+                Check(nested, $"{path}:{property.Name}", failures);
+            }
+        }
+    }
+}

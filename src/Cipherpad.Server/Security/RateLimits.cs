@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+
+namespace Cipherpad.Server.Security;
+
+/// <summary>
+/// Fixed-window request limits: the relying-party API per client id (taken from the Basic credentials, before they
+/// are checked, so a flood of bad credentials is limited too), everything else per client address. They protect the
+/// service's capacity; guessing is bounded separately by the per-question and per-source limits in the database.
+/// </summary>
+public static class RateLimits
+{
+    public const string RelyingPartyPolicy = "relying-party";
+
+    public static IServiceCollection AddCipherpadRateLimits(this IServiceCollection services, RateLimitOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                    detail: "Slow down: this client has made too many requests in the last minute.").ExecuteAsync(context.HttpContext);
+            };
+            options.AddPolicy(RelyingPartyPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                "rp:" + ClientId(context), _ => Window(limits.RelyingPartyPerMinute)));
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Request.Path.StartsWithSegments("/api/v1/challenges") || context.Request.Path.StartsWithSegments("/api/v1/accounts")
+                    ? RateLimitPartition.GetNoLimiter("rp-api")
+                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + context.Connection.RemoteIpAddress, _ => Window(limits.AddressPerMinute)));
+        });
+    }
+
+    private static FixedWindowRateLimiterOptions Window(int permits) =>
+        new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+
+    private static string ClientId(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0 && colon <= 64)
+                {
+                    return decoded[..colon];
+                }
+            }
+            catch (FormatException)
+            {
+            }
+        }
+        return "anonymous:" + context.Connection.RemoteIpAddress;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using Cipherpad.Testing;
+using Microsoft.Extensions.Options;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>Settings validated at start, and the per-relying-party and per-address request limits.</summary>
+public sealed class StartupAndLimitTests
+{
+    [Theory]
+    [InlineData("Cipherpad:Challenges:QuestionLength", "3", "QuestionLength")]
+    [InlineData("Cipherpad:Challenges:MaxWrongAnswers", "0", "MaxWrongAnswers")]
+    [InlineData("Cipherpad:Sms:PaymentFees:USD", "-1", "PaymentFees")]
+    [InlineData("Cipherpad:Database:Provider", "PostgreSql", "ConnectionString is required")]
+    [InlineData("Cipherpad:MasterKey:Value", "c2hvcnQ=", "not 32 bytes")]
+    public void A_bad_setting_stops_the_server_with_a_message_naming_it(string key, string value, string expected)
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string> { [key] = value });
+
+        var exception = Assert.ThrowsAny<Exception>(() => factory.Services.GetService(typeof(Security.SecretProtector)));
+
+        var messages = string.Join(" | ", Flatten(exception).Select(e => e.Message));
+        Assert.Contains(expected, messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Outside_development_the_server_refuses_to_start_without_a_master_key()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, "Production", new Dictionary<string, string> { ["Cipherpad:MasterKey:Value"] = "" });
+
+        var exception = Assert.ThrowsAny<OptionsValidationException>(() => factory.Services.GetService(typeof(Security.SecretProtector)));
+
+        Assert.Contains("No master key: set CIPHERPAD_MASTER_KEY", exception.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(factory.DataDirectory, "master.key")));
+    }
+
+    [Fact]
+    public void In_development_a_missing_master_key_is_generated_once_into_the_data_directory()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, "Development", new Dictionary<string, string> { ["Cipherpad:MasterKey:Value"] = "" });
+
+        _ = factory.Services.GetService(typeof(Security.SecretProtector));
+
+        var file = Path.Combine(factory.DataDirectory, "master.key");
+        Assert.Equal(32, Convert.FromBase64String(File.ReadAllText(file)).Length);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
+    [Fact]
+    public async Task A_relying_party_over_its_request_limit_gets_429_while_another_is_served()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
+        {
+            ["Cipherpad:RateLimits:RelyingPartyPerMinute"] = "5",
+        });
+        using var busy = await Journeys.RelyingPartyClientAsync(factory, "Busy Shop");
+        using var calm = await Journeys.RelyingPartyClientAsync(factory, "Calm Shop");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            statuses.Add((await busy.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" })).StatusCode);
+        }
+        var limited = await busy.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" });
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.NotFound, 5).Append(HttpStatusCode.TooManyRequests), statuses);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+        Assert.True(limited.Headers.RetryAfter is not null);
+        Assert.Equal(HttpStatusCode.NotFound, (await calm.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_address_over_its_request_limit_gets_429()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
+        {
+            ["Cipherpad:RateLimits:AddressPerMinute"] = "3",
+        });
+        using var client = factory.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await client.PostAsJsonAsync("/api/v1/activations", new { email = "ann@example.com" })).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+}
