@@ -55,21 +55,10 @@ public sealed class CliJourneyTests : IDisposable
     {
         var (_, cli) = await ActivatedAsync();
         using var browser = _factory.Browser();
-        var signIn = await browser.GetStringAsync("/signin");
-        var questionPage = await (await browser.PostAsync("/signin?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(signIn),
-            ["Email"] = "ann@example.com",
-        }))).Content.ReadAsStringAsync();
-        var question = System.Text.RegularExpressions.Regex.Match(questionPage, "id=\"question\">([0-9]+)<").Groups[1].Value;
+        var questionPage = await Journeys.StartSignInAsync(browser, "ann@example.com");
 
-        var answer = (await cli.RunAsync(Pin, "answer", question, "--json")).Json.GetProperty("answer").GetString()!;
-        var signedIn = await browser.PostAsync("/signin?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(questionPage),
-            ["ChallengeId"] = Journeys.HiddenValue(questionPage, "ChallengeId"),
-            ["Answer"] = answer,
-        }));
+        var answer = (await cli.RunAsync(Pin, "answer", Journeys.QuestionOn(questionPage), "--json")).Json.GetProperty("answer").GetString()!;
+        var signedIn = await Journeys.AnswerSignInAsync(browser, questionPage, answer);
 
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Contains("Hello, Ann", await browser.GetStringAsync("/account"), StringComparison.Ordinal);

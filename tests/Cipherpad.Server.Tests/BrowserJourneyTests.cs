@@ -54,7 +54,7 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         await page.FillAsync("#Phone", "+49 170 1234567");
         await page.FillAsync("#SecurityQuestion", "What was on my grandmother's shelf?");
         await page.FillAsync("#SecurityAnswer", "a blue teapot with a chip");
-        await page.FillAsync("#HumanAnswer", SolveHumanCheck(await page.InnerTextAsync("label[for=HumanAnswer]")));
+        await page.FillAsync("#HumanAnswer", Journeys.SolveHumanCheck(await page.InnerTextAsync("label[for=HumanAnswer]")));
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Check your e-mail");
 
@@ -163,14 +163,5 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv"));
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
         Assert.Equal(28, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
-    }
-
-    private static string SolveHumanCheck(string label)
-    {
-        string[] words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
-        var match = System.Text.RegularExpressions.Regex.Match(label, @"What is (\w+) plus (\d+)\?");
-        Assert.True(match.Success, label);
-        return (Array.IndexOf(words, match.Groups[1].Value) + int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))
-            .ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -452,21 +452,10 @@ public abstract class ServerScenarios
         var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
         using var browser = factory.Browser();
 
-        var signIn = await browser.GetStringAsync("/signin");
-        var questionPage = await (await browser.PostAsync("/signin?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(signIn),
-            ["Email"] = "ann@example.com",
-        }))).Content.ReadAsStringAsync();
-        var question = System.Text.RegularExpressions.Regex.Match(questionPage, "id=\"question\">([0-9]+)<").Groups[1].Value;
+        var questionPage = await Journeys.StartSignInAsync(browser, "ann@example.com");
         using var keys = new DeviceKeys(secret);
-        var answer = Answer.Compute(keys, Purpose.Login, question, factory.Time.GetUtcNow());
-        var signedIn = await browser.PostAsync("/signin?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(questionPage),
-            ["ChallengeId"] = Journeys.HiddenValue(questionPage, "ChallengeId"),
-            ["Answer"] = answer,
-        }));
+        var answer = Answer.Compute(keys, Purpose.Login, Journeys.QuestionOn(questionPage), factory.Time.GetUtcNow());
+        var signedIn = await Journeys.AnswerSignInAsync(browser, questionPage, answer);
 
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal("/account", signedIn.Headers.Location?.OriginalString);

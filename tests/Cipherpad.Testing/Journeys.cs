@@ -19,9 +19,6 @@ public static partial class Journeys
         string securityAnswer = "Grandma's blue teapot", string? humanAnswer = null)
     {
         var page = await browser.GetStringAsync("/register");
-        var human = HumanQuestion().Match(page);
-        Assert.True(human.Success, "the registration page shows a human check");
-        var sum = Array.IndexOf(Words, human.Groups[1].Value) + int.Parse(human.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
         return await browser.PostAsync("/register", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = AntiforgeryToken(page),
@@ -31,7 +28,7 @@ public static partial class Journeys
             ["Phone"] = phone,
             ["SecurityQuestion"] = "What was on my grandmother's shelf?",
             ["SecurityAnswer"] = securityAnswer,
-            ["HumanAnswer"] = humanAnswer ?? sum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["HumanAnswer"] = humanAnswer ?? SolveHumanCheck(page),
             ["HumanToken"] = HiddenValue(page, "HumanToken"),
             ["Website"] = "",
         }));
@@ -102,24 +99,42 @@ public static partial class Journeys
         return client;
     }
 
-    /// <summary>Signs in to the personal account with a login question answered by the cipher pad with <paramref name="deviceSecret"/>.</summary>
-    public static async Task SignInAsync(CipherpadFactory factory, HttpClient browser, string email, byte[] deviceSecret)
+    /// <summary>Asks the sign-in page for a question; returns the page that shows it.</summary>
+    public static async Task<string> StartSignInAsync(HttpClient browser, string email)
     {
         var signIn = await browser.GetStringAsync("/signin");
-        var questionPage = await (await browser.PostAsync("/signin?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
+        return await (await browser.PostAsync("/signin?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = AntiforgeryToken(signIn),
             ["Email"] = email,
         }))).Content.ReadAsStringAsync();
-        using var keys = new Core.Answers.DeviceKeys(deviceSecret);
-        var answer = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, QuestionOn(questionPage), factory.Time.GetUtcNow());
-        var signedIn = await browser.PostAsync("/signin?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
+    }
+
+    /// <summary>Types <paramref name="answer"/> into the question page of <see cref="StartSignInAsync"/>.</summary>
+    public static Task<HttpResponseMessage> AnswerSignInAsync(HttpClient browser, string questionPage, string answer) =>
+        browser.PostAsync("/signin?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = AntiforgeryToken(questionPage),
             ["ChallengeId"] = HiddenValue(questionPage, "ChallengeId"),
             ["Answer"] = answer,
         }));
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+
+    /// <summary>Signs in to the personal account with a login question answered by the cipher pad with <paramref name="deviceSecret"/>.</summary>
+    public static async Task SignInAsync(CipherpadFactory factory, HttpClient browser, string email, byte[] deviceSecret)
+    {
+        var questionPage = await StartSignInAsync(browser, email);
+        using var keys = new Core.Answers.DeviceKeys(deviceSecret);
+        var answer = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, QuestionOn(questionPage), factory.Time.GetUtcNow());
+        Assert.Equal(HttpStatusCode.Redirect, (await AnswerSignInAsync(browser, questionPage, answer)).StatusCode);
+    }
+
+    /// <summary>The answer to the human check ("What is seven plus 3?") on <paramref name="page"/>.</summary>
+    public static string SolveHumanCheck(string page)
+    {
+        var human = HumanQuestion().Match(page);
+        Assert.True(human.Success, "the page shows a human check");
+        return (Array.IndexOf(Words, human.Groups[1].Value) + int.Parse(human.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Posts a form of an account page, then confirms the change it asks for with the cipher pad's action answer.</summary>

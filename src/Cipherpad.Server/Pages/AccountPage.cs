@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Cipherpad.Server.Accounts;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cipherpad.Server.Pages;
@@ -11,4 +13,24 @@ public abstract class AccountPage : PageModel
     protected Guid AccountId => Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
 
     protected string Source => HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>What went wrong, shown on the page.</summary>
+    public string? Problem { get; protected set; }
+
+    /// <summary>
+    /// Asks the account's cipher pad to confirm a change and sends the person to the confirmation page; null (with
+    /// <see cref="Problem"/> set) when the account has no active cipher pad to confirm with.
+    /// </summary>
+    protected async Task<IActionResult?> ConfirmChangeAsync(AccountChanges changes, AccountChangeKind kind, string description, string? argument,
+        string? secondArgument, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var (change, _) = await changes.RequestAsync(AccountId, kind, description, argument, secondArgument, cancellationToken);
+        if (change is not null)
+        {
+            return Redirect($"/account/confirm/{change.Id}");
+        }
+        Problem = "Your account has no active cipher pad to confirm with: use recovery to get a new activation code.";
+        return null;
+    }
 }

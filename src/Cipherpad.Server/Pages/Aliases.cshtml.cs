@@ -9,7 +9,6 @@ namespace Cipherpad.Server.Pages;
 public sealed class AliasesModel(CipherpadDbContext db, Aliases aliases, AccountChanges changes) : AccountPage
 {
     public List<AccountAlias> List { get; private set; } = [];
-    public string? Problem { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
         List = await db.AccountAliases.AsNoTracking().Where(a => a.AccountId == AccountId).OrderBy(a => a.Email).ToListAsync(cancellationToken);
@@ -34,12 +33,10 @@ public sealed class AliasesModel(CipherpadDbContext db, Aliases aliases, Account
 
     private async Task<IActionResult> RequestAsync(AccountChangeKind kind, string description, string argument, CancellationToken cancellationToken)
     {
-        var (change, _) = await changes.RequestAsync(AccountId, kind, description, argument, cancellationToken: cancellationToken);
-        if (change is not null)
+        if (await ConfirmChangeAsync(changes, kind, description, argument, null, cancellationToken) is { } redirect)
         {
-            return Redirect($"/account/confirm/{change.Id}");
+            return redirect;
         }
-        Problem = "Your account has no active cipher pad to confirm with.";
         await OnGetAsync(cancellationToken);
         return Page();
     }

@@ -9,7 +9,6 @@ namespace Cipherpad.Server.Pages;
 public sealed class ConfirmAllModel(CipherpadDbContext db, AccountChanges changes) : AccountPage
 {
     public bool CurrentlyOn { get; private set; }
-    public string? Problem { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
         CurrentlyOn = await db.Accounts.Where(a => a.Id == AccountId).Select(a => a.ConfirmAllOperations).SingleAsync(cancellationToken);
@@ -17,13 +16,7 @@ public sealed class ConfirmAllModel(CipherpadDbContext db, AccountChanges change
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         await OnGetAsync(cancellationToken);
-        var (change, _) = await changes.RequestAsync(AccountId, AccountChangeKind.ConfirmAllOperations,
-            CurrentlyOn ? "Turn off confirm-all-operations" : "Turn on confirm-all-operations", CurrentlyOn ? "off" : "on", cancellationToken: cancellationToken);
-        if (change is null)
-        {
-            Problem = "Your account has no active cipher pad to confirm with.";
-            return Page();
-        }
-        return Redirect($"/account/confirm/{change.Id}");
+        return await ConfirmChangeAsync(changes, AccountChangeKind.ConfirmAllOperations,
+            CurrentlyOn ? "Turn off confirm-all-operations" : "Turn on confirm-all-operations", CurrentlyOn ? "off" : "on", null, cancellationToken) ?? Page();
     }
 }

@@ -8,7 +8,6 @@ public sealed class ConfirmChangeModel(AccountChanges changes) : AccountPage
 {
     public PendingAccountChange? Change { get; private set; }
     public string? Question { get; private set; }
-    public string? Problem { get; private set; }
     public bool Applied { get; private set; }
 
     public async Task OnGetAsync(Guid id, CancellationToken cancellationToken)

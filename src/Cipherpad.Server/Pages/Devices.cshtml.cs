@@ -10,7 +10,6 @@ namespace Cipherpad.Server.Pages;
 public sealed class DevicesModel(CipherpadDbContext db, AccountChanges changes) : AccountPage
 {
     public List<Device> Devices { get; private set; } = [];
-    public string? Problem { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
         Devices = await db.Devices.AsNoTracking().Where(d => d.AccountId == AccountId).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
@@ -49,13 +48,11 @@ public sealed class DevicesModel(CipherpadDbContext db, AccountChanges changes) 
 
     private async Task<IActionResult> RequestAsync(AccountChangeKind kind, string description, string? argument, string? second, CancellationToken cancellationToken)
     {
-        var (change, _) = await changes.RequestAsync(AccountId, kind, description, argument, second, cancellationToken);
-        if (change is null)
+        if (await ConfirmChangeAsync(changes, kind, description, argument, second, cancellationToken) is { } redirect)
         {
-            Problem = "Your account has no active cipher pad to confirm with: use recovery to get a new activation code.";
-            await OnGetAsync(cancellationToken);
-            return Page();
+            return redirect;
         }
-        return Redirect($"/account/confirm/{change.Id}");
+        await OnGetAsync(cancellationToken);
+        return Page();
     }
 }

@@ -21,7 +21,6 @@ public sealed class LogModel(CipherpadDbContext db) : AccountPage
 
     public DateOnly? From { get; private set; }
     public DateOnly? To { get; private set; }
-    public string? Problem { get; private set; }
     public int Total { get; private set; }
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
     public List<AuthorizationLogEntry> Entries { get; private set; } = [];

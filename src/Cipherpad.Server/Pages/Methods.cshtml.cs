@@ -10,7 +10,6 @@ public sealed class MethodsModel(CipherpadDbContext db, AccountChanges changes) 
 {
     public bool App { get; private set; }
     public bool Sms { get; private set; }
-    public string? Problem { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -27,14 +26,12 @@ public sealed class MethodsModel(CipherpadDbContext db, AccountChanges changes) 
             return Page();
         }
         var names = string.Join(" and ", new[] { app ? "app" : null, sms ? "sms" : null }.Where(n => n is not null));
-        var (change, _) = await changes.RequestAsync(AccountId, AccountChangeKind.Methods,
-            $"Confirm with: {(app ? "cipher pad" : "")}{(app && sms ? " and " : "")}{(sms ? "SMS" : "")}", names, cancellationToken: cancellationToken);
-        if (change is null)
+        if (await ConfirmChangeAsync(changes, AccountChangeKind.Methods,
+            $"Confirm with: {(app ? "cipher pad" : "")}{(app && sms ? " and " : "")}{(sms ? "SMS" : "")}", names, null, cancellationToken) is { } redirect)
         {
-            await OnGetAsync(cancellationToken);
-            Problem = "Your account has no active cipher pad to confirm with.";
-            return Page();
+            return redirect;
         }
-        return Redirect($"/account/confirm/{change.Id}");
+        await OnGetAsync(cancellationToken);
+        return Page();
     }
 }

@@ -11,7 +11,6 @@ namespace Cipherpad.Server.Pages;
 public sealed class NotificationsModel(CipherpadDbContext db, AccountChanges changes) : AccountPage
 {
     public NotificationKind Current { get; private set; }
-    public string? Problem { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
         Current = await db.Accounts.Where(a => a.Id == AccountId).Select(a => a.Notifications).SingleAsync(cancellationToken);
@@ -28,15 +27,12 @@ public sealed class NotificationsModel(CipherpadDbContext db, AccountChanges cha
             chosen |= (NotificationKind)kind;
         }
         var labels = Notifier.Choices.Where(c => (chosen & c.Kind) != 0).Select(c => c.Label.Split(" (")[0].ToLowerInvariant()).ToList();
-        var (change, _) = await changes.RequestAsync(AccountId, AccountChangeKind.Notifications,
-            labels.Count == 0 ? "Mail me no notifications" : "Mail me: " + string.Join(", ", labels), ((int)chosen).ToString(CultureInfo.InvariantCulture),
-            cancellationToken: cancellationToken);
-        if (change is not null)
+        if (await ConfirmChangeAsync(changes, AccountChangeKind.Notifications,
+            labels.Count == 0 ? "Mail me no notifications" : "Mail me: " + string.Join(", ", labels), ((int)chosen).ToString(CultureInfo.InvariantCulture), null, cancellationToken) is { } redirect)
         {
-            return Redirect($"/account/confirm/{change.Id}");
+            return redirect;
         }
         await OnGetAsync(cancellationToken);
-        Problem = "Your account has no active cipher pad to confirm with.";
         return Page();
     }
 }

@@ -11,7 +11,6 @@ namespace Cipherpad.Server.Pages;
 public sealed class SecurityQuestionModel(CipherpadDbContext db, AccountChanges changes, IOptions<CipherpadOptions> options) : AccountPage
 {
     public string Current { get; private set; } = "";
-    public string? Problem { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
         Current = await db.Accounts.Where(a => a.Id == AccountId).Select(a => a.SecurityQuestion).SingleAsync(cancellationToken);
@@ -23,13 +22,11 @@ public sealed class SecurityQuestionModel(CipherpadDbContext db, AccountChanges 
             ?? AccountRules.SecurityAnswerProblem(answer, question!, account.FirstName, account.LastName, account.Email, account.Email.Split('@')[0], account.Phone);
         if (Problem is null)
         {
-            var (change, _) = await changes.RequestAsync(AccountId, AccountChangeKind.SecurityQuestion, "Change the security question and answer",
-                question!.Trim(), Hashing.HashSecurityAnswer(answer!, options.Value.Accounts.SecurityAnswerIterations), cancellationToken);
-            if (change is not null)
+            if (await ConfirmChangeAsync(changes, AccountChangeKind.SecurityQuestion, "Change the security question and answer", question!.Trim(),
+                Hashing.HashSecurityAnswer(answer!, options.Value.Accounts.SecurityAnswerIterations), cancellationToken) is { } redirect)
             {
-                return Redirect($"/account/confirm/{change.Id}");
+                return redirect;
             }
-            Problem = "Your account has no active cipher pad to confirm with.";
         }
         await OnGetAsync(cancellationToken);
         return Page();

@@ -12,6 +12,20 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "AccountAliases",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    ConfirmedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AccountAliases", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Accounts",
                 columns: table => new
                 {
@@ -26,6 +40,8 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     EmailConfirmedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     AppMethodEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
                     SmsMethodEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ConfirmAllOperations = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Notifications = table.Column<int>(type: "INTEGER", nullable: false),
                     MethodsChosenAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
@@ -102,10 +118,12 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true),
                     DeviceId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Description = table.Column<string>(type: "TEXT", nullable: true),
-                    Payee = table.Column<string>(type: "TEXT", nullable: true),
-                    Amount = table.Column<string>(type: "TEXT", nullable: true),
-                    Currency = table.Column<string>(type: "TEXT", nullable: true),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Payee = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Amount = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: true),
+                    Method = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    SmsAnswerProtected = table.Column<byte[]>(type: "BLOB", nullable: true),
                     QrPayload = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -160,6 +178,74 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "EmailLinks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EmailLinks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FeeLedger",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ChallengeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    MinorUnits = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FeeLedger", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PendingAccountChanges",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Argument = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    SecondArgument = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    ChallengeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AppliedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PendingAccountChanges", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecoveryRecords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecoveryRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RelyingParties",
                 columns: table => new
                 {
@@ -176,6 +262,19 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "SmsQuotas",
+                columns: table => new
+                {
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Day = table.Column<int>(type: "INTEGER", nullable: false),
+                    Sent = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SmsQuotas", x => new { x.AccountId, x.Day });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SourceThrottles",
                 columns: table => new
                 {
@@ -188,6 +287,37 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                 {
                     table.PrimaryKey("PK_SourceThrottles", x => new { x.AccountId, x.Source });
                 });
+
+            migrationBuilder.CreateTable(
+                name: "SupportRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AccountEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Contact = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    Lost = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ResolvedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Resolution = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SupportRequests", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountAliases_AccountId",
+                table: "AccountAliases",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountAliases_Email",
+                table: "AccountAliases",
+                column: "Email",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Accounts_Email",
@@ -222,6 +352,27 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_EmailLinks_TokenHash",
+                table: "EmailLinks",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FeeLedger_AccountId_At",
+                table: "FeeLedger",
+                columns: new[] { "AccountId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PendingAccountChanges_AccountId",
+                table: "PendingAccountChanges",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecoveryRecords_AccountId_At",
+                table: "RecoveryRecords",
+                columns: new[] { "AccountId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RelyingParties_ClientId",
                 table: "RelyingParties",
                 column: "ClientId",
@@ -231,6 +382,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AccountAliases");
+
             migrationBuilder.DropTable(
                 name: "Accounts");
 
@@ -256,10 +410,28 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                 name: "EmailConfirmations");
 
             migrationBuilder.DropTable(
+                name: "EmailLinks");
+
+            migrationBuilder.DropTable(
+                name: "FeeLedger");
+
+            migrationBuilder.DropTable(
+                name: "PendingAccountChanges");
+
+            migrationBuilder.DropTable(
+                name: "RecoveryRecords");
+
+            migrationBuilder.DropTable(
                 name: "RelyingParties");
 
             migrationBuilder.DropTable(
+                name: "SmsQuotas");
+
+            migrationBuilder.DropTable(
                 name: "SourceThrottles");
+
+            migrationBuilder.DropTable(
+                name: "SupportRequests");
         }
     }
 }
