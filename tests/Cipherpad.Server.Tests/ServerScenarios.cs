@@ -119,6 +119,11 @@ public abstract class ServerScenarios
         var answer = AnswerFor(secret, genuine, Purpose.Payment, asked, now);
         Assert.Equal("success", (await VerifyAsync(shop, genuine, answer)).GetProperty("result").GetString());
         Assert.Equal("already-used", (await VerifyAsync(shop, genuine, answer)).GetProperty("result").GetString());
+        await using var scope = factory.Services.CreateAsyncScope();
+        var log = await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().AuthorizationLog.Where(e => e.Purpose == "payment").ToListAsync();
+        Assert.Equal(6, log.Count); // four wrong, one success, one replay
+        Assert.All(log, entry => Assert.Equal("pay 12.50 USD to 123456789012", entry.Detail));
+        Assert.Equal(4, log.Count(entry => entry.Result == "wrong"));
     }
 
     [Fact]
@@ -356,6 +361,21 @@ public abstract class ServerScenarios
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.Gone, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_activation_code_expires()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
+        using var api = factory.CreateClient();
+
+        factory.Time.Offset += TimeSpan.FromMinutes(31);
+        var (response, secret) = await Journeys.ActivateAsync(api, "ann@example.com", code);
+
+        Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
+        Assert.Null(secret);
     }
 
     [Fact]
