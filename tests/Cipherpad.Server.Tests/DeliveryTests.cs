@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Cipherpad.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -99,6 +100,37 @@ public sealed class DeliveryTests : IAsyncLifetime
 
         Assert.Contains("could not send the SMS", failed, StringComparison.Ordinal);
         Assert.Contains("Activation code sent", retried, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_SMS_answer_that_could_not_be_sent_neither_counts_nor_is_charged()
+    {
+        using var factory = Factory();
+        using var browser = factory.Browser();
+        await Journeys.SubmitRegistrationAsync(browser, "ann@example.com");
+        var confirmPage = await browser.GetStringAsync(Journeys.ConfirmationLink(_smtp.Messages.Single().TextBody ?? ""));
+        await browser.PostAsync("/confirm-email", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(confirmPage),
+            ["Ticket"] = Journeys.HiddenValue(confirmPage, "Ticket"),
+            ["App"] = "true",
+            ["Sms"] = "true",
+        }));
+        var code = System.Text.RegularExpressions.Regex.Match(_sms.Last().Body.GetProperty("text").GetString()!, @"\d{4}-\d{4}-\d{4}").Value;
+        using var api = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await Journeys.ActivateAsync(api, "ann@example.com", code)).Response.StatusCode);
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+
+        _gatewayStatus = 503;
+        var login = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com", method = "sms" });
+        var payment = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com", method = "sms", purpose = "payment", payee = "1", amount = "1", currency = "USD" });
+
+        Assert.Equal(HttpStatusCode.BadGateway, login.StatusCode);
+        Assert.Equal(HttpStatusCode.BadGateway, payment.StatusCode);
+        var policy = await shop.GetFromJsonAsync<JsonElement>("/api/v1/accounts/policy?login=ann@example.com");
+        Assert.Equal(5, policy.GetProperty("smsLeftToday").GetInt32());
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.Empty(scope.ServiceProvider.GetRequiredService<Storage.CipherpadDbContext>().FeeLedger);
     }
 
     [Fact]

@@ -107,6 +107,10 @@ public sealed class ChallengeService(
         }
         if (bySms && await smsAnswers.SendAsync(account, challenge, party.Name, payment, cancellationToken) != SmsProblem.None)
         {
+            if (payment is null)
+            {
+                await smsAnswers.ReturnQuotaAsync(account.Id, cancellationToken); // an SMS that never left does not count
+            }
             return (null, CreateProblem.SmsSendFailed);
         }
         db.Challenges.Add(challenge);

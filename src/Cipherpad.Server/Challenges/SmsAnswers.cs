@@ -75,6 +75,13 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
         return false;
     }
 
+    public Task ReturnQuotaAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        var day = Today();
+        return db.SmsQuotas.Where(q => q.AccountId == accountId && q.Day == day && q.Sent > 0)
+            .ExecuteUpdateAsync(q => q.SetProperty(x => x.Sent, x => x.Sent - 1), cancellationToken);
+    }
+
     public async Task<int> LeftTodayAsync(Guid accountId, CancellationToken cancellationToken)
     {
         var day = Today();
