@@ -186,6 +186,6 @@ public sealed class AccountService(
         var server = options.Value.PublicUrl.TrimEnd('/');
         await sms.SendAsync(account.Phone,
             $"Cipherpad activation code: {ActivationCode.Format(code)} (valid {options.Value.Activation.CodeLifetime.TotalMinutes:0} min). " +
-            $"Cipher pad: {server}/pad — or: cipherpad activate --server {server} --email {account.Email}", cancellationToken);
+            $"Activate your cipher pad: cipherpad activate --server {server} --email {account.Email}", cancellationToken);
     }
 }

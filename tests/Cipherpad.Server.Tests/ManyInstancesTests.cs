@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cipherpad.Core.Answers;
+using Cipherpad.Testing;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>Two server instances on one PostgreSQL database, with one master key, behave as one service.</summary>
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class ManyInstancesTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task A_question_issued_by_one_instance_is_answered_at_another_and_limits_are_shared()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        using var first = new CipherpadFactory(DatabaseProvider.PostgreSql, database);
+        using var second = new CipherpadFactory(DatabaseProvider.PostgreSql, database, settings: new Dictionary<string, string>
+        {
+            ["Cipherpad:MasterKey:Value"] = first.MasterKey,
+        });
+        var secret = await Journeys.RegisterAndActivateAsync(first, "ann@example.com");
+        using var shopAtFirst = await Journeys.RelyingPartyClientAsync(first);
+        using var shopAtSecond = second.CreateClient();
+        shopAtSecond.DefaultRequestHeaders.Authorization = shopAtFirst.DefaultRequestHeaders.Authorization;
+
+        var challenge = await (await shopAtFirst.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = challenge.GetProperty("challengeId").GetString();
+        for (var i = 0; i < 2; i++)
+        {
+            await shopAtFirst.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer = "0000 0000", userIp = $"192.0.2.{i}" });
+            await shopAtSecond.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer = "0000 0000", userIp = $"198.51.100.{i}" });
+        }
+        using var keys = new DeviceKeys(secret);
+        var answer = Answer.Compute(keys, Purpose.Login, challenge.GetProperty("question").GetString()!, first.Time.GetUtcNow());
+        var verified = await (await shopAtSecond.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer })).Content.ReadFromJsonAsync<JsonElement>();
+        var replayed = await (await shopAtFirst.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer })).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("success", verified.GetProperty("result").GetString());
+        Assert.Equal(1, verified.GetProperty("attemptsLeft").GetInt32()); // four wrong answers, counted across both instances
+        Assert.Equal("already-used", replayed.GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task A_sign_in_at_one_instance_is_honoured_by_another()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        using var first = new CipherpadFactory(DatabaseProvider.PostgreSql, database);
+        using var second = new CipherpadFactory(DatabaseProvider.PostgreSql, database, settings: new Dictionary<string, string>
+        {
+            ["Cipherpad:MasterKey:Value"] = first.MasterKey,
+        });
+        var secret = await Journeys.RegisterAndActivateAsync(first, "ann@example.com");
+        var cookies = string.Join("; ", (await SignInCookiesAsync(first, secret)).Select(c => c.Split(';')[0]));
+
+        // The browser's sign-in cookie, issued by the first instance, presented to the second.
+        using var atSecond = second.Browser();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/account");
+        request.Headers.Add("Cookie", cookies);
+        var fromSecond = await atSecond.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, fromSecond.StatusCode);
+        Assert.Contains("Hello, Ann", await fromSecond.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<IEnumerable<string>> SignInCookiesAsync(CipherpadFactory factory, byte[] secret)
+    {
+        using var browser = factory.Browser();
+        var questionPage = await Journeys.StartSignInAsync(browser, "ann@example.com");
+        using var keys = new DeviceKeys(secret);
+        var signedIn = await Journeys.AnswerSignInAsync(browser, questionPage,
+            Answer.Compute(keys, Purpose.Login, Journeys.QuestionOn(questionPage), factory.Time.GetUtcNow()));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return signedIn.Headers.GetValues("Set-Cookie");
+    }
+}
