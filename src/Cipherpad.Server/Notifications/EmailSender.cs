@@ -27,7 +27,7 @@ public sealed class EmailSender(IOptions<CipherpadOptions> options, ILogger<Emai
         {
             var outbox = options.Value.DataPath(settings.OutboxDirectory);
             Directory.CreateDirectory(outbox);
-            var file = Path.Combine(outbox, $"{time.GetUtcNow():yyyyMMdd-HHmmss-fff}-{Guid.NewGuid():N}.eml");
+            var file = Path.Combine(outbox, $"{time.GetUtcNow():yyyyMMdd-HHmmss-fffffff}-{Guid.NewGuid():N}.eml");
             await message.WriteToAsync(file, cancellationToken);
             logger.LogInformation("E-mail \"{Subject}\" written to the outbox {File}", subject, file);
             return;

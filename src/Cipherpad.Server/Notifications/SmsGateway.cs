@@ -35,7 +35,7 @@ public sealed class OutboxSmsGateway(IOptions<CipherpadOptions> options, ILogger
     {
         var outbox = options.Value.DataPath(options.Value.Sms.OutboxDirectory);
         Directory.CreateDirectory(outbox);
-        var file = Path.Combine(outbox, $"{time.GetUtcNow():yyyyMMdd-HHmmss-fff}-{Guid.NewGuid():N}.json");
+        var file = Path.Combine(outbox, $"{time.GetUtcNow():yyyyMMdd-HHmmss-fffffff}-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { to = phone, text, at = time.GetUtcNow() }), cancellationToken);
         logger.LogInformation("SMS to {Phone} written to the outbox {File}", WebhookSmsGateway.MaskPhone(phone), file);
     }
