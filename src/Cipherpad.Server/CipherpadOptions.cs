@@ -95,6 +95,13 @@ public sealed class ChallengeOptions
     [Range(1, 100)]
     public int FailuresBeforeBackoff { get; set; } = 5;
 
+    /// <summary>
+    /// Consecutive failures against an account from all sources together before every source that never succeeded for
+    /// it must wait too (NIST SP 800-63B asks for at most 100).
+    /// </summary>
+    [Range(5, 100)]
+    public int AccountFailuresBeforeBackoff { get; set; } = 20;
+
     /// <summary>The longest wait the back-off imposes.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(15);

@@ -324,6 +324,34 @@ public abstract class ServerScenarios
     }
 
     [Fact]
+    public async Task A_distributed_guess_slows_every_unknown_source_but_never_the_owners()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        const string owner = "198.51.100.7";
+        var first = await CreateLoginChallengeAsync(shop, "ann@example.com");
+        Assert.Equal("success", (await VerifyAsync(shop, first, AnswerFor(secret, first, factory.Time.GetUtcNow()), owner)).GetProperty("result").GetString());
+
+        // Twenty wrong answers, each from its own address: no single source reaches its own back-off.
+        for (var i = 0; i < 20; i++)
+        {
+            var challenge = await CreateLoginChallengeAsync(shop, "ann@example.com");
+            Assert.Equal("wrong", (await VerifyAsync(shop, challenge, "0000 0000", $"203.0.113.{i}")).GetProperty("result").GetString());
+        }
+
+        var next = await CreateLoginChallengeAsync(shop, "ann@example.com");
+        var right = AnswerFor(secret, next, factory.Time.GetUtcNow());
+        var stranger = await VerifyAsync(shop, next, right, "192.0.2.200");
+        Assert.Equal("throttled", stranger.GetProperty("result").GetString());
+        Assert.Equal("success", (await VerifyAsync(shop, next, right, owner)).GetProperty("result").GetString());
+
+        // The owner's success resets the account's count: strangers are no longer held up.
+        var later = await CreateLoginChallengeAsync(shop, "ann@example.com");
+        Assert.Equal("success", (await VerifyAsync(shop, later, AnswerFor(secret, later, factory.Time.GetUtcNow()), "192.0.2.200")).GetProperty("result").GetString());
+    }
+
+    [Fact]
     public async Task Wrong_activation_codes_are_counted_and_the_code_then_dies()
     {
         using var factory = await CreateFactoryAsync();

@@ -57,6 +57,8 @@ public enum SecurityAnswerOutcome
 public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, SourceThrottles throttles, IEmailSender email,
     AuthorizationLogWriter log, Notifier notifier, IOptions<CipherpadOptions> options, TimeProvider time)
 {
+    private const string ThrottleScope = "security-question";
+
     private AccountOptions Settings => options.Value.Accounts;
 
     public Task<Account?> FindAsync(string? address, CancellationToken cancellationToken)
@@ -75,8 +77,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        var source = "recovery:" + ip;
-        if (await throttles.BlockedForAsync(account.Id, source, cancellationToken) is { } wait)
+        if (await throttles.BlockedForAsync(account.Id, ThrottleScope, ip, cancellationToken) is { } wait)
         {
             return (SecurityAnswerOutcome.Throttled, wait);
         }
@@ -86,11 +87,11 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         }
         if (!Hashing.SecurityAnswerMatches(answer ?? "", account.SecurityAnswerHash))
         {
-            await throttles.RecordFailureAsync(account.Id, source, cancellationToken);
+            await throttles.RecordFailureAsync(account.Id, ThrottleScope, ip, cancellationToken);
             await log.AppendAsync(account.Id, "wrong", "security-question", "recovery", null, ip, cancellationToken: cancellationToken);
             return (SecurityAnswerOutcome.Wrong, null);
         }
-        await throttles.ResetAsync(account.Id, source, cancellationToken);
+        await throttles.RecordSuccessAsync(account.Id, ThrottleScope, ip, cancellationToken);
         var token = await NewLinkAsync(account.Id, EmailLinkKind.Recovery, cancellationToken);
         await email.SendAsync(account.Email, "Recover your Cipherpad account",
             $"""

@@ -46,13 +46,17 @@ public sealed class Challenge
         Purpose == Purpose.Payment && PaymentDetails.TryCreate(Payee, Amount, Currency, out var payment, out _) ? payment : null;
 }
 
-/// <summary>Consecutive failures of one source (IP) against one account, for exponential back-off.</summary>
+/// <summary>
+/// Consecutive failures against one account of one source ("answer:203.0.113.7"), or of all sources together
+/// ("answer:*"), for exponential back-off; and when the source last succeeded for the account.
+/// </summary>
 public sealed class SourceThrottle
 {
     public Guid AccountId { get; set; }
     public required string Source { get; set; }
     public int ConsecutiveFailures { get; set; }
     public DateTimeOffset? BlockedUntil { get; set; }
+    public DateTimeOffset? LastSuccessAt { get; set; }
 }
 
 /// <summary>SMS answers sent to one account on one UTC day, for the daily limit of non-payment SMS.</summary>

@@ -54,6 +54,8 @@ public sealed class ChallengeService(
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
+    private const string ThrottleScope = "answer";
+
     private ChallengeOptions Settings => options.Value.Challenges;
 
     public async Task<(IssuedChallenge? Issued, CreateProblem Problem)> CreateAsync(RelyingParty party, string login, Purpose purpose,
@@ -181,7 +183,7 @@ public sealed class ChallengeService(
         {
             return await Done(VerifyResult.Expired, 0);
         }
-        if (await throttles.BlockedForAsync(challenge.AccountId, source, cancellationToken) is { } wait)
+        if (await throttles.BlockedForAsync(challenge.AccountId, ThrottleScope, source, cancellationToken) is { } wait)
         {
             return await Done(VerifyResult.Throttled, attemptsLeft, wait);
         }
@@ -223,7 +225,7 @@ public sealed class ChallengeService(
             {
                 await db.Devices.Where(d => d.Id == matched.Id).ExecuteUpdateAsync(d => d.SetProperty(x => x.LastUsedAt, now), cancellationToken);
             }
-            await throttles.ResetAsync(challenge.AccountId, source, cancellationToken);
+            await throttles.RecordSuccessAsync(challenge.AccountId, ThrottleScope, source, cancellationToken);
             return await Done(VerifyResult.Success, attemptsLeft, deviceId: matched?.Id);
         }
 
@@ -236,7 +238,7 @@ public sealed class ChallengeService(
             await db.Challenges.Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending)
                 .ExecuteUpdateAsync(c => c.SetProperty(x => x.Status, ChallengeStatus.Locked), cancellationToken);
         }
-        await throttles.RecordFailureAsync(challenge.AccountId, source, cancellationToken);
+        await throttles.RecordFailureAsync(challenge.AccountId, ThrottleScope, source, cancellationToken);
         var left = Math.Max(0, Settings.MaxWrongAnswers - wrongAnswers);
         return await Done(counted == 0 || left == 0 ? VerifyResult.Locked : VerifyResult.Wrong, left);
     }

@@ -118,7 +118,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
         modelBuilder.Entity<SourceThrottle>(throttle =>
         {
             throttle.HasKey(t => new { t.AccountId, t.Source });
-            throttle.Property(t => t.Source).HasMaxLength(64);
+            throttle.Property(t => t.Source).HasMaxLength(96);
         });
         modelBuilder.Entity<AuthorizationLogEntry>(entry =>
         {

@@ -482,14 +482,17 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .HasColumnType("uuid");
 
                     b.Property<string>("Source")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)");
 
                     b.Property<long?>("BlockedUntil")
                         .HasColumnType("bigint");
 
                     b.Property<int>("ConsecutiveFailures")
                         .HasColumnType("integer");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("bigint");
 
                     b.HasKey("AccountId", "Source");
 

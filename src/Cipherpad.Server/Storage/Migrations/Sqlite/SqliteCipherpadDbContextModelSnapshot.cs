@@ -473,13 +473,16 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Source")
-                        .HasMaxLength(64)
+                        .HasMaxLength(96)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("BlockedUntil")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastSuccessAt")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("AccountId", "Source");

@@ -280,9 +280,10 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     AccountId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Source = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Source = table.Column<string>(type: "character varying(96)", maxLength: 96, nullable: false),
                     ConsecutiveFailures = table.Column<int>(type: "integer", nullable: false),
-                    BlockedUntil = table.Column<long>(type: "bigint", nullable: true)
+                    BlockedUntil = table.Column<long>(type: "bigint", nullable: true),
+                    LastSuccessAt = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {

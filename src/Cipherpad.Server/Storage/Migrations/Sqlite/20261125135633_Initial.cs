@@ -279,9 +279,10 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                 columns: table => new
                 {
                     AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Source = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 96, nullable: false),
                     ConsecutiveFailures = table.Column<int>(type: "INTEGER", nullable: false),
-                    BlockedUntil = table.Column<long>(type: "INTEGER", nullable: true)
+                    BlockedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastSuccessAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
