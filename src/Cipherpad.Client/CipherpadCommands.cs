@@ -89,7 +89,7 @@ public static class CipherpadCommands
             });
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
             store.Save(pin, vault);
-            terminal.Result($"Activated: {address} at {serverUri}. This cipher pad now answers offline.", new { activated = address, server = serverUri, deviceId });
+            terminal.Result($"Activated: {address} at {serverUri.ToString().TrimEnd('/')}. This cipher pad now answers offline.", new { activated = address, server = serverUri, deviceId });
             return 0;
         }));
         return command;
