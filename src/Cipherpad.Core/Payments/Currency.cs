@@ -39,6 +39,22 @@ public sealed record Currency
         return new Currency(upper, digits);
     }
 
+    /// <summary>An amount in minor units written with exactly <see cref="MinorUnitDigits"/> decimals: 1250 USD is "12.50".</summary>
+    public string FormatMinorUnits(long minorUnits)
+    {
+        if (MinorUnitDigits == 0)
+        {
+            return minorUnits.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        long divisor = 1;
+        for (var i = 0; i < MinorUnitDigits; i++)
+        {
+            divisor *= 10;
+        }
+        var fraction = (Math.Abs(minorUnits) % divisor).ToString(new string('0', MinorUnitDigits), System.Globalization.CultureInfo.InvariantCulture);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{minorUnits / divisor}.{fraction}");
+    }
+
     /// <inheritdoc />
     public override string ToString() => Code;
 }

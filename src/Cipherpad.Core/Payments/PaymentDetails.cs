@@ -57,19 +57,7 @@ public sealed class PaymentDetails : IEquatable<PaymentDetails>
     public Currency Currency { get; }
 
     /// <summary>The amount as a decimal with exactly the currency's minor-unit digits, such as 12.50.</summary>
-    public string Amount
-    {
-        get
-        {
-            var digits = Currency.MinorUnitDigits;
-            if (digits == 0)
-            {
-                return MinorUnits.ToString(CultureInfo.InvariantCulture);
-            }
-            var divisor = Pow10(digits);
-            return string.Create(CultureInfo.InvariantCulture, $"{MinorUnits / divisor}.{(MinorUnits % divisor).ToString(new string('0', digits), CultureInfo.InvariantCulture)}");
-        }
-    }
+    public string Amount => Currency.FormatMinorUnits(MinorUnits);
 
     /// <summary>The canonical text the answer is bound to, for example <c>CP1-PAY:USD:1250:123456789012</c>.</summary>
     public string CanonicalText { get; }
@@ -154,15 +142,5 @@ public sealed class PaymentDetails : IEquatable<PaymentDetails>
         }
         minorUnits = long.Parse(minorText, NumberStyles.None, CultureInfo.InvariantCulture);
         return minorUnits > MaxMinorUnits ? new(PaymentErrorCode.AmountTooLarge, $"The amount '{text}' is too large.") : null;
-    }
-
-    private static long Pow10(int digits)
-    {
-        long result = 1;
-        for (var i = 0; i < digits; i++)
-        {
-            result *= 10;
-        }
-        return result;
     }
 }

@@ -18,12 +18,10 @@ public sealed class AccountModel(CipherpadDbContext db, Challenges.SmsAnswers sm
     public List<Challenges.FeeLedgerEntry> Fees { get; private set; } = [];
     public int SmsLeftToday { get; private set; }
 
-    public string FormatFee(Challenges.FeeLedgerEntry fee)
+    public static string FormatFee(Challenges.FeeLedgerEntry fee)
     {
         ArgumentNullException.ThrowIfNull(fee);
-        var digits = Core.Payments.Currency.FromCode(fee.Currency)!.MinorUnitDigits;
-        var amount = fee.MinorUnits / (decimal)Math.Pow(10, digits);
-        return $"{amount.ToString("F" + digits, System.Globalization.CultureInfo.InvariantCulture)} {fee.Currency}";
+        return $"{Core.Payments.Currency.FromCode(fee.Currency)!.FormatMinorUnits(fee.MinorUnits)} {fee.Currency}";
     }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
