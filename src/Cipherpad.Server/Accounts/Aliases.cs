@@ -77,8 +77,7 @@ public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmail
         {
             return ("This link is unknown, was already used, or has expired.", null);
         }
-        var now = time.GetUtcNow();
-        if (await db.EmailLinks.Where(l => l.Id == link.Id && l.UsedAt == null).ExecuteUpdateAsync(l => l.SetProperty(x => x.UsedAt, now), cancellationToken) == 0)
+        if (!await links.TryUseLinkAsync(link, cancellationToken))
         {
             return ("This link was already used.", null);
         }
@@ -86,7 +85,7 @@ public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmail
         {
             return ("This address is already used by an account; it cannot become an alias.", null);
         }
-        var alias = new AccountAlias { AccountId = link.AccountId, Email = link.Address, ConfirmedAt = now };
+        var alias = new AccountAlias { AccountId = link.AccountId, Email = link.Address, ConfirmedAt = time.GetUtcNow() };
         db.AccountAliases.Add(alias);
         try
         {

@@ -135,7 +135,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             return $"This account was recovered {Settings.MaxRecoveries} times in the last {Settings.RecoveryWindow.TotalDays:0} days; contact support.";
         }
         var now = time.GetUtcNow();
-        if (await db.EmailLinks.Where(l => l.Id == link.Id && l.UsedAt == null).ExecuteUpdateAsync(l => l.SetProperty(x => x.UsedAt, now), cancellationToken) == 0)
+        if (!await TryUseLinkAsync(link, cancellationToken))
         {
             return "This recovery link was already used.";
         }
@@ -179,9 +179,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
     public async Task<bool> SendNewActivationCodeAsync(string? token, CancellationToken cancellationToken)
     {
         var link = await FindLinkAsync(token, EmailLinkKind.NewActivationCode, cancellationToken);
-        var now = time.GetUtcNow();
-        if (link is null
-            || await db.EmailLinks.Where(l => l.Id == link.Id && l.UsedAt == null).ExecuteUpdateAsync(l => l.SetProperty(x => x.UsedAt, now), cancellationToken) == 0)
+        if (link is null || !await TryUseLinkAsync(link, cancellationToken))
         {
             return false;
         }
@@ -204,6 +202,14 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         });
         await db.SaveChangesAsync(cancellationToken);
         return token;
+    }
+
+    /// <summary>Marks the link used; false when another request used it first, so each link acts once.</summary>
+    internal async Task<bool> TryUseLinkAsync(EmailLink link, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return await db.EmailLinks.Where(l => l.Id == link.Id && l.UsedAt == null)
+            .ExecuteUpdateAsync(l => l.SetProperty(x => x.UsedAt, now), cancellationToken) == 1;
     }
 
     internal async Task<EmailLink?> FindLinkAsync(string? token, EmailLinkKind kind, CancellationToken cancellationToken)
