@@ -14,20 +14,6 @@ public abstract class AccountScenarios
 {
     protected abstract Task<CipherpadFactory> CreateFactoryAsync();
 
-    private static async Task<string> LoginResultAsync(CipherpadFactory factory, HttpClient shop, byte[] secret, string email = "ann@example.com")
-    {
-        var created = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = email });
-        if (created.StatusCode == HttpStatusCode.NotFound)
-        {
-            return "no active cipher pad";
-        }
-        var challenge = await created.Content.ReadFromJsonAsync<JsonElement>();
-        using var keys = new DeviceKeys(secret);
-        var answer = Answer.Compute(keys, Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow());
-        var verify = await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer });
-        return (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString()!;
-    }
-
     private static async Task<Guid> DeviceIdAsync(CipherpadFactory factory, string name)
     {
         await using var scope = factory.Services.CreateAsyncScope();
@@ -50,8 +36,8 @@ public abstract class AccountScenarios
         using var api = factory.CreateClient();
         var (_, laptop) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(factory), "laptop");
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
-        Assert.Equal("success", await LoginResultAsync(factory, shop, laptop!));
-        Assert.Equal("success", await LoginResultAsync(factory, shop, phone));
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", laptop!));
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", phone));
 
         var renamed = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Rename",
             new() { ["DeviceId"] = (await DeviceIdAsync(factory, "laptop")).ToString(), ["Name"] = "work laptop" }, phone);
@@ -60,8 +46,8 @@ public abstract class AccountScenarios
         var revoked = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Revoke",
             new() { ["DeviceId"] = (await DeviceIdAsync(factory, "work laptop")).ToString() }, phone);
         Assert.Contains("Done: Revoke cipher pad \"work laptop\"", revoked, StringComparison.Ordinal);
-        Assert.Equal("wrong", await LoginResultAsync(factory, shop, laptop!));
-        Assert.Equal("success", await LoginResultAsync(factory, shop, phone));
+        Assert.Equal("wrong", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", laptop!));
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", phone));
         Assert.Contains("revoked", await browser.GetStringAsync("/account/devices"), StringComparison.Ordinal);
     }
 
@@ -80,7 +66,7 @@ public abstract class AccountScenarios
         Assert.Contains("cipherpad confirm", unanswered, StringComparison.Ordinal);
         Assert.Contains("Wrong answer", loginAnswer, StringComparison.Ordinal);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
-        Assert.Equal("success", await LoginResultAsync(factory, shop, phone));
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", phone));
     }
 
     [Fact]
@@ -131,15 +117,15 @@ public abstract class AccountScenarios
         Assert.Contains("We sent a recovery link", await Recovery.AnswerAsync(browser, "ann@example.com", "Grandma's blue teapot"), StringComparison.Ordinal);
         var mail = Journeys.LatestEmailTo(factory, "ann@example.com");
         Assert.Equal("Recover your Cipherpad account", mail.Subject);
-        Assert.Equal("success", await LoginResultAsync(factory, shop, oldPhone)); // nothing changes before the link is used
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", oldPhone)); // nothing changes before the link is used
         var done = await Recovery.CompleteAsync(browser, mail.TextBody!);
         Assert.Contains("Your old cipher pads no longer work", done, StringComparison.Ordinal);
 
-        Assert.Equal("no active cipher pad", await LoginResultAsync(factory, shop, oldPhone));
+        Assert.Equal("no active cipher pad", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", oldPhone));
         using var api = factory.CreateClient();
         var (_, newPhone) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(factory), "new phone");
-        Assert.Equal("success", await LoginResultAsync(factory, shop, newPhone!));
-        Assert.Equal("wrong", await LoginResultAsync(factory, shop, oldPhone));
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", newPhone!));
+        Assert.Equal("wrong", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", oldPhone));
         Assert.Contains("already used", await Recovery.CompleteAsync(browser, mail.TextBody!, expectForm: false), StringComparison.Ordinal);
     }
 
@@ -233,7 +219,7 @@ public abstract class AccountScenarios
         Assert.DoesNotContain("Done", revoke, StringComparison.Ordinal);
         Assert.DoesNotContain("ann@example.com", account, StringComparison.Ordinal);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
-        Assert.Equal("success", await LoginResultAsync(factory, shop, annPhone));
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", annPhone));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Cipherpad.Core.Answers;
 using Cipherpad.Testing;
 
 namespace Cipherpad.Server.Tests;
@@ -40,11 +39,7 @@ public abstract class AliasNotificationSupportScenarios
 
         Assert.Contains("now logs in to the account", await AddAliasAsync(factory, browser, secret, "Ann.Work@example.org"), StringComparison.Ordinal);
 
-        var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann.work@example.org" })).Content.ReadFromJsonAsync<JsonElement>();
-        using var keys = new DeviceKeys(secret);
-        var answer = Answer.Compute(keys, Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow());
-        var verify = await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer });
-        Assert.Equal("success", (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann.work@example.org", secret));
         Assert.Contains("ann.work@example.org was added as an alias", Journeys.LatestEmailTo(factory, "ann@example.com").TextBody, StringComparison.Ordinal);
 
         var aliasId = Journeys.HiddenValue(await browser.GetStringAsync("/account/aliases"), "AliasId");
@@ -91,10 +86,7 @@ public abstract class AliasNotificationSupportScenarios
         var changed = await Journeys.ChangeAccountAsync(factory, browser, "/account/notifications", "", new() { ["Kinds"] = "1" }, secret);
         Assert.Contains("Done: Mail me: successful logins", changed, StringComparison.Ordinal);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
-        var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
-        using var keys = new DeviceKeys(secret);
-        await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify",
-            new { answer = Answer.Compute(keys, Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow()), userIp = "198.51.100.23" });
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", secret, "198.51.100.23"));
 
         var login = Journeys.LatestEmailTo(factory, "ann@example.com");
         Assert.Equal("Cipherpad: You logged in.", login.Subject);

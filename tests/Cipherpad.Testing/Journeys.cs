@@ -99,6 +99,26 @@ public static partial class Journeys
         return client;
     }
 
+    /// <summary>
+    /// A whole login at a relying party, as the site and the user's cipher pad do it: create a login question, answer it
+    /// with <paramref name="deviceSecret"/>, verify. Returns the verify result, or "no active cipher pad" when the site
+    /// cannot even get a question.
+    /// </summary>
+    public static async Task<string> LogInAtRelyingPartyAsync(CipherpadFactory factory, HttpClient relyingParty, string login, byte[] deviceSecret,
+        string? userIp = null)
+    {
+        var created = await relyingParty.PostAsJsonAsync("/api/v1/challenges", new { login });
+        if (created.StatusCode == HttpStatusCode.NotFound)
+        {
+            return "no active cipher pad";
+        }
+        var challenge = await created.Content.ReadFromJsonAsync<JsonElement>();
+        using var keys = new Core.Answers.DeviceKeys(deviceSecret);
+        var answer = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow());
+        var verify = await relyingParty.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer, userIp });
+        return (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString()!;
+    }
+
     /// <summary>Asks the sign-in page for a question; returns the page that shows it.</summary>
     public static async Task<string> StartSignInAsync(HttpClient browser, string email)
     {

@@ -130,10 +130,11 @@ public static class ChallengeEndpoints
             {
                 return BadRequest(paymentError.Message);
             }
-            if (!restated.Equals(challenge.Payment()))
+            var asked = challenge.Payment();
+            if (!restated.Equals(asked))
             {
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Payment details differ",
-                    detail: $"The challenge was issued for {challenge.Payment()}, not {restated}: the user's answer cannot confirm another payment.");
+                    detail: $"The challenge was issued for {asked}, not {restated}: the user's answer cannot confirm another payment.");
             }
         }
         var source = string.IsNullOrWhiteSpace(request.UserIp) ? context.Connection.RemoteIpAddress?.ToString() ?? "unknown" : request.UserIp.Trim();
