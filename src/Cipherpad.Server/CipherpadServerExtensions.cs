@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
@@ -54,10 +55,11 @@ public static class CipherpadServerExtensions
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddSingleton<HumanCheck>();
         builder.Services.AddScoped<DeviceActivationService>();
+        builder.Services.AddScoped<DeviceRegistry>();
+        builder.Services.AddAnswerMethods();
         builder.Services.AddScoped<RelyingPartyService>();
         builder.Services.AddScoped<RelyingPartyAuthenticationFilter>();
         builder.Services.AddScoped<ChallengeService>();
-        builder.Services.AddScoped<SmsAnswers>();
         builder.Services.AddScoped<AccountChanges>();
         builder.Services.AddScoped<SourceThrottles>();
         builder.Services.AddScoped<RecoveryService>();

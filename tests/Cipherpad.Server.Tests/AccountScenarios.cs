@@ -81,7 +81,7 @@ public abstract class AccountScenarios
         var both = await Journeys.ChangeAccountAsync(factory, browser, "/account/methods", "", new() { ["App"] = "true", ["Sms"] = "true" }, phone);
 
         Assert.Contains("At least one method must stay on", none, StringComparison.Ordinal);
-        Assert.Contains("Done: Confirm with: cipher pad and SMS", both, StringComparison.Ordinal);
+        Assert.Contains("Done: Confirm with: the cipher pad and answers by SMS", both, StringComparison.Ordinal);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         Assert.True((await shop.GetFromJsonAsync<JsonElement>("/api/v1/accounts/policy?login=ann@example.com")).GetProperty("smsMethod").GetBoolean());
     }

@@ -24,12 +24,15 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
     private readonly DatabaseProvider _provider;
     private readonly string? _connectionString;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private Uri? _loopback;
 
+    // services: adds to or replaces the server's own services (a fake answer method, a test clock).
     public CipherpadFactory(DatabaseProvider provider, string? connectionString, string environment = "Testing",
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         _settings = settings ?? new Dictionary<string, string>();
+        _services = services;
         _provider = provider;
         _connectionString = connectionString;
         Environment = environment;
@@ -76,6 +79,7 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
+            _services?.Invoke(services);
         });
     }
 

@@ -17,12 +17,6 @@ public sealed class Account
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? EmailConfirmedAt { get; set; }
 
-    /// <summary>Question–answer by a cipher pad (app or CLI).</summary>
-    public bool AppMethodEnabled { get; set; }
-
-    /// <summary>Answers delivered by SMS.</summary>
-    public bool SmsMethodEnabled { get; set; }
-
     /// <summary>When on, relying parties are told that every operation of this account must be confirmed.</summary>
     public bool ConfirmAllOperations { get; set; }
 

@@ -43,15 +43,15 @@ public sealed record ChangeConfirmation(VerifyResult Result, int AttemptsLeft, P
 /// account's own cipher pad, and the change is applied once, only after the right answer.
 /// </summary>
 public sealed class AccountChanges(CipherpadDbContext db, ChallengeService challenges, RelyingPartyService relyingParties, AccountService accounts,
-    Aliases aliases, Notifications.Notifier notifier, TimeProvider time)
+    AnswerMethods.AccountMethods methods, Devices.DeviceRegistry devices, Aliases aliases, Notifications.Notifier notifier, TimeProvider time)
 {
     public async Task<(PendingAccountChange? Change, Challenge? Challenge)> RequestAsync(Guid accountId, AccountChangeKind kind, string description,
         string? argument = null, string? secondArgument = null, CancellationToken cancellationToken = default)
     {
         var email = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Email).SingleAsync(cancellationToken);
-        var (issued, _) = await challenges.CreateAsync(await relyingParties.BuiltInAsync(cancellationToken), email, Purpose.Action, description, null,
+        var issued = await challenges.CreateAsync(await relyingParties.BuiltInAsync(cancellationToken), email, Purpose.Action, description, null,
             cancellationToken: cancellationToken);
-        if (issued is null)
+        if (!issued.Succeeded)
         {
             return (null, null); // no active cipher pad to confirm with
         }
@@ -62,12 +62,12 @@ public sealed class AccountChanges(CipherpadDbContext db, ChallengeService chall
             Description = description,
             Argument = argument,
             SecondArgument = secondArgument,
-            ChallengeId = issued.Challenge.Id,
+            ChallengeId = issued.Value.Id,
             CreatedAt = time.GetUtcNow(),
         };
         db.PendingAccountChanges.Add(change);
         await db.SaveChangesAsync(cancellationToken);
-        return (change, issued.Challenge);
+        return (change, issued.Value);
     }
 
     public async Task<(PendingAccountChange Change, Challenge Challenge)?> FindAsync(Guid accountId, Guid changeId, CancellationToken cancellationToken)
@@ -116,22 +116,17 @@ public sealed class AccountChanges(CipherpadDbContext db, ChallengeService chall
                     .ExecuteUpdateAsync(a => a.SetProperty(x => x.ConfirmAllOperations, change.Argument == "on"), cancellationToken);
                 break;
             case AccountChangeKind.RenameDevice:
-                var renamed = Guid.Parse(change.Argument!);
-                await db.Devices.Where(d => d.Id == renamed && d.AccountId == accountId)
-                    .ExecuteUpdateAsync(d => d.SetProperty(x => x.Name, change.SecondArgument!), cancellationToken);
+                await devices.RenameAsync(accountId, Guid.Parse(change.Argument!), change.SecondArgument!, cancellationToken);
                 break;
             case AccountChangeKind.RevokeDevice:
-                var revoked = Guid.Parse(change.Argument!);
-                await db.Devices.Where(d => d.Id == revoked && d.AccountId == accountId && d.RevokedAt == null)
-                    .ExecuteUpdateAsync(d => d.SetProperty(x => x.RevokedAt, now), cancellationToken);
+                await devices.RevokeAsync(accountId, Guid.Parse(change.Argument!), now, cancellationToken);
                 break;
             case AccountChangeKind.AddDevice:
                 await accounts.SendActivationCodeAsync(await db.Accounts.SingleAsync(a => a.Id == accountId, cancellationToken), cancellationToken);
                 break;
             case AccountChangeKind.Methods:
-                await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(a => a
-                    .SetProperty(x => x.AppMethodEnabled, change.Argument!.Contains("app", StringComparison.Ordinal))
-                    .SetProperty(x => x.SmsMethodEnabled, change.Argument!.Contains("sms", StringComparison.Ordinal)), cancellationToken);
+                await methods.SetAsync(accountId, methods.Known(change.Argument!.Split(' ')), cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
                 break;
             case AccountChangeKind.SecurityQuestion:
                 await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(a => a

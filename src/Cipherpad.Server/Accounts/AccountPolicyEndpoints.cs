@@ -1,10 +1,20 @@
-using Cipherpad.Server.Challenges;
+using Cipherpad.Server.AnswerMethods;
+using Cipherpad.Server.AnswerMethods.CipherPad;
+using Cipherpad.Server.AnswerMethods.Sms;
+using Cipherpad.Server.Problems;
 using Cipherpad.Server.RelyingParties;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cipherpad.Server.Accounts;
 
-public sealed record AccountPolicy(string Login, bool ConfirmAllOperations, bool AppMethod, bool SmsMethod, int SmsLeftToday);
+/// <summary>What a relying party may know of an account before it acts.</summary>
+/// <param name="Login">The login asked about, normalized.</param>
+/// <param name="ConfirmAllOperations">Whether the user asked that every operation be confirmed.</param>
+/// <param name="AppMethod">Whether the cipher pad method is on (also in <paramref name="Methods"/>).</param>
+/// <param name="SmsMethod">Whether answers by SMS are on (also in <paramref name="Methods"/>).</param>
+/// <param name="SmsLeftToday">SMS answers left today for logins and actions.</param>
+/// <param name="Methods">The names of the answer methods the user has on, such as <c>app</c> and <c>sms</c>.</param>
+public sealed record AccountPolicy(string Login, bool ConfirmAllOperations, bool AppMethod, bool SmsMethod, int SmsLeftToday, IReadOnlyList<string> Methods);
 
 /// <summary>What a relying party may know about an account before it acts: which operations need confirming, and how.</summary>
 public static class AccountPolicyEndpoints
@@ -20,16 +30,17 @@ public static class AccountPolicyEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<AccountPolicy>, ProblemHttpResult>> GetAsync(string? login, Aliases aliases, SmsAnswers sms,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AccountPolicy>, ProblemHttpResult>> GetAsync(string? login, Aliases aliases, AccountMethods methods,
+        SmsAnswers sms, CancellationToken cancellationToken)
     {
         var address = AccountRules.NormalizeEmail(login ?? "");
         var account = await aliases.FindAccountAsync(address, cancellationToken);
         if (account?.MethodsChosenAt is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account", detail: $"No account has the login '{address}'.");
+            return Errors.UnknownAccount(address).ToProblem();
         }
-        return TypedResults.Ok(new AccountPolicy(address, account.ConfirmAllOperations, account.AppMethodEnabled, account.SmsMethodEnabled,
-            await sms.LeftTodayAsync(account.Id, cancellationToken)));
+        var on = await methods.OnAsync(account.Id, cancellationToken);
+        return TypedResults.Ok(new AccountPolicy(address, account.ConfirmAllOperations, on.Contains(CipherPadMethod.MethodName), on.Contains(SmsMethod.MethodName),
+            await sms.LeftTodayAsync(account.Id, cancellationToken), methods.Known(on)));
     }
 }

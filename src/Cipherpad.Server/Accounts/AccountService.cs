@@ -1,6 +1,8 @@
 using Cipherpad.Core.Activation;
+using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
+using Cipherpad.Server.Problems;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +16,7 @@ public sealed record Registration(string? FirstName, string? LastName, string? E
 public sealed class AccountService(
     CipherpadDbContext db,
     IOptions<CipherpadOptions> options,
+    AccountMethods methods,
     IEmailSender email,
     ISmsGateway sms,
     SecretProtector protector,
@@ -141,24 +144,20 @@ public sealed class AccountService(
         return account;
     }
 
-    /// <summary>Records the chosen methods and sends a fresh activation code by SMS. Returns a problem, or null.</summary>
-    public async Task<string?> ChooseMethodsAsync(Guid accountId, bool app, bool smsMethod, CancellationToken cancellationToken = default)
+    /// <summary>Records the chosen methods and sends a fresh activation code by SMS. Returns why not, or null.</summary>
+    public async Task<CipherpadError?> ChooseMethodsAsync(Guid accountId, IReadOnlyCollection<string> chosen, CancellationToken cancellationToken = default)
     {
-        if (!app && !smsMethod)
+        ArgumentNullException.ThrowIfNull(chosen);
+        if (AccountMethods.FirstChoiceProblem(chosen) is { } problem)
         {
-            return "Choose at least one method.";
-        }
-        if (!app)
-        {
-            return "A cipher pad (app or command line) is needed to activate the account; SMS can be added to it.";
+            return problem;
         }
         var account = await db.Accounts.SingleAsync(a => a.Id == accountId, cancellationToken);
         if (account.EmailConfirmedAt is null)
         {
-            return "Confirm your e-mail first.";
+            return Errors.EmailNotConfirmed();
         }
-        account.AppMethodEnabled = app;
-        account.SmsMethodEnabled = smsMethod;
+        await methods.SetAsync(accountId, chosen, cancellationToken);
         account.MethodsChosenAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await SendActivationCodeAsync(account, cancellationToken);

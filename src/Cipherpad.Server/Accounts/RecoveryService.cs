@@ -1,5 +1,7 @@
+using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
@@ -54,8 +56,8 @@ public enum SecurityAnswerOutcome
 /// activation code by SMS. Wrong security answers back off per source; recoveries are limited per window.
 /// Also "forgot activation code": an e-mail link that sends a new code by SMS.
 /// </summary>
-public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, SourceThrottles throttles, IEmailSender email,
-    AuthorizationLogWriter log, Notifier notifier, IOptions<CipherpadOptions> options, TimeProvider time)
+public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, AccountMethods methods, DeviceRegistry devices,
+    SourceThrottles throttles, IEmailSender email, AuthorizationLogWriter log, Notifier notifier, IOptions<CipherpadOptions> options, TimeProvider time)
 {
     private const string ThrottleScope = "security-question";
 
@@ -119,11 +121,11 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
     /// Completes a recovery: the link is used once, every old cipher pad is revoked at once, the methods are set and a
     /// new activation code goes by SMS. Returns a problem, or null.
     /// </summary>
-    public async Task<string?> CompleteRecoveryAsync(string? token, bool app, bool sms, string ip, CancellationToken cancellationToken)
+    public async Task<string?> CompleteRecoveryAsync(string? token, IReadOnlyCollection<string> methodsChosen, string ip, CancellationToken cancellationToken)
     {
-        if (!app)
+        if (AccountMethods.FirstChoiceProblem(methodsChosen) is { } problem)
         {
-            return "A cipher pad is needed to use the account again; choose it (SMS can be added).";
+            return problem.Description;
         }
         var link = await FindLinkAsync(token, EmailLinkKind.Recovery, cancellationToken);
         if (link is null)
@@ -139,10 +141,8 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         {
             return "This recovery link was already used.";
         }
-        await db.Devices.Where(d => d.AccountId == link.AccountId && d.RevokedAt == null)
-            .ExecuteUpdateAsync(d => d.SetProperty(x => x.RevokedAt, now), cancellationToken);
-        await db.Accounts.Where(a => a.Id == link.AccountId).ExecuteUpdateAsync(a => a
-            .SetProperty(x => x.AppMethodEnabled, app).SetProperty(x => x.SmsMethodEnabled, sms), cancellationToken);
+        await devices.RevokeAllAsync(link.AccountId, now, cancellationToken);
+        await methods.SetAsync(link.AccountId, methodsChosen, cancellationToken);
         db.RecoveryRecords.Add(new RecoveryRecord { AccountId = link.AccountId, At = now });
         await db.SaveChangesAsync(cancellationToken);
         await log.AppendAsync(link.AccountId, "success", "recovery", "recovery", null, ip, detail: "every cipher pad revoked; new activation code sent",

@@ -1,5 +1,7 @@
 using Cipherpad.Core.Answers;
 using Cipherpad.Core.Payments;
+using Cipherpad.Server.AnswerMethods.CipherPad;
+using Cipherpad.Server.Problems;
 using Cipherpad.Server.RelyingParties;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -44,11 +46,11 @@ public static class ChallengeEndpoints
         var purposeName = request.Purpose ?? "login";
         if (!Purposes.TryParseWireName(purposeName, out var purpose))
         {
-            return BadRequest($"'purpose' must be login, action or payment, not '{purposeName}'.");
+            return BadRequest($"'purpose' must be login, action or payment, not '{purposeName}'.", "purpose");
         }
         if (string.IsNullOrWhiteSpace(request.Login))
         {
-            return BadRequest("'login' (the user's e-mail or alias) is required.");
+            return BadRequest("'login' (the user's e-mail or alias) is required.", "login");
         }
         string? description = null;
         PaymentDetails? payment = null;
@@ -57,7 +59,8 @@ public static class ChallengeEndpoints
             description = request.Description?.Trim();
             if (string.IsNullOrEmpty(description) || description.Length > Core.Payloads.RequestPayload.MaxDescriptionLength || description.Any(char.IsControl))
             {
-                return BadRequest($"An action needs a 'description' of 1 to {Core.Payloads.RequestPayload.MaxDescriptionLength} characters, shown to the user.");
+                return BadRequest($"An action needs a 'description' of 1 to {Core.Payloads.RequestPayload.MaxDescriptionLength} characters, shown to the user.",
+                    "description");
             }
         }
         else if (purpose == Purpose.Payment)
@@ -72,29 +75,13 @@ public static class ChallengeEndpoints
             return BadRequest("A login takes no description or payment details.");
         }
 
-        var method = request.Method ?? "app";
-        if (method is not ("app" or "sms"))
+        var created = await challenges.CreateAsync(context.RelyingParty(), request.Login, purpose, description, payment,
+            request.Method ?? CipherPadMethod.MethodName, cancellationToken);
+        if (!created.Succeeded)
         {
-            return BadRequest($"'method' must be app (the cipher pad computes the answer) or sms (the server sends it), not '{method}'.");
+            return created.Error!.ToProblem();
         }
-        var (issued, problem) = await challenges.CreateAsync(context.RelyingParty(), request.Login, purpose, description, payment, method == "sms",
-            cancellationToken);
-        if (issued is null)
-        {
-            return problem switch
-            {
-                CreateProblem.SmsNotEnabled => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "SMS not enabled",
-                    detail: "This user has not turned on answers by SMS; ask for the cipher pad's answer instead."),
-                CreateProblem.SmsDailyLimitReached => TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "SMS limit reached",
-                    detail: $"This account has had its {options.Value.Sms.DailyLimit} SMS answers for today (logins and actions); use the cipher pad."),
-                CreateProblem.SmsNotForCurrency => BadRequest($"Payments in {payment?.Currency.Code} cannot be confirmed by SMS: no fee is configured for it."),
-                CreateProblem.SmsSendFailed => TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "SMS not sent",
-                    detail: "The SMS could not be sent just now; nothing was charged. Try again, or use the cipher pad."),
-                _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account",
-                    detail: $"No account with an active cipher pad has the login '{request.Login.Trim()}'."),
-            };
-        }
-        return TypedResults.Created($"/api/v1/challenges/{issued.Challenge.Id}", View(issued.Challenge, options.Value, includeImage: true));
+        return TypedResults.Created($"/api/v1/challenges/{created.Value.Id}", View(created.Value, options.Value, includeImage: true));
     }
 
     private static async Task<Results<Ok<ChallengeResponse>, ProblemHttpResult>> GetAsync(Guid id, HttpContext context, ChallengeService challenges,
@@ -121,7 +108,7 @@ public static class ChallengeEndpoints
         }
         if (string.IsNullOrWhiteSpace(request.Answer) || request.Answer.Length > 64)
         {
-            return BadRequest("'answer' (the digits the user typed) is required.");
+            return BadRequest("'answer' (the digits the user typed) is required.", "answer");
         }
         if (challenge.Purpose == Purpose.Payment && (request.Payee ?? request.Amount ?? request.Currency) is not null)
         {
@@ -133,14 +120,13 @@ public static class ChallengeEndpoints
             var asked = challenge.Payment();
             if (!restated.Equals(asked))
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Payment details differ",
-                    detail: $"The challenge was issued for {asked}, not {restated}: the user's answer cannot confirm another payment.");
+                return Errors.PaymentDetailsDiffer(asked!, restated).ToProblem();
             }
         }
         var source = string.IsNullOrWhiteSpace(request.UserIp) ? context.Connection.RemoteIpAddress?.ToString() ?? "unknown" : request.UserIp.Trim();
         if (source.Length > 64)
         {
-            return BadRequest("'userIp' is at most 64 characters.");
+            return BadRequest("'userIp' is at most 64 characters.", "userIp");
         }
         var outcome = await challenges.VerifyAsync(party, challenge, request.Answer, source, cancellationToken);
         return TypedResults.Ok(new VerifyResponse(ChallengeService.ResultName(outcome.Result), outcome.AttemptsLeft,
@@ -154,9 +140,7 @@ public static class ChallengeEndpoints
             challenge.Payment() is { } payment ? new PaymentView(payment.Payee, payment.Amount, payment.Currency.Code) : null,
             challenge.Description);
 
-    private static ProblemHttpResult BadRequest(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: detail);
+    private static ProblemHttpResult BadRequest(string detail, string? field = null) => Errors.InvalidRequest(detail, field).ToProblem();
 
-    private static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown challenge", detail: $"There is no challenge {id} for this relying party.");
+    private static ProblemHttpResult NotFound(Guid id) => Errors.UnknownChallenge(id).ToProblem();
 }

@@ -1,29 +1,18 @@
 using Cipherpad.Core.Answers;
-using Cipherpad.Core.Payloads;
 using Cipherpad.Core.Payments;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.AnswerMethods;
+using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.RelyingParties;
-using Cipherpad.Server.Security;
+using Cipherpad.Server.Problems;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Challenges;
-
-public enum CreateProblem
-{
-    None,
-    UnknownAccount,
-    SmsNotEnabled,
-    SmsDailyLimitReached,
-    SmsNotForCurrency,
-    SmsSendFailed,
-}
-
-public sealed record IssuedChallenge(Challenge Challenge, string QrPayload, string RelyingPartyName);
 
 public enum VerifyResult
 {
@@ -45,9 +34,9 @@ public sealed record VerifyOutcome(VerifyResult Result, int AttemptsLeft, TimeSp
 /// </summary>
 public sealed class ChallengeService(
     CipherpadDbContext db,
-    SecretProtector protector,
+    AccountMethods methods,
+    DeviceRegistry devices,
     AuthorizationLogWriter log,
-    SmsAnswers smsAnswers,
     SourceThrottles throttles,
     Aliases aliases,
     Notifier notifier,
@@ -58,34 +47,33 @@ public sealed class ChallengeService(
 
     private ChallengeOptions Settings => options.Value.Challenges;
 
-    public async Task<(IssuedChallenge? Issued, CreateProblem Problem)> CreateAsync(RelyingParty party, string login, Purpose purpose,
-        string? description, PaymentDetails? payment, bool bySms = false, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Issues a question to the account behind <paramref name="login"/> through <paramref name="method"/>: the account
+    /// must have the method on, and the method must be able to carry this purpose to it. Nothing is saved on a refusal.
+    /// </summary>
+    public async Task<Result<Challenge>> CreateAsync(RelyingParty party, string login, Purpose purpose, string? description, PaymentDetails? payment,
+        string method = CipherPadMethod.MethodName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(party);
-        var found = await aliases.FindAccountAsync(login, cancellationToken);
-        var account = found?.MethodsChosenAt is null ? null : found;
-        var devices = account is null ? [] : await ActiveDevicesAsync(account.Id, cancellationToken);
-        if (account is null || (!bySms && (devices.Count == 0 || !account.AppMethodEnabled)))
+        ArgumentNullException.ThrowIfNull(login);
+        var answerMethod = methods.Find(method);
+        if (answerMethod is null)
         {
-            return (null, CreateProblem.UnknownAccount);
+            return Errors.UnknownMethod(method, methods.Registered.Select(m => m.Name));
         }
-        if (bySms)
+        var account = await aliases.FindAccountAsync(login, cancellationToken);
+        if (account?.MethodsChosenAt is null)
         {
-            var problem = smsAnswers.Precheck(account, payment) switch
-            {
-                SmsProblem.NotEnabled => CreateProblem.SmsNotEnabled,
-                SmsProblem.NoFeeForCurrency => CreateProblem.SmsNotForCurrency,
-                _ => CreateProblem.None,
-            };
-            if (problem != CreateProblem.None)
-            {
-                return (null, problem);
-            }
-            // Logins and actions by SMS are limited per day; payments are charged instead.
-            if (payment is null && !await smsAnswers.TryTakeQuotaAsync(account.Id, cancellationToken))
-            {
-                return (null, CreateProblem.SmsDailyLimitReached);
-            }
+            return Errors.UnknownAccount(login);
+        }
+        if (!await methods.IsOnAsync(account.Id, answerMethod.Name, cancellationToken))
+        {
+            return Errors.MethodNotEnabled(answerMethod.DisplayName);
+        }
+        var request = new AnswerMethodRequest(login.Trim(), account, party, purpose, description, payment);
+        if (await answerMethod.CanIssueAsync(request, cancellationToken) is { } refused)
+        {
+            return refused;
         }
         var now = time.GetUtcNow();
         var challenge = new Challenge
@@ -97,46 +85,19 @@ public sealed class ChallengeService(
             CreatedAt = now,
             ExpiresAt = now + Settings.Lifetime,
             Status = ChallengeStatus.Pending,
-            Method = bySms ? "sms" : "app",
+            Method = answerMethod.Name,
             Description = description,
             Payee = payment?.Payee,
             Amount = payment?.Amount,
             Currency = payment?.Currency.Code,
         };
-        if (devices.Count > 0)
+        if (await answerMethod.IssueAsync(request, challenge, cancellationToken) is { } failed)
         {
-            challenge.QrPayload = Seal(challenge, party.Name, devices, description, payment);
-        }
-        if (bySms && await smsAnswers.SendAsync(account, challenge, party.Name, payment, cancellationToken) != SmsProblem.None)
-        {
-            if (payment is null)
-            {
-                await smsAnswers.ReturnQuotaAsync(account.Id, cancellationToken); // an SMS that never left does not count
-            }
-            return (null, CreateProblem.SmsSendFailed);
+            return failed;
         }
         db.Challenges.Add(challenge);
         await db.SaveChangesAsync(cancellationToken);
-        return (new IssuedChallenge(challenge, challenge.QrPayload, party.Name), CreateProblem.None);
-    }
-
-    private string Seal(Challenge challenge, string relyingParty, List<Device> devices, string? description, PaymentDetails? payment)
-    {
-        var request = challenge.Purpose switch
-        {
-            Purpose.Action => RequestPayload.ForAction(relyingParty, challenge.Question, description!, challenge.ExpiresAt),
-            Purpose.Payment => RequestPayload.ForPayment(relyingParty, challenge.Question, payment!, challenge.ExpiresAt),
-            _ => RequestPayload.ForLogin(relyingParty, challenge.Question, challenge.ExpiresAt),
-        };
-        var keys = devices.Take(RequestPayload.MaxDevices).Select(d => Keys(d)).ToList();
-        try
-        {
-            return request.Seal(keys);
-        }
-        finally
-        {
-            keys.ForEach(k => k.Dispose());
-        }
+        return challenge;
     }
 
     public Task<Challenge?> FindAsync(Guid relyingPartyId, Guid challengeId, CancellationToken cancellationToken = default) =>
@@ -188,45 +149,27 @@ public sealed class ChallengeService(
             return await Done(VerifyResult.Throttled, attemptsLeft, wait);
         }
 
-        var window = new TimeWindow(Settings.PastSteps, Settings.FutureSteps);
-        var payment = challenge.Payment();
-        Device? matched = null;
-        var correct = false;
-        if (challenge.Method == "sms")
-        {
-            correct = smsAnswers.Matches(challenge, typedAnswer);
-        }
-        else
-        {
-            foreach (var device in await ActiveDevicesAsync(challenge.AccountId, cancellationToken))
-            {
-                using var keys = Keys(device);
-                if (Answer.Verify(keys, challenge.Purpose, challenge.Question, payment, typedAnswer, now, window) == AnswerVerdict.Correct)
-                {
-                    matched = device;
-                    correct = true;
-                }
-            }
-        }
-
-        if (correct)
+        var check = methods.Find(challenge.Method) is { } answerMethod
+            ? await answerMethod.CheckAsync(challenge, typedAnswer, now, cancellationToken)
+            : AnswerCheck.Wrong; // a method no longer offered answers nothing
+        if (check.Correct)
         {
             var won = await db.Challenges
                 .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending && c.ExpiresAt > now)
                 .ExecuteUpdateAsync(c => c
                     .SetProperty(x => x.Status, ChallengeStatus.Succeeded)
                     .SetProperty(x => x.AnsweredAt, now)
-                    .SetProperty(x => x.DeviceId, matched == null ? null : matched.Id), cancellationToken);
+                    .SetProperty(x => x.DeviceId, check.DeviceId), cancellationToken);
             if (won == 0)
             {
                 return await Done(VerifyResult.AlreadyUsed, 0);
             }
-            if (matched is not null)
+            if (check.DeviceId is { } deviceId)
             {
-                await db.Devices.Where(d => d.Id == matched.Id).ExecuteUpdateAsync(d => d.SetProperty(x => x.LastUsedAt, now), cancellationToken);
+                await devices.TouchAsync(deviceId, now, cancellationToken);
             }
             await throttles.RecordSuccessAsync(challenge.AccountId, ThrottleScope, source, cancellationToken);
-            return await Done(VerifyResult.Success, attemptsLeft, deviceId: matched?.Id);
+            return await Done(VerifyResult.Success, attemptsLeft, deviceId: check.DeviceId);
         }
 
         var counted = await db.Challenges
@@ -241,22 +184,6 @@ public sealed class ChallengeService(
         await throttles.RecordFailureAsync(challenge.AccountId, ThrottleScope, source, cancellationToken);
         var left = Math.Max(0, Settings.MaxWrongAnswers - wrongAnswers);
         return await Done(counted == 0 || left == 0 ? VerifyResult.Locked : VerifyResult.Wrong, left);
-    }
-
-    private Task<List<Device>> ActiveDevicesAsync(Guid accountId, CancellationToken cancellationToken) =>
-        db.Devices.AsNoTracking().Where(d => d.AccountId == accountId && d.RevokedAt == null).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
-
-    private DeviceKeys Keys(Device device)
-    {
-        var secret = protector.Unprotect(device.SecretProtected, $"{DeviceActivationService.DeviceSecretPurpose}:{device.Id}");
-        try
-        {
-            return new DeviceKeys(secret);
-        }
-        finally
-        {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
-        }
     }
 
     /// <summary>What was being confirmed, for the authorization log.</summary>

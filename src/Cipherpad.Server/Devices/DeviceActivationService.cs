@@ -30,12 +30,12 @@ public sealed record ActivationFinish(ActivationOutcome Outcome, int AttemptsLef
 public sealed class DeviceActivationService(
     CipherpadDbContext db,
     SecretProtector protector,
+    DeviceRegistry devices,
     AuthorizationLogWriter log,
     Notifications.Notifier notifier,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
-    public const string DeviceSecretPurpose = "device-secret";
     private const string EphemeralKeyPurpose = "activation-ephemeral-key";
     private static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(10);
 
@@ -119,7 +119,7 @@ public sealed class DeviceActivationService(
             ActivatedAt = now,
             SecretProtected = [],
         };
-        device.SecretProtected = protector.Protect(result.DeviceSecret, $"{DeviceSecretPurpose}:{device.Id}");
+        device.SecretProtected = devices.ProtectSecret(device.Id, result.DeviceSecret);
         CryptographicOperations.ZeroMemory(result.DeviceSecret);
         db.Devices.Add(device);
         await db.SaveChangesAsync(cancellationToken);

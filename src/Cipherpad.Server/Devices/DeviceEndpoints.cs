@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using Cipherpad.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cipherpad.Server.Devices;
@@ -31,7 +32,7 @@ public static class DeviceEndpoints
     {
         if (Accounts.AccountRules.EmailProblem(request.Email) is { } problem)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid e-mail", detail: problem);
+            return new CipherpadError(ErrorCode.InvalidEmail, problem, "email").ToProblem();
         }
         var start = await activations.StartAsync(request.Email!, cancellationToken);
         return TypedResults.Ok(new StartActivationResponse(start.ActivationId, Base64Url.EncodeToString(start.ServerPublicKey), start.ExpiresAt));
@@ -43,8 +44,7 @@ public static class DeviceEndpoints
         if (!TryDecode(request.ClientPublicKey, 65, out var publicKey) || !TryDecode(request.ClientConfirmation, 32, out var confirmation)
             || string.IsNullOrWhiteSpace(request.Email) || activationId.Length > 40)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request",
-                detail: "Send 'email', 'clientPublicKey' (65 bytes) and 'clientConfirmation' (32 bytes), both base64url.");
+            return Errors.InvalidRequest("Send 'email', 'clientPublicKey' (65 bytes) and 'clientConfirmation' (32 bytes), both base64url.").ToProblem();
         }
         var finish = await activations.FinishAsync(activationId, request.Email, publicKey, confirmation, request.DeviceName,
             context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
@@ -52,18 +52,12 @@ public static class DeviceEndpoints
         {
             ActivationOutcome.Activated => TypedResults.Ok(new FinishActivationResponse(Base64Url.EncodeToString(finish.ServerConfirmation),
                 finish.Device!.Id, Accounts.AccountRules.NormalizeEmail(request.Email))),
-            ActivationOutcome.WrongCode => Problem(StatusCodes.Status403Forbidden, "Wrong activation code",
-                $"The activation code is wrong; {finish.AttemptsLeft} attempt(s) left.", finish.AttemptsLeft),
-            ActivationOutcome.CodeVoid => Problem(StatusCodes.Status410Gone, "Activation code no longer valid",
-                "This activation code was used, has expired or had too many wrong tries. Ask for a new one (\"forgot activation code\").", 0),
-            ActivationOutcome.InvalidKey => Problem(StatusCodes.Status400BadRequest, "Invalid public key", "The client public key is not a P-256 point.", null),
-            _ => Problem(StatusCodes.Status404NotFound, "Unknown activation", "This activation does not exist, has finished or expired; start again.", null),
+            ActivationOutcome.WrongCode => Errors.WrongActivationCode(finish.AttemptsLeft).ToProblem(),
+            ActivationOutcome.CodeVoid => Errors.ActivationCodeVoid().ToProblem(),
+            ActivationOutcome.InvalidKey => Errors.InvalidPublicKey().ToProblem(),
+            _ => Errors.UnknownActivation().ToProblem(),
         };
     }
-
-    private static ProblemHttpResult Problem(int status, string title, string detail, int? attemptsLeft) =>
-        TypedResults.Problem(statusCode: status, title: title, detail: detail,
-            extensions: attemptsLeft is null ? null : new Dictionary<string, object?> { ["attemptsLeft"] = attemptsLeft });
 
     private static bool TryDecode(string? value, int length, out byte[] bytes)
     {

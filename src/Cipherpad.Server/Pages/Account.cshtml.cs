@@ -10,15 +10,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Cipherpad.Server.Pages;
 
 [Authorize]
-public sealed class AccountModel(CipherpadDbContext db, Challenges.SmsAnswers sms) : PageModel
+public sealed class AccountModel(CipherpadDbContext db, AnswerMethods.Sms.SmsAnswers sms) : PageModel
 {
     public Accounts.Account? Account { get; private set; }
     public List<Device> Devices { get; private set; } = [];
     public List<AuthorizationLogEntry> Log { get; private set; } = [];
-    public List<Challenges.FeeLedgerEntry> Fees { get; private set; } = [];
+    public List<AnswerMethods.Sms.FeeLedgerEntry> Fees { get; private set; } = [];
     public int SmsLeftToday { get; private set; }
 
-    public static string FormatFee(Challenges.FeeLedgerEntry fee)
+    public static string FormatFee(AnswerMethods.Sms.FeeLedgerEntry fee)
     {
         ArgumentNullException.ThrowIfNull(fee);
         return $"{Core.Payments.Currency.FromCode(fee.Currency)!.FormatMinorUnits(fee.MinorUnits)} {fee.Currency}";

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Cipherpad.Server.Pages;
 
 /// <summary>The e-mail link lands here; the user then chooses methods, which sends the activation code by SMS.</summary>
-public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionProvider protection, IOptions<CipherpadOptions> options,
-    Storage.CipherpadDbContext db) : PageModel
+public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.AccountMethods methods, IDataProtectionProvider protection,
+    IOptions<CipherpadOptions> options, Storage.CipherpadDbContext db) : PageModel
 {
     private readonly ITimeLimitedDataProtector _tickets = protection.CreateProtector("Cipherpad.ChooseMethods.v1").ToTimeLimitedDataProtector();
 
@@ -18,6 +18,7 @@ public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionPr
     public string? Problem { get; private set; }
     public string? CodeSentTo { get; private set; }
     public string? AccountEmail { get; private set; }
+    public MethodChoice Choice => new(methods.Registered, [AnswerMethods.CipherPad.CipherPadMethod.MethodName]);
     public string ServerUrl => options.Value.PublicUrl.TrimEnd('/');
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
@@ -31,7 +32,7 @@ public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionPr
         Ticket = _tickets.Protect(account.Id.ToString(), TimeSpan.FromHours(1));
     }
 
-    public async Task<IActionResult> OnPostAsync(string? ticket, bool app, bool sms, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string? ticket, CancellationToken cancellationToken)
     {
         Guid accountId;
         try
@@ -45,7 +46,7 @@ public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionPr
         }
         try
         {
-            Problem = await accounts.ChooseMethodsAsync(accountId, app, sms, cancellationToken);
+            Problem = (await accounts.ChooseMethodsAsync(accountId, MethodChoice.Read(Request.Form, methods), cancellationToken))?.Description;
         }
         catch (HttpRequestException)
         {

@@ -1,18 +1,16 @@
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Devices;
-using Cipherpad.Server.Storage;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Pages;
 
 /// <summary>List, rename, revoke and add cipher pads; each change is confirmed with a cipher pad.</summary>
-public sealed class DevicesModel(CipherpadDbContext db, AccountChanges changes) : AccountPage
+public sealed class DevicesModel(DeviceRegistry devices, AccountChanges changes) : AccountPage
 {
     public List<Device> Devices { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Devices = await db.Devices.AsNoTracking().Where(d => d.AccountId == AccountId).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
+        Devices = await devices.AllAsync(AccountId, cancellationToken);
 
     public async Task<IActionResult> OnPostRenameAsync(Guid deviceId, string? name, CancellationToken cancellationToken)
     {
@@ -44,7 +42,7 @@ public sealed class DevicesModel(CipherpadDbContext db, AccountChanges changes) 
 
     // Another account's device id is simply not found.
     private Task<Device?> OwnDeviceAsync(Guid deviceId, CancellationToken cancellationToken) =>
-        db.Devices.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deviceId && d.AccountId == AccountId && d.RevokedAt == null, cancellationToken);
+        devices.FindActiveAsync(AccountId, deviceId, cancellationToken);
 
     private async Task<IActionResult> RequestAsync(AccountChangeKind kind, string description, string? argument, string? second, CancellationToken cancellationToken)
     {

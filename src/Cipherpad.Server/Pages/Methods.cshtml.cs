@@ -1,33 +1,28 @@
 using Cipherpad.Server.Accounts;
-using Cipherpad.Server.Storage;
+using Cipherpad.Server.AnswerMethods;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Pages;
 
-/// <summary>Turns methods on or off; at least one stays on, and the change is confirmed with the cipher pad.</summary>
-public sealed class MethodsModel(CipherpadDbContext db, AccountChanges changes) : AccountPage
+/// <summary>Turns answer methods on or off; at least one stays on, and the change is confirmed with the cipher pad.</summary>
+public sealed class MethodsModel(AccountMethods methods, AccountChanges changes) : AccountPage
 {
-    public bool App { get; private set; }
-    public bool Sms { get; private set; }
+    public MethodChoice Choice { get; private set; } = new([], []);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
-    {
-        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == AccountId, cancellationToken);
-        (App, Sms) = (account.AppMethodEnabled, account.SmsMethodEnabled);
-    }
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Choice = new(methods.Registered, await methods.OnAsync(AccountId, cancellationToken));
 
-    public async Task<IActionResult> OnPostAsync(bool app, bool sms, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (!app && !sms)
+        var chosen = MethodChoice.Read(Request.Form, methods);
+        if (chosen.Count == 0)
         {
             await OnGetAsync(cancellationToken);
             Problem = "At least one method must stay on.";
             return Page();
         }
-        var names = string.Join(" and ", new[] { app ? "app" : null, sms ? "sms" : null }.Where(n => n is not null));
-        if (await ConfirmChangeAsync(changes, AccountChangeKind.Methods,
-            $"Confirm with: {(app ? "cipher pad" : "")}{(app && sms ? " and " : "")}{(sms ? "SMS" : "")}", names, null, cancellationToken) is { } redirect)
+        if (await ConfirmChangeAsync(changes, AccountChangeKind.Methods, $"Confirm with: {methods.Describe(chosen)}", string.Join(' ', chosen), null,
+            cancellationToken) is { } redirect)
         {
             return redirect;
         }

@@ -6,13 +6,14 @@ using Microsoft.Extensions.Options;
 namespace Cipherpad.Server.Pages;
 
 /// <summary>Recovery, last step: the e-mailed link; choosing methods revokes every old cipher pad and sends a new code.</summary>
-public sealed class RecoverConfirmModel(RecoveryService recovery, IOptions<CipherpadOptions> options) : PageModel
+public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.AccountMethods methods, IOptions<CipherpadOptions> options) : PageModel
 {
     public string? Token { get; private set; }
     public string? Problem { get; private set; }
     public bool Done { get; private set; }
     public string? Phone { get; private set; }
     public string? Email { get; private set; }
+    public MethodChoice Choice => new(methods.Registered, [AnswerMethods.CipherPad.CipherPadMethod.MethodName]);
     public string ServerUrl => options.Value.PublicUrl.TrimEnd('/');
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
@@ -25,10 +26,10 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, IOptions<Ciphe
         Token = token;
     }
 
-    public async Task<IActionResult> OnPostAsync(string? token, bool app, bool sms, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string? token, CancellationToken cancellationToken)
     {
         var account = await recovery.AccountForLinkAsync(token, EmailLinkKind.Recovery, cancellationToken);
-        Problem = await recovery.CompleteRecoveryAsync(token, app, sms, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", cancellationToken);
+        Problem = await recovery.CompleteRecoveryAsync(token, MethodChoice.Read(Request.Form, methods), HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", cancellationToken);
         if (Problem is null && account is not null)
         {
             Done = true;

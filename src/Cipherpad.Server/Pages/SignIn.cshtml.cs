@@ -32,13 +32,13 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             return Page();
         }
         var party = await relyingParties.BuiltInAsync(cancellationToken);
-        var (issued, _) = await challenges.CreateAsync(party, Email!, Purpose.Login, null, null, cancellationToken: cancellationToken);
-        if (issued is null)
+        var created = await challenges.CreateAsync(party, Email!, Purpose.Login, null, null, cancellationToken: cancellationToken);
+        if (!created.Succeeded)
         {
             Problem = "There is no account with an activated cipher pad for this e-mail.";
             return Page();
         }
-        Show(issued.Challenge);
+        Show(created.Value);
         return Page();
     }
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Cipherpad.Server.Problems;
 
 namespace Cipherpad.Server.RelyingParties;
 
@@ -18,8 +19,7 @@ public sealed class RelyingPartyAuthenticationFilter(RelyingPartyService relying
         if (party is null)
         {
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"Cipherpad relying-party API\"";
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
-                detail: "Authenticate with HTTP Basic: the client id and client secret printed by 'rp add'.");
+            return Problems.Errors.Unauthorized().ToProblem();
         }
         http.Items[typeof(RelyingParty)] = party;
         return await next(context);

@@ -1,4 +1,6 @@
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.AnswerMethods;
+using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
@@ -16,6 +18,7 @@ namespace Cipherpad.Server.Storage;
 public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<AccountMethod> AccountMethods => Set<AccountMethod>();
     public DbSet<EmailConfirmation> EmailConfirmations => Set<EmailConfirmation>();
     public DbSet<Device> Devices => Set<Device>();
     public DbSet<ActivationCodeRecord> ActivationCodes => Set<ActivationCodeRecord>();
@@ -44,6 +47,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CipherpadDbContext).Assembly);
         modelBuilder.Entity<Account>(account =>
         {
             account.HasIndex(a => a.Email).IsUnique();
@@ -69,13 +73,12 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
             challenge.Property(c => c.Purpose).HasConversion<string>().HasMaxLength(16);
             challenge.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
             challenge.Property(c => c.Question).HasMaxLength(64);
-            challenge.Property(c => c.Method).HasMaxLength(8);
+            challenge.Property(c => c.Method).HasMaxLength(16);
             challenge.Property(c => c.Description).HasMaxLength(200);
             challenge.Property(c => c.Payee).HasMaxLength(64);
             challenge.Property(c => c.Amount).HasMaxLength(32);
             challenge.Property(c => c.Currency).HasMaxLength(3);
         });
-        modelBuilder.Entity<SmsQuota>().HasKey(q => new { q.AccountId, q.Day });
         modelBuilder.Entity<EmailLink>(link =>
         {
             link.HasIndex(l => l.TokenHash).IsUnique();
@@ -108,12 +111,6 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
             change.Property(c => c.Description).HasMaxLength(200);
             change.Property(c => c.Argument).HasMaxLength(300);
             change.Property(c => c.SecondArgument).HasMaxLength(300);
-        });
-        modelBuilder.Entity<FeeLedgerEntry>(fee =>
-        {
-            fee.HasIndex(f => new { f.AccountId, f.At });
-            fee.Property(f => f.Currency).HasMaxLength(3);
-            fee.Property(f => f.Reason).HasMaxLength(200);
         });
         modelBuilder.Entity<SourceThrottle>(throttle =>
         {

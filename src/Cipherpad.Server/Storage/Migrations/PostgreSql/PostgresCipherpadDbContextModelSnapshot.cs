@@ -28,9 +28,6 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<bool>("AppMethodEnabled")
-                        .HasColumnType("boolean");
-
                     b.Property<bool>("ConfirmAllOperations")
                         .HasColumnType("boolean");
 
@@ -74,9 +71,6 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
-
-                    b.Property<bool>("SmsMethodEnabled")
-                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -292,6 +286,81 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.ToTable("SupportRequests");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.AnswerMethods.AccountMethod", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.HasKey("AccountId", "Method");
+
+                    b.ToTable("AccountMethods", (string)null);
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Sms.FeeLedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ChallengeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("MinorUnits")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "At");
+
+                    b.ToTable("FeeLedger", (string)null);
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Sms.SmsQuota", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AccountId", "Day");
+
+                    b.ToTable("SmsQuotas", (string)null);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.AuthorizationLog.AuthorizationLogEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -359,6 +428,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<byte[]>("AnswerProtected")
+                        .HasColumnType("bytea");
+
                     b.Property<long?>("AnsweredAt")
                         .HasColumnType("bigint");
 
@@ -381,8 +453,8 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 
                     b.Property<string>("Method")
                         .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("character varying(8)");
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("Payee")
                         .HasMaxLength(64)
@@ -405,9 +477,6 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.Property<Guid>("RelyingPartyId")
                         .HasColumnType("uuid");
 
-                    b.Property<byte[]>("SmsAnswerProtected")
-                        .HasColumnType("bytea");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -421,59 +490,6 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.HasIndex("AccountId", "CreatedAt");
 
                     b.ToTable("Challenges");
-                });
-
-            modelBuilder.Entity("Cipherpad.Server.Challenges.FeeLedgerEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("uuid");
-
-                    b.Property<long>("At")
-                        .HasColumnType("bigint");
-
-                    b.Property<Guid>("ChallengeId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)");
-
-                    b.Property<long>("MinorUnits")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId", "At");
-
-                    b.ToTable("FeeLedger");
-                });
-
-            modelBuilder.Entity("Cipherpad.Server.Challenges.SmsQuota", b =>
-                {
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Day")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Sent")
-                        .HasColumnType("integer");
-
-                    b.HasKey("AccountId", "Day");
-
-                    b.ToTable("SmsQuotas");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Challenges.SourceThrottle", b =>

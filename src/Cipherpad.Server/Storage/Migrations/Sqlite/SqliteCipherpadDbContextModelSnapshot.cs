@@ -23,9 +23,6 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("AppMethodEnabled")
-                        .HasColumnType("INTEGER");
-
                     b.Property<bool>("ConfirmAllOperations")
                         .HasColumnType("INTEGER");
 
@@ -69,9 +66,6 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
-
-                    b.Property<bool>("SmsMethodEnabled")
-                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -287,6 +281,79 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.ToTable("SupportRequests");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.AnswerMethods.AccountMethod", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "Method");
+
+                    b.ToTable("AccountMethods", (string)null);
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Sms.FeeLedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ChallengeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MinorUnits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "At");
+
+                    b.ToTable("FeeLedger", (string)null);
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Sms.SmsQuota", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Day");
+
+                    b.ToTable("SmsQuotas", (string)null);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.AuthorizationLog.AuthorizationLogEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -352,6 +419,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("AnswerProtected")
+                        .HasColumnType("BLOB");
+
                     b.Property<long?>("AnsweredAt")
                         .HasColumnType("INTEGER");
 
@@ -374,7 +444,7 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
 
                     b.Property<string>("Method")
                         .IsRequired()
-                        .HasMaxLength(8)
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Payee")
@@ -398,9 +468,6 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.Property<Guid>("RelyingPartyId")
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("SmsAnswerProtected")
-                        .HasColumnType("BLOB");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -414,57 +481,6 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.HasIndex("AccountId", "CreatedAt");
 
                     b.ToTable("Challenges");
-                });
-
-            modelBuilder.Entity("Cipherpad.Server.Challenges.FeeLedgerEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("ChallengeId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("MinorUnits")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId", "At");
-
-                    b.ToTable("FeeLedger");
-                });
-
-            modelBuilder.Entity("Cipherpad.Server.Challenges.SmsQuota", b =>
-                {
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Day")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Sent")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("AccountId", "Day");
-
-                    b.ToTable("SmsQuotas");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Challenges.SourceThrottle", b =>

@@ -4,22 +4,15 @@ using System.Text;
 using Cipherpad.Core.Answers;
 using Cipherpad.Core.Payments;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Notifications;
+using Cipherpad.Server.Problems;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Cipherpad.Server.Challenges;
-
-public enum SmsProblem
-{
-    None,
-    NotEnabled,
-    DailyLimitReached,
-    NoFeeForCurrency,
-    SendFailed,
-}
+namespace Cipherpad.Server.AnswerMethods.Sms;
 
 /// <summary>
 /// The SMS method: the server makes a one-time answer and sends it with what is being confirmed. Logins and
@@ -33,17 +26,6 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
     public const string AnswerPurpose = "sms-answer";
 
     private SmsOptions Settings => options.Value.Sms;
-
-    /// <summary>Checks what the SMS needs before a challenge is stored: the method is on, and a payment's currency has a fee.</summary>
-    public SmsProblem Precheck(Account account, PaymentDetails? payment)
-    {
-        ArgumentNullException.ThrowIfNull(account);
-        if (!account.SmsMethodEnabled)
-        {
-            return SmsProblem.NotEnabled;
-        }
-        return payment is not null && Fee(payment.Currency.Code) is null ? SmsProblem.NoFeeForCurrency : SmsProblem.None;
-    }
 
     /// <summary>Takes one SMS from today's quota (logins and actions only); false when the limit is reached.</summary>
     public async Task<bool> TryTakeQuotaAsync(Guid accountId, CancellationToken cancellationToken)
@@ -90,12 +72,12 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
     }
 
     /// <summary>Makes the answer, keeps it encrypted on the challenge, sends it, and for a payment writes the fee.</summary>
-    public async Task<SmsProblem> SendAsync(Account account, Challenge challenge, string relyingParty, PaymentDetails? payment, CancellationToken cancellationToken)
+    public async Task<CipherpadError?> SendAsync(Account account, Challenge challenge, string relyingParty, PaymentDetails? payment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(challenge);
         var answer = RandomNumberGenerator.GetString("0123456789", AnswerSuites.AnswerDigits);
-        challenge.SmsAnswerProtected = protector.Protect(Encoding.ASCII.GetBytes(answer), $"{AnswerPurpose}:{challenge.Id}");
+        challenge.AnswerProtected = protector.Protect(Encoding.ASCII.GetBytes(answer), $"{AnswerPurpose}:{challenge.Id}");
         var minutes = (challenge.ExpiresAt - challenge.CreatedAt).TotalMinutes.ToString("0", CultureInfo.InvariantCulture);
         var fee = payment is null ? null : Fee(payment.Currency.Code)!;
         var what = challenge.Purpose switch
@@ -114,7 +96,7 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
         catch (Exception exception) when (exception is HttpRequestException or IOException or TaskCanceledException)
         {
             logger.LogError(exception, "The SMS answer for challenge {ChallengeId} could not be sent", challenge.Id);
-            return SmsProblem.SendFailed;
+            return Errors.SmsNotSent();
         }
         if (fee is not null)
         {
@@ -128,7 +110,7 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
                 Reason = $"SMS confirmation of {payment} at {relyingParty}",
             });
         }
-        return SmsProblem.None;
+        return null;
     }
 
     /// <summary>Whether <paramref name="typed"/> is the answer sent by SMS, compared in constant time.</summary>
@@ -136,11 +118,11 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
     {
         ArgumentNullException.ThrowIfNull(challenge);
         var normalized = Answer.Normalize(typed);
-        if (challenge.SmsAnswerProtected is null || normalized is null)
+        if (challenge.AnswerProtected is null || normalized is null)
         {
             return false;
         }
-        var expected = protector.Unprotect(challenge.SmsAnswerProtected, $"{AnswerPurpose}:{challenge.Id}");
+        var expected = protector.Unprotect(challenge.AnswerProtected, $"{AnswerPurpose}:{challenge.Id}");
         return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(normalized));
     }
 

@@ -1,0 +1,24 @@
+using Cipherpad.Server.AnswerMethods.CipherPad;
+using Cipherpad.Server.AnswerMethods.Sms;
+
+namespace Cipherpad.Server.AnswerMethods;
+
+public static class AnswerMethodServiceCollectionExtensions
+{
+    /// <summary>The built-in methods, the cipher pad first, and the account method rows.</summary>
+    public static IServiceCollection AddAnswerMethods(this IServiceCollection services)
+    {
+        services.AddScoped<AccountMethods>();
+        services.AddAnswerMethod<CipherPadMethod>();
+        services.AddScoped<SmsAnswers>();
+        services.AddAnswerMethod<SmsMethod>();
+        return services;
+    }
+
+    /// <summary>Offers one more answer method; its <see cref="IAnswerMethod.Name"/> must be new.</summary>
+    public static IServiceCollection AddAnswerMethod<TMethod>(this IServiceCollection services) where TMethod : class, IAnswerMethod
+    {
+        services.AddScoped<IAnswerMethod, TMethod>();
+        return services;
+    }
+}

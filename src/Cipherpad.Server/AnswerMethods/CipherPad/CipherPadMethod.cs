@@ -1,0 +1,78 @@
+using Cipherpad.Core.Answers;
+using Cipherpad.Core.Payloads;
+using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Devices;
+using Cipherpad.Server.Problems;
+using Microsoft.Extensions.Options;
+
+namespace Cipherpad.Server.AnswerMethods.CipherPad;
+
+/// <summary>
+/// The cipher pad computes the answer from the question (and, for a payment, the payee, amount and currency) with
+/// the secret it agreed at activation. The server seals a QR payload for the account's active pads so that a pad can
+/// show what it confirms, and accepts an answer from any active pad.
+/// </summary>
+public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOptions> options) : IAnswerMethod
+{
+    public const string MethodName = "app";
+
+    private (Guid AccountId, List<Device> Active)? _issuing;
+
+    public string Name => MethodName;
+
+    public string DisplayName => "the cipher pad";
+
+    public string Description => "Question–answer with a cipher pad (phone or command line)";
+
+    public async Task<CipherpadError?> CanIssueAsync(AnswerMethodRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var active = await devices.ActiveAsync(request.Account.Id, cancellationToken);
+        _issuing = (request.Account.Id, active);
+        return active.Count == 0 ? Errors.NoActiveCipherPad(request.Login) : null;
+    }
+
+    public async Task<CipherpadError?> IssueAsync(AnswerMethodRequest request, Challenge challenge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(challenge);
+        var active = _issuing is { } known && known.AccountId == request.Account.Id
+            ? known.Active
+            : await devices.ActiveAsync(request.Account.Id, cancellationToken);
+        var payload = challenge.Purpose switch
+        {
+            Purpose.Action => RequestPayload.ForAction(request.RelyingParty.Name, challenge.Question, request.Description!, challenge.ExpiresAt),
+            Purpose.Payment => RequestPayload.ForPayment(request.RelyingParty.Name, challenge.Question, request.Payment!, challenge.ExpiresAt),
+            _ => RequestPayload.ForLogin(request.RelyingParty.Name, challenge.Question, challenge.ExpiresAt),
+        };
+        var keys = active.Take(RequestPayload.MaxDevices).Select(devices.Keys).ToList();
+        try
+        {
+            challenge.QrPayload = payload.Seal(keys);
+        }
+        finally
+        {
+            keys.ForEach(k => k.Dispose());
+        }
+        return null;
+    }
+
+    public async Task<AnswerCheck> CheckAsync(Challenge challenge, string typedAnswer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        var settings = options.Value.Challenges;
+        var window = new TimeWindow(settings.PastSteps, settings.FutureSteps);
+        var payment = challenge.Payment();
+        var check = AnswerCheck.Wrong;
+        // Every pad is tried, whatever matched, so the time taken does not tell which pad answered.
+        foreach (var device in await devices.ActiveAsync(challenge.AccountId, cancellationToken))
+        {
+            using var keys = devices.Keys(device);
+            if (Answer.Verify(keys, challenge.Purpose, challenge.Question, payment, typedAnswer, now, window) == AnswerVerdict.Correct)
+            {
+                check = AnswerCheck.Right(device.Id);
+            }
+        }
+        return check;
+    }
+}

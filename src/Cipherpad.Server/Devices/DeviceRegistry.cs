@@ -1,0 +1,59 @@
+using Cipherpad.Core.Answers;
+using Cipherpad.Server.Security;
+using Cipherpad.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cipherpad.Server.Devices;
+
+/// <summary>
+/// The account's cipher pads: which are active, their keys, and revocation. A revoked pad's answers fail from the
+/// moment the revocation commits, because every check reads the active pads afresh.
+/// </summary>
+public sealed class DeviceRegistry(CipherpadDbContext db, SecretProtector protector)
+{
+    public const string DeviceSecretPurpose = "device-secret";
+
+    /// <summary>The active pads, oldest first (the order the request payload seals for).</summary>
+    public Task<List<Device>> ActiveAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.Devices.AsNoTracking().Where(d => d.AccountId == accountId && d.RevokedAt == null).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
+
+    /// <summary>Every pad the account ever activated, revoked ones included, oldest first.</summary>
+    public Task<List<Device>> AllAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.Devices.AsNoTracking().Where(d => d.AccountId == accountId).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
+
+    public Task<Device?> FindActiveAsync(Guid accountId, Guid deviceId, CancellationToken cancellationToken) =>
+        db.Devices.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deviceId && d.AccountId == accountId && d.RevokedAt == null, cancellationToken);
+
+    public Task<int> RevokeAsync(Guid accountId, Guid deviceId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Devices.Where(d => d.Id == deviceId && d.AccountId == accountId && d.RevokedAt == null)
+            .ExecuteUpdateAsync(d => d.SetProperty(x => x.RevokedAt, now), cancellationToken);
+
+    public Task<int> RevokeAllAsync(Guid accountId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Devices.Where(d => d.AccountId == accountId && d.RevokedAt == null)
+            .ExecuteUpdateAsync(d => d.SetProperty(x => x.RevokedAt, now), cancellationToken);
+
+    public Task<int> RenameAsync(Guid accountId, Guid deviceId, string name, CancellationToken cancellationToken) =>
+        db.Devices.Where(d => d.Id == deviceId && d.AccountId == accountId)
+            .ExecuteUpdateAsync(d => d.SetProperty(x => x.Name, name), cancellationToken);
+
+    public Task<int> TouchAsync(Guid deviceId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Devices.Where(d => d.Id == deviceId).ExecuteUpdateAsync(d => d.SetProperty(x => x.LastUsedAt, now), cancellationToken);
+
+    /// <summary>Encrypts a new pad's secret under the master key, bound to the device's id.</summary>
+    public byte[] ProtectSecret(Guid deviceId, ReadOnlySpan<byte> secret) => protector.Protect(secret, $"{DeviceSecretPurpose}:{deviceId}");
+
+    /// <summary>The pad's per-purpose keys; the decrypted secret is wiped as soon as they are derived.</summary>
+    public DeviceKeys Keys(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var secret = protector.Unprotect(device.SecretProtected, $"{DeviceSecretPurpose}:{device.Id}");
+        try
+        {
+            return new DeviceKeys(secret);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+}

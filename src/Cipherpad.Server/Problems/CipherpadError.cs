@@ -1,0 +1,45 @@
+namespace Cipherpad.Server.Problems;
+
+/// <summary>
+/// Why an operation was refused. <see cref="Code"/> is stable and machine-readable (it is the <c>code</c> of every
+/// problem details response); <see cref="Description"/> is the text a person reads, the same on the API and the pages.
+/// </summary>
+/// <param name="Code">What went wrong, as a fixed set of values.</param>
+/// <param name="Description">The user-facing text, from <see cref="Errors"/>.</param>
+/// <param name="Field">The request field at fault, when one is.</param>
+public sealed record CipherpadError(ErrorCode Code, string Description, string? Field = null)
+{
+    /// <summary>Extra facts a client can act on, such as <c>attemptsLeft</c> or <c>retryAfterSeconds</c>.</summary>
+    public IReadOnlyDictionary<string, object?>? Facts { get; init; }
+}
+
+/// <summary>The outcome of an operation that can be refused: a value, or one <see cref="CipherpadError"/>.</summary>
+/// <typeparam name="T">What a success carries.</typeparam>
+public readonly struct Result<T>
+{
+    private readonly T? _value;
+
+    private Result(T? value, CipherpadError? error) => (_value, Error) = (value, error);
+
+    public CipherpadError? Error { get; }
+
+    public bool Succeeded => Error is null;
+
+    /// <summary>The value of a success; reading it from a failure is a bug.</summary>
+    public T Value => Error is null ? _value! : throw new InvalidOperationException($"The operation failed: {Error.Code}.");
+
+    internal static Result<T> From(T? value, CipherpadError? error) => new(value, error);
+
+#pragma warning disable CA2225 // Result.Success and Result.Failure are the named alternates.
+    public static implicit operator Result<T>(T value) => new(value, null);
+
+    public static implicit operator Result<T>(CipherpadError error) => new(default, error ?? throw new ArgumentNullException(nameof(error)));
+#pragma warning restore CA2225
+}
+
+public static class Result
+{
+    public static Result<T> Success<T>(T value) => Result<T>.From(value, null);
+
+    public static Result<T> Failure<T>(CipherpadError error) => Result<T>.From(default, error ?? throw new ArgumentNullException(nameof(error)));
+}

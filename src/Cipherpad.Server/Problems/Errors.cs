@@ -1,0 +1,69 @@
+using Cipherpad.Core.Payments;
+
+namespace Cipherpad.Server.Problems;
+
+/// <summary>
+/// The one catalogue of user-facing error texts. Services return these; endpoints turn them into problem details
+/// (<see cref="ProblemResults"/>) and pages show <see cref="CipherpadError.Description"/>, so a reason reads the
+/// same wherever it is met.
+/// </summary>
+public static class Errors
+{
+    public static CipherpadError InvalidRequest(string description, string? field = null) => new(ErrorCode.InvalidRequest, description, field);
+
+    public static CipherpadError Unauthorized() =>
+        new(ErrorCode.Unauthorized, "Authenticate with HTTP Basic: the client id and client secret printed by 'rp add'.");
+
+    public static CipherpadError UnknownAccount(string login) =>
+        new(ErrorCode.UnknownAccount, $"No account has the login '{login.Trim()}'.", "login");
+
+    public static CipherpadError NoActiveCipherPad(string login) =>
+        new(ErrorCode.NoActiveCipherPad, $"The account with the login '{login.Trim()}' has no active cipher pad.", "login");
+
+    public static CipherpadError UnknownChallenge(Guid id) =>
+        new(ErrorCode.UnknownChallenge, $"There is no challenge {id} for this relying party.");
+
+    public static CipherpadError UnknownMethod(string method, IEnumerable<string> known) =>
+        new(ErrorCode.UnknownMethod, $"'method' must be one of {string.Join(", ", known)}, not '{method}'.", "method");
+
+    public static CipherpadError MethodNotEnabled(string displayName) =>
+        new(ErrorCode.MethodNotEnabled, $"This user has not turned on {displayName}; ask for another method.", "method");
+
+    public static CipherpadError NoMethodChosen() => new(ErrorCode.NoMethodChosen, "Choose at least one method.");
+
+    public static CipherpadError CipherPadNeeded() =>
+        new(ErrorCode.CipherPadNeeded, "A cipher pad (phone or command line) is needed to activate the account; SMS can be added to it.");
+
+    public static CipherpadError EmailNotConfirmed() => new(ErrorCode.EmailNotConfirmed, "Confirm your e-mail first.");
+
+    public static CipherpadError SmsDailyLimitReached(int dailyLimit) =>
+        new(ErrorCode.SmsDailyLimitReached, $"This account has had its {dailyLimit} SMS answers for today (logins and actions); use the cipher pad.");
+
+    public static CipherpadError SmsNotForCurrency(Currency currency) =>
+        new(ErrorCode.SmsNotForCurrency, $"Payments in {currency.Code} cannot be confirmed by SMS: no fee is configured for it.", "currency");
+
+    public static CipherpadError SmsNotSent() =>
+        new(ErrorCode.SmsNotSent, "The SMS could not be sent just now; nothing was charged. Try again, or use the cipher pad.");
+
+    public static CipherpadError PaymentDetailsDiffer(PaymentDetails asked, PaymentDetails restated) =>
+        new(ErrorCode.PaymentDetailsDiffer, $"The challenge was issued for {asked}, not {restated}: the user's answer cannot confirm another payment.");
+
+    public static CipherpadError UnknownActivation() =>
+        new(ErrorCode.UnknownActivation, "This activation does not exist, has finished or expired; start again.");
+
+    public static CipherpadError WrongActivationCode(int attemptsLeft) =>
+        new(ErrorCode.WrongActivationCode, $"The activation code is wrong; {attemptsLeft} attempt(s) left.", "clientConfirmation")
+        {
+            Facts = new Dictionary<string, object?> { ["attemptsLeft"] = attemptsLeft },
+        };
+
+    public static CipherpadError ActivationCodeVoid() =>
+        new(ErrorCode.ActivationCodeVoid,
+            "This activation code was used, has expired or had too many wrong tries. Ask for a new one (\"forgot activation code\").")
+        {
+            Facts = new Dictionary<string, object?> { ["attemptsLeft"] = 0 },
+        };
+
+    public static CipherpadError InvalidPublicKey() =>
+        new(ErrorCode.InvalidPublicKey, "The client public key is not a P-256 point.", "clientPublicKey");
+}

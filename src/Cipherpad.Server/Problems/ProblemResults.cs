@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cipherpad.Server.Problems;
+
+/// <summary>
+/// The one mapping from <see cref="CipherpadError"/> to RFC 7807 problem details: a status and title per code, the
+/// catalogue's text as <c>detail</c>, the stable <c>code</c>, the <c>field</c> at fault and any facts.
+/// </summary>
+public static class ProblemResults
+{
+    public static ProblemHttpResult ToProblem(this CipherpadError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var (status, title) = Describe(error.Code);
+        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = error.Code.WireName() };
+        if (error.Field is not null)
+        {
+            extensions["field"] = error.Field;
+        }
+        foreach (var (name, value) in error.Facts ?? new Dictionary<string, object?>())
+        {
+            extensions[name] = value;
+        }
+        return TypedResults.Problem(statusCode: status, title: title, detail: error.Description, extensions: extensions);
+    }
+
+    /// <summary>The HTTP status and the short title of each code.</summary>
+    public static (int Status, string Title) Describe(ErrorCode code) => code switch
+    {
+        ErrorCode.InvalidRequest => (StatusCodes.Status400BadRequest, "Invalid request"),
+        ErrorCode.Unauthorized => (StatusCodes.Status401Unauthorized, "Unauthorized"),
+        ErrorCode.UnknownAccount => (StatusCodes.Status404NotFound, "Unknown account"),
+        ErrorCode.NoActiveCipherPad => (StatusCodes.Status404NotFound, "No active cipher pad"),
+        ErrorCode.UnknownChallenge => (StatusCodes.Status404NotFound, "Unknown challenge"),
+        ErrorCode.UnknownMethod => (StatusCodes.Status400BadRequest, "Unknown method"),
+        ErrorCode.MethodNotEnabled => (StatusCodes.Status409Conflict, "Method not enabled"),
+        ErrorCode.NoMethodChosen => (StatusCodes.Status400BadRequest, "No method chosen"),
+        ErrorCode.CipherPadNeeded => (StatusCodes.Status400BadRequest, "A cipher pad is needed"),
+        ErrorCode.EmailNotConfirmed => (StatusCodes.Status409Conflict, "E-mail not confirmed"),
+        ErrorCode.SmsDailyLimitReached => (StatusCodes.Status429TooManyRequests, "SMS limit reached"),
+        ErrorCode.SmsNotForCurrency => (StatusCodes.Status400BadRequest, "No SMS for this currency"),
+        ErrorCode.SmsNotSent => (StatusCodes.Status502BadGateway, "SMS not sent"),
+        ErrorCode.PaymentDetailsDiffer => (StatusCodes.Status409Conflict, "Payment details differ"),
+        ErrorCode.InvalidEmail => (StatusCodes.Status400BadRequest, "Invalid e-mail"),
+        ErrorCode.UnknownActivation => (StatusCodes.Status404NotFound, "Unknown activation"),
+        ErrorCode.WrongActivationCode => (StatusCodes.Status403Forbidden, "Wrong activation code"),
+        ErrorCode.ActivationCodeVoid => (StatusCodes.Status410Gone, "Activation code no longer valid"),
+        ErrorCode.InvalidPublicKey => (StatusCodes.Status400BadRequest, "Invalid public key"),
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Every error code needs a status and a title."),
+    };
+}
