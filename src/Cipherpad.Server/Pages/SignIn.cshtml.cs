@@ -9,12 +9,17 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cipherpad.Server.Pages;
 
-/// <summary>Sign-in to the personal account with the same question–answer flow relying parties use.</summary>
+/// <summary>
+/// Sign-in to the personal account with the same question–answer flow relying parties use. A local
+/// <see cref="ReturnUrl"/> (set by the cookie challenge, or by a page that needs a signed-in person) is where the
+/// person lands afterwards; anything else lands on <c>/account</c>, so the page cannot be made to redirect off-site.
+/// </summary>
 public sealed class SignInModel(ChallengeService challenges, RelyingPartyService relyingParties) : PageModel
 {
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Answer { get; set; }
     [BindProperty] public Guid? ChallengeId { get; set; }
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
     public string? Question { get; private set; }
     public string? QrImage { get; private set; }
@@ -59,7 +64,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, challenge.AccountId.ToString())],
                 CookieAuthenticationDefaults.AuthenticationScheme);
             await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-            return Redirect("/account");
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/account");
         }
         Problem = outcome.Result switch
         {
