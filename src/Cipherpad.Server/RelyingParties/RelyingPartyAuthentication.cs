@@ -5,7 +5,7 @@ namespace Cipherpad.Server.RelyingParties;
 
 /// <summary>
 /// Authenticates relying-party API calls by HTTP Basic (client id : client secret). Every failure is the same
-/// RFC 7807 401, whatever was wrong.
+/// RFC 7807 401, whatever was wrong: an unknown id, a wrong or rotated-away secret, a disabled relying party.
 /// </summary>
 public sealed class RelyingPartyAuthenticationFilter(RelyingPartyService relyingParties) : IEndpointFilter
 {
@@ -19,7 +19,7 @@ public sealed class RelyingPartyAuthenticationFilter(RelyingPartyService relying
         {
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"Cipherpad relying-party API\"";
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
-                detail: "Authenticate with HTTP Basic: the client id and client secret printed by 'rp add'.");
+                detail: "Authenticate with HTTP Basic: the client id and client secret printed by 'rp add' or 'rp rotate-secret'.");
         }
         http.Items[typeof(RelyingParty)] = party;
         return await next(context);
