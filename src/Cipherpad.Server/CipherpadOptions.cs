@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Cipherpad.Server.Pruning;
 
 namespace Cipherpad.Server;
 
@@ -41,6 +42,9 @@ public sealed class CipherpadOptions
 
     [Required]
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    [Required]
+    public PruningOptions Pruning { get; set; } = new();
 
     public string DataPath(string relative) => Path.GetFullPath(Path.Combine(DataDirectory, relative));
 }

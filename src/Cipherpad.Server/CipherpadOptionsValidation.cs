@@ -41,7 +41,7 @@ public sealed class CipherpadOptionsValidation : IValidateOptions<CipherpadOptio
         failures.AddRange(results.Select(r => $"{path}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
         foreach (var property in section.GetType().GetProperties())
         {
-            if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && property.PropertyType.Namespace == typeof(CipherpadOptions).Namespace
+            if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && property.PropertyType.Assembly == typeof(CipherpadOptions).Assembly
                 && property.GetValue(section) is { } nested)
             {
                 Check(nested, $"{path}:{property.Name}", failures);

@@ -5,6 +5,7 @@ using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
+using Cipherpad.Server.Pruning;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
@@ -66,6 +67,7 @@ public static class CipherpadServerExtensions
         builder.Services.AddScoped<Aliases>();
         builder.Services.AddScoped<Notifier>();
         builder.Services.AddScoped<SupportRequests>();
+        builder.Services.AddPruning();
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));

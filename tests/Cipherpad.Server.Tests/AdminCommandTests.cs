@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Storage;
@@ -17,6 +18,16 @@ public sealed class AdminCommandTests : IDisposable
 
     private async Task<(int ExitCode, string Output, string Error)> AdminAsync(params string[] arguments)
     {
+        using var process = Process.Start(Program(arguments))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    private ProcessStartInfo Program(string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cipherpad-server.dll"));
         foreach (var argument in arguments)
@@ -27,13 +38,17 @@ public sealed class AdminCommandTests : IDisposable
         start.Environment["Cipherpad__DataDirectory"] = _factory.DataDirectory;
         start.Environment["CIPHERPAD_MASTER_KEY"] = _factory.MasterKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
+        return start;
     }
+
+    private static HttpClient Basic(HttpClient client, string clientId, string secret)
+    {
+        client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{clientId}:{secret}")));
+        return client;
+    }
+
+    private static string Credential(string output, string name) =>
+        System.Text.RegularExpressions.Regex.Match(output, name + @":\s+(\S+)").Groups[1].Value;
 
     [Fact]
     public async Task Rp_add_prints_credentials_that_work_and_only_their_hash_is_stored()
@@ -95,5 +110,144 @@ public sealed class AdminCommandTests : IDisposable
         var (exitCode, _, error) = await AdminAsync("support", "frobnicate");
         Assert.Equal(2, exitCode);
         Assert.Contains("cipherpad-server rp add", error, StringComparison.Ordinal);
+        Assert.Equal(2, (await AdminAsync("frobnicate")).ExitCode);
+        Assert.Equal(2, (await AdminAsync("rp")).ExitCode);
+        Assert.Equal(2, (await AdminAsync("rp", "add")).ExitCode); // --name is required
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("rp", "--help")]
+    [InlineData("rp", "rotate-secret", "--help")]
+    [InlineData("support", "show", "-h")]
+    [InlineData("account", "set-phone", "--help")]
+    [InlineData("prune", "--help")]
+    public async Task Help_at_every_level_prints_the_usage_and_touches_nothing(params string[] arguments)
+    {
+        var (exitCode, output, error) = await AdminAsync(arguments);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("Usage:", output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_factory.DataDirectory)); // no database was created, no server started
+    }
+
+    [Fact]
+    public async Task Host_arguments_start_the_server_instead_of_a_command()
+    {
+        var start = Program(["--urls", "http://127.0.0.1:0"]);
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        using var process = Process.Start(start)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            }
+            while (line is not null && !line.Contains("Now listening on: http://127.0.0.1:", StringComparison.Ordinal));
+            Assert.NotNull(line);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Rp_rotate_secret_prints_a_new_secret_and_the_old_one_stops_at_once()
+    {
+        _ = _factory.Services;
+        var added = (await AdminAsync("rp", "add", "--name", "Demo Shop")).Output;
+        var clientId = Credential(added, "client_id");
+        using var old = Basic(_factory.CreateClient(), clientId, Credential(added, "client_secret"));
+        Assert.Equal(HttpStatusCode.NotFound, (await old.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" })).StatusCode);
+
+        var (exitCode, output, error) = await AdminAsync("rp", "rotate-secret", clientId);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(clientId, Credential(output, "client_id"));
+        using var rotated = Basic(_factory.CreateClient(), clientId, Credential(output, "client_secret"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await old.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await rotated.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" })).StatusCode);
+        Assert.Equal(1, (await AdminAsync("rp", "rotate-secret", "rp_unknown")).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_disabled_relying_party_gets_401_problem_details_until_it_is_enabled_again()
+    {
+        _ = _factory.Services;
+        var added = (await AdminAsync("rp", "add", "--name", "Demo Shop")).Output;
+        var clientId = Credential(added, "client_id");
+        using var shop = Basic(_factory.CreateClient(), clientId, Credential(added, "client_secret"));
+
+        var disabled = await AdminAsync("rp", "disable", clientId);
+        var refused = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" });
+        var list = await AdminAsync("rp", "list");
+        var enabled = await AdminAsync("rp", "enable", clientId);
+        var served = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" });
+
+        Assert.Equal(0, disabled.ExitCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(401, (await refused.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("status").GetInt32());
+        Assert.Contains(", disabled ", list.Output, StringComparison.Ordinal);
+        Assert.Equal(0, enabled.ExitCode);
+        Assert.Equal(HttpStatusCode.NotFound, served.StatusCode);
+        Assert.Equal(1, (await AdminAsync("rp", "disable", "rp_unknown")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Support_show_never_lets_a_request_write_terminal_sequences()
+    {
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<SupportRequests>().SubmitAsync("ann@example.com", "Ann\u001b[8mExample",
+                "ann@example.net", "phone", "\u001b]0;owned\u0007\u001b[2JPlease help.\r\nState:    resolved\u202e", "192.0.2.8", default);
+        }
+
+        var list = await AdminAsync("support", "list");
+        var show = await AdminAsync("support", "show", list.Output.Split(' ')[0]);
+
+        Assert.Equal(0, show.ExitCode);
+        Assert.DoesNotContain(show.Output, c => c is '\u001b' or '\u0007' or '\u202e');
+        Assert.Contains(@"Name:     Ann\u001b[8mExample", show.Output, StringComparison.Ordinal);
+        Assert.Contains(@"Message:  \u001b]0;owned\u0007\u001b[2JPlease help.", show.Output, StringComparison.Ordinal);
+        // The message's second line is indented under it, so it cannot pass for the request's state.
+        Assert.Contains(Environment.NewLine + @"          State:    resolved\u202e", show.Output, StringComparison.Ordinal);
+        Assert.Contains(Environment.NewLine + "State:    open", show.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("plain text", null, "plain text")]
+    [InlineData("bell\u0007 escape\u001b[31m", null, @"bell\u0007 escape\u001b[31m")]
+    [InlineData("tab\tcr\rdel\u007f c1\u009b", null, @"tab\tcr\rdel\u007f c1\u009b")]
+    [InlineData("right-to-left \u202e override, tag \U000E0041", null, @"right-to-left \u202e override, tag \U000e0041")]
+    [InlineData("two\r\nlines", null, @"two\nlines")]
+    [InlineData("two\r\nlines", "|", "two|lines")]
+    [InlineData("Grüße, 你好 😀", null, "Grüße, 你好 😀")]
+    public void Printable_escapes_control_and_formatting_characters(string text, string? lineBreak, string expected) =>
+        Assert.Equal(expected, Admin.AdminCommandLine.Printable(text, lineBreak));
+
+    [Fact]
+    public async Task Prune_deletes_expired_data_once_and_prints_the_counts()
+    {
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            db.Challenges.Add(new Challenges.Challenge { Question = "12345678", ExpiresAt = _factory.Time.GetUtcNow() - TimeSpan.FromDays(30) });
+            await db.SaveChangesAsync();
+        }
+
+        var first = await AdminAsync("prune");
+        var second = await AdminAsync("prune");
+
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Matches(@"questions:\s+1\b", first.Output);
+        Assert.Matches(@"total:\s+0\b", second.Output);
+        await using var check = _factory.Services.CreateAsyncScope();
+        Assert.False(await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().Challenges.AnyAsync());
     }
 }

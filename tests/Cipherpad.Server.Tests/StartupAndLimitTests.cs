@@ -14,6 +14,7 @@ public sealed class StartupAndLimitTests
     [InlineData("Cipherpad:Sms:PaymentFees:USD", "-1", "PaymentFees")]
     [InlineData("Cipherpad:Database:Provider", "PostgreSql", "ConnectionString is required")]
     [InlineData("Cipherpad:MasterKey:Value", "c2hvcnQ=", "not 32 bytes")]
+    [InlineData("Cipherpad:Pruning:KeepExpiredFor", "01:00:00", "Cipherpad:Pruning:KeepExpiredFor")]
     public void A_bad_setting_stops_the_server_with_a_message_naming_it(string key, string value, string expected)
     {
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string> { [key] = value });

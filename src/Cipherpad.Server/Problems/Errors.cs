@@ -12,7 +12,7 @@ public static class Errors
     public static CipherpadError InvalidRequest(string description, string? field = null) => new(ErrorCode.InvalidRequest, description, field);
 
     public static CipherpadError Unauthorized() =>
-        new(ErrorCode.Unauthorized, "Authenticate with HTTP Basic: the client id and client secret printed by 'rp add'.");
+        new(ErrorCode.Unauthorized, "Authenticate with HTTP Basic: the client id and client secret printed by 'rp add' or 'rp rotate-secret'.");
 
     public static CipherpadError UnknownAccount(string login) =>
         new(ErrorCode.UnknownAccount, $"No account has the login '{login.Trim()}'.", "login");

@@ -11,4 +11,7 @@ public sealed class RelyingParty
 
     /// <summary>The server itself, for sign-in to the personal account; it has no usable client secret.</summary>
     public bool IsBuiltIn { get; set; }
+
+    /// <summary>Set by <c>rp disable</c>: from then on every API call with this relying party's credentials gets a 401.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
 }

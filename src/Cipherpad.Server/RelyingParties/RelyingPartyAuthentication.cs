@@ -6,7 +6,7 @@ namespace Cipherpad.Server.RelyingParties;
 
 /// <summary>
 /// Authenticates relying-party API calls by HTTP Basic (client id : client secret). Every failure is the same
-/// RFC 7807 401, whatever was wrong.
+/// RFC 7807 401, whatever was wrong: an unknown id, a wrong or rotated-away secret, a disabled relying party.
 /// </summary>
 public sealed class RelyingPartyAuthenticationFilter(RelyingPartyService relyingParties) : IEndpointFilter
 {

@@ -26,13 +26,45 @@ public sealed class RelyingPartyService(CipherpadDbContext db, TimeProvider time
         return new RelyingPartyCredentials(trimmed, clientId, secret);
     }
 
-    /// <summary>The relying party whose id and secret these are, or null; the secret is compared in constant time.</summary>
+    /// <summary>
+    /// The enabled relying party whose id and secret these are, or null; the secret is compared in constant time.
+    /// Read from the database on every call, so a rotated secret or a disabled party stops working at once.
+    /// </summary>
     public async Task<RelyingParty?> AuthenticateAsync(string clientId, string clientSecret, CancellationToken cancellationToken = default)
     {
         var party = await db.RelyingParties.AsNoTracking().SingleOrDefaultAsync(r => r.ClientId == clientId && !r.IsBuiltIn, cancellationToken);
         // Hash even for an unknown id, so the response time does not tell which ids exist.
         var matches = Hashing.TokenMatches(clientSecret, party?.ClientSecretHash ?? new string('0', 64));
-        return matches ? party : null;
+        return matches && party!.DisabledAt is null ? party : null;
+    }
+
+    /// <summary>A new client secret for the relying party, or null for an unknown client id; the old secret stops working at once.</summary>
+    public async Task<RelyingPartyCredentials?> RotateSecretAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        var secret = Hashing.NewToken();
+        var hash = Hashing.TokenHash(secret);
+        var rotated = await db.RelyingParties.Where(r => r.ClientId == clientId && !r.IsBuiltIn)
+            .ExecuteUpdateAsync(r => r.SetProperty(x => x.ClientSecretHash, hash), cancellationToken);
+        if (rotated == 0)
+        {
+            return null;
+        }
+        var name = await db.RelyingParties.Where(r => r.ClientId == clientId).Select(r => r.Name).SingleAsync(cancellationToken);
+        return new RelyingPartyCredentials(name, clientId, secret);
+    }
+
+    /// <summary>
+    /// Disables the relying party (its API calls get a 401 from now on) or enables it again. Returns the party as it now
+    /// is, or null for an unknown client id; disabling an already disabled party keeps the time it was first disabled.
+    /// </summary>
+    public async Task<RelyingParty?> SetDisabledAsync(string clientId, bool disabled, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var parties = db.RelyingParties.Where(r => r.ClientId == clientId && !r.IsBuiltIn);
+        await (disabled
+            ? parties.Where(r => r.DisabledAt == null).ExecuteUpdateAsync(r => r.SetProperty(x => x.DisabledAt, now), cancellationToken)
+            : parties.ExecuteUpdateAsync(r => r.SetProperty(x => x.DisabledAt, (DateTimeOffset?)null), cancellationToken));
+        return await parties.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
     }
 
     public async Task<RelyingParty> BuiltInAsync(CancellationToken cancellationToken = default)

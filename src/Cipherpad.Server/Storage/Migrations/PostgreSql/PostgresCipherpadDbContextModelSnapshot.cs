@@ -621,6 +621,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("IsBuiltIn")
                         .HasColumnType("boolean");
 

@@ -612,6 +612,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsBuiltIn")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,95 @@
+using Cipherpad.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cipherpad.Server.Pruning;
+
+/// <summary>How many rows of each kind one run deleted.</summary>
+public sealed record PruneResult(int PendingAccountChanges, int Challenges, int EmailConfirmations, int EmailLinks, int ActivationSessions,
+    int ActivationCodes, int SourceThrottles, int SmsQuotaDays)
+{
+    public int Total => PendingAccountChanges + Challenges + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes + SourceThrottles
+        + SmsQuotaDays;
+
+    /// <summary>Each kind with its count, in the order they are deleted.</summary>
+    public IReadOnlyList<(string Kind, int Count)> ByKind() =>
+    [
+        ("pending account changes", PendingAccountChanges),
+        ("questions", Challenges),
+        ("e-mail confirmations", EmailConfirmations),
+        ("e-mail links", EmailLinks),
+        ("activation sessions", ActivationSessions),
+        ("activation codes", ActivationCodes),
+        ("back-off rows", SourceThrottles),
+        ("SMS quota days", SmsQuotaDays),
+    ];
+}
+
+/// <summary>
+/// Deletes what no rule reads any more, once it has been expired for <see cref="PruningOptions.KeepExpiredFor"/>:
+/// questions and the account changes waiting on them, e-mail confirmations and links, activation codes and sessions,
+/// past SMS quota days, and the back-off rows of sources that have long been quiet. Accounts, devices, relying parties,
+/// recovery records (they count towards the recovery limit), the fee ledger and the authorization log are never
+/// touched. Each kind goes in bounded batches of single DELETE statements (as OpenIddict's token store prunes), so a run
+/// is safe beside live traffic and on several instances at once, and a second run at the same time finds nothing.
+/// </summary>
+public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions> options)
+{
+    // Bounds one run as well as each statement; whatever is left goes in the next run.
+    private const int MaxBatchesPerKind = 1000;
+
+    private PruningOptions Settings => options.Value.Pruning;
+
+    public async Task<PruneResult> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var cutoff = now - Settings.KeepExpiredFor;
+
+        // A pending change lives as long as its question, applied or not (it can only be applied before the question
+        // expires). It goes first, and a question goes only when no change refers to it any more, so a change that can
+        // still be confirmed never loses its question.
+        var changes = await DeleteAsync(db.PendingAccountChanges
+            .Where(c => !db.Challenges.Any(q => q.Id == c.ChallengeId && q.ExpiresAt >= cutoff))
+            .OrderBy(c => c.Id), cancellationToken);
+        var challenges = await DeleteAsync(db.Challenges
+            .Where(q => q.ExpiresAt < cutoff && !db.PendingAccountChanges.Any(c => c.ChallengeId == q.Id))
+            .OrderBy(q => q.Id), cancellationToken);
+
+        // Used ones are kept until they expire too: until then a second click is still told what it was (an e-mail
+        // confirmation opened twice, a code that is void rather than wrong).
+        var confirmations = await DeleteAsync(db.EmailConfirmations.Where(c => c.ExpiresAt < cutoff).OrderBy(c => c.Id), cancellationToken);
+        var links = await DeleteAsync(db.EmailLinks.Where(l => l.ExpiresAt < cutoff).OrderBy(l => l.Id), cancellationToken);
+        var sessions = await DeleteAsync(db.ActivationSessions.Where(s => s.ExpiresAt < cutoff).OrderBy(s => s.Id), cancellationToken);
+        var codes = await DeleteAsync(db.ActivationCodes.Where(c => c.ExpiresAt < cutoff).OrderBy(c => c.Id), cancellationToken);
+
+        // Back-off (SourceThrottles): a row whose source once succeeded for the account (LastSuccessAt) is what lets the
+        // owner past an account-wide back-off, with no expiry, so it is kept. A row of failures only goes once its block
+        // ended before the cutoff: its last failure was earlier still, and a source quiet for a day or more gets fewer
+        // tries from a fresh count than it would have had by guessing on. A row below the back-off threshold holds no
+        // time at all, so nothing tells how old it is: it is kept.
+        var throttles = await DeleteAsync(db.SourceThrottles
+            .Where(t => t.LastSuccessAt == null && t.BlockedUntil != null && t.BlockedUntil < cutoff)
+            .OrderBy(t => t.AccountId).ThenBy(t => t.Source), cancellationToken);
+
+        // Only today's quota is read; SmsQuota.Day is the UTC day as yyyymmdd.
+        var lastDay = cutoff.UtcDateTime;
+        var firstKeptDay = (lastDay.Year * 10000) + (lastDay.Month * 100) + lastDay.Day;
+        var quotaDays = await DeleteAsync(db.SmsQuotas.Where(q => q.Day < firstKeptDay).OrderBy(q => q.AccountId).ThenBy(q => q.Day), cancellationToken);
+
+        return new PruneResult(changes, challenges, confirmations, links, sessions, codes, throttles, quotaDays);
+    }
+
+    private async Task<int> DeleteAsync<T>(IQueryable<T> expired, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        for (var batch = 0; batch < MaxBatchesPerKind; batch++)
+        {
+            var count = await expired.Take(Settings.BatchSize).ExecuteDeleteAsync(cancellationToken);
+            deleted += count;
+            if (count < Settings.BatchSize)
+            {
+                break;
+            }
+        }
+        return deleted;
+    }
+}

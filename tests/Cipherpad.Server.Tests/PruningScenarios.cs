@@ -1,0 +1,288 @@
+using System.Collections.Concurrent;
+using Cipherpad.Core.Answers;
+using Cipherpad.Server.Accounts;
+using Cipherpad.Server.AuthorizationLog;
+using Cipherpad.Server.AnswerMethods.Sms;
+using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Devices;
+using Cipherpad.Server.Pruning;
+using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Storage;
+using Cipherpad.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>Expired data deleted, everything a rule still reads kept, on each database.</summary>
+public abstract class PruningScenarios
+{
+    private static readonly TimeSpan Keep = new PruningOptions().KeepExpiredFor;
+
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync();
+
+    private static async Task<PruneResult> PruneAsync(CipherpadFactory factory, DateTimeOffset now)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DataPruner>().PruneAsync(now, default);
+    }
+
+    private static Challenge Question(Guid accountId, DateTimeOffset expiresAt) => new()
+    {
+        AccountId = accountId,
+        Purpose = Purpose.Action,
+        Question = "12345678",
+        CreatedAt = expiresAt - TimeSpan.FromMinutes(3),
+        ExpiresAt = expiresAt,
+        Description = "Confirm all operations: on",
+    };
+
+    private static PendingAccountChange Change(Guid accountId, Challenge question) => new()
+    {
+        AccountId = accountId,
+        Kind = AccountChangeKind.ConfirmAllOperations,
+        Description = question.Description!,
+        Argument = "on",
+        ChallengeId = question.Id,
+        CreatedAt = question.CreatedAt,
+    };
+
+    private static int Day(DateTimeOffset at) => (at.UtcDateTime.Year * 10000) + (at.UtcDateTime.Month * 100) + at.UtcDateTime.Day;
+
+    /// <summary>For one account: one expired-long-ago row of each kind, and rows that are live, recently expired or kept for good.</summary>
+    private static async Task<Guid> SeedAsync(CipherpadFactory factory, DateTimeOffset now)
+    {
+        var longAgo = now - Keep - TimeSpan.FromHours(1);
+        var recently = now - TimeSpan.FromHours(1);
+        var accountId = Guid.CreateVersion7();
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+
+        var oldQuestion = Question(accountId, longAgo);
+        var oldQuestionOfChange = Question(accountId, longAgo);
+        var recentQuestion = Question(accountId, recently);
+        var liveQuestionOfChange = Question(accountId, now + TimeSpan.FromMinutes(2));
+        db.Challenges.AddRange(oldQuestion, oldQuestionOfChange, recentQuestion, liveQuestionOfChange);
+        db.PendingAccountChanges.AddRange(Change(accountId, oldQuestionOfChange), Change(accountId, liveQuestionOfChange));
+
+        db.EmailConfirmations.AddRange(
+            new EmailConfirmation { AccountId = accountId, TokenHash = "old", ExpiresAt = longAgo, UsedAt = longAgo - TimeSpan.FromDays(1) },
+            new EmailConfirmation { AccountId = accountId, TokenHash = "used", ExpiresAt = now + TimeSpan.FromDays(1), UsedAt = recently },
+            new EmailConfirmation { AccountId = accountId, TokenHash = "live", ExpiresAt = now + TimeSpan.FromDays(2) });
+        db.EmailLinks.AddRange(
+            new EmailLink { AccountId = accountId, Kind = EmailLinkKind.Recovery, TokenHash = "old", CreatedAt = longAgo, ExpiresAt = longAgo },
+            new EmailLink { AccountId = accountId, Kind = EmailLinkKind.Recovery, TokenHash = "live", CreatedAt = now, ExpiresAt = now + TimeSpan.FromHours(1) });
+        var oldCode = new ActivationCodeRecord { AccountId = accountId, CodeProtected = [1], CreatedAt = longAgo, ExpiresAt = longAgo, UsedAt = longAgo };
+        var liveCode = new ActivationCodeRecord { AccountId = accountId, CodeProtected = [2], CreatedAt = now, ExpiresAt = now + TimeSpan.FromMinutes(30) };
+        db.ActivationCodes.AddRange(oldCode, liveCode);
+        db.ActivationSessions.AddRange(
+            new ActivationSession { Id = "act_old", ActivationCodeId = oldCode.Id, EphemeralKeyProtected = [1], ExpiresAt = longAgo },
+            new ActivationSession { Id = "act_live", ActivationCodeId = liveCode.Id, EphemeralKeyProtected = [2], ExpiresAt = now + TimeSpan.FromMinutes(10) });
+
+        db.SourceThrottles.AddRange(
+            // Failures only, blocked until long ago: quiet since then.
+            new SourceThrottle { AccountId = accountId, Source = "answer:203.0.113.1", ConsecutiveFailures = 9, BlockedUntil = longAgo },
+            // A block that ended recently, one still in force, and failures below the threshold (no time to judge them by).
+            new SourceThrottle { AccountId = accountId, Source = "answer:203.0.113.2", ConsecutiveFailures = 9, BlockedUntil = recently },
+            new SourceThrottle { AccountId = accountId, Source = "answer:*", ConsecutiveFailures = 25, BlockedUntil = now + TimeSpan.FromMinutes(5) },
+            new SourceThrottle { AccountId = accountId, Source = "answer:203.0.113.3", ConsecutiveFailures = 2 },
+            // The owner's source: it lets them past the account-wide back-off however long ago they succeeded.
+            new SourceThrottle
+            {
+                AccountId = accountId, Source = "answer:198.51.100.7", ConsecutiveFailures = 6, BlockedUntil = longAgo, LastSuccessAt = now - TimeSpan.FromDays(400),
+            });
+        db.SmsQuotas.AddRange(
+            new SmsQuota { AccountId = accountId, Day = Day(longAgo - TimeSpan.FromDays(1)), Sent = 5 },
+            new SmsQuota { AccountId = accountId, Day = Day(now - TimeSpan.FromDays(2)), Sent = 2 },
+            new SmsQuota { AccountId = accountId, Day = Day(now), Sent = 1 });
+
+        // Kept for good, however old.
+        db.FeeLedger.Add(new FeeLedgerEntry { AccountId = accountId, ChallengeId = oldQuestion.Id, At = longAgo, Currency = "USD", MinorUnits = 5, Reason = "SMS" });
+        db.AuthorizationLog.Add(new AuthorizationLogEntry { AccountId = accountId, At = longAgo, Result = "success", Method = "app", Purpose = "login", ChallengeId = oldQuestion.Id });
+        db.RecoveryRecords.Add(new RecoveryRecord { AccountId = accountId, At = longAgo });
+        db.RelyingParties.Add(new RelyingParty { Name = "Gone Shop", ClientId = "rp_gone", ClientSecretHash = "00", CreatedAt = longAgo, DisabledAt = longAgo });
+        db.Devices.Add(new Device { AccountId = accountId, Name = "old pad", SecretProtected = [3], ActivatedAt = longAgo, RevokedAt = longAgo });
+        await db.SaveChangesAsync();
+        return accountId;
+    }
+
+    [Fact]
+    public async Task Data_expired_longer_than_the_keeping_time_is_deleted_and_nothing_else()
+    {
+        using var factory = await CreateFactoryAsync();
+        var now = factory.Time.GetUtcNow();
+        var accountId = await SeedAsync(factory, now);
+
+        var result = await PruneAsync(factory, now);
+
+        Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, EmailConfirmations: 1, EmailLinks: 1, ActivationSessions: 1,
+            ActivationCodes: 1, SourceThrottles: 1, SmsQuotaDays: 1), result);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        var live = await db.Challenges.Where(c => c.AccountId == accountId && c.ExpiresAt > now).SingleAsync();
+        Assert.Equal(live.Id, (await db.PendingAccountChanges.SingleAsync(c => c.AccountId == accountId)).ChallengeId);
+        Assert.Equal(2, await db.Challenges.CountAsync(c => c.AccountId == accountId));
+        Assert.Equal(["live", "used"], (await db.EmailConfirmations.Where(c => c.AccountId == accountId).Select(c => c.TokenHash).ToListAsync()).Order());
+        Assert.Equal("live", (await db.EmailLinks.SingleAsync(l => l.AccountId == accountId)).TokenHash);
+        Assert.Equal("act_live", (await db.ActivationSessions.SingleAsync()).Id);
+        Assert.Single(await db.ActivationCodes.Where(c => c.AccountId == accountId).ToListAsync());
+        Assert.Equal(["answer:*", "answer:198.51.100.7", "answer:203.0.113.2", "answer:203.0.113.3"],
+            (await db.SourceThrottles.Where(t => t.AccountId == accountId).Select(t => t.Source).ToListAsync()).Order(StringComparer.Ordinal));
+        Assert.Equal(2, await db.SmsQuotas.CountAsync(q => q.AccountId == accountId));
+        Assert.Equal(1, await db.FeeLedger.CountAsync(f => f.AccountId == accountId));
+        Assert.Equal(1, await db.AuthorizationLog.CountAsync(e => e.AccountId == accountId));
+        Assert.Equal(1, await db.RecoveryRecords.CountAsync(r => r.AccountId == accountId));
+        Assert.Equal(1, await db.Devices.CountAsync(d => d.AccountId == accountId));
+        Assert.True(await db.RelyingParties.AnyAsync(r => r.ClientId == "rp_gone"));
+    }
+
+    [Fact]
+    public async Task A_second_run_finds_nothing_left_to_delete()
+    {
+        using var factory = await CreateFactoryAsync();
+        var now = factory.Time.GetUtcNow();
+        await SeedAsync(factory, now);
+
+        var first = await PruneAsync(factory, now);
+        var second = await PruneAsync(factory, now);
+
+        Assert.Equal(9, first.Total);
+        Assert.Equal(0, second.Total);
+    }
+
+    [Fact]
+    public async Task More_rows_than_one_batch_are_all_deleted_in_one_run()
+    {
+        using var factory = await CreateFactoryAsync();
+        var now = factory.Time.GetUtcNow();
+        var accountId = Guid.CreateVersion7();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            db.Challenges.AddRange(Enumerable.Range(0, 2 * new PruningOptions().BatchSize + 7).Select(_ => Question(accountId, now - Keep - TimeSpan.FromMinutes(1))));
+            await db.SaveChangesAsync();
+        }
+
+        var result = await PruneAsync(factory, now);
+
+        Assert.Equal(2 * new PruningOptions().BatchSize + 7, result.Challenges);
+    }
+
+    [Fact]
+    public async Task A_change_waiting_for_the_cipher_pad_keeps_its_question_until_both_are_long_expired()
+    {
+        using var factory = await CreateFactoryAsync();
+        var phone = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        Guid accountId, changeId;
+        string question;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            accountId = await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Accounts.Select(a => a.Id).SingleAsync();
+            var (change, challenge) = await scope.ServiceProvider.GetRequiredService<AccountChanges>()
+                .RequestAsync(accountId, AccountChangeKind.ConfirmAllOperations, "Confirm all operations: on", "on");
+            (changeId, question) = (change!.Id, challenge!.Question);
+        }
+
+        Assert.Equal(0, (await PruneAsync(factory, factory.Time.GetUtcNow())).PendingAccountChanges);
+        using var keys = new DeviceKeys(phone);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var confirmed = await scope.ServiceProvider.GetRequiredService<AccountChanges>().ConfirmAsync(accountId, changeId,
+                Answer.Compute(keys, Purpose.Action, question, factory.Time.GetUtcNow()), "192.0.2.1", default);
+            Assert.Equal(VerifyResult.Success, confirmed.Result);
+        }
+        var later = await PruneAsync(factory, factory.Time.GetUtcNow() + TimeSpan.FromMinutes(3) + Keep + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, later.PendingAccountChanges);
+        Assert.Equal(1, later.Challenges);
+        await using var check = factory.Services.CreateAsyncScope();
+        Assert.True((await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().Accounts.SingleAsync()).ConfirmAllOperations);
+    }
+}
+
+public sealed class SqlitePruningScenarios : PruningScenarios
+{
+    protected override Task<CipherpadFactory> CreateFactoryAsync() => Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null));
+}
+
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresPruningScenarios(PostgresServer postgres) : PruningScenarios
+{
+    protected override async Task<CipherpadFactory> CreateFactoryAsync() =>
+        new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+}
+
+/// <summary>The background run: on its interval, and still running after a failed run.</summary>
+public sealed class PruningServiceTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "cipherpad-test-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_run_is_logged_and_the_next_run_prunes()
+    {
+        Directory.CreateDirectory(_directory);
+        var settings = new CipherpadOptions { DataDirectory = _directory };
+        await using var services = new ServiceCollection().AddSingleton(Options.Create(settings)).AddCipherpadStorage(settings).AddScoped<DataPruner>()
+            .BuildServiceProvider();
+        var log = new RecordingLogger();
+        var time = new HurriedTime();
+        using var pruning = new PruningService(services.GetRequiredService<IServiceScopeFactory>(), Options.Create(settings), time, log);
+
+        await pruning.StartAsync(default);
+        await log.WaitForAsync(LogLevel.Error); // no tables yet
+        await services.MigrateDatabaseAsync();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            db.Challenges.Add(new Challenge { Question = "12345678", ExpiresAt = time.GetUtcNow() - TimeSpan.FromDays(30) });
+            await db.SaveChangesAsync();
+        }
+        var pruned = await log.WaitForAsync(LogLevel.Information);
+        await pruning.StopAsync(default);
+
+        Assert.Contains("questions: 1", pruned, StringComparison.Ordinal);
+    }
+
+    /// <summary>The real clock, with every timer firing after 50 ms.</summary>
+    private sealed class HurriedTime : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            base.CreateTimer(callback, state, TimeSpan.FromMilliseconds(50), period == Timeout.InfiniteTimeSpan ? period : TimeSpan.FromMilliseconds(50));
+    }
+
+    private sealed class RecordingLogger : ILogger<PruningService>
+    {
+        private readonly ConcurrentQueue<(LogLevel Level, string Message)> _entries = new();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _entries.Enqueue((logLevel, formatter(state, exception)));
+
+        public async Task<string> WaitForAsync(LogLevel level)
+        {
+            for (var waited = 0; waited < 200; waited++)
+            {
+                if (_entries.FirstOrDefault(e => e.Level == level) is { Message: not null } entry)
+                {
+                    return entry.Message;
+                }
+                await Task.Delay(50);
+            }
+            throw new TimeoutException($"Nothing was logged at {level}; logged: {string.Join(" | ", _entries)}");
+        }
+    }
+}
