@@ -7,6 +7,7 @@ using Cipherpad.Server.Notifications;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,7 @@ public static class CipherpadServerExtensions
             new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(keys =>
                 keys.XmlEncryptor = new MasterKeyXmlEncryptor(services.GetRequiredService<SecretProtector>())));
 
+        builder.Services.AddSingleton<PublicLinks>();
         builder.Services.AddSingleton<IEmailSender, EmailSender>();
         if (string.IsNullOrWhiteSpace(options.Sms.WebhookUrl))
         {

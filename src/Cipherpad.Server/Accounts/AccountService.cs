@@ -3,6 +3,7 @@ using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
+using Cipherpad.Server.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ public sealed class AccountService(
     IOptions<CipherpadOptions> options,
     IEmailSender email,
     ISmsGateway sms,
+    PublicLinks links,
     SecretProtector protector,
     TimeProvider time,
     ILogger<AccountService> logger)
@@ -97,7 +99,7 @@ public sealed class AccountService(
                 someone (we hope you) registered a Cipherpad account with this e-mail address.
                 Confirm it by opening this link within {options.Value.Accounts.EmailConfirmationLifetime.TotalHours:0} hours:
 
-                {options.Value.PublicUrl.TrimEnd('/')}/confirm-email?token={token}
+                {links.To("/confirm-email", token)}
 
                 If this was not you, ignore this message: without confirmation the account cannot be used.
                 """, cancellationToken);
@@ -183,9 +185,8 @@ public sealed class AccountService(
             ExpiresAt = now + options.Value.Activation.CodeLifetime,
         });
         await db.SaveChangesAsync(cancellationToken);
-        var server = options.Value.PublicUrl.TrimEnd('/');
         await sms.SendAsync(account.Phone,
             $"Cipherpad activation code: {ActivationCode.Format(code)} (valid {options.Value.Activation.CodeLifetime.TotalMinutes:0} min). " +
-            $"Activate your cipher pad: cipherpad activate --server {server} --email {account.Email}", cancellationToken);
+            $"Activate your cipher pad: {links.ActivateCommand(account.Email)}", cancellationToken);
     }
 }

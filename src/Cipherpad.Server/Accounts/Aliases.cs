@@ -1,5 +1,6 @@
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Storage;
+using Cipherpad.Server.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,7 @@ public sealed class AccountAlias
 /// address that any account uses — as its e-mail or as an alias — can never become another account's alias.
 /// </summary>
 public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmailSender email, Notifier notifier, IOptions<CipherpadOptions> options,
-    TimeProvider time)
+    PublicLinks publicLinks, TimeProvider time)
 {
     /// <summary>Whether any account uses <paramref name="address"/> (normalized), as its e-mail or as an alias.</summary>
     public async Task<bool> InUseAsync(string address, CancellationToken cancellationToken) =>
@@ -63,7 +64,7 @@ public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmail
             {account.FullName} ({account.Email}) wants this address to log in to their Cipherpad account.
             If that is you, open this link within {options.Value.Accounts.RecoveryLinkLifetime.TotalMinutes:0} minutes:
 
-            {options.Value.PublicUrl.TrimEnd('/')}/aliases/confirm?token={token}
+            {publicLinks.To("/aliases/confirm", token)}
 
             If it is not you, ignore this message: nothing changes without the link.
             """, cancellationToken);

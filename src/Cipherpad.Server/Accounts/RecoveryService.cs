@@ -3,6 +3,7 @@ using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
+using Cipherpad.Server.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -55,7 +56,7 @@ public enum SecurityAnswerOutcome
 /// Also "forgot activation code": an e-mail link that sends a new code by SMS.
 /// </summary>
 public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, SourceThrottles throttles, IEmailSender email,
-    AuthorizationLogWriter log, Notifier notifier, IOptions<CipherpadOptions> options, TimeProvider time)
+    AuthorizationLogWriter log, Notifier notifier, PublicLinks links, IOptions<CipherpadOptions> options, TimeProvider time)
 {
     private const string ThrottleScope = "security-question";
 
@@ -100,7 +101,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             someone answered your security question to recover your Cipherpad account (from {ip}, {time.GetUtcNow():u}).
             If it was you, open this link within {Settings.RecoveryLinkLifetime.TotalMinutes:0} minutes to get a new activation code by SMS:
 
-            {options.Value.PublicUrl.TrimEnd('/')}/recover/confirm?token={token}
+            {links.To("/recover/confirm", token)}
 
             Your current cipher pads will stop working at that moment.
             If it was not you, do not open the link, and change your security question in your personal account.
@@ -169,7 +170,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             someone asked for a new activation code for your Cipherpad account ({time.GetUtcNow():u}).
             Open this link within {Settings.RecoveryLinkLifetime.TotalMinutes:0} minutes and the code goes by SMS to your phone:
 
-            {options.Value.PublicUrl.TrimEnd('/')}/activation/new-code?token={token}
+            {links.To("/activation/new-code", token)}
 
             Earlier unused codes stop working. If it was not you, ignore this message.
             """, cancellationToken);

@@ -1,14 +1,14 @@
 using System.Security.Cryptography;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Pages;
 
 /// <summary>The e-mail link lands here; the user then chooses methods, which sends the activation code by SMS.</summary>
-public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionProvider protection, IOptions<CipherpadOptions> options,
+public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionProvider protection, PublicLinks links,
     Storage.CipherpadDbContext db) : PageModel
 {
     private readonly ITimeLimitedDataProtector _tickets = protection.CreateProtector("Cipherpad.ChooseMethods.v1").ToTimeLimitedDataProtector();
@@ -17,8 +17,7 @@ public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionPr
     public string? Ticket { get; private set; }
     public string? Problem { get; private set; }
     public string? CodeSentTo { get; private set; }
-    public string? AccountEmail { get; private set; }
-    public string ServerUrl => options.Value.PublicUrl.TrimEnd('/');
+    public string? ActivateCommand { get; private set; }
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
     {
@@ -59,7 +58,7 @@ public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionPr
         }
         var account = await db.Accounts.FindAsync([accountId], cancellationToken);
         CodeSentTo = AccountRules.MaskPhone(account!.Phone);
-        AccountEmail = account.Email;
+        ActivateCommand = links.ActivateCommand(account.Email);
         return Page();
     }
 }

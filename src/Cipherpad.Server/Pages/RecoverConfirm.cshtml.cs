@@ -1,19 +1,18 @@
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Pages;
 
 /// <summary>Recovery, last step: the e-mailed link; choosing methods revokes every old cipher pad and sends a new code.</summary>
-public sealed class RecoverConfirmModel(RecoveryService recovery, IOptions<CipherpadOptions> options) : PageModel
+public sealed class RecoverConfirmModel(RecoveryService recovery, PublicLinks links) : PageModel
 {
     public string? Token { get; private set; }
     public string? Problem { get; private set; }
     public bool Done { get; private set; }
     public string? Phone { get; private set; }
-    public string? Email { get; private set; }
-    public string ServerUrl => options.Value.PublicUrl.TrimEnd('/');
+    public string? ActivateCommand { get; private set; }
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
     {
@@ -33,7 +32,7 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, IOptions<Ciphe
         {
             Done = true;
             Phone = AccountRules.MaskPhone(account.Phone);
-            Email = account.Email;
+            ActivateCommand = links.ActivateCommand(account.Email);
         }
         else if (account is not null)
         {
