@@ -1,6 +1,7 @@
 using Cipherpad.Core.Answers;
 using Cipherpad.Core.Payments;
 using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -137,7 +138,7 @@ public static class ChallengeEndpoints
                     detail: $"The challenge was issued for {asked}, not {restated}: the user's answer cannot confirm another payment.");
             }
         }
-        var source = string.IsNullOrWhiteSpace(request.UserIp) ? context.Connection.RemoteIpAddress?.ToString() ?? "unknown" : request.UserIp.Trim();
+        var source = string.IsNullOrWhiteSpace(request.UserIp) ? ClientAddress.Of(context) : request.UserIp.Trim();
         if (source.Length > 64)
         {
             return BadRequest("'userIp' is at most 64 characters.");

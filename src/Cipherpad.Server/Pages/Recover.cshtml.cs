@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -46,8 +47,7 @@ public sealed class RecoverModel(RecoveryService recovery, IDataProtectionProvid
             return Page();
         }
         var account = await db.Accounts.FindAsync([accountId], cancellationToken);
-        var (outcome, wait) = await recovery.AnswerSecurityQuestionAsync(account!, answer, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            cancellationToken);
+        var (outcome, wait) = await recovery.AnswerSecurityQuestionAsync(account!, answer, ClientAddress.Of(HttpContext), cancellationToken);
         if (outcome == SecurityAnswerOutcome.LinkSent)
         {
             LinkSent = true;

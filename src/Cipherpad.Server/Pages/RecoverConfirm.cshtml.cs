@@ -27,7 +27,7 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, PublicLinks li
     public async Task<IActionResult> OnPostAsync(string? token, bool app, bool sms, CancellationToken cancellationToken)
     {
         var account = await recovery.AccountForLinkAsync(token, EmailLinkKind.Recovery, cancellationToken);
-        Problem = await recovery.CompleteRecoveryAsync(token, app, sms, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", cancellationToken);
+        Problem = await recovery.CompleteRecoveryAsync(token, app, sms, ClientAddress.Of(HttpContext), cancellationToken);
         if (Problem is null && account is not null)
         {
             Done = true;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Cipherpad.Server.Web;
 
 namespace Cipherpad.Server.Security;
 
@@ -32,7 +33,7 @@ public static class RateLimits
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Path.StartsWithSegments("/api/v1/challenges") || context.Request.Path.StartsWithSegments("/api/v1/accounts")
                     ? RateLimitPartition.GetNoLimiter("rp-api")
-                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + context.Connection.RemoteIpAddress, _ => Window(limits.AddressPerMinute)));
+                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientAddress.Of(context), _ => Window(limits.AddressPerMinute)));
         });
     }
 
@@ -57,6 +58,6 @@ public static class RateLimits
             {
             }
         }
-        return "anonymous:" + context.Connection.RemoteIpAddress;
+        return "anonymous:" + ClientAddress.Of(context);
     }
 }
