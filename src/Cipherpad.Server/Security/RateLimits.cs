@@ -40,24 +40,10 @@ public static class RateLimits
     private static FixedWindowRateLimiterOptions Window(int permits) =>
         new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
 
-    private static string ClientId(HttpContext context)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
-                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0 && colon <= 64)
-                {
-                    return decoded[..colon];
-                }
-            }
-            catch (FormatException)
-            {
-            }
-        }
-        return "anonymous:" + ClientAddress.Of(context);
-    }
+    // Client ids are short; a long one in a bad header must not become a long partition key. An id has no ':', so it
+    // never collides with an anonymous partition.
+    private static string ClientId(HttpContext context) =>
+        BasicCredentials.TryParse(context.Request.Headers.Authorization, out var credentials, out _) && credentials.Id.Length <= 64
+            ? credentials.Id
+            : "anonymous:" + ClientAddress.Of(context);
 }
