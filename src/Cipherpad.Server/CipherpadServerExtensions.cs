@@ -53,6 +53,7 @@ public static class CipherpadServerExtensions
         }
 
         builder.Services.AddScoped<AuthorizationLogWriter>();
+        builder.Services.AddScoped<AccountDirectory>();
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddSingleton<HumanCheck>();
         builder.Services.AddScoped<DeviceActivationService>();

@@ -20,11 +20,11 @@ public static class AccountPolicyEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<AccountPolicy>, ProblemHttpResult>> GetAsync(string? login, Aliases aliases, SmsAnswers sms,
+    private static async Task<Results<Ok<AccountPolicy>, ProblemHttpResult>> GetAsync(string? login, AccountDirectory directory, SmsAnswers sms,
         CancellationToken cancellationToken)
     {
         var address = AccountRules.NormalizeEmail(login ?? "");
-        var account = await aliases.FindAccountAsync(address, cancellationToken);
+        var account = await directory.FindAsync(address, cancellationToken);
         if (account?.MethodsChosenAt is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account", detail: $"No account has the login '{address}'.");

@@ -19,10 +19,12 @@ public sealed class AccountService(
     ISmsGateway sms,
     PublicLinks links,
     SecretProtector protector,
+    AccountDirectory directory,
     TimeProvider time,
     ILogger<AccountService> logger)
 {
     public const string ActivationCodePurpose = "activation-code";
+    private const string EmailInUse = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
 
     /// <summary>Validates every field (all problems at once, by field name), creates the account and mails the confirmation link.</summary>
     public async Task<(Account? Account, Dictionary<string, string> Problems)> RegisterAsync(Registration form, CancellationToken cancellationToken = default)
@@ -49,9 +51,9 @@ public sealed class AccountService(
             return (null, problems);
         }
         var address = AccountRules.NormalizeEmail(form.Email!);
-        if (await db.Accounts.AnyAsync(a => a.Email == address, cancellationToken) || await db.AccountAliases.AnyAsync(a => a.Email == address, cancellationToken))
+        if (await directory.InUseAsync(address, cancellationToken))
         {
-            problems[nameof(form.Email)] = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
+            problems[nameof(form.Email)] = EmailInUse;
             return (null, problems);
         }
 
@@ -82,11 +84,11 @@ public sealed class AccountService(
         {
             // Registered concurrently with the same e-mail: the unique index decided.
             db.ChangeTracker.Clear();
-            if (!await db.Accounts.AsNoTracking().AnyAsync(a => a.Email == address, cancellationToken))
+            if (!await directory.InUseAsync(address, cancellationToken))
             {
                 throw;
             }
-            problems[nameof(form.Email)] = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
+            problems[nameof(form.Email)] = EmailInUse;
             return (null, problems);
         }
 

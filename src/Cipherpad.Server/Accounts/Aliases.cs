@@ -22,25 +22,13 @@ public sealed class AccountAlias
 /// Aliases: the owner confirms the request with the cipher pad, then the alias's own mailbox confirms by a link. An
 /// address that any account uses — as its e-mail or as an alias — can never become another account's alias.
 /// </summary>
-public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmailSender email, Notifier notifier, IOptions<CipherpadOptions> options,
-    PublicLinks publicLinks, TimeProvider time)
+public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, RecoveryService links, IEmailSender email, Notifier notifier,
+    IOptions<CipherpadOptions> options, PublicLinks publicLinks, TimeProvider time)
 {
-    /// <summary>Whether any account uses <paramref name="address"/> (normalized), as its e-mail or as an alias.</summary>
-    public async Task<bool> InUseAsync(string address, CancellationToken cancellationToken) =>
-        await db.Accounts.AnyAsync(a => a.Email == address, cancellationToken) || await db.AccountAliases.AnyAsync(a => a.Email == address, cancellationToken);
+    private const string AddressInUse = "This address is already used by an account; it cannot become an alias.";
 
-    /// <summary>The account whose e-mail or confirmed alias is <paramref name="login"/>.</summary>
-    public async Task<Account?> FindAccountAsync(string login, CancellationToken cancellationToken)
-    {
-        var address = AccountRules.NormalizeEmail(login);
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address, cancellationToken);
-        if (account is not null)
-        {
-            return account;
-        }
-        var alias = await db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address, cancellationToken);
-        return alias is null ? null : await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alias.AccountId, cancellationToken);
-    }
+    /// <summary>The account whose e-mail or confirmed alias is <paramref name="login"/>; see <see cref="AccountDirectory.FindAsync"/>.</summary>
+    public Task<Account?> FindAccountAsync(string login, CancellationToken cancellationToken) => directory.FindAsync(login, cancellationToken);
 
     public async Task<string?> ProblemWithAsync(string? address, CancellationToken cancellationToken)
     {
@@ -48,8 +36,7 @@ public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmail
         {
             return problem;
         }
-        return await InUseAsync(AccountRules.NormalizeEmail(address!), cancellationToken)
-            ? "This address is already used by an account; it cannot become an alias." : null;
+        return await directory.InUseAsync(address!, cancellationToken) ? AddressInUse : null;
     }
 
     /// <summary>After the cipher pad confirmed: mails the alias a link that proves its owner agrees.</summary>
@@ -82,9 +69,9 @@ public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmail
         {
             return ("This link was already used.", null);
         }
-        if (await InUseAsync(link.Address, cancellationToken))
+        if (await directory.InUseAsync(link.Address, cancellationToken))
         {
-            return ("This address is already used by an account; it cannot become an alias.", null);
+            return (AddressInUse, null);
         }
         var alias = new AccountAlias { AccountId = link.AccountId, Email = link.Address, ConfirmedAt = time.GetUtcNow() };
         db.AccountAliases.Add(alias);
@@ -95,7 +82,7 @@ public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmail
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            return ("This address is already used by an account; it cannot become an alias.", null);
+            return (AddressInUse, null);
         }
         await notifier.NotifyAsync(link.AccountId, NotificationKind.AliasChanges,
             $"{alias.Email} was added as an alias: it now logs in to your account.", null, cancellationToken);
