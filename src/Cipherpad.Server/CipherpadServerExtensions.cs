@@ -63,6 +63,7 @@ public static class CipherpadServerExtensions
         builder.Services.AddScoped<SmsAnswers>();
         builder.Services.AddScoped<AccountChanges>();
         builder.Services.AddScoped<SourceThrottles>();
+        builder.Services.AddScoped<EmailLinks>();
         builder.Services.AddScoped<RecoveryService>();
         builder.Services.AddScoped<Aliases>();
         builder.Services.AddScoped<Notifier>();

@@ -122,12 +122,11 @@ public sealed class AccountService(
     /// <summary>Confirms the e-mail; returns the account, or null for an unknown, used or expired link.</summary>
     public async Task<Account?> ConfirmEmailAsync(string? token, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 100)
+        if (EmailLinks.TokenHashOf(token) is not { } hash)
         {
             return null;
         }
         var now = time.GetUtcNow();
-        var hash = Hashing.TokenHash(token);
         var confirmation = await db.EmailConfirmations.SingleOrDefaultAsync(c => c.TokenHash == hash, cancellationToken);
         if (confirmation is null || confirmation.ExpiresAt <= now)
         {

@@ -1,8 +1,6 @@
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Storage;
-using Cipherpad.Server.Web;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Accounts;
 
@@ -22,8 +20,7 @@ public sealed class AccountAlias
 /// Aliases: the owner confirms the request with the cipher pad, then the alias's own mailbox confirms by a link. An
 /// address that any account uses — as its e-mail or as an alias — can never become another account's alias.
 /// </summary>
-public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, RecoveryService links, IEmailSender email, Notifier notifier,
-    IOptions<CipherpadOptions> options, PublicLinks publicLinks, TimeProvider time)
+public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, EmailLinks links, IEmailSender email, Notifier notifier, TimeProvider time)
 {
     private const string AddressInUse = "This address is already used by an account; it cannot become an alias.";
 
@@ -43,15 +40,15 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, R
     public async Task SendConfirmationAsync(Guid accountId, string address, CancellationToken cancellationToken)
     {
         var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, cancellationToken);
-        var token = await links.NewLinkAsync(accountId, EmailLinkKind.AddAlias, cancellationToken, address);
+        var link = await links.IssueAsync(accountId, EmailLinkKind.AddAlias, cancellationToken, address);
         await email.SendAsync(address, "Confirm this address as a Cipherpad alias",
             $"""
             Hello,
 
             {account.FullName} ({account.Email}) wants this address to log in to their Cipherpad account.
-            If that is you, open this link within {options.Value.Accounts.RecoveryLinkLifetime.TotalMinutes:0} minutes:
+            If that is you, open this link within {links.Lifetime.TotalMinutes:0} minutes:
 
-            {publicLinks.To("/aliases/confirm", token)}
+            {link}
 
             If it is not you, ignore this message: nothing changes without the link.
             """, cancellationToken);
@@ -60,12 +57,12 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, R
     /// <summary>Confirms an alias by its link; returns a problem, or null.</summary>
     public async Task<(string? Problem, AccountAlias? Alias)> ConfirmAsync(string? token, CancellationToken cancellationToken)
     {
-        var link = await links.FindLinkAsync(token, EmailLinkKind.AddAlias, cancellationToken);
+        var link = await links.FindAsync(token, EmailLinkKind.AddAlias, cancellationToken);
         if (link?.Address is null)
         {
             return ("This link is unknown, was already used, or has expired.", null);
         }
-        if (!await links.TryUseLinkAsync(link, cancellationToken))
+        if (!await links.TryClaimAsync(link, cancellationToken))
         {
             return ("This link was already used.", null);
         }

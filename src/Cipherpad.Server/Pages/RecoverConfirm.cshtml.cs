@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Cipherpad.Server.Pages;
 
 /// <summary>Recovery, last step: the e-mailed link; choosing methods revokes every old cipher pad and sends a new code.</summary>
-public sealed class RecoverConfirmModel(RecoveryService recovery, PublicLinks links) : PageModel
+public sealed class RecoverConfirmModel(RecoveryService recovery, EmailLinks emailLinks, PublicLinks links) : PageModel
 {
     public string? Token { get; private set; }
     public string? Problem { get; private set; }
@@ -16,7 +16,7 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, PublicLinks li
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
     {
-        if (await recovery.AccountForLinkAsync(token, EmailLinkKind.Recovery, cancellationToken) is null)
+        if (await emailLinks.AccountForAsync(token, EmailLinkKind.Recovery, cancellationToken) is null)
         {
             Problem = "This recovery link is unknown, was already used, or has expired.";
             return;
@@ -26,7 +26,7 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, PublicLinks li
 
     public async Task<IActionResult> OnPostAsync(string? token, bool app, bool sms, CancellationToken cancellationToken)
     {
-        var account = await recovery.AccountForLinkAsync(token, EmailLinkKind.Recovery, cancellationToken);
+        var account = await emailLinks.AccountForAsync(token, EmailLinkKind.Recovery, cancellationToken);
         Problem = await recovery.CompleteRecoveryAsync(token, app, sms, ClientAddress.Of(HttpContext), cancellationToken);
         if (Problem is null && account is not null)
         {
