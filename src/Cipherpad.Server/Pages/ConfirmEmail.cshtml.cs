@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.DataProtection;
@@ -11,7 +10,7 @@ namespace Cipherpad.Server.Pages;
 public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionProvider protection, PublicLinks links,
     Storage.CipherpadDbContext db) : PageModel
 {
-    private readonly ITimeLimitedDataProtector _tickets = protection.CreateProtector("Cipherpad.ChooseMethods.v1").ToTimeLimitedDataProtector();
+    private readonly AccountTicket _tickets = new(protection, "Cipherpad.ChooseMethods.v1", TimeSpan.FromHours(1));
 
     public bool Invalid { get; private set; }
     public string? Ticket { get; private set; }
@@ -27,17 +26,12 @@ public sealed class ConfirmEmailModel(AccountService accounts, IDataProtectionPr
             Invalid = true;
             return;
         }
-        Ticket = _tickets.Protect(account.Id.ToString(), TimeSpan.FromHours(1));
+        Ticket = _tickets.Issue(account.Id);
     }
 
     public async Task<IActionResult> OnPostAsync(string? ticket, bool app, bool sms, CancellationToken cancellationToken)
     {
-        Guid accountId;
-        try
-        {
-            accountId = Guid.Parse(_tickets.Unprotect(ticket ?? ""));
-        }
-        catch (Exception exception) when (exception is CryptographicException or FormatException)
+        if (_tickets.Read(ticket) is not { } accountId)
         {
             Invalid = true;
             return Page();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.DataProtection;
@@ -10,7 +9,7 @@ namespace Cipherpad.Server.Pages;
 /// <summary>Recovery, first steps: the e-mail, then the security question, then a link by e-mail.</summary>
 public sealed class RecoverModel(RecoveryService recovery, IDataProtectionProvider protection, Storage.CipherpadDbContext db) : PageModel
 {
-    private readonly ITimeLimitedDataProtector _tickets = protection.CreateProtector("Cipherpad.Recovery.v1").ToTimeLimitedDataProtector();
+    private readonly AccountTicket _tickets = new(protection, "Cipherpad.Recovery.v1", TimeSpan.FromMinutes(15));
 
     public string? Ticket { get; private set; }
     public string? SecurityQuestion { get; private set; }
@@ -29,19 +28,14 @@ public sealed class RecoverModel(RecoveryService recovery, IDataProtectionProvid
             Problem = "There is no account with this e-mail. Lost access to your e-mail? Ask support.";
             return Page();
         }
-        Ticket = _tickets.Protect(account.Id.ToString(), TimeSpan.FromMinutes(15));
+        Ticket = _tickets.Issue(account.Id);
         SecurityQuestion = account.SecurityQuestion;
         return Page();
     }
 
     public async Task<IActionResult> OnPostAnswerAsync(string? ticket, string? answer, CancellationToken cancellationToken)
     {
-        Guid accountId;
-        try
-        {
-            accountId = Guid.Parse(_tickets.Unprotect(ticket ?? ""));
-        }
-        catch (Exception exception) when (exception is CryptographicException or FormatException)
+        if (_tickets.Read(ticket) is not { } accountId)
         {
             Problem = "That took too long; start again.";
             return Page();
