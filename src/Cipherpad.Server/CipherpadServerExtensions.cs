@@ -9,6 +9,7 @@ using Cipherpad.Server.Pruning;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,7 @@ public static class CipherpadServerExtensions
             new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(keys =>
                 keys.XmlEncryptor = new MasterKeyXmlEncryptor(services.GetRequiredService<SecretProtector>())));
 
+        builder.Services.AddSingleton<PublicLinks>();
         builder.Services.AddSingleton<IEmailSender, EmailSender>();
         if (string.IsNullOrWhiteSpace(options.Sms.WebhookUrl))
         {
@@ -53,6 +55,7 @@ public static class CipherpadServerExtensions
         }
 
         builder.Services.AddScoped<AuthorizationLogWriter>();
+        builder.Services.AddScoped<AccountDirectory>();
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddSingleton<HumanCheck>();
         builder.Services.AddScoped<DeviceActivationService>();
@@ -63,6 +66,7 @@ public static class CipherpadServerExtensions
         builder.Services.AddScoped<ChallengeService>();
         builder.Services.AddScoped<AccountChanges>();
         builder.Services.AddScoped<SourceThrottles>();
+        builder.Services.AddScoped<EmailLinks>();
         builder.Services.AddScoped<RecoveryService>();
         builder.Services.AddScoped<Aliases>();
         builder.Services.AddScoped<Notifier>();

@@ -30,11 +30,11 @@ public static class AccountPolicyEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<AccountPolicy>, ProblemHttpResult>> GetAsync(string? login, Aliases aliases, AccountMethods methods,
+    private static async Task<Results<Ok<AccountPolicy>, ProblemHttpResult>> GetAsync(string? login, AccountDirectory directory, AccountMethods methods,
         SmsAnswers sms, CancellationToken cancellationToken)
     {
         var address = AccountRules.NormalizeEmail(login ?? "");
-        var account = await aliases.FindAccountAsync(address, cancellationToken);
+        var account = await directory.FindAsync(address, cancellationToken);
         if (account?.MethodsChosenAt is null)
         {
             return Errors.UnknownAccount(address).ToProblem();

@@ -97,8 +97,20 @@ public static class AccountRules
         return null;
     }
 
-    public static string MaskPhone(string phone) =>
-        phone.Length > 4 ? string.Concat(phone.AsSpan(0, Math.Min(3, phone.Length - 4)), new string('•', Math.Max(0, phone.Length - 7)), phone.AsSpan(phone.Length - 4)) : phone;
+    /// <summary>
+    /// A phone as pages, the log and the server's own logs show it: the + and the start of the country code, and the
+    /// last four digits (+49••••••4567), so its owner recognises it and a reader learns little.
+    /// </summary>
+    public static string MaskPhone(string phone)
+    {
+        ArgumentNullException.ThrowIfNull(phone);
+        if (phone.Length <= 4)
+        {
+            return phone;
+        }
+        var start = Math.Min(3, phone.Length - 4);
+        return string.Concat(phone.AsSpan(0, start), new string('•', phone.Length - start - 4), phone.AsSpan(phone.Length - 4));
+    }
 
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

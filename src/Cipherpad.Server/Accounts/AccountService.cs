@@ -5,6 +5,7 @@ using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
+using Cipherpad.Server.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -19,11 +20,14 @@ public sealed class AccountService(
     AccountMethods methods,
     IEmailSender email,
     ISmsGateway sms,
+    PublicLinks links,
     SecretProtector protector,
+    AccountDirectory directory,
     TimeProvider time,
     ILogger<AccountService> logger)
 {
     public const string ActivationCodePurpose = "activation-code";
+    private const string EmailInUse = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
 
     /// <summary>Validates every field (all problems at once, by field name), creates the account and mails the confirmation link.</summary>
     public async Task<(Account? Account, Dictionary<string, string> Problems)> RegisterAsync(Registration form, CancellationToken cancellationToken = default)
@@ -50,9 +54,9 @@ public sealed class AccountService(
             return (null, problems);
         }
         var address = AccountRules.NormalizeEmail(form.Email!);
-        if (await db.Accounts.AnyAsync(a => a.Email == address, cancellationToken) || await db.AccountAliases.AnyAsync(a => a.Email == address, cancellationToken))
+        if (await directory.InUseAsync(address, cancellationToken))
         {
-            problems[nameof(form.Email)] = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
+            problems[nameof(form.Email)] = EmailInUse;
             return (null, problems);
         }
 
@@ -83,11 +87,11 @@ public sealed class AccountService(
         {
             // Registered concurrently with the same e-mail: the unique index decided.
             db.ChangeTracker.Clear();
-            if (!await db.Accounts.AsNoTracking().AnyAsync(a => a.Email == address, cancellationToken))
+            if (!await directory.InUseAsync(address, cancellationToken))
             {
                 throw;
             }
-            problems[nameof(form.Email)] = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
+            problems[nameof(form.Email)] = EmailInUse;
             return (null, problems);
         }
 
@@ -100,7 +104,7 @@ public sealed class AccountService(
                 someone (we hope you) registered a Cipherpad account with this e-mail address.
                 Confirm it by opening this link within {options.Value.Accounts.EmailConfirmationLifetime.TotalHours:0} hours:
 
-                {options.Value.PublicUrl.TrimEnd('/')}/confirm-email?token={token}
+                {links.To("/confirm-email", token)}
 
                 If this was not you, ignore this message: without confirmation the account cannot be used.
                 """, cancellationToken);
@@ -121,12 +125,11 @@ public sealed class AccountService(
     /// <summary>Confirms the e-mail; returns the account, or null for an unknown, used or expired link.</summary>
     public async Task<Account?> ConfirmEmailAsync(string? token, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 100)
+        if (EmailLinks.TokenHashOf(token) is not { } hash)
         {
             return null;
         }
         var now = time.GetUtcNow();
-        var hash = Hashing.TokenHash(token);
         var confirmation = await db.EmailConfirmations.SingleOrDefaultAsync(c => c.TokenHash == hash, cancellationToken);
         if (confirmation is null || confirmation.ExpiresAt <= now)
         {
@@ -182,9 +185,8 @@ public sealed class AccountService(
             ExpiresAt = now + options.Value.Activation.CodeLifetime,
         });
         await db.SaveChangesAsync(cancellationToken);
-        var server = options.Value.PublicUrl.TrimEnd('/');
         await sms.SendAsync(account.Phone,
             $"Cipherpad activation code: {ActivationCode.Format(code)} (valid {options.Value.Activation.CodeLifetime.TotalMinutes:0} min). " +
-            $"Activate your cipher pad: cipherpad activate --server {server} --email {account.Email}", cancellationToken);
+            $"Activate your cipher pad: {links.ActivateCommand(account.Email)}", cancellationToken);
     }
 }

@@ -1,7 +1,6 @@
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Accounts;
 
@@ -21,25 +20,10 @@ public sealed class AccountAlias
 /// Aliases: the owner confirms the request with the cipher pad, then the alias's own mailbox confirms by a link. An
 /// address that any account uses — as its e-mail or as an alias — can never become another account's alias.
 /// </summary>
-public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmailSender email, Notifier notifier, IOptions<CipherpadOptions> options,
-    TimeProvider time)
+public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, EmailLinks links, IEmailSender email, Notifier notifier, TimeProvider time)
 {
-    /// <summary>Whether any account uses <paramref name="address"/> (normalized), as its e-mail or as an alias.</summary>
-    public async Task<bool> InUseAsync(string address, CancellationToken cancellationToken) =>
-        await db.Accounts.AnyAsync(a => a.Email == address, cancellationToken) || await db.AccountAliases.AnyAsync(a => a.Email == address, cancellationToken);
+    private const string AddressInUse = "This address is already used by an account; it cannot become an alias.";
 
-    /// <summary>The account whose e-mail or confirmed alias is <paramref name="login"/>.</summary>
-    public async Task<Account?> FindAccountAsync(string login, CancellationToken cancellationToken)
-    {
-        var address = AccountRules.NormalizeEmail(login);
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address, cancellationToken);
-        if (account is not null)
-        {
-            return account;
-        }
-        var alias = await db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address, cancellationToken);
-        return alias is null ? null : await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alias.AccountId, cancellationToken);
-    }
 
     public async Task<string?> ProblemWithAsync(string? address, CancellationToken cancellationToken)
     {
@@ -47,23 +31,22 @@ public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmail
         {
             return problem;
         }
-        return await InUseAsync(AccountRules.NormalizeEmail(address!), cancellationToken)
-            ? "This address is already used by an account; it cannot become an alias." : null;
+        return await directory.InUseAsync(address!, cancellationToken) ? AddressInUse : null;
     }
 
     /// <summary>After the cipher pad confirmed: mails the alias a link that proves its owner agrees.</summary>
     public async Task SendConfirmationAsync(Guid accountId, string address, CancellationToken cancellationToken)
     {
         var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, cancellationToken);
-        var token = await links.NewLinkAsync(accountId, EmailLinkKind.AddAlias, cancellationToken, address);
+        var link = await links.IssueAsync(accountId, EmailLinkKind.AddAlias, cancellationToken, address);
         await email.SendAsync(address, "Confirm this address as a Cipherpad alias",
             $"""
             Hello,
 
             {account.FullName} ({account.Email}) wants this address to log in to their Cipherpad account.
-            If that is you, open this link within {options.Value.Accounts.RecoveryLinkLifetime.TotalMinutes:0} minutes:
+            If that is you, open this link within {links.Lifetime.TotalMinutes:0} minutes:
 
-            {options.Value.PublicUrl.TrimEnd('/')}/aliases/confirm?token={token}
+            {link}
 
             If it is not you, ignore this message: nothing changes without the link.
             """, cancellationToken);
@@ -72,18 +55,18 @@ public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmail
     /// <summary>Confirms an alias by its link; returns a problem, or null.</summary>
     public async Task<(string? Problem, AccountAlias? Alias)> ConfirmAsync(string? token, CancellationToken cancellationToken)
     {
-        var link = await links.FindLinkAsync(token, EmailLinkKind.AddAlias, cancellationToken);
+        var link = await links.FindAsync(token, EmailLinkKind.AddAlias, cancellationToken);
         if (link?.Address is null)
         {
             return ("This link is unknown, was already used, or has expired.", null);
         }
-        if (!await links.TryUseLinkAsync(link, cancellationToken))
+        if (!await links.TryClaimAsync(link, cancellationToken))
         {
             return ("This link was already used.", null);
         }
-        if (await InUseAsync(link.Address, cancellationToken))
+        if (await directory.InUseAsync(link.Address, cancellationToken))
         {
-            return ("This address is already used by an account; it cannot become an alias.", null);
+            return (AddressInUse, null);
         }
         var alias = new AccountAlias { AccountId = link.AccountId, Email = link.Address, ConfirmedAt = time.GetUtcNow() };
         db.AccountAliases.Add(alias);
@@ -94,7 +77,7 @@ public sealed class Aliases(CipherpadDbContext db, RecoveryService links, IEmail
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            return ("This address is already used by an account; it cannot become an alias.", null);
+            return (AddressInUse, null);
         }
         await notifier.NotifyAsync(link.AccountId, NotificationKind.AliasChanges,
             $"{alias.Email} was added as an alias: it now logs in to your account.", null, cancellationToken);

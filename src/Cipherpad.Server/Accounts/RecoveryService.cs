@@ -10,31 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Accounts;
 
-public enum EmailLinkKind
-{
-    /// <summary>Recovery after the security question: choose methods, old cipher pads stop, new activation code.</summary>
-    Recovery,
-    /// <summary>"Forgot activation code": a new code by SMS for a cipher pad being activated.</summary>
-    NewActivationCode,
-    /// <summary>Proves that the owner of an address wants it as an alias of the account.</summary>
-    AddAlias,
-}
-
-/// <summary>A single-use link sent by e-mail; only the token's hash is stored.</summary>
-public sealed class EmailLink
-{
-    public Guid Id { get; set; } = Guid.CreateVersion7();
-    public Guid AccountId { get; set; }
-    public EmailLinkKind Kind { get; set; }
-    public required string TokenHash { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset ExpiresAt { get; set; }
-    public DateTimeOffset? UsedAt { get; set; }
-
-    /// <summary>For <see cref="EmailLinkKind.AddAlias"/>: the address being added.</summary>
-    public string? Address { get; set; }
-}
-
 /// <summary>A completed recovery, counted for the limit per window.</summary>
 public sealed class RecoveryRecord
 {
@@ -56,7 +31,7 @@ public enum SecurityAnswerOutcome
 /// activation code by SMS. Wrong security answers back off per source; recoveries are limited per window.
 /// Also "forgot activation code": an e-mail link that sends a new code by SMS.
 /// </summary>
-public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, AccountMethods methods, DeviceRegistry devices,
+public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, AccountMethods methods, DeviceRegistry devices, EmailLinks links,
     SourceThrottles throttles, IEmailSender email, AuthorizationLogWriter log, Notifier notifier, IOptions<CipherpadOptions> options, TimeProvider time)
 {
     private const string ThrottleScope = "security-question";
@@ -94,27 +69,20 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             return (SecurityAnswerOutcome.Wrong, null);
         }
         await throttles.RecordSuccessAsync(account.Id, ThrottleScope, ip, cancellationToken);
-        var token = await NewLinkAsync(account.Id, EmailLinkKind.Recovery, cancellationToken);
+        var link = await links.IssueAsync(account.Id, EmailLinkKind.Recovery, cancellationToken);
         await email.SendAsync(account.Email, "Recover your Cipherpad account",
             $"""
             Hello {account.FirstName},
 
             someone answered your security question to recover your Cipherpad account (from {ip}, {time.GetUtcNow():u}).
-            If it was you, open this link within {Settings.RecoveryLinkLifetime.TotalMinutes:0} minutes to get a new activation code by SMS:
+            If it was you, open this link within {links.Lifetime.TotalMinutes:0} minutes to get a new activation code by SMS:
 
-            {options.Value.PublicUrl.TrimEnd('/')}/recover/confirm?token={token}
+            {link}
 
             Your current cipher pads will stop working at that moment.
             If it was not you, do not open the link, and change your security question in your personal account.
             """, cancellationToken);
         return (SecurityAnswerOutcome.LinkSent, null);
-    }
-
-    /// <summary>The account of a valid, unused link of this kind, or null.</summary>
-    public async Task<Account?> AccountForLinkAsync(string? token, EmailLinkKind kind, CancellationToken cancellationToken)
-    {
-        var link = await FindLinkAsync(token, kind, cancellationToken);
-        return link is null ? null : await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == link.AccountId, cancellationToken);
     }
 
     /// <summary>
@@ -127,7 +95,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         {
             return problem.Description;
         }
-        var link = await FindLinkAsync(token, EmailLinkKind.Recovery, cancellationToken);
+        var link = await links.FindAsync(token, EmailLinkKind.Recovery, cancellationToken);
         if (link is null)
         {
             return "This recovery link is unknown, was already used, or has expired.";
@@ -137,7 +105,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             return $"This account was recovered {Settings.MaxRecoveries} times in the last {Settings.RecoveryWindow.TotalDays:0} days; contact support.";
         }
         var now = time.GetUtcNow();
-        if (!await TryUseLinkAsync(link, cancellationToken))
+        if (!await links.TryClaimAsync(link, cancellationToken))
         {
             return "This recovery link was already used.";
         }
@@ -161,15 +129,15 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         {
             return;
         }
-        var token = await NewLinkAsync(account.Id, EmailLinkKind.NewActivationCode, cancellationToken);
+        var link = await links.IssueAsync(account.Id, EmailLinkKind.NewActivationCode, cancellationToken);
         await email.SendAsync(account.Email, "A new Cipherpad activation code",
             $"""
             Hello {account.FirstName},
 
             someone asked for a new activation code for your Cipherpad account ({time.GetUtcNow():u}).
-            Open this link within {Settings.RecoveryLinkLifetime.TotalMinutes:0} minutes and the code goes by SMS to your phone:
+            Open this link within {links.Lifetime.TotalMinutes:0} minutes and the code goes by SMS to your phone:
 
-            {options.Value.PublicUrl.TrimEnd('/')}/activation/new-code?token={token}
+            {link}
 
             Earlier unused codes stop working. If it was not you, ignore this message.
             """, cancellationToken);
@@ -178,49 +146,12 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
     /// <summary>Uses a "new activation code" link once and sends the code; false for an unknown, used or expired link.</summary>
     public async Task<bool> SendNewActivationCodeAsync(string? token, CancellationToken cancellationToken)
     {
-        var link = await FindLinkAsync(token, EmailLinkKind.NewActivationCode, cancellationToken);
-        if (link is null || !await TryUseLinkAsync(link, cancellationToken))
+        var link = await links.FindAsync(token, EmailLinkKind.NewActivationCode, cancellationToken);
+        if (link is null || !await links.TryClaimAsync(link, cancellationToken))
         {
             return false;
         }
         await accounts.SendActivationCodeAsync(await db.Accounts.SingleAsync(a => a.Id == link.AccountId, cancellationToken), cancellationToken);
         return true;
-    }
-
-    internal async Task<string> NewLinkAsync(Guid accountId, EmailLinkKind kind, CancellationToken cancellationToken, string? address = null)
-    {
-        var token = Hashing.NewToken();
-        var now = time.GetUtcNow();
-        db.EmailLinks.Add(new EmailLink
-        {
-            AccountId = accountId,
-            Kind = kind,
-            TokenHash = Hashing.TokenHash(token),
-            CreatedAt = now,
-            ExpiresAt = now + Settings.RecoveryLinkLifetime,
-            Address = address,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        return token;
-    }
-
-    /// <summary>Marks the link used; false when another request used it first, so each link acts once.</summary>
-    internal async Task<bool> TryUseLinkAsync(EmailLink link, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        return await db.EmailLinks.Where(l => l.Id == link.Id && l.UsedAt == null)
-            .ExecuteUpdateAsync(l => l.SetProperty(x => x.UsedAt, now), cancellationToken) == 1;
-    }
-
-    internal async Task<EmailLink?> FindLinkAsync(string? token, EmailLinkKind kind, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(token) || token.Length > 100)
-        {
-            return null;
-        }
-        var hash = Hashing.TokenHash(token);
-        var now = time.GetUtcNow();
-        return await db.EmailLinks.AsNoTracking().SingleOrDefaultAsync(l => l.TokenHash == hash && l.Kind == kind && l.UsedAt == null && l.ExpiresAt > now,
-            cancellationToken);
     }
 }

@@ -20,7 +20,7 @@ public sealed class SupportRequest
 }
 
 /// <summary>Support requests, and the administrator's changes of an account's e-mail or phone, each written to the authorization log.</summary>
-public sealed class SupportRequests(CipherpadDbContext db, AuthorizationLogWriter log, TimeProvider time)
+public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory directory, AuthorizationLogWriter log, TimeProvider time)
 {
     public async Task<SupportRequest> SubmitAsync(string accountEmail, string name, string contact, string lost, string message, string? ip,
         CancellationToken cancellationToken)
@@ -67,7 +67,7 @@ public sealed class SupportRequests(CipherpadDbContext db, AuthorizationLogWrite
             return problem;
         }
         var normalized = AccountRules.NormalizeEmail(newEmail);
-        if (await db.Accounts.AnyAsync(a => a.Email == normalized, cancellationToken) || await db.AccountAliases.AnyAsync(a => a.Email == normalized, cancellationToken))
+        if (await directory.InUseAsync(normalized, cancellationToken))
         {
             return $"{normalized} is already used by an account.";
         }

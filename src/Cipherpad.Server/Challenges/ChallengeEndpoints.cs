@@ -3,6 +3,7 @@ using Cipherpad.Core.Payments;
 using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -123,7 +124,7 @@ public static class ChallengeEndpoints
                 return Errors.PaymentDetailsDiffer(asked!, restated).ToProblem();
             }
         }
-        var source = string.IsNullOrWhiteSpace(request.UserIp) ? context.Connection.RemoteIpAddress?.ToString() ?? "unknown" : request.UserIp.Trim();
+        var source = string.IsNullOrWhiteSpace(request.UserIp) ? ClientAddress.Of(context) : request.UserIp.Trim();
         if (source.Length > 64)
         {
             return BadRequest("'userIp' is at most 64 characters.", "userIp");

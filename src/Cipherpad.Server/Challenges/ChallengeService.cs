@@ -38,7 +38,7 @@ public sealed class ChallengeService(
     DeviceRegistry devices,
     AuthorizationLogWriter log,
     SourceThrottles throttles,
-    Aliases aliases,
+    AccountDirectory directory,
     Notifier notifier,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
@@ -61,7 +61,7 @@ public sealed class ChallengeService(
         {
             return Errors.UnknownMethod(method, methods.Registered.Select(m => m.Name));
         }
-        var account = await aliases.FindAccountAsync(login, cancellationToken);
+        var account = await directory.FindAsync(login, cancellationToken);
         if (account?.MethodsChosenAt is null)
         {
             return Errors.UnknownAccount(login);

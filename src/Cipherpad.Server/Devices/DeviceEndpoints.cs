@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using Cipherpad.Server.Problems;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cipherpad.Server.Devices;
@@ -47,7 +48,7 @@ public static class DeviceEndpoints
             return Errors.InvalidRequest("Send 'email', 'clientPublicKey' (65 bytes) and 'clientConfirmation' (32 bytes), both base64url.").ToProblem();
         }
         var finish = await activations.FinishAsync(activationId, request.Email, publicKey, confirmation, request.DeviceName,
-            context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+            ClientAddress.Of(context), cancellationToken);
         return finish.Outcome switch
         {
             ActivationOutcome.Activated => TypedResults.Ok(new FinishActivationResponse(Base64Url.EncodeToString(finish.ServerConfirmation),

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Cipherpad.Server.Accounts;
 using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Notifications;
@@ -22,10 +23,8 @@ public sealed class WebhookSmsGateway(HttpClient http, IOptions<CipherpadOptions
         }
         using var response = await http.SendAsync(request, cancellationToken);
         response.EnsureSuccessStatusCode();
-        logger.LogInformation("SMS to {Phone} accepted by the webhook", MaskPhone(phone));
+        logger.LogInformation("SMS to {Phone} accepted by the webhook", AccountRules.MaskPhone(phone));
     }
-
-    internal static string MaskPhone(string phone) => phone.Length > 4 ? new string('•', phone.Length - 4) + phone[^4..] : phone;
 }
 
 /// <summary>Without a gateway, each SMS is a JSON file in the outbox: what a developer reads instead of a phone.</summary>
@@ -37,6 +36,6 @@ public sealed class OutboxSmsGateway(IOptions<CipherpadOptions> options, ILogger
         Directory.CreateDirectory(outbox);
         var file = Path.Combine(outbox, $"{time.GetUtcNow():yyyyMMdd-HHmmss-fffffff}-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { to = phone, text, at = time.GetUtcNow() }), cancellationToken);
-        logger.LogInformation("SMS to {Phone} written to the outbox {File}", WebhookSmsGateway.MaskPhone(phone), file);
+        logger.LogInformation("SMS to {Phone} written to the outbox {File}", AccountRules.MaskPhone(phone), file);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,7 +13,7 @@ public abstract class AccountPage : PageModel
 {
     protected Guid AccountId => Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
 
-    protected string Source => HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    protected string Source => ClientAddress.Of(HttpContext);
 
     /// <summary>What went wrong, shown on the page.</summary>
     public string? Problem { get; protected set; }

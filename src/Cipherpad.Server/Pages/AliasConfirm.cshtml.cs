@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Cipherpad.Server.Pages;
 
 /// <summary>The alias's mailbox agrees. Opening the link only shows a button, so mail scanners cannot spend it.</summary>
-public sealed class AliasConfirmModel(Aliases aliases, RecoveryService links) : PageModel
+public sealed class AliasConfirmModel(Aliases aliases, EmailLinks links) : PageModel
 {
     public string? Token { get; private set; }
     public string? Problem { get; private set; }
@@ -13,7 +13,7 @@ public sealed class AliasConfirmModel(Aliases aliases, RecoveryService links) : 
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
     {
-        if (await links.AccountForLinkAsync(token, EmailLinkKind.AddAlias, cancellationToken) is null)
+        if (await links.AccountForAsync(token, EmailLinkKind.AddAlias, cancellationToken) is null)
         {
             Problem = "This link is unknown, was already used, or has expired.";
             return;

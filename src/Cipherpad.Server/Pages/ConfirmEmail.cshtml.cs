@@ -1,25 +1,23 @@
-using System.Security.Cryptography;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Pages;
 
 /// <summary>The e-mail link lands here; the user then chooses methods, which sends the activation code by SMS.</summary>
 public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.AccountMethods methods, IDataProtectionProvider protection,
-    IOptions<CipherpadOptions> options, Storage.CipherpadDbContext db) : PageModel
+    PublicLinks links, Storage.CipherpadDbContext db) : PageModel
 {
-    private readonly ITimeLimitedDataProtector _tickets = protection.CreateProtector("Cipherpad.ChooseMethods.v1").ToTimeLimitedDataProtector();
+    private readonly AccountTicket _tickets = new(protection, "Cipherpad.ChooseMethods.v1", TimeSpan.FromHours(1));
 
     public bool Invalid { get; private set; }
     public string? Ticket { get; private set; }
     public string? Problem { get; private set; }
     public string? CodeSentTo { get; private set; }
-    public string? AccountEmail { get; private set; }
+    public string? ActivateCommand { get; private set; }
     public MethodChoice Choice => new(methods.Registered, [AnswerMethods.CipherPad.CipherPadMethod.MethodName]);
-    public string ServerUrl => options.Value.PublicUrl.TrimEnd('/');
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
     {
@@ -29,17 +27,12 @@ public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.Acc
             Invalid = true;
             return;
         }
-        Ticket = _tickets.Protect(account.Id.ToString(), TimeSpan.FromHours(1));
+        Ticket = _tickets.Issue(account.Id);
     }
 
     public async Task<IActionResult> OnPostAsync(string? ticket, CancellationToken cancellationToken)
     {
-        Guid accountId;
-        try
-        {
-            accountId = Guid.Parse(_tickets.Unprotect(ticket ?? ""));
-        }
-        catch (Exception exception) when (exception is CryptographicException or FormatException)
+        if (_tickets.Read(ticket) is not { } accountId)
         {
             Invalid = true;
             return Page();
@@ -60,7 +53,7 @@ public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.Acc
         }
         var account = await db.Accounts.FindAsync([accountId], cancellationToken);
         CodeSentTo = AccountRules.MaskPhone(account!.Phone);
-        AccountEmail = account.Email;
+        ActivateCommand = links.ActivateCommand(account.Email);
         return Page();
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Cipherpad.Server.Pages;
 
 /// <summary>"Forgot activation code": e-mail → link → a new code by SMS.</summary>
-public sealed class NewActivationCodeModel(RecoveryService recovery) : PageModel
+public sealed class NewActivationCodeModel(RecoveryService recovery, EmailLinks links) : PageModel
 {
     public bool Mailed { get; private set; }
     public bool Sent { get; private set; }
@@ -20,7 +20,7 @@ public sealed class NewActivationCodeModel(RecoveryService recovery) : PageModel
         {
             return;
         }
-        if (await recovery.AccountForLinkAsync(token, EmailLinkKind.NewActivationCode, cancellationToken) is null)
+        if (await links.AccountForAsync(token, EmailLinkKind.NewActivationCode, cancellationToken) is null)
         {
             Problem = "This link is unknown, was already used, or has expired; ask for a new one.";
             return;

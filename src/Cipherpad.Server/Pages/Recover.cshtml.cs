@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,7 +9,7 @@ namespace Cipherpad.Server.Pages;
 /// <summary>Recovery, first steps: the e-mail, then the security question, then a link by e-mail.</summary>
 public sealed class RecoverModel(RecoveryService recovery, IDataProtectionProvider protection, Storage.CipherpadDbContext db) : PageModel
 {
-    private readonly ITimeLimitedDataProtector _tickets = protection.CreateProtector("Cipherpad.Recovery.v1").ToTimeLimitedDataProtector();
+    private readonly AccountTicket _tickets = new(protection, "Cipherpad.Recovery.v1", TimeSpan.FromMinutes(15));
 
     public string? Ticket { get; private set; }
     public string? SecurityQuestion { get; private set; }
@@ -28,26 +28,20 @@ public sealed class RecoverModel(RecoveryService recovery, IDataProtectionProvid
             Problem = "There is no account with this e-mail. Lost access to your e-mail? Ask support.";
             return Page();
         }
-        Ticket = _tickets.Protect(account.Id.ToString(), TimeSpan.FromMinutes(15));
+        Ticket = _tickets.Issue(account.Id);
         SecurityQuestion = account.SecurityQuestion;
         return Page();
     }
 
     public async Task<IActionResult> OnPostAnswerAsync(string? ticket, string? answer, CancellationToken cancellationToken)
     {
-        Guid accountId;
-        try
-        {
-            accountId = Guid.Parse(_tickets.Unprotect(ticket ?? ""));
-        }
-        catch (Exception exception) when (exception is CryptographicException or FormatException)
+        if (_tickets.Read(ticket) is not { } accountId)
         {
             Problem = "That took too long; start again.";
             return Page();
         }
         var account = await db.Accounts.FindAsync([accountId], cancellationToken);
-        var (outcome, wait) = await recovery.AnswerSecurityQuestionAsync(account!, answer, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            cancellationToken);
+        var (outcome, wait) = await recovery.AnswerSecurityQuestionAsync(account!, answer, ClientAddress.Of(HttpContext), cancellationToken);
         if (outcome == SecurityAnswerOutcome.LinkSent)
         {
             LinkSent = true;

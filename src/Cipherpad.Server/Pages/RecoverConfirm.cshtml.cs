@@ -1,24 +1,23 @@
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Pages;
 
 /// <summary>Recovery, last step: the e-mailed link; choosing methods revokes every old cipher pad and sends a new code.</summary>
-public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.AccountMethods methods, IOptions<CipherpadOptions> options) : PageModel
+public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.AccountMethods methods, EmailLinks emailLinks, PublicLinks links) : PageModel
 {
     public string? Token { get; private set; }
     public string? Problem { get; private set; }
     public bool Done { get; private set; }
     public string? Phone { get; private set; }
-    public string? Email { get; private set; }
+    public string? ActivateCommand { get; private set; }
     public MethodChoice Choice => new(methods.Registered, [AnswerMethods.CipherPad.CipherPadMethod.MethodName]);
-    public string ServerUrl => options.Value.PublicUrl.TrimEnd('/');
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
     {
-        if (await recovery.AccountForLinkAsync(token, EmailLinkKind.Recovery, cancellationToken) is null)
+        if (await emailLinks.AccountForAsync(token, EmailLinkKind.Recovery, cancellationToken) is null)
         {
             Problem = "This recovery link is unknown, was already used, or has expired.";
             return;
@@ -28,13 +27,13 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.
 
     public async Task<IActionResult> OnPostAsync(string? token, CancellationToken cancellationToken)
     {
-        var account = await recovery.AccountForLinkAsync(token, EmailLinkKind.Recovery, cancellationToken);
-        Problem = await recovery.CompleteRecoveryAsync(token, MethodChoice.Read(Request.Form, methods), HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", cancellationToken);
+        var account = await emailLinks.AccountForAsync(token, EmailLinkKind.Recovery, cancellationToken);
+        Problem = await recovery.CompleteRecoveryAsync(token, MethodChoice.Read(Request.Form, methods), ClientAddress.Of(HttpContext), cancellationToken);
         if (Problem is null && account is not null)
         {
             Done = true;
             Phone = AccountRules.MaskPhone(account.Phone);
-            Email = account.Email;
+            ActivateCommand = links.ActivateCommand(account.Email);
         }
         else if (account is not null)
         {

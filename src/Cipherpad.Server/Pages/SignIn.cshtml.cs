@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
@@ -57,7 +58,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             ChallengeId = null;
             return Page();
         }
-        var ip = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var ip = ClientAddress.Of(HttpContext);
         var outcome = await challenges.VerifyAsync(party, challenge, Answer ?? "", ip, cancellationToken);
         if (outcome.Result == VerifyResult.Success)
         {

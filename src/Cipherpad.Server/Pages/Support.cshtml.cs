@@ -1,4 +1,5 @@
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -51,8 +52,7 @@ public sealed class SupportModel(SupportRequests support, HumanCheck humanCheck)
             OnGet();
             return Page();
         }
-        var request = await support.SubmitAsync(AccountEmail!, Name!, Contact!, Lost!, Message ?? "", HttpContext.Connection.RemoteIpAddress?.ToString(),
-            cancellationToken);
+        var request = await support.SubmitAsync(AccountEmail!, Name!, Contact!, Lost!, Message ?? "", ClientAddress.Of(HttpContext), cancellationToken);
         Submitted = request.Id.ToString()[..8];
         return Page();
     }

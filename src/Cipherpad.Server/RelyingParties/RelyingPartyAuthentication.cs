@@ -1,6 +1,5 @@
-using System.Net.Http.Headers;
-using System.Text;
 using Cipherpad.Server.Problems;
+using Cipherpad.Server.Web;
 
 namespace Cipherpad.Server.RelyingParties;
 
@@ -25,25 +24,10 @@ public sealed class RelyingPartyAuthenticationFilter(RelyingPartyService relying
         return await next(context);
     }
 
-    private async Task<RelyingParty?> AuthenticateAsync(string? header, CancellationToken cancellationToken)
-    {
-        if (!AuthenticationHeaderValue.TryParse(header, out var value) || !string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
-            || value.Parameter is null)
-        {
-            return null;
-        }
-        string decoded;
-        try
-        {
-            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value.Parameter));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-        return colon <= 0 ? null : await relyingParties.AuthenticateAsync(decoded[..colon], decoded[(colon + 1)..], cancellationToken);
-    }
+    private async Task<RelyingParty?> AuthenticateAsync(string? header, CancellationToken cancellationToken) =>
+        BasicCredentials.TryParse(header, out var credentials, out _)
+            ? await relyingParties.AuthenticateAsync(credentials.Id, credentials.Secret, cancellationToken)
+            : null;
 }
 
 public static class RelyingPartyHttpContextExtensions

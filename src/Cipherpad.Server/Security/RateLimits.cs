@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Cipherpad.Server.Web;
 
 namespace Cipherpad.Server.Security;
 
@@ -32,31 +33,17 @@ public static class RateLimits
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Path.StartsWithSegments("/api/v1/challenges") || context.Request.Path.StartsWithSegments("/api/v1/accounts")
                     ? RateLimitPartition.GetNoLimiter("rp-api")
-                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + context.Connection.RemoteIpAddress, _ => Window(limits.AddressPerMinute)));
+                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientAddress.Of(context), _ => Window(limits.AddressPerMinute)));
         });
     }
 
     private static FixedWindowRateLimiterOptions Window(int permits) =>
         new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
 
-    private static string ClientId(HttpContext context)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
-                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0 && colon <= 64)
-                {
-                    return decoded[..colon];
-                }
-            }
-            catch (FormatException)
-            {
-            }
-        }
-        return "anonymous:" + context.Connection.RemoteIpAddress;
-    }
+    // Client ids are short; a long one in a bad header must not become a long partition key. An id has no ':', so it
+    // never collides with an anonymous partition.
+    private static string ClientId(HttpContext context) =>
+        BasicCredentials.TryParse(context.Request.Headers.Authorization, out var credentials, out _) && credentials.Id.Length <= 64
+            ? credentials.Id
+            : "anonymous:" + ClientAddress.Of(context);
 }

@@ -1,0 +1,35 @@
+using Cipherpad.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cipherpad.Server.Accounts;
+
+/// <summary>
+/// Which account an address belongs to. An address belongs to at most one account, as its e-mail or as a confirmed
+/// alias: logins are looked up here, and an address is given to an account (registration, alias, an administrator's
+/// change of e-mail) only if this says it is free. Addresses are normalized here; callers may pass them as typed.
+/// </summary>
+public sealed class AccountDirectory(CipherpadDbContext db)
+{
+    /// <summary>The account whose e-mail or alias is <paramref name="login"/>, or null; not tracked.</summary>
+    public async Task<Account?> FindAsync(string login, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(login);
+        var address = AccountRules.NormalizeEmail(login);
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address, cancellationToken);
+        if (account is not null)
+        {
+            return account;
+        }
+        var alias = await db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address, cancellationToken);
+        return alias is null ? null : await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alias.AccountId, cancellationToken);
+    }
+
+    /// <summary>Whether any account uses <paramref name="address"/>, as its e-mail or as an alias.</summary>
+    public async Task<bool> InUseAsync(string address, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var normalized = AccountRules.NormalizeEmail(address);
+        return await db.Accounts.AnyAsync(a => a.Email == normalized, cancellationToken)
+            || await db.AccountAliases.AnyAsync(a => a.Email == normalized, cancellationToken);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Cipherpad.Server.Web;
+
+/// <summary>
+/// The address a request came from, as throttles, the authorization log and notifications record it. Read only
+/// here, so that trusting a reverse proxy's forwarded address is one change.
+/// </summary>
+public static class ClientAddress
+{
+    /// <summary>What is recorded when the connection has no remote address (in-process test hosts, Unix sockets).</summary>
+    public const string Unknown = "unknown";
+
+    public static string Of(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Connection.RemoteIpAddress?.ToString() ?? Unknown;
+    }
+}
