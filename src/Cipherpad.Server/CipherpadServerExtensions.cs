@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
@@ -64,7 +65,7 @@ public static class CipherpadServerExtensions
         builder.Services.AddScoped<RelyingPartyService>();
         builder.Services.AddScoped<RelyingPartyAuthenticationFilter>();
         builder.Services.AddScoped<ChallengeService>();
-        builder.Services.AddScoped<AccountChanges>();
+        builder.Services.AddAccountChanges();
         builder.Services.AddScoped<SourceThrottles>();
         builder.Services.AddScoped<EmailLinks>();
         builder.Services.AddScoped<RecoveryService>();

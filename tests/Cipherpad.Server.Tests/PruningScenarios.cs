@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Challenges;
@@ -42,9 +43,8 @@ public abstract class PruningScenarios
     private static PendingAccountChange Change(Guid accountId, Challenge question) => new()
     {
         AccountId = accountId,
-        Kind = AccountChangeKind.ConfirmAllOperations,
         Description = question.Description!,
-        Argument = "on",
+        Change = new ConfirmAllOperationsChange(On: true),
         ChallengeId = question.Id,
         CreatedAt = question.CreatedAt,
     };
@@ -180,9 +180,10 @@ public abstract class PruningScenarios
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             accountId = await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Accounts.Select(a => a.Id).SingleAsync();
-            var (change, challenge) = await scope.ServiceProvider.GetRequiredService<AccountChanges>()
-                .RequestAsync(accountId, AccountChangeKind.ConfirmAllOperations, "Confirm all operations: on", "on");
-            (changeId, question) = (change!.Id, challenge!.Question);
+            var change = await scope.ServiceProvider.GetRequiredService<AccountChanges>()
+                .RequestAsync(accountId, new ConfirmAllOperationsChange(On: true), "Confirm all operations: on", default);
+            var challenge = await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Challenges.SingleAsync(c => c.Id == change!.ChallengeId);
+            (changeId, question) = (change!.Id, challenge.Question);
         }
 
         Assert.Equal(0, (await PruneAsync(factory, factory.Time.GetUtcNow())).PendingAccountChanges);

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -22,14 +22,13 @@ public abstract class AccountPage : PageModel
     /// Asks the account's cipher pad to confirm a change and sends the person to the confirmation page; null (with
     /// <see cref="Problem"/> set) when the account has no active cipher pad to confirm with.
     /// </summary>
-    protected async Task<IActionResult?> ConfirmChangeAsync(AccountChanges changes, AccountChangeKind kind, string description, string? argument,
-        string? secondArgument, CancellationToken cancellationToken)
+    protected async Task<IActionResult?> ConfirmChangeAsync(AccountChanges changes, AccountChange change, string description,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var (change, _) = await changes.RequestAsync(AccountId, kind, description, argument, secondArgument, cancellationToken);
-        if (change is not null)
+        if (await changes.RequestAsync(AccountId, change, description, cancellationToken) is { } pending)
         {
-            return Redirect($"/account/confirm/{change.Id}");
+            return Redirect($"/account/confirm/{pending.Id}");
         }
         Problem = "Your account has no active cipher pad to confirm with: use recovery to get a new activation code.";
         return null;

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +20,7 @@ public sealed class AliasesModel(CipherpadDbContext db, Aliases aliases, Account
         if (Problem is null)
         {
             var normalized = AccountRules.NormalizeEmail(address!);
-            return await RequestAsync(AccountChangeKind.AddAlias, $"Add {normalized} as an alias (a link will go to it)", normalized, cancellationToken);
+            return await RequestAsync(new AddAliasChange(normalized), $"Add {normalized} as an alias (a link will go to it)", cancellationToken);
         }
         await OnGetAsync(cancellationToken);
         return Page();
@@ -28,12 +29,12 @@ public sealed class AliasesModel(CipherpadDbContext db, Aliases aliases, Account
     public async Task<IActionResult> OnPostRemoveAsync(Guid aliasId, CancellationToken cancellationToken)
     {
         var alias = await db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Id == aliasId && a.AccountId == AccountId, cancellationToken);
-        return alias is null ? NotFound() : await RequestAsync(AccountChangeKind.RemoveAlias, $"Remove the alias {alias.Email}", alias.Id.ToString(), cancellationToken);
+        return alias is null ? NotFound() : await RequestAsync(new RemoveAliasChange(alias.Id, alias.Email), $"Remove the alias {alias.Email}", cancellationToken);
     }
 
-    private async Task<IActionResult> RequestAsync(AccountChangeKind kind, string description, string argument, CancellationToken cancellationToken)
+    private async Task<IActionResult> RequestAsync(AccountChange change, string description, CancellationToken cancellationToken)
     {
-        if (await ConfirmChangeAsync(changes, kind, description, argument, null, cancellationToken) is { } redirect)
+        if (await ConfirmChangeAsync(changes, change, description, cancellationToken) is { } redirect)
         {
             return redirect;
         }

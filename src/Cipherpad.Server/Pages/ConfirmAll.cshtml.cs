@@ -1,4 +1,4 @@
-using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +16,7 @@ public sealed class ConfirmAllModel(CipherpadDbContext db, AccountChanges change
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         await OnGetAsync(cancellationToken);
-        return await ConfirmChangeAsync(changes, AccountChangeKind.ConfirmAllOperations,
-            CurrentlyOn ? "Turn off confirm-all-operations" : "Turn on confirm-all-operations", CurrentlyOn ? "off" : "on", null, cancellationToken) ?? Page();
+        return await ConfirmChangeAsync(changes, new ConfirmAllOperationsChange(!CurrentlyOn),
+            CurrentlyOn ? "Turn off confirm-all-operations" : "Turn on confirm-all-operations", cancellationToken) ?? Page();
     }
 }

@@ -1,4 +1,4 @@
-using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Challenges;
 using Microsoft.AspNetCore.Mvc;
 

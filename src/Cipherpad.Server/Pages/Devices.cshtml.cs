@@ -1,4 +1,4 @@
-using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Devices;
 using Microsoft.AspNetCore.Mvc;
 
@@ -26,27 +26,26 @@ public sealed class DevicesModel(DeviceRegistry devices, AccountChanges changes)
             await OnGetAsync(cancellationToken);
             return Page();
         }
-        return await RequestAsync(AccountChangeKind.RenameDevice, $"Rename cipher pad \"{device.Name}\" to \"{trimmed}\"", device.Id.ToString(), trimmed,
-            cancellationToken);
+        return await RequestAsync(new RenameDeviceChange(device.Id, trimmed), $"Rename cipher pad \"{device.Name}\" to \"{trimmed}\"", cancellationToken);
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid deviceId, CancellationToken cancellationToken)
     {
         var device = await OwnDeviceAsync(deviceId, cancellationToken);
         return device is null ? NotFound()
-            : await RequestAsync(AccountChangeKind.RevokeDevice, $"Revoke cipher pad \"{device.Name}\"", device.Id.ToString(), null, cancellationToken);
+            : await RequestAsync(new RevokeDeviceChange(device.Id), $"Revoke cipher pad \"{device.Name}\"", cancellationToken);
     }
 
     public Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken) =>
-        RequestAsync(AccountChangeKind.AddDevice, "Send an activation code for a new cipher pad", null, null, cancellationToken);
+        RequestAsync(new AddDeviceChange(), "Send an activation code for a new cipher pad", cancellationToken);
 
     // Another account's device id is simply not found.
     private Task<Device?> OwnDeviceAsync(Guid deviceId, CancellationToken cancellationToken) =>
         devices.FindActiveAsync(AccountId, deviceId, cancellationToken);
 
-    private async Task<IActionResult> RequestAsync(AccountChangeKind kind, string description, string? argument, string? second, CancellationToken cancellationToken)
+    private async Task<IActionResult> RequestAsync(AccountChange change, string description, CancellationToken cancellationToken)
     {
-        if (await ConfirmChangeAsync(changes, kind, description, argument, second, cancellationToken) is { } redirect)
+        if (await ConfirmChangeAsync(changes, change, description, cancellationToken) is { } redirect)
         {
             return redirect;
         }

@@ -1,4 +1,4 @@
-using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.AnswerMethods;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,8 +21,7 @@ public sealed class MethodsModel(AccountMethods methods, AccountChanges changes)
             Problem = "At least one method must stay on.";
             return Page();
         }
-        if (await ConfirmChangeAsync(changes, AccountChangeKind.Methods, $"Confirm with: {methods.Describe(chosen)}", string.Join(' ', chosen), null,
-            cancellationToken) is { } redirect)
+        if (await ConfirmChangeAsync(changes, new MethodsChange(chosen), $"Confirm with: {methods.Describe(chosen)}", cancellationToken) is { } redirect)
         {
             return redirect;
         }

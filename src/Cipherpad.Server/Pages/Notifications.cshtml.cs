@@ -1,5 +1,4 @@
-using System.Globalization;
-using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -27,8 +26,8 @@ public sealed class NotificationsModel(CipherpadDbContext db, AccountChanges cha
             chosen |= (NotificationKind)kind;
         }
         var labels = Notifier.Choices.Where(c => (chosen & c.Kind) != 0).Select(c => c.Label.Split(" (")[0].ToLowerInvariant()).ToList();
-        if (await ConfirmChangeAsync(changes, AccountChangeKind.Notifications,
-            labels.Count == 0 ? "Mail me no notifications" : "Mail me: " + string.Join(", ", labels), ((int)chosen).ToString(CultureInfo.InvariantCulture), null, cancellationToken) is { } redirect)
+        if (await ConfirmChangeAsync(changes, new NotificationsChange(chosen),
+            labels.Count == 0 ? "Mail me no notifications" : "Mail me: " + string.Join(", ", labels), cancellationToken) is { } redirect)
         {
             return redirect;
         }

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
@@ -22,8 +23,8 @@ public sealed class SecurityQuestionModel(CipherpadDbContext db, AccountChanges 
             ?? AccountRules.SecurityAnswerProblem(answer, question!, account.FirstName, account.LastName, account.Email, account.Email.Split('@')[0], account.Phone);
         if (Problem is null)
         {
-            if (await ConfirmChangeAsync(changes, AccountChangeKind.SecurityQuestion, "Change the security question and answer", question!.Trim(),
-                Hashing.HashSecurityAnswer(answer!, options.Value.Accounts.SecurityAnswerIterations), cancellationToken) is { } redirect)
+            var change = new SecurityQuestionChange(question!.Trim(), Hashing.HashSecurityAnswer(answer!, options.Value.Accounts.SecurityAnswerIterations));
+            if (await ConfirmChangeAsync(changes, change, "Change the security question and answer", cancellationToken) is { } redirect)
             {
                 return redirect;
             }

@@ -1,4 +1,5 @@
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.AuthorizationLog;
@@ -104,14 +105,6 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
             alias.Property(a => a.Email).HasMaxLength(254);
         });
         modelBuilder.Entity<RecoveryRecord>().HasIndex(r => new { r.AccountId, r.At });
-        modelBuilder.Entity<PendingAccountChange>(change =>
-        {
-            change.HasIndex(c => c.AccountId);
-            change.Property(c => c.Kind).HasConversion<string>().HasMaxLength(32);
-            change.Property(c => c.Description).HasMaxLength(200);
-            change.Property(c => c.Argument).HasMaxLength(300);
-            change.Property(c => c.SecondArgument).HasMaxLength(300);
-        });
         modelBuilder.Entity<SourceThrottle>(throttle =>
         {
             throttle.HasKey(t => new { t.AccountId, t.Source });

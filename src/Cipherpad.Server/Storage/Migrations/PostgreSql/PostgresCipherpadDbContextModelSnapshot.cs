@@ -107,6 +107,42 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.ToTable("AccountAliases");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.Accounts.Changes.PendingAccountChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("AppliedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ChallengeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("Payload");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("PendingAccountChanges", (string)null);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.Accounts.EmailConfirmation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -172,49 +208,6 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("EmailLinks");
-                });
-
-            modelBuilder.Entity("Cipherpad.Server.Accounts.PendingAccountChange", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("uuid");
-
-                    b.Property<long?>("AppliedAt")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Argument")
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.Property<Guid>("ChallengeId")
-                        .HasColumnType("uuid");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Description")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("SecondArgument")
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId");
-
-                    b.ToTable("PendingAccountChanges");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Accounts.RecoveryRecord", b =>

@@ -102,6 +102,42 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.ToTable("AccountAliases");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.Accounts.Changes.PendingAccountChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AppliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ChallengeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Payload");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("PendingAccountChanges", (string)null);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.Accounts.EmailConfirmation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -167,49 +203,6 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("EmailLinks");
-                });
-
-            modelBuilder.Entity("Cipherpad.Server.Accounts.PendingAccountChange", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("AppliedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Argument")
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ChallengeId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Description")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SecondArgument")
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId");
-
-                    b.ToTable("PendingAccountChanges");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Accounts.RecoveryRecord", b =>
