@@ -49,8 +49,6 @@ public abstract class PruningScenarios
         CreatedAt = question.CreatedAt,
     };
 
-    private static int Day(DateTimeOffset at) => (at.UtcDateTime.Year * 10000) + (at.UtcDateTime.Month * 100) + at.UtcDateTime.Day;
-
     /// <summary>For one account: one expired-long-ago row of each kind, and rows that are live, recently expired or kept for good.</summary>
     private static async Task<Guid> SeedAsync(CipherpadFactory factory, DateTimeOffset now)
     {
@@ -94,9 +92,9 @@ public abstract class PruningScenarios
                 AccountId = accountId, Source = "answer:198.51.100.7", ConsecutiveFailures = 6, BlockedUntil = longAgo, LastSuccessAt = now - TimeSpan.FromDays(400),
             });
         db.SmsQuotas.AddRange(
-            new SmsQuota { AccountId = accountId, Day = Day(longAgo - TimeSpan.FromDays(1)), Sent = 5 },
-            new SmsQuota { AccountId = accountId, Day = Day(now - TimeSpan.FromDays(2)), Sent = 2 },
-            new SmsQuota { AccountId = accountId, Day = Day(now), Sent = 1 });
+            new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(longAgo - TimeSpan.FromDays(1)), Sent = 5 },
+            new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now - TimeSpan.FromDays(2)), Sent = 2 },
+            new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now), Sent = 1 });
 
         // Kept for good, however old.
         db.FeeLedger.Add(new FeeLedgerEntry { AccountId = accountId, ChallengeId = oldQuestion.Id, At = longAgo, Currency = "USD", MinorUnits = 5, Reason = "SMS" });

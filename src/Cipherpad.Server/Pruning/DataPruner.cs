@@ -1,3 +1,4 @@
+using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -70,9 +71,8 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
             .Where(t => t.LastSuccessAt == null && t.BlockedUntil != null && t.BlockedUntil < cutoff)
             .OrderBy(t => t.AccountId).ThenBy(t => t.Source), cancellationToken);
 
-        // Only today's quota is read; SmsQuota.Day is the UTC day as yyyymmdd.
-        var lastDay = cutoff.UtcDateTime;
-        var firstKeptDay = (lastDay.Year * 10000) + (lastDay.Month * 100) + lastDay.Day;
+        // Only today's quota is read.
+        var firstKeptDay = SmsQuota.DayOf(cutoff);
         var quotaDays = await DeleteAsync(db.SmsQuotas.Where(q => q.Day < firstKeptDay).OrderBy(q => q.AccountId).ThenBy(q => q.Day), cancellationToken);
 
         return new PruneResult(changes, challenges, confirmations, links, sessions, codes, throttles, quotaDays);

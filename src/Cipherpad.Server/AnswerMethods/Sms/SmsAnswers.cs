@@ -30,7 +30,7 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
     /// <summary>Takes one SMS from today's quota (logins and actions only); false when the limit is reached.</summary>
     public async Task<bool> TryTakeQuotaAsync(Guid accountId, CancellationToken cancellationToken)
     {
-        var day = Today();
+        var day = SmsQuota.DayOf(time.GetUtcNow());
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var taken = await db.SmsQuotas.Where(q => q.AccountId == accountId && q.Day == day && q.Sent < Settings.DailyLimit)
@@ -59,14 +59,14 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
 
     public Task ReturnQuotaAsync(Guid accountId, CancellationToken cancellationToken)
     {
-        var day = Today();
+        var day = SmsQuota.DayOf(time.GetUtcNow());
         return db.SmsQuotas.Where(q => q.AccountId == accountId && q.Day == day && q.Sent > 0)
             .ExecuteUpdateAsync(q => q.SetProperty(x => x.Sent, x => x.Sent - 1), cancellationToken);
     }
 
     public async Task<int> LeftTodayAsync(Guid accountId, CancellationToken cancellationToken)
     {
-        var day = Today();
+        var day = SmsQuota.DayOf(time.GetUtcNow());
         var sent = await db.SmsQuotas.Where(q => q.AccountId == accountId && q.Day == day).Select(q => (int?)q.Sent).SingleOrDefaultAsync(cancellationToken) ?? 0;
         return Math.Max(0, Settings.DailyLimit - sent);
     }
@@ -129,10 +129,4 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
     /// <summary>The configured fee for payments in <paramref name="currency"/>, as an amount in that currency.</summary>
     public PaymentDetails? Fee(string currency) =>
         Settings.PaymentFees.TryGetValue(currency, out var fee) && PaymentDetails.TryCreate("fee", fee, currency, out var parsed, out _) ? parsed : null;
-
-    private int Today()
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        return (now.Year * 10000) + (now.Month * 100) + now.Day;
-    }
 }
