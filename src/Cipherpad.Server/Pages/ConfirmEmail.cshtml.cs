@@ -17,7 +17,7 @@ public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.Acc
     public string? Problem { get; private set; }
     public string? CodeSentTo { get; private set; }
     public string? ActivateCommand { get; private set; }
-    public MethodChoice Choice => new(methods.Registered, [AnswerMethods.CipherPad.CipherPadMethod.MethodName]);
+    public MethodChoice Choice => MethodChoice.First(methods);
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
     {

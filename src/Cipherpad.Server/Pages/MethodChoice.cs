@@ -13,6 +13,13 @@ public sealed record MethodChoice(IReadOnlyList<IAnswerMethod> Methods, IReadOnl
     {
         ArgumentNullException.ThrowIfNull(form);
         ArgumentNullException.ThrowIfNull(methods);
-        return methods.Known(methods.Registered.Select(m => m.Name).Where(name => form[name] == "true"));
+        return [.. methods.Registered.Select(m => m.Name).Where(name => form[name] == "true")];
+    }
+
+    /// <summary>A person's first choice, at registration or recovery: every registered method offered, the cipher pad ticked.</summary>
+    public static MethodChoice First(AccountMethods methods)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        return new(methods.Registered, [AnswerMethods.CipherPad.CipherPadMethod.MethodName]);
     }
 }

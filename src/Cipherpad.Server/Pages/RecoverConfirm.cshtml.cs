@@ -13,7 +13,7 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.
     public bool Done { get; private set; }
     public string? Phone { get; private set; }
     public string? ActivateCommand { get; private set; }
-    public MethodChoice Choice => new(methods.Registered, [AnswerMethods.CipherPad.CipherPadMethod.MethodName]);
+    public MethodChoice Choice => MethodChoice.First(methods);
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
     {

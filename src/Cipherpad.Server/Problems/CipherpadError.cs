@@ -28,18 +28,10 @@ public readonly struct Result<T>
     /// <summary>The value of a success; reading it from a failure is a bug.</summary>
     public T Value => Error is null ? _value! : throw new InvalidOperationException($"The operation failed: {Error.Code}.");
 
-    internal static Result<T> From(T? value, CipherpadError? error) => new(value, error);
-
-#pragma warning disable CA2225 // Result.Success and Result.Failure are the named alternates.
+#pragma warning disable CA2225 // A value or an error converts to its result; no named alternate is needed.
     public static implicit operator Result<T>(T value) => new(value, null);
 
     public static implicit operator Result<T>(CipherpadError error) => new(default, error ?? throw new ArgumentNullException(nameof(error)));
 #pragma warning restore CA2225
 }
 
-public static class Result
-{
-    public static Result<T> Success<T>(T value) => Result<T>.From(value, null);
-
-    public static Result<T> Failure<T>(CipherpadError error) => Result<T>.From(default, error ?? throw new ArgumentNullException(nameof(error)));
-}
