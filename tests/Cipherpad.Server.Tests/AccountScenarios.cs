@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cipherpad.Core.Answers;
+using Cipherpad.Server.Accounts.Changes;
+using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -22,6 +24,39 @@ public abstract class AccountScenarios
 
     private static async Task<HttpStatusCode> CreateLoginStatusAsync(HttpClient shop, string login) =>
         (await shop.PostAsJsonAsync("/api/v1/challenges", new { login })).StatusCode;
+
+    [Fact]
+    public async Task A_change_confirmed_by_a_burst_of_right_answers_is_applied_once()
+    {
+        using var factory = await CreateFactoryAsync();
+        var phone = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        Guid accountId, changeId;
+        string question;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            accountId = await db.Accounts.Select(a => a.Id).SingleAsync();
+            var change = await scope.ServiceProvider.GetRequiredService<AccountChanges>()
+                .RequestAsync(accountId, new AddDeviceChange(), "Send an activation code for a new cipher pad", default);
+            changeId = change!.Id;
+            question = await db.Challenges.Where(c => c.Id == change.ChallengeId).Select(c => c.Question).SingleAsync();
+        }
+        using var keys = new DeviceKeys(phone);
+        var answer = Answer.Compute(keys, Purpose.Action, question, factory.Time.GetUtcNow());
+        var codesBefore = Journeys.SmsTexts(factory).Count(t => t.Contains("activation code", StringComparison.Ordinal));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            return (await scope.ServiceProvider.GetRequiredService<AccountChanges>()
+                .ConfirmAsync(accountId, changeId, answer, "192.0.2.7", default)).Result;
+        }));
+
+        Assert.Single(results, r => r == VerifyResult.Success);
+        Assert.Equal(codesBefore + 1, Journeys.SmsTexts(factory).Count(t => t.Contains("activation code", StringComparison.Ordinal)));
+        await using var check = factory.Services.CreateAsyncScope();
+        Assert.NotNull((await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().PendingAccountChanges.SingleAsync()).AppliedAt);
+    }
 
     [Fact]
     public async Task A_second_device_is_added_renamed_and_a_revoked_device_fails_at_once()
