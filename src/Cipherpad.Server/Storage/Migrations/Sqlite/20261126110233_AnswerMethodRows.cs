@@ -31,13 +31,11 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
             migrationBuilder.Sql(@"INSERT INTO ""AccountMethods"" (""AccountId"", ""Method"", ""State"", ""ChangedAt"")
                 SELECT ""Id"", 'sms', 'On', COALESCE(""MethodsChosenAt"", ""CreatedAt"") FROM ""Accounts"" WHERE ""SmsMethodEnabled"" = 1;");
 
-            migrationBuilder.DropColumn(
-                name: "AppMethodEnabled",
-                table: "Accounts");
+            // SQLite drops a column in place (3.35+), inside the migration's transaction; EF's DropColumn would rebuild
+            // the table with foreign keys switched off, outside any transaction.
+            migrationBuilder.Sql(@"ALTER TABLE ""Accounts"" DROP COLUMN ""AppMethodEnabled"";");
 
-            migrationBuilder.DropColumn(
-                name: "SmsMethodEnabled",
-                table: "Accounts");
+            migrationBuilder.Sql(@"ALTER TABLE ""Accounts"" DROP COLUMN ""SmsMethodEnabled"";");
 
             migrationBuilder.RenameColumn(
                 name: "SmsAnswerProtected",

@@ -15,17 +15,13 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
             // unanswered change is simply asked for again.
             migrationBuilder.Sql(@"DELETE FROM ""PendingAccountChanges"";");
 
-            migrationBuilder.DropColumn(
-                name: "Argument",
-                table: "PendingAccountChanges");
+            // SQLite drops a column in place (3.35+), inside the migration's transaction; EF's DropColumn would rebuild
+            // the table with foreign keys switched off, outside any transaction.
+            migrationBuilder.Sql(@"ALTER TABLE ""PendingAccountChanges"" DROP COLUMN ""Argument"";");
 
-            migrationBuilder.DropColumn(
-                name: "Kind",
-                table: "PendingAccountChanges");
+            migrationBuilder.Sql(@"ALTER TABLE ""PendingAccountChanges"" DROP COLUMN ""Kind"";");
 
-            migrationBuilder.DropColumn(
-                name: "SecondArgument",
-                table: "PendingAccountChanges");
+            migrationBuilder.Sql(@"ALTER TABLE ""PendingAccountChanges"" DROP COLUMN ""SecondArgument"";");
 
             migrationBuilder.AddColumn<string>(
                 name: "Payload",
