@@ -46,6 +46,9 @@ public sealed class CipherpadOptions
     [Required]
     public PruningOptions Pruning { get; set; } = new();
 
+    [Required]
+    public Notifications.OutboxOptions Outbox { get; set; } = new();
+
     public string DataPath(string relative) => Path.GetFullPath(Path.Combine(DataDirectory, relative));
 }
 

@@ -55,6 +55,10 @@ public static class CipherpadServerExtensions
             builder.Services.AddHttpClient<ISmsGateway, WebhookSmsGateway>();
         }
 
+        builder.Services.AddScoped<Outbox>();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddTransient<OutboxSender>();
+        builder.Services.AddHostedService<OutboxWorker>();
         builder.Services.AddScoped<AuthorizationLogWriter>();
         builder.Services.AddScoped<AccountDirectory>();
         builder.Services.AddScoped<AccountService>();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using Cipherpad.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cipherpad.Server.Tests;
@@ -46,13 +48,27 @@ public sealed class DeliveryTests : IAsyncLifetime
         await _smtp.DisposeAsync();
     }
 
-    private CipherpadFactory Factory() => new(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
+    private CipherpadFactory Factory(int? smtpPort = null, Dictionary<string, string>? settings = null)
     {
-        ["Cipherpad:Email:SmtpHost"] = "127.0.0.1",
-        ["Cipherpad:Email:SmtpPort"] = _smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Cipherpad:Sms:WebhookUrl"] = new Uri(_gatewayUri, "/sms").ToString(),
-        ["Cipherpad:Sms:WebhookToken"] = "gateway-token",
-    });
+        var all = new Dictionary<string, string>
+        {
+            ["Cipherpad:Email:SmtpHost"] = "127.0.0.1",
+            ["Cipherpad:Email:SmtpPort"] = (smtpPort ?? _smtpPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cipherpad:Sms:WebhookUrl"] = new Uri(_gatewayUri, "/sms").ToString(),
+            ["Cipherpad:Sms:WebhookToken"] = "gateway-token",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            all[key] = value;
+        }
+        return new(DatabaseProvider.Sqlite, null, settings: all);
+    }
+
+    private static async Task<List<Notifications.OutboxMessage>> OutboxAsync(CipherpadFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Storage.CipherpadDbContext>().OutboxMessages.AsNoTracking().OrderBy(m => m.CreatedAt).ToListAsync();
+    }
 
     [Fact]
     public async Task Registration_mail_goes_by_SMTP_and_the_activation_code_by_the_SMS_webhook()
@@ -61,6 +77,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         using var browser = factory.Browser();
 
         Assert.Equal(HttpStatusCode.Redirect, (await Journeys.SubmitRegistrationAsync(browser, "ann@example.com")).StatusCode);
+        await factory.SendOutboxAsync();
         var mail = Assert.Single(_smtp.Messages);
         Assert.Equal("ann@example.com", mail.To.Mailboxes.Single().Address);
         var confirmPage = await browser.GetStringAsync(Journeys.ConfirmationLink(mail.TextBody ?? ""));
@@ -70,6 +87,7 @@ public sealed class DeliveryTests : IAsyncLifetime
             ["Ticket"] = Journeys.HiddenValue(confirmPage, "Ticket"),
             ["App"] = "true",
         }));
+        await factory.SendOutboxAsync();
 
         Assert.Contains("Activation code sent", await sent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var (authorization, body) = Assert.Single(_sms);
@@ -80,26 +98,37 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failing_SMS_gateway_gives_a_clear_message_and_a_retry_works()
+    public async Task A_failing_SMS_gateway_delays_the_activation_code_until_a_retry_gets_through()
     {
         using var factory = Factory();
         using var browser = factory.Browser();
         await Journeys.SubmitRegistrationAsync(browser, "ann@example.com");
+        await factory.SendOutboxAsync();
         var confirmPage = await browser.GetStringAsync(Journeys.ConfirmationLink(_smtp.Messages.Single().TextBody ?? ""));
-        var form = new Dictionary<string, string>
+
+        _gatewayStatus = 503;
+        var page = await (await browser.PostAsync("/confirm-email", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(confirmPage),
             ["Ticket"] = Journeys.HiddenValue(confirmPage, "Ticket"),
             ["App"] = "true",
-        };
-
-        _gatewayStatus = 503;
-        var failed = await (await browser.PostAsync("/confirm-email", new FormUrlEncodedContent(form))).Content.ReadAsStringAsync();
+        }))).Content.ReadAsStringAsync();
+        await factory.SendOutboxAsync();
+        var waiting = (await OutboxAsync(factory)).Single(m => m.Channel == Notifications.OutboxChannel.Sms);
         _gatewayStatus = 200;
-        var retried = await (await browser.PostAsync("/confirm-email", new FormUrlEncodedContent(form))).Content.ReadAsStringAsync();
+        await factory.SendOutboxAsync(); // the retry is not due yet
+        Assert.Single(_sms);
+        factory.Time.Offset += TimeSpan.FromSeconds(6);
+        await factory.SendOutboxAsync();
 
-        Assert.Contains("could not send the SMS", failed, StringComparison.Ordinal);
-        Assert.Contains("Activation code sent", retried, StringComparison.Ordinal);
+        Assert.Contains("Activation code sent", page, StringComparison.Ordinal);
+        Assert.Equal((1, null), (waiting.Attempts, waiting.SentAt));
+        Assert.Contains("503", waiting.LastError, StringComparison.Ordinal);
+        Assert.Equal(2, _sms.Count);
+        Assert.Equal(_sms[0].Body.GetProperty("text").GetString(), _sms[1].Body.GetProperty("text").GetString());
+        var sent = (await OutboxAsync(factory)).Single(m => m.Channel == Notifications.OutboxChannel.Sms);
+        Assert.NotNull(sent.SentAt);
+        Assert.Empty(sent.BodyProtected); // the code is not kept once it is sent
     }
 
     [Fact]
@@ -108,6 +137,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         using var factory = Factory();
         using var browser = factory.Browser();
         await Journeys.SubmitRegistrationAsync(browser, "ann@example.com");
+        await factory.SendOutboxAsync();
         var confirmPage = await browser.GetStringAsync(Journeys.ConfirmationLink(_smtp.Messages.Single().TextBody ?? ""));
         await browser.PostAsync("/confirm-email", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -116,6 +146,7 @@ public sealed class DeliveryTests : IAsyncLifetime
             ["App"] = "true",
             ["Sms"] = "true",
         }));
+        await factory.SendOutboxAsync();
         var code = System.Text.RegularExpressions.Regex.Match(_sms.Last().Body.GetProperty("text").GetString()!, @"\d{4}-\d{4}-\d{4}").Value;
         using var api = factory.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await Journeys.ActivateAsync(api, "ann@example.com", code)).Response.StatusCode);
@@ -134,17 +165,35 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task When_SMTP_is_unreachable_nothing_of_the_registration_is_kept()
+    public async Task A_hanging_SMTP_server_holds_no_request_and_the_mail_waits_for_a_retry()
     {
-        await _smtp.DisposeAsync(); // the port now refuses connections
-        using var factory = Factory();
+        using var hanging = new TcpListener(IPAddress.Loopback, 0);
+        hanging.Start(); // accepts connections and never says a word
+        using var factory = Factory(((IPEndPoint)hanging.LocalEndpoint).Port, new()
+        {
+            ["Cipherpad:Outbox:SendInBackground"] = "true",
+            ["Cipherpad:Outbox:SendTimeout"] = "00:00:01",
+            ["Cipherpad:Outbox:PollInterval"] = "00:00:00.100",
+        });
         using var browser = factory.Browser();
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var response = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com");
+        var took = clock.Elapsed;
+        Notifications.OutboxMessage? failed = null;
+        while (clock.Elapsed < TimeSpan.FromSeconds(20) && failed is null)
+        {
+            await Task.Delay(100);
+            failed = (await OutboxAsync(factory)).SingleOrDefault(m => m.Attempts > 0 && m.ClaimedUntil == null);
+        }
 
-        Assert.Contains("Nothing was saved", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.True(took < TimeSpan.FromSeconds(5), $"registration answered in {took.TotalSeconds:0.0} s with SMTP hanging");
+        Assert.NotNull(failed);
+        Assert.Null(failed.SentAt);
+        Assert.Contains("no answer within 1 s", failed.LastError, StringComparison.Ordinal);
         using var again = factory.Browser();
-        Assert.DoesNotContain("already exists", await (await Journeys.SubmitRegistrationAsync(again, "ann@example.com")).Content.ReadAsStringAsync(),
+        Assert.Contains("already exists", WebUtility.HtmlDecode(await (await Journeys.SubmitRegistrationAsync(again, "ann@example.com")).Content.ReadAsStringAsync()),
             StringComparison.Ordinal);
     }
 }

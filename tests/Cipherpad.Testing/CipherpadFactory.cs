@@ -62,6 +62,24 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
         // Over real sockets the factory's client would follow redirects whatever it is told.
         : new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() }) { BaseAddress = _loopback };
 
+    /// <summary>
+    /// Sends everything waiting in the server's outbox now, as its background sender would a moment later, and returns once
+    /// nothing due is left (a message that failed waits for its retry). Reading mail or SMS in a test starts here.
+    /// </summary>
+    public async Task SendOutboxAsync()
+    {
+        var sender = Services.GetRequiredService<Cipherpad.Server.Notifications.OutboxSender>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        do
+        {
+            await sender.SendDueAsync(deadline.Token);
+        }
+        while (await sender.WaitingAsync(deadline.Token) > 0 && !await Task.Delay(20, deadline.Token).ContinueWith(t => t.IsCanceled, TaskScheduler.Default));
+    }
+
+    /// <inheritdoc cref="SendOutboxAsync"/>
+    public void SendOutbox() => SendOutboxAsync().GetAwaiter().GetResult();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
@@ -71,6 +89,9 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
         builder.UseSetting("Cipherpad:Database:ConnectionString", _connectionString ?? "");
         builder.UseSetting("Cipherpad:MasterKey:Value", MasterKey);
         builder.UseSetting("Cipherpad:Accounts:SecurityAnswerIterations", "1000");
+        // Tests send the outbox when they read it, one message at a time, so "the latest message" is well defined.
+        builder.UseSetting("Cipherpad:Outbox:SendInBackground", "false");
+        builder.UseSetting("Cipherpad:Outbox:Parallelism", "1");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -193,6 +193,7 @@ public static partial class Journeys
 
     public static MimeMessage LatestEmailTo(CipherpadFactory factory, string email)
     {
+        factory.SendOutbox();
         var outbox = Path.Combine(factory.DataDirectory, "outbox", "email");
         var messages = Directory.GetFiles(outbox, "*.eml").OrderByDescending(f => f, StringComparer.Ordinal).Select(file => MimeMessage.Load(file));
         return messages.First(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, email, StringComparison.OrdinalIgnoreCase)));
@@ -201,6 +202,7 @@ public static partial class Journeys
     /// <summary>The texts of the SMS in the outbox, oldest first.</summary>
     public static List<string> SmsTexts(CipherpadFactory factory)
     {
+        factory.SendOutbox();
         var outbox = Path.Combine(factory.DataDirectory, "outbox", "sms");
         return Directory.GetFiles(outbox, "*.json").Order(StringComparer.Ordinal)
             .Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("text").GetString()!).ToList();
@@ -208,6 +210,7 @@ public static partial class Journeys
 
     public static string LatestActivationCode(CipherpadFactory factory)
     {
+        factory.SendOutbox();
         var outbox = Path.Combine(factory.DataDirectory, "outbox", "sms");
         var newest = Directory.GetFiles(outbox, "*.json").OrderByDescending(f => f, StringComparer.Ordinal).First();
         using var sms = JsonDocument.Parse(File.ReadAllText(newest));

@@ -18,13 +18,11 @@ public sealed class AccountService(
     CipherpadDbContext db,
     IOptions<CipherpadOptions> options,
     AccountMethods methods,
-    IEmailSender email,
-    ISmsGateway sms,
+    Outbox outbox,
     PublicLinks links,
     SecretProtector protector,
     AccountDirectory directory,
-    TimeProvider time,
-    ILogger<AccountService> logger)
+    TimeProvider time)
 {
     public const string ActivationCodePurpose = "activation-code";
     private const string EmailInUse = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
@@ -79,8 +77,20 @@ public sealed class AccountService(
             TokenHash = Hashing.TokenHash(token),
             ExpiresAt = now + options.Value.Accounts.EmailConfirmationLifetime,
         });
+        outbox.Email(account.Email, "Confirm your e-mail for Cipherpad",
+            $"""
+            Hello {account.FirstName},
+
+            someone (we hope you) registered a Cipherpad account with this e-mail address.
+            Confirm it by opening this link within {options.Value.Accounts.EmailConfirmationLifetime.TotalHours:0} hours:
+
+            {links.To("/confirm-email", token)}
+
+            If this was not you, ignore this message: without confirmation the account cannot be used.
+            """);
         try
         {
+            // The account, its confirmation and the mail that carries the link commit together or not at all.
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
@@ -92,31 +102,6 @@ public sealed class AccountService(
                 throw;
             }
             problems[nameof(form.Email)] = EmailInUse;
-            return (null, problems);
-        }
-
-        try
-        {
-            await email.SendAsync(account.Email, "Confirm your e-mail for Cipherpad",
-                $"""
-                Hello {account.FirstName},
-
-                someone (we hope you) registered a Cipherpad account with this e-mail address.
-                Confirm it by opening this link within {options.Value.Accounts.EmailConfirmationLifetime.TotalHours:0} hours:
-
-                {links.To("/confirm-email", token)}
-
-                If this was not you, ignore this message: without confirmation the account cannot be used.
-                """, cancellationToken);
-        }
-        catch (Exception exception) when (exception is IOException or MailKit.ServiceNotConnectedException or MailKit.Net.Smtp.SmtpCommandException
-            or MailKit.Net.Smtp.SmtpProtocolException or System.Net.Sockets.SocketException or MailKit.Security.AuthenticationException)
-        {
-            // Nothing half-created: without the mail the account could never be confirmed.
-            logger.LogError(exception, "Could not send the confirmation e-mail; the registration is undone");
-            await db.EmailConfirmations.Where(c => c.AccountId == account.Id).ExecuteDeleteAsync(cancellationToken);
-            await db.Accounts.Where(a => a.Id == account.Id).ExecuteDeleteAsync(cancellationToken);
-            problems[nameof(form.Email)] = "We could not send the confirmation e-mail just now. Nothing was saved; please try again in a few minutes.";
             return (null, problems);
         }
         return (account, problems);
@@ -160,14 +145,19 @@ public sealed class AccountService(
         {
             return Errors.EmailNotConfirmed();
         }
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
         await methods.SetAsync(accountId, chosen, cancellationToken);
         account.MethodsChosenAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await SendActivationCodeAsync(account, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return null;
     }
 
-    /// <summary>Voids earlier codes, stores a new one encrypted and sends it by SMS with the way to the cipher pad.</summary>
+    /// <summary>
+    /// Voids earlier codes, stores a new one encrypted and puts the SMS that carries it, with the way to the cipher pad, in
+    /// the outbox. Call it inside the transaction of the change that asks for the code.
+    /// </summary>
     public async Task SendActivationCodeAsync(Account account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
@@ -184,9 +174,9 @@ public sealed class AccountService(
             CreatedAt = now,
             ExpiresAt = now + options.Value.Activation.CodeLifetime,
         });
-        await db.SaveChangesAsync(cancellationToken);
-        await sms.SendAsync(account.Phone,
+        outbox.Sms(account.Phone,
             $"Cipherpad activation code: {ActivationCode.Format(code)} (valid {options.Value.Activation.CodeLifetime.TotalMinutes:0} min). " +
-            $"Activate your cipher pad: {links.ActivateCommand(account.Email)}", cancellationToken);
+            $"Activate your cipher pad: {links.ActivateCommand(account.Email)}");
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

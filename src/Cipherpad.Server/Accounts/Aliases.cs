@@ -20,7 +20,7 @@ public sealed class AccountAlias
 /// Aliases: the owner confirms the request with the cipher pad, then the alias's own mailbox confirms by a link. An
 /// address that any account uses — as its e-mail or as an alias — can never become another account's alias.
 /// </summary>
-public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, EmailLinks links, IEmailSender email, Notifier notifier, TimeProvider time)
+public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, EmailLinks links, Outbox outbox, Notifier notifier, TimeProvider time)
 {
     private const string AddressInUse = "This address is already used by an account; it cannot become an alias.";
 
@@ -38,8 +38,8 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, E
     public async Task SendConfirmationAsync(Guid accountId, string address, CancellationToken cancellationToken)
     {
         var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, cancellationToken);
-        var link = await links.IssueAsync(accountId, EmailLinkKind.AddAlias, cancellationToken, address);
-        await email.SendAsync(address, "Confirm this address as a Cipherpad alias",
+        var link = links.Issue(accountId, EmailLinkKind.AddAlias, address);
+        outbox.Email(address, "Confirm this address as a Cipherpad alias",
             $"""
             Hello,
 
@@ -49,7 +49,8 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, E
             {link}
 
             If it is not you, ignore this message: nothing changes without the link.
-            """, cancellationToken);
+            """);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Confirms an alias by its link; returns a problem, or null.</summary>

@@ -40,8 +40,11 @@ public sealed class EmailLinks(CipherpadDbContext db, PublicLinks links, IOption
 {
     public TimeSpan Lifetime => options.Value.Accounts.RecoveryLinkLifetime;
 
-    /// <summary>Stores a new link of this kind and returns the absolute address to mail; the token itself is not kept.</summary>
-    public async Task<string> IssueAsync(Guid accountId, EmailLinkKind kind, CancellationToken cancellationToken, string? address = null)
+    /// <summary>
+    /// Adds a new link of this kind to the request's unit of work and returns the absolute address to mail; the token itself is
+    /// not kept. The caller saves the link together with the mail that carries it.
+    /// </summary>
+    public string Issue(Guid accountId, EmailLinkKind kind, string? address = null)
     {
         var token = Hashing.NewToken();
         var now = time.GetUtcNow();
@@ -54,7 +57,6 @@ public sealed class EmailLinks(CipherpadDbContext db, PublicLinks links, IOption
             ExpiresAt = now + Lifetime,
             Address = address,
         });
-        await db.SaveChangesAsync(cancellationToken);
         return links.To(PageOf(kind), token);
     }
 

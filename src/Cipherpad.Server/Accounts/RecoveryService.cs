@@ -32,7 +32,7 @@ public enum SecurityAnswerOutcome
 /// Also "forgot activation code": an e-mail link that sends a new code by SMS.
 /// </summary>
 public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, AccountMethods methods, DeviceRegistry devices, EmailLinks links,
-    SourceThrottles throttles, IEmailSender email, AuthorizationLogWriter log, Notifier notifier, IOptions<CipherpadOptions> options, TimeProvider time)
+    SourceThrottles throttles, Outbox outbox, AuthorizationLogWriter log, Notifier notifier, IOptions<CipherpadOptions> options, TimeProvider time)
 {
     private const string ThrottleScope = "security-question";
 
@@ -69,8 +69,8 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             return (SecurityAnswerOutcome.Wrong, null);
         }
         await throttles.RecordSuccessAsync(account.Id, ThrottleScope, ip, cancellationToken);
-        var link = await links.IssueAsync(account.Id, EmailLinkKind.Recovery, cancellationToken);
-        await email.SendAsync(account.Email, "Recover your Cipherpad account",
+        var link = links.Issue(account.Id, EmailLinkKind.Recovery);
+        outbox.Email(account.Email, "Recover your Cipherpad account",
             $"""
             Hello {account.FirstName},
 
@@ -81,7 +81,8 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
 
             Your current cipher pads will stop working at that moment.
             If it was not you, do not open the link, and change your security question in your personal account.
-            """, cancellationToken);
+            """);
+        await db.SaveChangesAsync(cancellationToken);
         return (SecurityAnswerOutcome.LinkSent, null);
     }
 
@@ -105,6 +106,8 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             return $"This account was recovered {Settings.MaxRecoveries} times in the last {Settings.RecoveryWindow.TotalDays:0} days; contact support.";
         }
         var now = time.GetUtcNow();
+        // The link is spent, the old pads revoked, the methods set and the new code sent together, or none of it.
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
         if (!await links.TryClaimAsync(link, cancellationToken))
         {
             return "This recovery link was already used.";
@@ -112,10 +115,9 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         await devices.RevokeAllAsync(link.AccountId, now, cancellationToken);
         await methods.SetAsync(link.AccountId, methodsChosen, cancellationToken);
         db.RecoveryRecords.Add(new RecoveryRecord { AccountId = link.AccountId, At = now });
-        await db.SaveChangesAsync(cancellationToken);
-        await log.AppendAsync(link.AccountId, "success", "recovery", "recovery", null, ip, detail: "every cipher pad revoked; new activation code sent",
-            cancellationToken: cancellationToken);
+        log.Add(link.AccountId, "success", "recovery", "recovery", null, ip, detail: "every cipher pad revoked; new activation code sent");
         await accounts.SendActivationCodeAsync(await db.Accounts.SingleAsync(a => a.Id == link.AccountId, cancellationToken), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         await notifier.NotifyAsync(link.AccountId, NotificationKind.Recovery,
             "Your account was recovered: every cipher pad was revoked and a new activation code was sent by SMS.", $"from {ip}", cancellationToken);
         return null;
@@ -129,8 +131,8 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         {
             return;
         }
-        var link = await links.IssueAsync(account.Id, EmailLinkKind.NewActivationCode, cancellationToken);
-        await email.SendAsync(account.Email, "A new Cipherpad activation code",
+        var link = links.Issue(account.Id, EmailLinkKind.NewActivationCode);
+        outbox.Email(account.Email, "A new Cipherpad activation code",
             $"""
             Hello {account.FirstName},
 
@@ -140,18 +142,25 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             {link}
 
             Earlier unused codes stop working. If it was not you, ignore this message.
-            """, cancellationToken);
+            """);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Uses a "new activation code" link once and sends the code; false for an unknown, used or expired link.</summary>
     public async Task<bool> SendNewActivationCodeAsync(string? token, CancellationToken cancellationToken)
     {
         var link = await links.FindAsync(token, EmailLinkKind.NewActivationCode, cancellationToken);
-        if (link is null || !await links.TryClaimAsync(link, cancellationToken))
+        if (link is null)
+        {
+            return false;
+        }
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
+        if (!await links.TryClaimAsync(link, cancellationToken))
         {
             return false;
         }
         await accounts.SendActivationCodeAsync(await db.Accounts.SingleAsync(a => a.Id == link.AccountId, cancellationToken), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 }

@@ -111,42 +111,38 @@ public sealed class ChallengeService(
         var now = time.GetUtcNow();
         var purpose = challenge.Purpose.WireName();
         var attemptsLeft = Math.Max(0, Settings.MaxWrongAnswers - challenge.WrongAnswers);
-        async Task<VerifyOutcome> Done(VerifyResult result, int left, TimeSpan? retryAfter = null, Guid? deviceId = null)
+        var where = $"{party.Name}, from {source}";
+        async Task<VerifyOutcome> Refused(VerifyResult result, int left, TimeSpan? retryAfter = null)
         {
-            await log.AppendAsync(challenge.AccountId, ResultName(result), challenge.Method, purpose, party.Name, source, deviceId, challenge.Id,
+            await log.AppendAsync(challenge.AccountId, ResultName(result), challenge.Method, purpose, party.Name, source, null, challenge.Id,
                 Details(challenge), cancellationToken);
-            var where = $"{party.Name}, from {source}";
-            if (result == VerifyResult.Success && challenge.Purpose == Purpose.Login)
-            {
-                await notifier.NotifyAsync(challenge.AccountId, NotificationKind.SuccessfulLogins, "You logged in.", where, cancellationToken);
-            }
-            else if (result == VerifyResult.Success && challenge.Purpose == Purpose.Payment)
-            {
-                await notifier.NotifyAsync(challenge.AccountId, NotificationKind.PaymentConfirmations, $"You confirmed a payment: {Details(challenge)}.", where,
-                    cancellationToken);
-            }
-            else if (result == VerifyResult.Locked && left == 0 && challenge.Status == ChallengeStatus.Pending)
-            {
-                await notifier.NotifyAsync(challenge.AccountId, NotificationKind.FailedAttempts,
-                    $"A {purpose} question for your account was locked after {Settings.MaxWrongAnswers} wrong answers.", where, cancellationToken);
-            }
             return new VerifyOutcome(result, left, retryAfter, challenge.AccountId);
         }
 
         switch (challenge.Status)
         {
             case ChallengeStatus.Succeeded:
-                return await Done(VerifyResult.AlreadyUsed, 0);
+                return await Refused(VerifyResult.AlreadyUsed, 0);
             case ChallengeStatus.Locked:
-                return await Done(VerifyResult.Locked, 0);
+                return await Refused(VerifyResult.Locked, 0);
         }
         if (challenge.ExpiresAt <= now)
         {
-            return await Done(VerifyResult.Expired, 0);
+            return await Refused(VerifyResult.Expired, 0);
         }
         if (await throttles.BlockedForAsync(challenge.AccountId, ThrottleScope, source, cancellationToken) is { } wait)
         {
-            return await Done(VerifyResult.Throttled, attemptsLeft, wait);
+            return await Refused(VerifyResult.Throttled, attemptsLeft, wait);
+        }
+
+        // One of the question's attempts is reserved before the answer is looked at, so however many answers arrive at
+        // once, no more than the limit are ever evaluated. A right answer gives its attempt back.
+        var reserved = await db.Challenges
+            .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending && c.ExpiresAt > now && c.WrongAnswers < Settings.MaxWrongAnswers)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.WrongAnswers, x => x.WrongAnswers + 1), cancellationToken);
+        if (reserved == 0)
+        {
+            return await Refused(await SettledAsync(challenge.Id, now, cancellationToken), 0);
         }
 
         var check = methods.Find(challenge.Method) is { } answerMethod
@@ -154,36 +150,66 @@ public sealed class ChallengeService(
             : AnswerCheck.Wrong; // a method no longer offered answers nothing
         if (check.Correct)
         {
+            // The accepted answer, its log entry and the notice commit together: a crash leaves all of them or none.
+            await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
             var won = await db.Challenges
-                .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending && c.ExpiresAt > now)
+                .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending)
                 .ExecuteUpdateAsync(c => c
                     .SetProperty(x => x.Status, ChallengeStatus.Succeeded)
                     .SetProperty(x => x.AnsweredAt, now)
-                    .SetProperty(x => x.DeviceId, check.DeviceId), cancellationToken);
+                    .SetProperty(x => x.DeviceId, check.DeviceId)
+                    .SetProperty(x => x.WrongAnswers, x => x.WrongAnswers - 1), cancellationToken);
             if (won == 0)
             {
-                return await Done(VerifyResult.AlreadyUsed, 0);
+                await transaction.RollbackAsync(cancellationToken);
+                return await Refused(await SettledAsync(challenge.Id, now, cancellationToken), 0);
             }
             if (check.DeviceId is { } deviceId)
             {
                 await devices.TouchAsync(deviceId, now, cancellationToken);
             }
+            log.Add(challenge.AccountId, ResultName(VerifyResult.Success), challenge.Method, purpose, party.Name, source, check.DeviceId, challenge.Id,
+                Details(challenge));
+            await db.SaveChangesAsync(cancellationToken);
+            if (challenge.Purpose == Purpose.Login)
+            {
+                await notifier.NotifyAsync(challenge.AccountId, NotificationKind.SuccessfulLogins, "You logged in.", where, cancellationToken);
+            }
+            else if (challenge.Purpose == Purpose.Payment)
+            {
+                await notifier.NotifyAsync(challenge.AccountId, NotificationKind.PaymentConfirmations, $"You confirmed a payment: {Details(challenge)}.", where,
+                    cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
             await throttles.RecordSuccessAsync(challenge.AccountId, ThrottleScope, source, cancellationToken);
-            return await Done(VerifyResult.Success, attemptsLeft, deviceId: check.DeviceId);
+            return new VerifyOutcome(VerifyResult.Success, attemptsLeft, null, challenge.AccountId);
         }
 
-        var counted = await db.Challenges
-            .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending && c.WrongAnswers < Settings.MaxWrongAnswers)
-            .ExecuteUpdateAsync(c => c.SetProperty(x => x.WrongAnswers, x => x.WrongAnswers + 1), cancellationToken);
         var wrongAnswers = await db.Challenges.AsNoTracking().Where(c => c.Id == challenge.Id).Select(c => c.WrongAnswers).SingleAsync(cancellationToken);
-        if (wrongAnswers >= Settings.MaxWrongAnswers)
-        {
-            await db.Challenges.Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending)
-                .ExecuteUpdateAsync(c => c.SetProperty(x => x.Status, ChallengeStatus.Locked), cancellationToken);
-        }
+        var lockedNow = wrongAnswers >= Settings.MaxWrongAnswers && await db.Challenges
+            .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.Status, ChallengeStatus.Locked), cancellationToken) == 1;
         await throttles.RecordFailureAsync(challenge.AccountId, ThrottleScope, source, cancellationToken);
         var left = Math.Max(0, Settings.MaxWrongAnswers - wrongAnswers);
-        return await Done(counted == 0 || left == 0 ? VerifyResult.Locked : VerifyResult.Wrong, left);
+        var outcome = await Refused(left == 0 ? VerifyResult.Locked : VerifyResult.Wrong, left);
+        if (lockedNow)
+        {
+            await notifier.NotifyAsync(challenge.AccountId, NotificationKind.FailedAttempts,
+                $"A {purpose} question for your account was locked after {Settings.MaxWrongAnswers} wrong answers.", where, cancellationToken);
+        }
+        return outcome;
+    }
+
+    /// <summary>Why a question that can take no more answers cannot: answered, expired, or out of attempts.</summary>
+    private async Task<VerifyResult> SettledAsync(Guid challengeId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var current = await db.Challenges.AsNoTracking().Where(c => c.Id == challengeId).Select(c => new { c.Status, c.ExpiresAt }).SingleAsync(cancellationToken);
+        return current.Status switch
+        {
+            ChallengeStatus.Succeeded => VerifyResult.AlreadyUsed,
+            ChallengeStatus.Pending when current.ExpiresAt <= now => VerifyResult.Expired,
+            _ => VerifyResult.Locked,
+        };
     }
 
     /// <summary>What was being confirmed, for the authorization log.</summary>

@@ -84,28 +84,37 @@ public sealed class DeviceActivationService(
             return new(ActivationOutcome.CodeVoid);
         }
 
+        // One of the code's attempts is reserved before the code is compared, so a burst of finishes cannot evaluate more
+        // guesses than the limit; a right code gives its attempt back when it is spent.
+        var reserved = await db.ActivationCodes
+            .Where(c => c.Id == code.Id && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < maxAttempts)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.FailedAttempts, x => x.FailedAttempts + 1), cancellationToken);
+        if (reserved == 0)
+        {
+            return new(ActivationOutcome.CodeVoid);
+        }
         var codeText = Encoding.ASCII.GetString(protector.Unprotect(code.CodeProtected, $"{AccountService.ActivationCodePurpose}:{code.Id}"));
         using var server = ActivationServer.Resume(protector.Unprotect(session.EphemeralKeyProtected, $"{EphemeralKeyPurpose}:{session.Id}"));
         var result = server.Finish(account.Email, session.Id, codeText, clientPublicKey, clientConfirmation);
         if (result.Failure == ActivationFailure.InvalidPublicKey)
         {
+            await db.ActivationCodes.Where(c => c.Id == code.Id && c.FailedAttempts > 0)
+                .ExecuteUpdateAsync(c => c.SetProperty(x => x.FailedAttempts, x => x.FailedAttempts - 1), cancellationToken);
             return new(ActivationOutcome.InvalidKey);
         }
         if (!result.Succeeded)
         {
-            var counted = await db.ActivationCodes
-                .Where(c => c.Id == code.Id && c.UsedAt == null && c.FailedAttempts < maxAttempts)
-                .ExecuteUpdateAsync(c => c.SetProperty(x => x.FailedAttempts, x => x.FailedAttempts + 1), cancellationToken);
             var failed = await db.ActivationCodes.AsNoTracking().Where(c => c.Id == code.Id).Select(c => c.FailedAttempts).SingleAsync(cancellationToken);
             await log.AppendAsync(account.Id, "wrong-code", "activation", "activation", null, ip, detail: "wrong activation code", cancellationToken: cancellationToken);
             var left = Math.Max(0, maxAttempts - failed);
-            return counted == 0 || left == 0 ? new(ActivationOutcome.CodeVoid) : new(ActivationOutcome.WrongCode, left);
+            return left == 0 ? new(ActivationOutcome.CodeVoid) : new(ActivationOutcome.WrongCode, left);
         }
 
-        // Single use, even if two clients finish at once with the right code.
+        // The code is spent and the pad saved in one transaction, with its log entry and notice: a crash leaves both or neither.
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
         var claimed = await db.ActivationCodes
             .Where(c => c.Id == code.Id && c.UsedAt == null)
-            .ExecuteUpdateAsync(c => c.SetProperty(x => x.UsedAt, now), cancellationToken);
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.UsedAt, now).SetProperty(x => x.FailedAttempts, x => x.FailedAttempts - 1), cancellationToken);
         if (claimed == 0)
         {
             CryptographicOperations.ZeroMemory(result.DeviceSecret);
@@ -122,11 +131,11 @@ public sealed class DeviceActivationService(
         device.SecretProtected = devices.ProtectSecret(device.Id, result.DeviceSecret);
         CryptographicOperations.ZeroMemory(result.DeviceSecret);
         db.Devices.Add(device);
+        log.Add(account.Id, "success", "activation", "activation", null, ip, device.Id, detail: $"device \"{device.Name}\" activated");
         await db.SaveChangesAsync(cancellationToken);
-        await log.AppendAsync(account.Id, "success", "activation", "activation", null, ip, device.Id, detail: $"device \"{device.Name}\" activated",
-            cancellationToken: cancellationToken);
         await notifier.NotifyAsync(account.Id, Notifications.NotificationKind.NewDevice, $"A new cipher pad, \"{device.Name}\", was activated for your account.",
             $"from {ip}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new(ActivationOutcome.Activated, ServerConfirmation: result.ServerConfirmation, Device: device);
     }
 }

@@ -17,8 +17,12 @@ public enum NotificationKind
     Default = FailedAttempts | PaymentConfirmations | NewDevice | AliasChanges | Recovery,
 }
 
-/// <summary>E-mails a fact to the account's owner when they chose that kind: what happened, where, when, and what to do if it was not them.</summary>
-public sealed class Notifier(CipherpadDbContext db, IEmailSender email, TimeProvider time, ILogger<Notifier> logger)
+/// <summary>
+/// E-mails a fact to the account's owner when they chose that kind: what happened, where, when, and what to do if it was
+/// not them. The mail goes through the outbox and is saved with the request's other changes: call it once the fact is
+/// decided, inside the transaction that records it when there is one.
+/// </summary>
+public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider time)
 {
     public static readonly IReadOnlyList<(NotificationKind Kind, string Label)> Choices =
     [
@@ -44,26 +48,18 @@ public sealed class Notifier(CipherpadDbContext db, IEmailSender email, TimeProv
                 "If this was not you, revoke that cipher pad in your personal account now, and change your security question; if you cannot sign in, use recovery or contact support.",
             _ => "If this was not you, sign in to your personal account, revoke any cipher pad you do not recognise, and contact support.",
         };
-        try
-        {
-            await email.SendAsync(account.Email, $"Cipherpad: {what}",
-                $"""
-                Hello {account.FirstName},
+        outbox.Email(account.Email, $"Cipherpad: {what}",
+            $"""
+            Hello {account.FirstName},
 
-                {what}
-                When: {time.GetUtcNow():u}
-                {(where is null ? "" : $"Where: {where}")}
+            {what}
+            When: {time.GetUtcNow():u}
+            {(where is null ? "" : $"Where: {where}")}
 
-                {advice}
+            {advice}
 
-                You chose to be told about this in your personal account's notification settings.
-                """, cancellationToken);
-        }
-        catch (Exception exception) when (exception is IOException or MailKit.ServiceNotConnectedException or MailKit.Net.Smtp.SmtpCommandException
-            or MailKit.Net.Smtp.SmtpProtocolException or System.Net.Sockets.SocketException)
-        {
-            // A notification is never worth failing the authorization it reports.
-            logger.LogWarning(exception, "Could not send a {Kind} notification", kind);
-        }
+            You chose to be told about this in your personal account's notification settings.
+            """);
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -5,22 +5,46 @@ namespace Cipherpad.Server.Storage;
 
 public static class StorageExtensions
 {
-    /// <summary>Registers <see cref="CipherpadDbContext"/> on the configured provider.</summary>
+    /// <summary>
+    /// Registers <see cref="CipherpadDbContext"/> on the configured provider: one per request scope, taken from a pool, and a
+    /// factory (<see cref="IDbContextFactory{TContext}"/>) for work that must commit on its own, apart from the request's unit of work.
+    /// </summary>
     public static IServiceCollection AddCipherpadStorage(this IServiceCollection services, CipherpadOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Database.Provider == DatabaseProvider.PostgreSql)
         {
-            services.AddDbContext<CipherpadDbContext, PostgresCipherpadDbContext>(db => db.UseNpgsql(options.Database.ConnectionString));
+            services.AddPooledDbContextFactory<PostgresCipherpadDbContext>(db => db.UseNpgsql(options.Database.ConnectionString));
+            services.AddSingleton<IDbContextFactory<CipherpadDbContext>, ProviderContextFactory<PostgresCipherpadDbContext>>();
         }
         else
         {
             var connectionString = options.Database.ConnectionString is { Length: > 0 } configured
                 ? configured
                 : $"Data Source={options.DataPath("cipherpad.db")}";
-            services.AddDbContext<CipherpadDbContext, SqliteCipherpadDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout()));
+            services.AddPooledDbContextFactory<SqliteCipherpadDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout()));
+            services.AddSingleton<IDbContextFactory<CipherpadDbContext>, ProviderContextFactory<SqliteCipherpadDbContext>>();
         }
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<CipherpadDbContext>>().CreateDbContext());
         return services;
+    }
+
+    private sealed class ProviderContextFactory<TContext>(IDbContextFactory<TContext> provider) : IDbContextFactory<CipherpadDbContext>
+        where TContext : CipherpadDbContext
+    {
+        public CipherpadDbContext CreateDbContext() => provider.CreateDbContext();
+    }
+
+    /// <summary>
+    /// Begins a transaction, or joins the one the request already has open: the work then commits with the caller's, and
+    /// <see cref="OwnedTransaction.CommitAsync"/> commits only what this call began.
+    /// </summary>
+    public static async Task<OwnedTransaction> BeginOrJoinTransactionAsync(this CipherpadDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Database.CurrentTransaction is null
+            ? new OwnedTransaction(await db.Database.BeginTransactionAsync(cancellationToken))
+            : new OwnedTransaction(null);
     }
 
     /// <summary>Creates the data directory and applies pending migrations.</summary>
@@ -50,4 +74,14 @@ public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Post
 {
     public PostgresCipherpadDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<PostgresCipherpadDbContext>().UseNpgsql("Host=localhost;Database=cipherpad_design").Options);
+}
+
+/// <summary>A transaction that this code began (and commits), or none when it joined the caller's.</summary>
+public sealed class OwnedTransaction(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? owned) : IAsyncDisposable
+{
+    public Task CommitAsync(CancellationToken cancellationToken) => owned?.CommitAsync(cancellationToken) ?? Task.CompletedTask;
+
+    public Task RollbackAsync(CancellationToken cancellationToken) => owned?.RollbackAsync(cancellationToken) ?? Task.CompletedTask;
+
+    public ValueTask DisposeAsync() => owned?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -1,0 +1,50 @@
+using System.Threading.Channels;
+using Cipherpad.Server.Security;
+using Cipherpad.Server.Storage;
+
+namespace Cipherpad.Server.Notifications;
+
+/// <summary>
+/// Where every e-mail and SMS starts: the message is added to the request's unit of work and saved with it; the
+/// <see cref="OutboxSender"/> sends it afterwards. No request waits on an SMTP server or an SMS gateway.
+/// </summary>
+public sealed class Outbox(CipherpadDbContext db, SecretProtector protector, OutboxSignal signal, TimeProvider time)
+{
+    public const string BodyPurpose = "outbox-body";
+
+    public void Email(string recipient, string subject, string body) => Add(OutboxChannel.Email, recipient, subject, body);
+
+    public void Sms(string phone, string text) => Add(OutboxChannel.Sms, phone, null, text);
+
+    private void Add(OutboxChannel channel, string recipient, string? subject, string body)
+    {
+        var now = time.GetUtcNow();
+        var message = new OutboxMessage { Channel = channel, Recipient = recipient, Subject = subject, BodyProtected = [], CreatedAt = now, NextAttemptAt = now };
+        message.BodyProtected = protector.Protect(System.Text.Encoding.UTF8.GetBytes(body), $"{BodyPurpose}:{message.Id}");
+        db.OutboxMessages.Add(message);
+        db.SavedChanges += (_, _) => signal.Wake();
+    }
+}
+
+/// <summary>Wakes the sender when a message was saved, so it need not wait for its next poll.</summary>
+public sealed class OutboxSignal
+{
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Returns when woken or after <paramref name="timeout"/>, whichever comes first.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(timeout);
+        try
+        {
+            await _wake.Reader.ReadAsync(wait.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // the poll interval passed
+        }
+    }
+}

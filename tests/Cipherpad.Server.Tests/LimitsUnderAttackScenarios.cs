@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cipherpad.Server.AnswerMethods;
+using Cipherpad.Server.AnswerMethods.CipherPad;
+using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Storage;
+using Cipherpad.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>
+/// Limits attacked the way an adversary would: bursts of parallel requests against the real server, on both databases.
+/// Each limit must be reserved before the guess it limits is evaluated, so a burst gets no more evaluations than the limit.
+/// </summary>
+public abstract class LimitsUnderAttackScenarios
+{
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync(Action<IServiceCollection>? services = null);
+
+    [Fact]
+    public async Task A_burst_of_1000_wrong_answers_to_one_question_gets_at_most_5_evaluated_and_then_the_right_answer_is_locked_out()
+    {
+        var evaluated = new EvaluationCount();
+        using var factory = await CreateFactoryAsync(services =>
+        {
+            services.AddSingleton(evaluated);
+            services.RemoveAll<IAnswerMethod>();
+            services.AddScoped<IAnswerMethod>(provider => new CountingMethod(ActivatorUtilities.CreateInstance<CipherPadMethod>(provider), evaluated));
+            services.AddAnswerMethod<AnswerMethods.Sms.SmsMethod>();
+        });
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = challenge.GetProperty("challengeId").GetString()!;
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 1000).Select(async i =>
+            (await shop.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer = $"{i:D8}", userIp = "203.0.113.7" })).StatusCode));
+        using var keys = new Core.Answers.DeviceKeys(pad);
+        var right = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow());
+        var afterwards = await (await shop.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer = right })).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.All(burst, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.InRange(evaluated.Value, 1, 5);
+        Assert.Equal("locked", afterwards.GetProperty("result").GetString());
+        await using var scope = factory.Services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Challenges.AsNoTracking().SingleAsync(c => c.Id == Guid.Parse(id));
+        Assert.Equal((ChallengeStatus.Locked, 5), (stored.Status, stored.WrongAnswers));
+    }
+
+    [Fact]
+    public async Task A_right_answer_in_a_burst_of_wrong_ones_succeeds_only_among_the_first_five_evaluated()
+    {
+        var evaluated = new EvaluationCount();
+        using var factory = await CreateFactoryAsync(services =>
+        {
+            services.AddSingleton(evaluated);
+            services.RemoveAll<IAnswerMethod>();
+            services.AddScoped<IAnswerMethod>(provider => new CountingMethod(ActivatorUtilities.CreateInstance<CipherPadMethod>(provider), evaluated));
+            services.AddAnswerMethod<AnswerMethods.Sms.SmsMethod>();
+        });
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        using var keys = new Core.Answers.DeviceKeys(pad);
+
+        for (var round = 0; round < 5; round++)
+        {
+            factory.Time.Offset += TimeSpan.FromHours(1); // past the back-off the previous round earned
+            evaluated.Reset();
+            var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+            var id = challenge.GetProperty("challengeId").GetString()!;
+            var right = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow());
+            var answers = Enumerable.Range(0, 100).Select(i => i == 50 + round ? right : $"{i:D8}").ToArray();
+
+            var results = await Task.WhenAll(answers.Select(async answer =>
+                (await (await shop.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer })).Content.ReadFromJsonAsync<JsonElement>())
+                    .GetProperty("result").GetString()));
+
+            Assert.InRange(evaluated.Value, 1, 5);
+            Assert.InRange(results.Count(r => r == "success"), 0, 1);
+            Assert.InRange(results.Count(r => r == "wrong"), 0, 4);
+        }
+    }
+
+    /// <summary>How many answers reached the answer method's check.</summary>
+    public sealed class EvaluationCount
+    {
+        private int _value;
+
+        public int Value => Volatile.Read(ref _value);
+
+        public void Add() => Interlocked.Increment(ref _value);
+
+        public void Reset() => Interlocked.Exchange(ref _value, 0);
+    }
+
+    /// <summary>The real cipher-pad method, counting the answers it is asked to check.</summary>
+    private sealed class CountingMethod(CipherPadMethod inner, EvaluationCount evaluated) : IAnswerMethod
+    {
+        public string Name => inner.Name;
+
+        public string DisplayName => inner.DisplayName;
+
+        public string Description => inner.Description;
+
+        public Task<Problems.CipherpadError?> CanIssueAsync(AnswerMethodRequest request, CancellationToken cancellationToken) =>
+            inner.CanIssueAsync(request, cancellationToken);
+
+        public Task<Problems.CipherpadError?> IssueAsync(AnswerMethodRequest request, Challenge challenge, CancellationToken cancellationToken) =>
+            inner.IssueAsync(request, challenge, cancellationToken);
+
+        public Task<AnswerCheck> CheckAsync(Challenge challenge, string typedAnswer, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            evaluated.Add();
+            return inner.CheckAsync(challenge, typedAnswer, now, cancellationToken);
+        }
+    }
+}
+
+public sealed class SqliteLimitsUnderAttackScenarios : LimitsUnderAttackScenarios
+{
+    protected override Task<CipherpadFactory> CreateFactoryAsync(Action<IServiceCollection>? services = null) =>
+        Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null, services: services));
+}
+
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresLimitsUnderAttackScenarios(PostgresServer postgres) : LimitsUnderAttackScenarios
+{
+    protected override async Task<CipherpadFactory> CreateFactoryAsync(Action<IServiceCollection>? services = null) =>
+        new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync(), services: services);
+}
