@@ -16,7 +16,7 @@ public static class ChallengeEndpoints
     public static RouteGroupBuilder MapChallengeApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/challenges")
-            .AddEndpointFilter<RelyingPartyAuthenticationFilter>()
+            .RequireRelyingPartyAuthentication()
             .RequireRateLimiting(Security.RateLimits.RelyingPartyPolicy)
             .WithTags("Relying-party API")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
