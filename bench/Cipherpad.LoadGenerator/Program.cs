@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server;
 using Cipherpad.Server.RelyingParties;
@@ -106,15 +106,15 @@ async Task<string> RunAsync(string name, CipherpadFactory factory)
 
 static async Task<bool> RoundTripAsync(HttpClient http, (string Email, byte[] Secret) account, TimeProvider time)
 {
-    var created = await http.PostAsJsonAsync("/api/v1/challenges", new { login = account.Email, purpose = "login" });
+    var created = await http.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest(account.Email, ChallengePurposes.Login));
     if (!created.IsSuccessStatusCode)
     {
         return false;
     }
-    var challenge = await created.Content.ReadFromJsonAsync<JsonElement>();
+    var challenge = (await created.Content.ReadFromJsonAsync<ChallengeResponse>())!;
     using var keys = new DeviceKeys(account.Secret);
-    var answer = Answer.Compute(keys, Purpose.Login, challenge.GetProperty("question").GetString()!, time.GetUtcNow());
-    var verified = await http.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer });
+    var answer = Answer.Compute(keys, Purpose.Login, challenge.Question, time.GetUtcNow());
+    var verified = await http.PostAsJsonAsync($"/api/v1/challenges/{challenge.ChallengeId}/verify", new VerifyRequest(answer));
     return verified.IsSuccessStatusCode
-        && (await verified.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString() == "success";
+        && (await verified.Content.ReadFromJsonAsync<VerifyResponse>())?.Result == VerifyResults.Success;
 }

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Cipherpad.Contracts.Activations;
 using Cipherpad.Core.Activation;
 
 namespace Cipherpad.Client;
@@ -13,38 +14,34 @@ public static class ActivationApi
         CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
-        JsonElement started;
+        StartActivationResponse started;
         try
         {
-            var start = await http.PostAsJsonAsync("/api/v1/activations", new { email }, cancellationToken);
-            started = await ReadAsync(start, cancellationToken);
+            var start = await http.PostAsJsonAsync("/api/v1/activations", new StartActivationRequest(email), cancellationToken);
+            started = await ReadAsync<StartActivationResponse>(start, cancellationToken);
         }
         catch (HttpRequestException exception)
         {
             throw new CipherpadCliException($"Cannot reach the server at {server}: {exception.Message}", 1, "unreachable");
         }
-        var activationId = started.GetProperty("activationId").GetString()!;
-        using var client = ActivationClient.Begin(email, activationId, code, Base64Url.DecodeFromChars(started.GetProperty("serverPublicKey").GetString()))
+        using var client = ActivationClient.Begin(email, started.ActivationId, code, Base64Url.DecodeFromChars(started.ServerPublicKey))
             ?? throw new CipherpadCliException("The server sent an invalid key; activation stopped.", 1, "protocol");
-        var finish = await http.PostAsJsonAsync($"/api/v1/activations/{Uri.EscapeDataString(activationId)}/finish", new
-        {
-            email,
-            clientPublicKey = Base64Url.EncodeToString(client.ClientPublicKey),
-            clientConfirmation = Base64Url.EncodeToString(client.ClientConfirmation),
-            deviceName,
-        }, cancellationToken);
-        var finished = await ReadAsync(finish, cancellationToken);
-        var secret = client.Finish(Base64Url.DecodeFromChars(finished.GetProperty("serverConfirmation").GetString()))
+        var finish = await http.PostAsJsonAsync($"/api/v1/activations/{Uri.EscapeDataString(started.ActivationId)}/finish",
+            new FinishActivationRequest(email, Base64Url.EncodeToString(client.ClientPublicKey), Base64Url.EncodeToString(client.ClientConfirmation), deviceName),
+            cancellationToken);
+        var finished = await ReadAsync<FinishActivationResponse>(finish, cancellationToken);
+        var secret = client.Finish(Base64Url.DecodeFromChars(finished.ServerConfirmation))
             ?? throw new CipherpadCliException("The server could not prove it knows the activation code: this is not the server that sent it. Nothing was stored.",
                 1, "server-not-confirmed");
-        return (secret, finished.GetProperty("deviceId").GetGuid());
+        return (secret, finished.DeviceId);
     }
 
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
-            return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
+                ?? throw new CipherpadCliException("The server sent an empty answer; activation stopped.", 1, "protocol");
         }
         string detail;
         try

@@ -1,6 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Server;
 using Cipherpad.Testing;
 
@@ -39,15 +38,15 @@ public sealed class CliJourneyTests : IDisposable
     {
         var (_, cli) = await ActivatedAsync();
         using var shop = await Journeys.RelyingPartyClientAsync(_factory);
-        var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
-        var question = challenge.GetProperty("question").GetString()!;
+        var challenge = await shop.CreateChallengeAsync(new CreateChallengeRequest("ann@example.com"));
+        var question = challenge.Question;
 
         var answered = await cli.RunAsync(Pin, "answer", question);
         Assert.True(answered.ExitCode == 0, answered.Error);
         Assert.Matches("^[0-9]{4} [0-9]{4}$", answered.Output);
 
-        var verify = await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer = answered.Output });
-        Assert.Equal("success", (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        var verdict = await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest(answered.Output));
+        Assert.Equal(VerifyResults.Success, verdict.Result);
     }
 
     [Fact]
@@ -64,29 +63,19 @@ public sealed class CliJourneyTests : IDisposable
         Assert.Contains("Hello, Ann", await browser.GetStringAsync("/account"), StringComparison.Ordinal);
     }
 
-    private static async Task<JsonElement> ChallengeAsync(HttpClient shop, object request)
-    {
-        var response = await shop.PostAsJsonAsync("/api/v1/challenges", request);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    private static async Task<string> VerifyAsync(HttpClient shop, JsonElement challenge, string answer)
-    {
-        var verify = await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer });
-        return (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString()!;
-    }
+    private static async Task<string> VerifyAsync(HttpClient shop, ChallengeResponse challenge, string answer) =>
+        (await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest(answer))).Result;
 
     [Fact]
     public async Task The_CLI_confirms_an_action_and_a_payment()
     {
         var (_, cli) = await ActivatedAsync();
         using var shop = await Journeys.RelyingPartyClientAsync(_factory);
-        var action = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "action", description = "Add correspondent Bob" });
-        var payment = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123456789012", amount = "12.50", currency = "USD" });
+        var action = await shop.CreateChallengeAsync(new CreateChallengeRequest("ann@example.com", ChallengePurposes.Action, Description: "Add correspondent Bob"));
+        var payment = await shop.CreateChallengeAsync(new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "123456789012", Amount: "12.50", Currency: "USD"));
 
-        var confirmed = await cli.RunAsync(Pin, "confirm", action.GetProperty("question").GetString()!, "--json");
-        var paid = await cli.RunAsync(Pin, "pay", payment.GetProperty("question").GetString()!, "--payee", "123456789012", "--amount", "12.5", "--currency", "usd");
+        var confirmed = await cli.RunAsync(Pin, "confirm", action.Question, "--json");
+        var paid = await cli.RunAsync(Pin, "pay", payment.Question, "--payee", "123456789012", "--amount", "12.5", "--currency", "usd");
 
         Assert.True(confirmed.ExitCode == 0, confirmed.Error);
         Assert.Equal("success", await VerifyAsync(shop, action, confirmed.Json.GetProperty("answer").GetString()!));
@@ -100,9 +89,9 @@ public sealed class CliJourneyTests : IDisposable
     {
         var (_, cli) = await ActivatedAsync();
         using var shop = await Journeys.RelyingPartyClientAsync(_factory);
-        var payment = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123", amount = "12.50", currency = "USD" });
+        var payment = await shop.CreateChallengeAsync(new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "123", Amount: "12.50", Currency: "USD"));
 
-        var paid = await cli.RunAsync(Pin, "pay", payment.GetProperty("question").GetString()!, "--payee", "1230", "--amount", "12.5", "--currency", "USD", "--json");
+        var paid = await cli.RunAsync(Pin, "pay", payment.Question, "--payee", "1230", "--amount", "12.5", "--currency", "USD", "--json");
 
         Assert.Equal("wrong", await VerifyAsync(shop, payment, paid.Json.GetProperty("answer").GetString()!));
     }
@@ -112,9 +101,9 @@ public sealed class CliJourneyTests : IDisposable
     {
         var (_, cli) = await ActivatedAsync();
         using var shop = await Journeys.RelyingPartyClientAsync(_factory, "DemoShop");
-        var payment = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123456789012", amount = "12.5", currency = "USD" });
+        var payment = await shop.CreateChallengeAsync(new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "123456789012", Amount: "12.5", Currency: "USD"));
 
-        var paid = await cli.RunAsync(Pin, "pay", "--qr", payment.GetProperty("qrPayload").GetString()!, "--json");
+        var paid = await cli.RunAsync(Pin, "pay", "--qr", payment.QrPayload, "--json");
 
         Assert.True(paid.ExitCode == 0, paid.Error);
         Assert.Equal("Verified: pay 12.50 USD to 123456789012 at DemoShop", paid.Json.GetProperty("verified").GetString());
@@ -126,9 +115,9 @@ public sealed class CliJourneyTests : IDisposable
     {
         var (_, cli) = await ActivatedAsync();
         using var shop = await Journeys.RelyingPartyClientAsync(_factory, "DemoShop");
-        var login = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "login" });
+        var login = await shop.CreateChallengeAsync(new CreateChallengeRequest("ann@example.com", ChallengePurposes.Login));
         var png = Path.Combine(_home, "qr.png");
-        await File.WriteAllBytesAsync(png, await shop.GetByteArrayAsync($"/api/v1/challenges/{login.GetProperty("challengeId").GetString()}/qr.png"));
+        await File.WriteAllBytesAsync(png, await shop.GetByteArrayAsync($"/api/v1/challenges/{login.ChallengeId}/qr.png"));
 
         var answered = await cli.RunAsync(Pin, "answer", "--qr", png);
 
@@ -143,13 +132,13 @@ public sealed class CliJourneyTests : IDisposable
     {
         var (_, cli) = await ActivatedAsync();
         using var shop = await Journeys.RelyingPartyClientAsync(_factory, "DemoShop");
-        var payment = await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "payment", payee = "123456789012", amount = "12.50", currency = "USD" });
-        var text = payment.GetProperty("qrPayload").GetString()!;
+        var payment = await shop.CreateChallengeAsync(new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "123456789012", Amount: "12.50", Currency: "USD"));
+        var text = payment.QrPayload;
 
         var tampered = await cli.RunAsync(Pin, "pay", "--qr", text.Replace("amt=12.50", "amt=1250.00", StringComparison.Ordinal), "--json");
         var wrongCommand = await cli.RunAsync(Pin, "answer", "--qr", text, "--json");
         _factory.Time.Offset = TimeSpan.FromMinutes(-10); // the server issues a request that, by the pad's clock, expired long ago
-        var stale = (await ChallengeAsync(shop, new { login = "ann@example.com", purpose = "login" })).GetProperty("qrPayload").GetString()!;
+        var stale = (await shop.CreateChallengeAsync(new CreateChallengeRequest("ann@example.com", ChallengePurposes.Login))).QrPayload;
         var expired = await cli.RunAsync(Pin, "answer", "--qr", stale, "--json");
 
         Assert.Equal(1, tampered.ExitCode);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Challenges;
@@ -23,7 +23,7 @@ public abstract class AccountScenarios
     }
 
     private static async Task<HttpStatusCode> CreateLoginStatusAsync(HttpClient shop, string login) =>
-        (await shop.PostAsJsonAsync("/api/v1/challenges", new { login })).StatusCode;
+        (await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest(login))).StatusCode;
 
     [Fact]
     public async Task A_change_confirmed_by_a_burst_of_right_answers_is_applied_once()
@@ -118,7 +118,7 @@ public abstract class AccountScenarios
         Assert.Contains("At least one method must stay on", none, StringComparison.Ordinal);
         Assert.Contains("Done: Confirm with: the cipher pad and answers by SMS", both, StringComparison.Ordinal);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
-        Assert.True((await shop.GetFromJsonAsync<JsonElement>("/api/v1/accounts/policy?login=ann@example.com")).GetProperty("smsMethod").GetBoolean());
+        Assert.True((await shop.PolicyAsync("ann@example.com")).SmsMethod);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
@@ -61,7 +62,7 @@ public sealed class AdminCommandTests : IDisposable
 
         using var client = _factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{clientId}:{secret}")));
-        var response = await client.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" });
+        var response = await client.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"));
 
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode); // authenticated; the account does not exist
         await using var scope = _factory.Services.CreateAsyncScope();
@@ -163,15 +164,15 @@ public sealed class AdminCommandTests : IDisposable
         var added = (await AdminAsync("rp", "add", "--name", "Demo Shop")).Output;
         var clientId = Credential(added, "client_id");
         using var old = Basic(_factory.CreateClient(), clientId, Credential(added, "client_secret"));
-        Assert.Equal(HttpStatusCode.NotFound, (await old.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await old.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"))).StatusCode);
 
         var (exitCode, output, error) = await AdminAsync("rp", "rotate-secret", clientId);
 
         Assert.True(exitCode == 0, error);
         Assert.Equal(clientId, Credential(output, "client_id"));
         using var rotated = Basic(_factory.CreateClient(), clientId, Credential(output, "client_secret"));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await old.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await rotated.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await old.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await rotated.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"))).StatusCode);
         Assert.Equal(1, (await AdminAsync("rp", "rotate-secret", "rp_unknown")).ExitCode);
     }
 
@@ -184,10 +185,10 @@ public sealed class AdminCommandTests : IDisposable
         using var shop = Basic(_factory.CreateClient(), clientId, Credential(added, "client_secret"));
 
         var disabled = await AdminAsync("rp", "disable", clientId);
-        var refused = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" });
+        var refused = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"));
         var list = await AdminAsync("rp", "list");
         var enabled = await AdminAsync("rp", "enable", clientId);
-        var served = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" });
+        var served = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"));
 
         Assert.Equal(0, disabled.ExitCode);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);

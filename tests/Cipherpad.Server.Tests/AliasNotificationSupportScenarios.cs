@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Testing;
 
 namespace Cipherpad.Server.Tests;
@@ -35,7 +35,7 @@ public abstract class AliasNotificationSupportScenarios
         using var browser = factory.Browser();
         await Journeys.SignInAsync(factory, browser, "ann@example.com", secret);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
-        Assert.Equal(HttpStatusCode.NotFound, (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann.work@example.org" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann.work@example.org"))).StatusCode);
 
         Assert.Contains("now logs in to the account", await AddAliasAsync(factory, browser, secret, "Ann.Work@example.org"), StringComparison.Ordinal);
 
@@ -45,7 +45,7 @@ public abstract class AliasNotificationSupportScenarios
         var aliasId = Journeys.HiddenValue(await browser.GetStringAsync("/account/aliases"), "AliasId");
         var removed = await Journeys.ChangeAccountAsync(factory, browser, "/account/aliases", "Remove", new() { ["AliasId"] = aliasId }, secret);
         Assert.Contains("Done: Remove the alias ann.work@example.org", removed, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann.work@example.org" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann.work@example.org"))).StatusCode);
     }
 
     [Fact]
@@ -99,11 +99,10 @@ public abstract class AliasNotificationSupportScenarios
         using var factory = await CreateFactoryAsync();
         await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
-        var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+        var challenge = await shop.CreateChallengeAsync(new CreateChallengeRequest("ann@example.com"));
         for (var i = 0; i < 5; i++)
         {
-            await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify",
-                new { answer = "0000 0000", userIp = $"203.0.113.{i}" });
+            await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest("0000 0000", UserIp: $"203.0.113.{i}"));
         }
 
         var mail = Journeys.LatestEmailTo(factory, "ann@example.com");

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.Challenges;
@@ -43,24 +44,24 @@ public abstract class AnswerMethodPluginScenarios
         var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
 
-        var beforeTurnedOn = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com", method = TestCodeMethod.MethodName });
+        var beforeTurnedOn = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com", Method: TestCodeMethod.MethodName));
         using var browser = factory.Browser();
         await Journeys.SignInAsync(factory, browser, "ann@example.com", pad);
         Assert.Contains("Codes from the test outbox", await browser.GetStringAsync("/account/methods"), StringComparison.Ordinal);
         var turnedOn = await Journeys.ChangeAccountAsync(factory, browser, "/account/methods", "",
             new() { ["app"] = "true", [TestCodeMethod.MethodName] = "true" }, pad);
-        var created = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com", method = TestCodeMethod.MethodName });
-        var challenge = await created.Content.ReadFromJsonAsync<JsonElement>();
-        var id = challenge.GetProperty("challengeId").GetString()!;
+        var created = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com", Method: TestCodeMethod.MethodName));
+        var challenge = (await created.Content.ReadFromJsonAsync<ChallengeResponse>())!;
+        var id = challenge.ChallengeId;
         var wrong = await VerifyAsync(shop, id, "0000 0000");
-        var right = await VerifyAsync(shop, id, codes.For(Guid.Parse(id)));
-        var replay = await VerifyAsync(shop, id, codes.For(Guid.Parse(id)));
+        var right = await VerifyAsync(shop, id, codes.For(id));
+        var replay = await VerifyAsync(shop, id, codes.For(id));
 
         Assert.Equal(HttpStatusCode.Conflict, beforeTurnedOn.StatusCode);
         Assert.Equal("method-not-enabled", (await beforeTurnedOn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         Assert.Contains("Done: Confirm with: the cipher pad and test codes", turnedOn, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Equal(TestCodeMethod.MethodName, challenge.GetProperty("method").GetString());
+        Assert.Equal(TestCodeMethod.MethodName, challenge.Method);
         Assert.Equal(("wrong", 4), wrong);
         Assert.Equal(("success", 4), right);
         Assert.Equal("already-used", replay.Result);
@@ -68,8 +69,8 @@ public abstract class AnswerMethodPluginScenarios
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
         var entries = await db.AuthorizationLog.Where(e => e.Method == TestCodeMethod.MethodName).Select(e => e.Result).ToListAsync();
         Assert.Equal(["already-used", "success", "wrong"], entries.Order(StringComparer.Ordinal));
-        var policy = await shop.GetFromJsonAsync<JsonElement>("/api/v1/accounts/policy?login=ann@example.com");
-        Assert.Equal(["app", TestCodeMethod.MethodName], policy.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        var policy = await shop.PolicyAsync("ann@example.com");
+        Assert.Equal(["app", TestCodeMethod.MethodName], policy.Methods);
     }
 
     [Fact]
@@ -88,16 +89,16 @@ public abstract class AnswerMethodPluginScenarios
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
 
         var payment = await shop.PostAsJsonAsync("/api/v1/challenges",
-            new { login = "ann@example.com", method = TestCodeMethod.MethodName, purpose = "payment", payee = "1", amount = "1", currency = "USD" });
-        var created = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com", method = TestCodeMethod.MethodName }))
-            .Content.ReadFromJsonAsync<JsonElement>();
-        var id = created.GetProperty("challengeId").GetString()!;
+            new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "1", Amount: "1", Currency: "USD", Method: TestCodeMethod.MethodName));
+        var created = await (await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com", Method: TestCodeMethod.MethodName)))
+            .Content.ReadFromJsonAsync<ChallengeResponse>();
+        var id = created!.ChallengeId;
         var results = new List<string>();
         for (var i = 0; i < 5; i++)
         {
             results.Add((await VerifyAsync(shop, id, $"1111 111{i}")).Result);
         }
-        var rightTooLate = await VerifyAsync(shop, id, codes.For(Guid.Parse(id)));
+        var rightTooLate = await VerifyAsync(shop, id, codes.For(id));
 
         Assert.Equal(HttpStatusCode.BadRequest, payment.StatusCode);
         Assert.Equal("invalid-request", (await payment.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
@@ -113,7 +114,7 @@ public abstract class AnswerMethodPluginScenarios
         await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
 
-        var response = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com", method = "carrier-pigeon" });
+        var response = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com", Method: "carrier-pigeon"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -121,10 +122,10 @@ public abstract class AnswerMethodPluginScenarios
         Assert.Contains($"app, sms, {TestCodeMethod.MethodName}", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    private static async Task<(string Result, int AttemptsLeft)> VerifyAsync(HttpClient shop, string id, string answer)
+    private static async Task<(string Result, int AttemptsLeft)> VerifyAsync(HttpClient shop, Guid id, string answer)
     {
-        var body = await (await shop.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer })).Content.ReadFromJsonAsync<JsonElement>();
-        return (body.GetProperty("result").GetString()!, body.GetProperty("attemptsLeft").GetInt32());
+        var verdict = await shop.VerifyAsync(id, new VerifyRequest(answer));
+        return (verdict.Result, verdict.AttemptsLeft);
     }
 
     /// <summary>Where the test method "delivers" its codes, as an SMS outbox would.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -153,13 +154,12 @@ public sealed class DeliveryTests : IAsyncLifetime
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
 
         _gatewayStatus = 503;
-        var login = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com", method = "sms" });
-        var payment = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com", method = "sms", purpose = "payment", payee = "1", amount = "1", currency = "USD" });
+        var login = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com", Method: "sms"));
+        var payment = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "1", Amount: "1", Currency: "USD", Method: "sms"));
 
         Assert.Equal(HttpStatusCode.BadGateway, login.StatusCode);
         Assert.Equal(HttpStatusCode.BadGateway, payment.StatusCode);
-        var policy = await shop.GetFromJsonAsync<JsonElement>("/api/v1/accounts/policy?login=ann@example.com");
-        Assert.Equal(5, policy.GetProperty("smsLeftToday").GetInt32());
+        Assert.Equal(5, (await shop.PolicyAsync("ann@example.com")).SmsLeftToday);
         await using var scope = factory.Services.CreateAsyncScope();
         Assert.Empty(scope.ServiceProvider.GetRequiredService<Storage.CipherpadDbContext>().FeeLedger);
     }

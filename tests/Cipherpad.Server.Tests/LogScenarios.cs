@@ -1,6 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -26,8 +25,8 @@ public abstract class LogScenarios
         }
         for (var i = 0; i < 3; i++)
         {
-            var challenge = await (await other.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
-            await other.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer = "0000 0000", userIp = "203.0.113.9" });
+            var challenge = await other.CreateChallengeAsync(new CreateChallengeRequest("ann@example.com"));
+            await other.VerifyAsync(challenge.ChallengeId, new VerifyRequest("0000 0000", UserIp: "203.0.113.9"));
         }
         return (factory, secret);
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
 using Cipherpad.Testing;
 
@@ -24,21 +24,21 @@ public sealed class ManyInstancesTests(PostgresServer postgres)
         using var shopAtSecond = second.CreateClient();
         shopAtSecond.DefaultRequestHeaders.Authorization = shopAtFirst.DefaultRequestHeaders.Authorization;
 
-        var challenge = await (await shopAtFirst.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
-        var id = challenge.GetProperty("challengeId").GetString();
+        var challenge = await (await shopAtFirst.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com"))).Content.ReadFromJsonAsync<ChallengeResponse>();
+        var id = challenge!.ChallengeId;
         for (var i = 0; i < 2; i++)
         {
-            await shopAtFirst.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer = "0000 0000", userIp = $"192.0.2.{i}" });
-            await shopAtSecond.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer = "0000 0000", userIp = $"198.51.100.{i}" });
+            await shopAtFirst.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new VerifyRequest("0000 0000", UserIp: $"192.0.2.{i}"));
+            await shopAtSecond.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new VerifyRequest("0000 0000", UserIp: $"198.51.100.{i}"));
         }
         using var keys = new DeviceKeys(secret);
-        var answer = Answer.Compute(keys, Purpose.Login, challenge.GetProperty("question").GetString()!, first.Time.GetUtcNow());
-        var verified = await (await shopAtSecond.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer })).Content.ReadFromJsonAsync<JsonElement>();
-        var replayed = await (await shopAtFirst.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer })).Content.ReadFromJsonAsync<JsonElement>();
+        var answer = Answer.Compute(keys, Purpose.Login, challenge.Question, first.Time.GetUtcNow());
+        var verified = await shopAtSecond.VerifyAsync(id, new VerifyRequest(answer));
+        var replayed = await shopAtFirst.VerifyAsync(id, new VerifyRequest(answer));
 
-        Assert.Equal("success", verified.GetProperty("result").GetString());
-        Assert.Equal(1, verified.GetProperty("attemptsLeft").GetInt32()); // four wrong answers, counted across both instances
-        Assert.Equal("already-used", replayed.GetProperty("result").GetString());
+        Assert.Equal(VerifyResults.Success, verified.Result);
+        Assert.Equal(1, verified.AttemptsLeft); // four wrong answers, counted across both instances
+        Assert.Equal(VerifyResults.AlreadyUsed, replayed.Result);
     }
 
     [Fact]

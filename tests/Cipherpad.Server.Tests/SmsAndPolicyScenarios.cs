@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
@@ -15,7 +15,7 @@ public abstract partial class SmsAndPolicyScenarios
 {
     protected abstract Task<CipherpadFactory> CreateFactoryAsync();
 
-    private static Task<HttpResponseMessage> CreateAsync(HttpClient shop, object request) => shop.PostAsJsonAsync("/api/v1/challenges", request);
+    private static Task<HttpResponseMessage> CreateAsync(HttpClient shop, CreateChallengeRequest request) => shop.PostAsJsonAsync("/api/v1/challenges", request);
 
     private static string SmsAnswer(string text)
     {
@@ -31,14 +31,14 @@ public abstract partial class SmsAndPolicyScenarios
         await Journeys.RegisterAndActivateAsync(factory, "ann@example.com", sms: true);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
 
-        var created = await CreateAsync(shop, new { login = "ann@example.com", method = "sms" });
+        var created = await CreateAsync(shop, new CreateChallengeRequest("ann@example.com", Method: "sms"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var challenge = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var challenge = (await created.Content.ReadFromJsonAsync<ChallengeResponse>())!;
         var text = Journeys.SmsTexts(factory).Last();
         Assert.Contains("log in at Demo Shop", text, StringComparison.Ordinal);
-        var verify = await shop.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer = SmsAnswer(text) });
+        var verify = await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest(SmsAnswer(text)));
 
-        Assert.Equal("success", (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        Assert.Equal(VerifyResults.Success, verify.Result);
         await using var scope = factory.Services.CreateAsyncScope();
         var entry = await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().AuthorizationLog.SingleAsync(e => e.Purpose == "login");
         Assert.Equal(("success", "sms"), (entry.Result, entry.Method));
@@ -52,7 +52,7 @@ public abstract partial class SmsAndPolicyScenarios
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         var before = Journeys.SmsTexts(factory).Count;
 
-        Assert.Equal(HttpStatusCode.Created, (await CreateAsync(shop, new { login = "ann@example.com" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await CreateAsync(shop, new CreateChallengeRequest("ann@example.com"))).StatusCode);
 
         Assert.Equal(before, Journeys.SmsTexts(factory).Count);
     }
@@ -64,7 +64,7 @@ public abstract partial class SmsAndPolicyScenarios
         await Journeys.RegisterAndActivateAsync(factory, "ann@example.com", sms: false);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
 
-        var created = await CreateAsync(shop, new { login = "ann@example.com", method = "sms" });
+        var created = await CreateAsync(shop, new CreateChallengeRequest("ann@example.com", Method: "sms"));
 
         Assert.Equal(HttpStatusCode.Conflict, created.StatusCode);
     }
@@ -77,16 +77,16 @@ public abstract partial class SmsAndPolicyScenarios
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => CreateAsync(shop, i % 2 == 0
-            ? new { login = "ann@example.com", method = "sms", purpose = "login", description = (string?)null }
-            : new { login = "ann@example.com", method = "sms", purpose = "action", description = (string?)"Change settings" })));
+            ? new CreateChallengeRequest("ann@example.com", ChallengePurposes.Login, Method: "sms")
+            : new CreateChallengeRequest("ann@example.com", ChallengePurposes.Action, Description: "Change settings", Method: "sms"))));
 
         Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
         Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
-        var policy = await shop.GetFromJsonAsync<JsonElement>("/api/v1/accounts/policy?login=ann@example.com");
-        Assert.Equal(0, policy.GetProperty("smsLeftToday").GetInt32());
+        var policy = await shop.PolicyAsync("ann@example.com");
+        Assert.Equal(0, policy.SmsLeftToday);
 
         factory.Time.Offset += TimeSpan.FromDays(1);
-        Assert.Equal(HttpStatusCode.Created, (await CreateAsync(shop, new { login = "ann@example.com", method = "sms" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await CreateAsync(shop, new CreateChallengeRequest("ann@example.com", Method: "sms"))).StatusCode);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public abstract partial class SmsAndPolicyScenarios
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 7).Select(_ =>
-            CreateAsync(shop, new { login = "ann@example.com", method = "sms", purpose = "payment", payee = "123456789012", amount = "12.5", currency = "USD" })));
+            CreateAsync(shop, new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "123456789012", Amount: "12.5", Currency: "USD", Method: "sms"))));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         await using var scope = factory.Services.CreateAsyncScope();
@@ -109,8 +109,8 @@ public abstract partial class SmsAndPolicyScenarios
         var text = Journeys.SmsTexts(factory).Last();
         Assert.Contains("confirm a payment of 12.50 USD to 123456789012 at Demo Shop", text, StringComparison.Ordinal);
         Assert.Contains("Fee 0.05 USD", text, StringComparison.Ordinal);
-        var policy = await shop.GetFromJsonAsync<JsonElement>("/api/v1/accounts/policy?login=ann@example.com");
-        Assert.Equal(5, policy.GetProperty("smsLeftToday").GetInt32());
+        var policy = await shop.PolicyAsync("ann@example.com");
+        Assert.Equal(5, policy.SmsLeftToday);
     }
 
     [Fact]
@@ -119,17 +119,17 @@ public abstract partial class SmsAndPolicyScenarios
         using var factory = await CreateFactoryAsync();
         await Journeys.RegisterAndActivateAsync(factory, "ann@example.com", sms: true);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
-        var first = await (await CreateAsync(shop, new { login = "ann@example.com", method = "sms", purpose = "payment", payee = "123", amount = "1", currency = "USD" }))
-            .Content.ReadFromJsonAsync<JsonElement>();
+        var first = (await (await CreateAsync(shop, new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "123", Amount: "1",
+            Currency: "USD", Method: "sms"))).Content.ReadFromJsonAsync<ChallengeResponse>())!;
         var firstAnswer = SmsAnswer(Journeys.SmsTexts(factory).Last());
-        var second = await (await CreateAsync(shop, new { login = "ann@example.com", method = "sms", purpose = "payment", payee = "999", amount = "1000", currency = "USD" }))
-            .Content.ReadFromJsonAsync<JsonElement>();
+        var second = (await (await CreateAsync(shop, new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "999", Amount: "1000",
+            Currency: "USD", Method: "sms"))).Content.ReadFromJsonAsync<ChallengeResponse>())!;
 
-        var crossed = await shop.PostAsJsonAsync($"/api/v1/challenges/{second.GetProperty("challengeId").GetString()}/verify", new { answer = firstAnswer });
-        var own = await shop.PostAsJsonAsync($"/api/v1/challenges/{first.GetProperty("challengeId").GetString()}/verify", new { answer = firstAnswer });
+        var crossed = await shop.VerifyAsync(second.ChallengeId, new VerifyRequest(firstAnswer));
+        var own = await shop.VerifyAsync(first.ChallengeId, new VerifyRequest(firstAnswer));
 
-        Assert.Equal("wrong", (await crossed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
-        Assert.Equal("success", (await own.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString());
+        Assert.Equal(VerifyResults.Wrong, crossed.Result);
+        Assert.Equal(VerifyResults.Success, own.Result);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public abstract partial class SmsAndPolicyScenarios
         await Journeys.RegisterAndActivateAsync(factory, "ann@example.com", sms: true);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
 
-        var created = await CreateAsync(shop, new { login = "ann@example.com", method = "sms", purpose = "payment", payee = "123", amount = "100", currency = "JPY" });
+        var created = await CreateAsync(shop, new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "123", Amount: "100", Currency: "JPY", Method: "sms"));
 
         Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
         Assert.Contains("JPY", await created.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -173,8 +173,8 @@ public abstract partial class SmsAndPolicyScenarios
         using var factory = await CreateFactoryAsync();
         var secret = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com", sms: true);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
-        await CreateAsync(shop, new { login = "ann@example.com", method = "sms", purpose = "payment", payee = "R123", amount = "10", currency = "WMR" });
-        await CreateAsync(shop, new { login = "ann@example.com", method = "sms" });
+        await CreateAsync(shop, new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "R123", Amount: "10", Currency: "WMR", Method: "sms"));
+        await CreateAsync(shop, new CreateChallengeRequest("ann@example.com", Method: "sms"));
         using var browser = factory.Browser();
         await Journeys.SignInAsync(factory, browser, "ann@example.com", secret);
 
@@ -191,8 +191,8 @@ public abstract partial class SmsAndPolicyScenarios
         public async Task<bool> NeedsConfirmationAsync(string login, string operation)
         {
             _ = operation;
-            var policy = await api.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/policy?login={Uri.EscapeDataString(login)}");
-            return policy.GetProperty("confirmAllOperations").GetBoolean();
+            var policy = await api.PolicyAsync(login);
+            return policy.ConfirmAllOperations;
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Cipherpad.Contracts.Activations;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Testing;
 using Microsoft.Extensions.Options;
 
@@ -64,14 +66,14 @@ public sealed class StartupAndLimitTests
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 6; i++)
         {
-            statuses.Add((await busy.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" })).StatusCode);
+            statuses.Add((await busy.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"))).StatusCode);
         }
-        var limited = await busy.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" });
+        var limited = await busy.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"));
 
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.NotFound, 5).Append(HttpStatusCode.TooManyRequests), statuses);
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         Assert.True(limited.Headers.RetryAfter is not null);
-        Assert.Equal(HttpStatusCode.NotFound, (await calm.PostAsJsonAsync("/api/v1/challenges", new { login = "nobody@example.com" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await calm.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"))).StatusCode);
     }
 
     [Fact]
@@ -86,7 +88,7 @@ public sealed class StartupAndLimitTests
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
-            statuses.Add((await client.PostAsJsonAsync("/api/v1/activations", new { email = "ann@example.com" })).StatusCode);
+            statuses.Add((await client.PostAsJsonAsync("/api/v1/activations", new StartActivationRequest("ann@example.com"))).StatusCode);
         }
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cipherpad.Contracts.Activations;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Activation;
 using Cipherpad.Server.RelyingParties;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,24 +60,18 @@ public static partial class Journeys
     public static async Task<(HttpResponseMessage Response, byte[]? DeviceSecret)> ActivateAsync(HttpClient api, string email, string code,
         string deviceName = "test pad")
     {
-        var start = await api.PostAsJsonAsync("/api/v1/activations", new { email });
+        var start = await api.PostAsJsonAsync("/api/v1/activations", new StartActivationRequest(email));
         start.EnsureSuccessStatusCode();
-        var started = await start.Content.ReadFromJsonAsync<JsonElement>();
-        var activationId = started.GetProperty("activationId").GetString()!;
-        using var client = ActivationClient.Begin(email, activationId, code, Base64Url.DecodeFromChars(started.GetProperty("serverPublicKey").GetString()))!;
-        var finish = await api.PostAsJsonAsync($"/api/v1/activations/{activationId}/finish", new
-        {
-            email,
-            clientPublicKey = Base64Url.EncodeToString(client.ClientPublicKey),
-            clientConfirmation = Base64Url.EncodeToString(client.ClientConfirmation),
-            deviceName,
-        });
+        var started = (await start.Content.ReadFromJsonAsync<StartActivationResponse>())!;
+        using var client = ActivationClient.Begin(email, started.ActivationId, code, Base64Url.DecodeFromChars(started.ServerPublicKey))!;
+        var finish = await api.PostAsJsonAsync($"/api/v1/activations/{started.ActivationId}/finish", new FinishActivationRequest(email,
+            Base64Url.EncodeToString(client.ClientPublicKey), Base64Url.EncodeToString(client.ClientConfirmation), deviceName));
         if (!finish.IsSuccessStatusCode)
         {
             return (finish, null);
         }
-        var finished = await finish.Content.ReadFromJsonAsync<JsonElement>();
-        var secret = client.Finish(Base64Url.DecodeFromChars(finished.GetProperty("serverConfirmation").GetString()));
+        var finished = (await finish.Content.ReadFromJsonAsync<FinishActivationResponse>())!;
+        var secret = client.Finish(Base64Url.DecodeFromChars(finished.ServerConfirmation));
         Assert.NotNull(secret);
         return (finish, secret);
     }
@@ -107,16 +103,15 @@ public static partial class Journeys
     public static async Task<string> LogInAtRelyingPartyAsync(CipherpadFactory factory, HttpClient relyingParty, string login, byte[] deviceSecret,
         string? userIp = null)
     {
-        var created = await relyingParty.PostAsJsonAsync("/api/v1/challenges", new { login });
+        var created = await relyingParty.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest(login));
         if (created.StatusCode == HttpStatusCode.NotFound)
         {
             return "no active cipher pad";
         }
-        var challenge = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var challenge = (await created.Content.ReadFromJsonAsync<ChallengeResponse>())!;
         using var keys = new Core.Answers.DeviceKeys(deviceSecret);
-        var answer = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow());
-        var verify = await relyingParty.PostAsJsonAsync($"/api/v1/challenges/{challenge.GetProperty("challengeId").GetString()}/verify", new { answer, userIp });
-        return (await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString()!;
+        var answer = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, challenge.Question, factory.Time.GetUtcNow());
+        return (await relyingParty.VerifyAsync(challenge.ChallengeId, new VerifyRequest(answer, UserIp: userIp))).Result;
     }
 
     /// <summary>Asks the sign-in page for a question; returns the page that shows it.</summary>

@@ -1,3 +1,4 @@
+using Cipherpad.Contracts.Accounts;
 using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.AnswerMethods.Sms;
@@ -7,21 +8,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cipherpad.Server.Accounts;
 
-/// <summary>What a relying party may know of an account before it acts.</summary>
-/// <param name="Login">The login asked about, normalized.</param>
-/// <param name="ConfirmAllOperations">Whether the user asked that every operation be confirmed.</param>
-/// <param name="AppMethod">Whether the cipher pad method is on (also in <paramref name="Methods"/>).</param>
-/// <param name="SmsMethod">Whether answers by SMS are on (also in <paramref name="Methods"/>).</param>
-/// <param name="SmsLeftToday">SMS answers left today for logins and actions.</param>
-/// <param name="Methods">The names of the answer methods the user has on, such as <c>app</c> and <c>sms</c>.</param>
-public sealed record AccountPolicy(string Login, bool ConfirmAllOperations, bool AppMethod, bool SmsMethod, int SmsLeftToday, IReadOnlyList<string> Methods);
-
 /// <summary>What a relying party may know about an account before it acts: which operations need confirming, and how.</summary>
 public static class AccountPolicyEndpoints
 {
     public static RouteGroupBuilder MapAccountPolicyApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/accounts").AddEndpointFilter<RelyingPartyAuthenticationFilter>()
+        var group = routes.MapGroup("/api/v1/accounts").RequireRelyingPartyAuthentication()
             .RequireRateLimiting(Security.RateLimits.RelyingPartyPolicy).WithTags("Relying-party API")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapGet("/policy", GetAsync).WithName("GetAccountPolicy")

@@ -1,3 +1,4 @@
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
 using Cipherpad.Core.Payments;
 using Cipherpad.Server.AnswerMethods.CipherPad;
@@ -9,25 +10,13 @@ using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Challenges;
 
-public sealed record CreateChallengeRequest(string? Login, string? Purpose, string? Description, string? Payee, string? Amount, string? Currency,
-    string? Method);
-
-public sealed record ChallengeResponse(Guid ChallengeId, string Purpose, string Method, string Question, DateTimeOffset ExpiresAt, string QrPayload,
-    string? QrImage, string Status, int AttemptsLeft, PaymentView? Payment, string? Description);
-
-public sealed record PaymentView(string Payee, string Amount, string Currency);
-
-public sealed record VerifyRequest(string? Answer, string? Payee, string? Amount, string? Currency, string? UserIp);
-
-public sealed record VerifyResponse(string Result, int AttemptsLeft, int? RetryAfterSeconds);
-
 /// <summary>The relying-party API: questions for a login, an action or a payment, and the checking of answers.</summary>
 public static class ChallengeEndpoints
 {
     public static RouteGroupBuilder MapChallengeApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/challenges")
-            .AddEndpointFilter<RelyingPartyAuthenticationFilter>()
+            .RequireRelyingPartyAuthentication()
             .RequireRateLimiting(Security.RateLimits.RelyingPartyPolicy)
             .WithTags("Relying-party API")
             .ProducesProblem(StatusCodes.Status401Unauthorized);

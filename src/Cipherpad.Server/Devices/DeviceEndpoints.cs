@@ -1,17 +1,10 @@
 using System.Buffers.Text;
+using Cipherpad.Contracts.Activations;
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cipherpad.Server.Devices;
-
-public sealed record StartActivationRequest(string? Email);
-
-public sealed record StartActivationResponse(string ActivationId, string ServerPublicKey, DateTimeOffset ExpiresAt);
-
-public sealed record FinishActivationRequest(string? Email, string? ClientPublicKey, string? ClientConfirmation, string? DeviceName);
-
-public sealed record FinishActivationResponse(string ServerConfirmation, Guid DeviceId, string Email);
 
 /// <summary>The cipher pad's API: the two steps of activation (docs/protocol.md §6). Binary values are base64url.</summary>
 public static class DeviceEndpoints

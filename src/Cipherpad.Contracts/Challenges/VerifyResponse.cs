@@ -1,0 +1,7 @@
+namespace Cipherpad.Contracts.Challenges;
+
+/// <summary>The decision on an answer.</summary>
+/// <param name="Result">One of <see cref="VerifyResults"/>.</param>
+/// <param name="AttemptsLeft">Wrong answers still allowed before the question locks.</param>
+/// <param name="RetryAfterSeconds">When the result is <c>throttled</c>: how long to wait before answering again.</param>
+public sealed record VerifyResponse(string Result, int AttemptsLeft, int? RetryAfterSeconds);

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Cipherpad.Server.RelyingParties;
+
+/// <summary>
+/// Puts a route group behind relying-party authentication and says so in the OpenAPI document, in one call, so the
+/// document can never promise less or more than the filter enforces: HTTP Basic with the client id and secret.
+/// </summary>
+public static class RelyingPartyApiSecurity
+{
+    /// <summary>The HTTP Basic security scheme's name in the OpenAPI document's components.</summary>
+    public const string SchemeName = "relyingPartyBasic";
+
+    /// <summary>Authenticates every call of <paramref name="group"/> as a relying party and marks its operations as requiring Basic.</summary>
+    public static RouteGroupBuilder RequireRelyingPartyAuthentication(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter<RelyingPartyAuthenticationFilter>();
+        group.AddOpenApiOperationTransformer((operation, context, _) =>
+        {
+            operation.Security ??= [];
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = [] });
+            return Task.CompletedTask;
+        });
+        return group;
+    }
+
+    /// <summary>Declares the scheme that <see cref="RequireRelyingPartyAuthentication"/> refers to.</summary>
+    public static OpenApiOptions AddRelyingPartySecurityScheme(this OpenApiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.AddComponent<IOpenApiSecurityScheme>(SchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "basic",
+                Description = "The relying party's client_id as the user name and its client_secret as the password "
+                    + "(cipherpad-server rp add, rp rotate-secret).",
+            });
+            return Task.CompletedTask;
+        });
+        return options;
+    }
+}
