@@ -4,18 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Accounts;
 
-/// <summary>Another e-mail address that logs in like the account's main one. Exists only once confirmed by its owner.</summary>
-public sealed class AccountAlias
-{
-    public Guid Id { get; set; } = Guid.CreateVersion7();
-    public Guid AccountId { get; set; }
-
-    /// <summary>Trimmed and lowercased; unique across all aliases, and never any account's main e-mail.</summary>
-    public required string Email { get; set; }
-
-    public DateTimeOffset ConfirmedAt { get; set; }
-}
-
 /// <summary>
 /// Aliases: the owner confirms the request with the cipher pad, then the alias's own mailbox confirms by a link. An
 /// address that any account uses — as its e-mail or as an alias — can never become another account's alias.
