@@ -1,0 +1,24 @@
+namespace Cipherpad.Server.Notifications;
+
+public static class NotificationServiceCollectionExtensions
+{
+    /// <summary>
+    /// E-mail, the SMS gateway — the webhook when <see cref="SmsOptions.WebhookUrl"/> is set, otherwise the outbox — and
+    /// the notifier that mails the owner what they chose.
+    /// </summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services, SmsOptions sms)
+    {
+        ArgumentNullException.ThrowIfNull(sms);
+        services.AddSingleton<IEmailSender, EmailSender>();
+        if (string.IsNullOrWhiteSpace(sms.WebhookUrl))
+        {
+            services.AddSingleton<ISmsGateway, OutboxSmsGateway>();
+        }
+        else
+        {
+            services.AddHttpClient<ISmsGateway, WebhookSmsGateway>();
+        }
+        services.AddScoped<Notifier>();
+        return services;
+    }
+}
