@@ -12,6 +12,13 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, E
 {
     private const string AddressInUse = "This address is already used by an account; it cannot become an alias.";
 
+    /// <summary>The account's aliases, by address.</summary>
+    public Task<List<AccountAlias>> ListAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.AccountAliases.AsNoTracking().Where(a => a.AccountId == accountId).OrderBy(a => a.Email).ToListAsync(cancellationToken);
+
+    /// <summary>The account's alias with this id, or null when the account has no such alias; not tracked.</summary>
+    public Task<AccountAlias?> FindAsync(Guid accountId, Guid aliasId, CancellationToken cancellationToken) =>
+        db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Id == aliasId && a.AccountId == accountId, cancellationToken);
 
     public async Task<string?> ProblemWithAsync(string? address, CancellationToken cancellationToken)
     {
