@@ -6,12 +6,12 @@ using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
+using Cipherpad.Server.Pages;
 using Cipherpad.Server.Pruning;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
 using Cipherpad.Server.Web;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server;
@@ -46,24 +46,13 @@ public static class CipherpadServerExtensions
         builder.Services.AddRelyingParties();
         builder.Services.AddChallenges();
         builder.Services.AddPruning();
-        builder.Services.AddCipherpadRateLimits(options.RateLimits);
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenApi("v1");
-        builder.Services.AddRazorPages();
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
-        {
-            cookie.LoginPath = "/signin";
-            cookie.Cookie.Name = "cipherpad";
-            cookie.Cookie.HttpOnly = true;
-            cookie.Cookie.SameSite = SameSiteMode.Lax;
-            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
-            cookie.SlidingExpiration = true;
-        });
-        builder.Services.AddAuthorization();
+        builder.Services.AddPages();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddCipherpadRateLimits(options.RateLimits);
         return builder;
     }
 
