@@ -6,13 +6,12 @@ using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
+using Cipherpad.Server.Pages;
 using Cipherpad.Server.Pruning;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
 using Cipherpad.Server.Web;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server;
@@ -36,63 +35,22 @@ public static class CipherpadServerExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCipherpadStorage(options);
-        builder.Services.AddSingleton(services => MasterKey.Load(services.GetRequiredService<IOptions<CipherpadOptions>>().Value,
-            services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<ILoggerFactory>().CreateLogger<MasterKey>()));
-        builder.Services.AddSingleton<SecretProtector>();
-        builder.Services.AddDataProtection().SetApplicationName("Cipherpad").PersistKeysToDbContext<CipherpadDbContext>();
-        builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(services =>
-            new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(keys =>
-                keys.XmlEncryptor = new MasterKeyXmlEncryptor(services.GetRequiredService<SecretProtector>())));
-
+        builder.Services.AddSecretProtection();
         builder.Services.AddSingleton<PublicLinks>();
-        builder.Services.AddSingleton<IEmailSender, EmailSender>();
-        if (string.IsNullOrWhiteSpace(options.Sms.WebhookUrl))
-        {
-            builder.Services.AddSingleton<ISmsGateway, OutboxSmsGateway>();
-        }
-        else
-        {
-            builder.Services.AddHttpClient<ISmsGateway, WebhookSmsGateway>();
-        }
-
-        builder.Services.AddScoped<Outbox>();
-        builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddTransient<OutboxSender>();
-        builder.Services.AddHostedService<OutboxWorker>();
-        builder.Services.AddScoped<AuthorizationLogWriter>();
-        builder.Services.AddScoped<AccountDirectory>();
-        builder.Services.AddScoped<AccountService>();
-        builder.Services.AddSingleton<HumanCheck>();
-        builder.Services.AddScoped<DeviceActivationService>();
-        builder.Services.AddScoped<DeviceRegistry>();
-        builder.Services.AddAnswerMethods();
-        builder.Services.AddScoped<RelyingPartyService>();
-        builder.Services.AddScoped<RelyingPartyAuthenticationFilter>();
-        builder.Services.AddScoped<ChallengeService>();
+        builder.Services.AddNotifications(options.Sms);
+        builder.Services.AddAuthorizationLog();
+        builder.Services.AddAccounts();
         builder.Services.AddAccountChanges();
-        builder.Services.AddScoped<SourceThrottles>();
-        builder.Services.AddScoped<EmailLinks>();
-        builder.Services.AddScoped<RecoveryService>();
-        builder.Services.AddScoped<Aliases>();
-        builder.Services.AddScoped<Notifier>();
-        builder.Services.AddScoped<SupportRequests>();
+        builder.Services.AddDevices();
+        builder.Services.AddAnswerMethods();
+        builder.Services.AddRelyingParties();
+        builder.Services.AddChallenges();
         builder.Services.AddPruning();
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenApi("v1", openApi => openApi.AddRelyingPartySecurityScheme());
-        builder.Services.AddRazorPages();
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
-        {
-            cookie.LoginPath = "/signin";
-            cookie.Cookie.Name = "cipherpad";
-            cookie.Cookie.HttpOnly = true;
-            cookie.Cookie.SameSite = SameSiteMode.Lax;
-            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
-            cookie.SlidingExpiration = true;
-        });
-        builder.Services.AddAuthorization();
+        builder.Services.AddPages();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddCipherpadRateLimits(options.RateLimits);
         return builder;

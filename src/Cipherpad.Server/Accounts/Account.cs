@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Cipherpad.Server.Accounts;
 
 public sealed class Account
@@ -29,12 +32,18 @@ public sealed class Account
     public string FullName => $"{FirstName} {LastName}";
 }
 
-/// <summary>An e-mail confirmation link; only the token's hash is stored.</summary>
-public sealed class EmailConfirmation
+public sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
-    public Guid AccountId { get; set; }
-    public required string TokenHash { get; set; }
-    public DateTimeOffset ExpiresAt { get; set; }
-    public DateTimeOffset? UsedAt { get; set; }
+    public void Configure(EntityTypeBuilder<Account> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.HasIndex(a => a.Email).IsUnique();
+        builder.Property(a => a.Email).HasMaxLength(254);
+        builder.Property(a => a.Phone).HasMaxLength(16);
+        builder.Property(a => a.FirstName).HasMaxLength(100);
+        builder.Property(a => a.LastName).HasMaxLength(100);
+        builder.Property(a => a.SecurityQuestion).HasMaxLength(200);
+        builder.Property(a => a.Notifications).HasConversion<int>();
+        builder.Ignore(a => a.FullName);
+    }
 }

@@ -4,12 +4,20 @@ using Microsoft.EntityFrameworkCore;
 namespace Cipherpad.Server.Accounts;
 
 /// <summary>
-/// Which account an address belongs to. An address belongs to at most one account, as its e-mail or as a confirmed
-/// alias: logins are looked up here, and an address is given to an account (registration, alias, an administrator's
+/// Finds accounts by id, and which account an address belongs to. An address belongs to at most one account, as its
+/// e-mail or as a confirmed alias: logins are looked up here, and an address is given to an account (registration, alias, an administrator's
 /// change of e-mail) only if this says it is free. Addresses are normalized here; callers may pass them as typed.
 /// </summary>
 public sealed class AccountDirectory(CipherpadDbContext db)
 {
+    /// <summary>The account with this id, or null; not tracked.</summary>
+    public Task<Account?> FindAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
+
+    /// <summary>The account with this id, which must exist, such as the signed-in person's; not tracked.</summary>
+    public Task<Account> GetAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, cancellationToken);
+
     /// <summary>The account whose e-mail or alias is <paramref name="login"/>, or null; not tracked.</summary>
     public async Task<Account?> FindAsync(string login, CancellationToken cancellationToken)
     {

@@ -4,18 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Accounts;
 
-/// <summary>Another e-mail address that logs in like the account's main one. Exists only once confirmed by its owner.</summary>
-public sealed class AccountAlias
-{
-    public Guid Id { get; set; } = Guid.CreateVersion7();
-    public Guid AccountId { get; set; }
-
-    /// <summary>Trimmed and lowercased; unique across all aliases, and never any account's main e-mail.</summary>
-    public required string Email { get; set; }
-
-    public DateTimeOffset ConfirmedAt { get; set; }
-}
-
 /// <summary>
 /// Aliases: the owner confirms the request with the cipher pad, then the alias's own mailbox confirms by a link. An
 /// address that any account uses — as its e-mail or as an alias — can never become another account's alias.
@@ -24,6 +12,13 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, E
 {
     private const string AddressInUse = "This address is already used by an account; it cannot become an alias.";
 
+    /// <summary>The account's aliases, by address.</summary>
+    public Task<List<AccountAlias>> ListAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.AccountAliases.AsNoTracking().Where(a => a.AccountId == accountId).OrderBy(a => a.Email).ToListAsync(cancellationToken);
+
+    /// <summary>The account's alias with this id, or null when the account has no such alias; not tracked.</summary>
+    public Task<AccountAlias?> FindAsync(Guid accountId, Guid aliasId, CancellationToken cancellationToken) =>
+        db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Id == aliasId && a.AccountId == accountId, cancellationToken);
 
     public async Task<string?> ProblemWithAsync(string? address, CancellationToken cancellationToken)
     {

@@ -6,31 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Accounts;
 
-public enum EmailLinkKind
-{
-    /// <summary>Recovery after the security question: choose methods, old cipher pads stop, new activation code.</summary>
-    Recovery,
-    /// <summary>"Forgot activation code": a new code by SMS for a cipher pad being activated.</summary>
-    NewActivationCode,
-    /// <summary>Proves that the owner of an address wants it as an alias of the account.</summary>
-    AddAlias,
-}
-
-/// <summary>A single-use link sent by e-mail; only the token's hash is stored.</summary>
-public sealed class EmailLink
-{
-    public Guid Id { get; set; } = Guid.CreateVersion7();
-    public Guid AccountId { get; set; }
-    public EmailLinkKind Kind { get; set; }
-    public required string TokenHash { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset ExpiresAt { get; set; }
-    public DateTimeOffset? UsedAt { get; set; }
-
-    /// <summary>For <see cref="EmailLinkKind.AddAlias"/>: the address being added.</summary>
-    public string? Address { get; set; }
-}
-
 /// <summary>
 /// Issues and claims single-use e-mail links. A link works for <see cref="Lifetime"/> and acts once: claiming is a
 /// conditional update, so two requests with the same link cannot both act. Pages only look a link up on GET; the

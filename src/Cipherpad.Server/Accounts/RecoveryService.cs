@@ -10,14 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Accounts;
 
-/// <summary>A completed recovery, counted for the limit per window.</summary>
-public sealed class RecoveryRecord
-{
-    public Guid Id { get; set; } = Guid.CreateVersion7();
-    public Guid AccountId { get; set; }
-    public DateTimeOffset At { get; set; }
-}
-
 public enum SecurityAnswerOutcome
 {
     LinkSent,

@@ -4,21 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Accounts;
 
-/// <summary>A request from someone who lost access to their e-mail or phone; an administrator resolves it with the admin commands.</summary>
-public sealed class SupportRequest
-{
-    public Guid Id { get; set; } = Guid.CreateVersion7();
-    public DateTimeOffset CreatedAt { get; set; }
-    public required string AccountEmail { get; set; }
-    public required string Name { get; set; }
-    public required string Contact { get; set; }
-    public required string Lost { get; set; }
-    public required string Message { get; set; }
-    public string? Ip { get; set; }
-    public DateTimeOffset? ResolvedAt { get; set; }
-    public string? Resolution { get; set; }
-}
-
 /// <summary>Support requests, and the administrator's changes of an account's e-mail or phone, each written to the authorization log.</summary>
 public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory directory, AuthorizationLogWriter log, TimeProvider time)
 {

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Cipherpad.Server.AuthorizationLog;
 
 /// <summary>One authorization fact. Append-only: nothing updates or deletes entries.</summary>
@@ -21,4 +24,19 @@ public sealed class AuthorizationLogEntry
     public Guid? DeviceId { get; set; }
     public Guid? ChallengeId { get; set; }
     public string? Detail { get; set; }
+}
+
+public sealed class AuthorizationLogEntryConfiguration : IEntityTypeConfiguration<AuthorizationLogEntry>
+{
+    public void Configure(EntityTypeBuilder<AuthorizationLogEntry> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.HasIndex(e => new { e.AccountId, e.At });
+        builder.Property(e => e.Result).HasMaxLength(32);
+        builder.Property(e => e.Method).HasMaxLength(32);
+        builder.Property(e => e.Purpose).HasMaxLength(32);
+        builder.Property(e => e.RelyingParty).HasMaxLength(64);
+        builder.Property(e => e.Ip).HasMaxLength(64);
+        builder.Property(e => e.Detail).HasMaxLength(500);
+    }
 }

@@ -1,5 +1,7 @@
 using Cipherpad.Core.Answers;
 using Cipherpad.Core.Payments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Cipherpad.Server.Challenges;
 
@@ -44,4 +46,21 @@ public sealed class Challenge
 
     public PaymentDetails? Payment() =>
         Purpose == Purpose.Payment && PaymentDetails.TryCreate(Payee, Amount, Currency, out var payment, out _) ? payment : null;
+}
+
+public sealed class ChallengeConfiguration : IEntityTypeConfiguration<Challenge>
+{
+    public void Configure(EntityTypeBuilder<Challenge> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.HasIndex(c => new { c.AccountId, c.CreatedAt });
+        builder.Property(c => c.Purpose).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.Question).HasMaxLength(64);
+        builder.Property(c => c.Method).HasMaxLength(16);
+        builder.Property(c => c.Description).HasMaxLength(200);
+        builder.Property(c => c.Payee).HasMaxLength(64);
+        builder.Property(c => c.Amount).HasMaxLength(32);
+        builder.Property(c => c.Currency).HasMaxLength(3);
+    }
 }

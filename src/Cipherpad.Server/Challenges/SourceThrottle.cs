@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Cipherpad.Server.Challenges;
 
 /// <summary>
@@ -11,4 +14,14 @@ public sealed class SourceThrottle
     public int ConsecutiveFailures { get; set; }
     public DateTimeOffset? BlockedUntil { get; set; }
     public DateTimeOffset? LastSuccessAt { get; set; }
+}
+
+public sealed class SourceThrottleConfiguration : IEntityTypeConfiguration<SourceThrottle>
+{
+    public void Configure(EntityTypeBuilder<SourceThrottle> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.HasKey(t => new { t.AccountId, t.Source });
+        builder.Property(t => t.Source).HasMaxLength(96);
+    }
 }

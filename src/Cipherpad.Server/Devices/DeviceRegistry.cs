@@ -21,6 +21,10 @@ public sealed class DeviceRegistry(CipherpadDbContext db, SecretProtector protec
     public Task<List<Device>> AllAsync(Guid accountId, CancellationToken cancellationToken) =>
         db.Devices.AsNoTracking().Where(d => d.AccountId == accountId).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
 
+    /// <summary>The name of every pad the account ever activated, by the pad's id.</summary>
+    public Task<Dictionary<Guid, string>> NamesAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.Devices.AsNoTracking().Where(d => d.AccountId == accountId).ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
+
     public Task<Device?> FindActiveAsync(Guid accountId, Guid deviceId, CancellationToken cancellationToken) =>
         db.Devices.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deviceId && d.AccountId == accountId && d.RevokedAt == null, cancellationToken);
 

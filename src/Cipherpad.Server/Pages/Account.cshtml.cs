@@ -1,18 +1,18 @@
 using System.Security.Claims;
+using Cipherpad.Server.Accounts;
 using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Devices;
-using Cipherpad.Server.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Pages;
 
 [Authorize]
-public sealed class AccountModel(CipherpadDbContext db, AnswerMethods.Sms.SmsAnswers sms) : PageModel
+public sealed class AccountModel(AccountDirectory directory, DeviceRegistry devices, AuthorizationLogReader log, AnswerMethods.Sms.SmsAnswers sms)
+    : PageModel
 {
-    public Accounts.Account? Account { get; private set; }
+    public Account? Account { get; private set; }
     public List<Device> Devices { get; private set; } = [];
     public List<AuthorizationLogEntry> Log { get; private set; } = [];
     public List<AnswerMethods.Sms.FeeLedgerEntry> Fees { get; private set; } = [];
@@ -27,16 +27,14 @@ public sealed class AccountModel(CipherpadDbContext db, AnswerMethods.Sms.SmsAns
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var accountId = Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
-        Account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
+        Account = await directory.FindAsync(accountId, cancellationToken);
         if (Account is null)
         {
             return Redirect("/signin");
         }
-        Devices = await db.Devices.AsNoTracking().Where(d => d.AccountId == accountId && d.RevokedAt == null).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
-        Log = await db.AuthorizationLog.AsNoTracking().Where(e => e.AccountId == accountId).OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
-            .Take(20).ToListAsync(cancellationToken);
-        Fees = await db.FeeLedger.AsNoTracking().Where(f => f.AccountId == accountId).OrderByDescending(f => f.At).ThenByDescending(f => f.Id)
-            .Take(50).ToListAsync(cancellationToken);
+        Devices = await devices.ActiveAsync(accountId, cancellationToken);
+        Log = await log.LatestAsync(accountId, 20, cancellationToken);
+        Fees = await sms.LatestFeesAsync(accountId, 50, cancellationToken);
         SmsLeftToday = await sms.LeftTodayAsync(accountId, cancellationToken);
         return Page();
     }

@@ -1,18 +1,16 @@
 using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Accounts;
-using Cipherpad.Server.Storage;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Pages;
 
 /// <summary>Add (confirmed by the cipher pad, then by the alias's mailbox) and remove aliases.</summary>
-public sealed class AliasesModel(CipherpadDbContext db, Aliases aliases, AccountChanges changes) : AccountPage
+public sealed class AliasesModel(Aliases aliases, AccountChanges changes) : AccountPage
 {
     public List<AccountAlias> List { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        List = await db.AccountAliases.AsNoTracking().Where(a => a.AccountId == AccountId).OrderBy(a => a.Email).ToListAsync(cancellationToken);
+        List = await aliases.ListAsync(AccountId, cancellationToken);
 
     public async Task<IActionResult> OnPostAddAsync(string? address, CancellationToken cancellationToken)
     {
@@ -28,7 +26,7 @@ public sealed class AliasesModel(CipherpadDbContext db, Aliases aliases, Account
 
     public async Task<IActionResult> OnPostRemoveAsync(Guid aliasId, CancellationToken cancellationToken)
     {
-        var alias = await db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Id == aliasId && a.AccountId == AccountId, cancellationToken);
+        var alias = await aliases.FindAsync(AccountId, aliasId, cancellationToken);
         return alias is null ? NotFound() : await RequestAsync(new RemoveAliasChange(alias.Id, alias.Email), $"Remove the alias {alias.Email}", cancellationToken);
     }
 

@@ -8,7 +8,7 @@ namespace Cipherpad.Server.Pages;
 
 /// <summary>The e-mail link lands here; the user then chooses methods, which sends the activation code by SMS.</summary>
 public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.AccountMethods methods, IDataProtectionProvider protection,
-    PublicLinks links, Storage.CipherpadDbContext db) : PageModel
+    PublicLinks links, AccountDirectory directory) : PageModel
 {
     private readonly AccountTicket _tickets = new(protection, "Cipherpad.ChooseMethods.v1", TimeSpan.FromHours(1));
 
@@ -51,8 +51,8 @@ public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.Acc
             Ticket = ticket;
             return Page();
         }
-        var account = await db.Accounts.FindAsync([accountId], cancellationToken);
-        CodeSentTo = AccountRules.MaskPhone(account!.Phone);
+        var account = await directory.GetAsync(accountId, cancellationToken);
+        CodeSentTo = AccountRules.MaskPhone(account.Phone);
         ActivateCommand = links.ActivateCommand(account.Email);
         return Page();
     }

@@ -1,18 +1,17 @@
+using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Notifications;
-using Cipherpad.Server.Storage;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Pages;
 
 /// <summary>Which facts are mailed; turning alerts off is a change an attacker would want, so the cipher pad confirms it.</summary>
-public sealed class NotificationsModel(CipherpadDbContext db, AccountChanges changes) : AccountPage
+public sealed class NotificationsModel(AccountDirectory directory, AccountChanges changes) : AccountPage
 {
     public NotificationKind Current { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Current = await db.Accounts.Where(a => a.Id == AccountId).Select(a => a.Notifications).SingleAsync(cancellationToken);
+        Current = (await directory.GetAsync(AccountId, cancellationToken)).Notifications;
 
     public async Task<IActionResult> OnPostAsync(int[]? kinds, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Cipherpad.Server.Pages;
 
 /// <summary>Recovery, first steps: the e-mail, then the security question, then a link by e-mail.</summary>
-public sealed class RecoverModel(RecoveryService recovery, IDataProtectionProvider protection, Storage.CipherpadDbContext db) : PageModel
+public sealed class RecoverModel(RecoveryService recovery, AccountDirectory directory, IDataProtectionProvider protection) : PageModel
 {
     private readonly AccountTicket _tickets = new(protection, "Cipherpad.Recovery.v1", TimeSpan.FromMinutes(15));
 
@@ -40,15 +40,15 @@ public sealed class RecoverModel(RecoveryService recovery, IDataProtectionProvid
             Problem = "That took too long; start again.";
             return Page();
         }
-        var account = await db.Accounts.FindAsync([accountId], cancellationToken);
-        var (outcome, wait) = await recovery.AnswerSecurityQuestionAsync(account!, answer, ClientAddress.Of(HttpContext), cancellationToken);
+        var account = await directory.GetAsync(accountId, cancellationToken);
+        var (outcome, wait) = await recovery.AnswerSecurityQuestionAsync(account, answer, ClientAddress.Of(HttpContext), cancellationToken);
         if (outcome == SecurityAnswerOutcome.LinkSent)
         {
             LinkSent = true;
             return Page();
         }
         Ticket = ticket;
-        SecurityQuestion = account!.SecurityQuestion;
+        SecurityQuestion = account.SecurityQuestion;
         Problem = outcome switch
         {
             SecurityAnswerOutcome.Wrong => "That is not the answer.",

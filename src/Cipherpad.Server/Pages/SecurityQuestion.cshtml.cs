@@ -1,24 +1,22 @@
 using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Security;
-using Cipherpad.Server.Storage;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Pages;
 
 /// <summary>Changes the security question and answer after the cipher pad confirms; only the answer's slow hash is kept.</summary>
-public sealed class SecurityQuestionModel(CipherpadDbContext db, AccountChanges changes, IOptions<CipherpadOptions> options) : AccountPage
+public sealed class SecurityQuestionModel(AccountDirectory directory, AccountChanges changes, IOptions<CipherpadOptions> options) : AccountPage
 {
     public string Current { get; private set; } = "";
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Current = await db.Accounts.Where(a => a.Id == AccountId).Select(a => a.SecurityQuestion).SingleAsync(cancellationToken);
+        Current = (await directory.GetAsync(AccountId, cancellationToken)).SecurityQuestion;
 
     public async Task<IActionResult> OnPostAsync(string? question, string? answer, CancellationToken cancellationToken)
     {
-        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == AccountId, cancellationToken);
+        var account = await directory.GetAsync(AccountId, cancellationToken);
         Problem = AccountRules.SecurityQuestionProblem(question)
             ?? AccountRules.SecurityAnswerProblem(answer, question!, account.FirstName, account.LastName, account.Email, account.Email.Split('@')[0], account.Phone);
         if (Problem is null)

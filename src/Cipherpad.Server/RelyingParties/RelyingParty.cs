@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Cipherpad.Server.RelyingParties;
 
 /// <summary>A site or program allowed to use the relying-party API; its client secret is stored hashed.</summary>
@@ -14,4 +17,14 @@ public sealed class RelyingParty
 
     /// <summary>Set by <c>rp disable</c>: from then on every API call with this relying party's credentials gets a 401.</summary>
     public DateTimeOffset? DisabledAt { get; set; }
+}
+
+public sealed class RelyingPartyConfiguration : IEntityTypeConfiguration<RelyingParty>
+{
+    public void Configure(EntityTypeBuilder<RelyingParty> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.HasIndex(r => r.ClientId).IsUnique();
+        builder.Property(r => r.Name).HasMaxLength(64);
+    }
 }

@@ -71,6 +71,11 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
         return Math.Max(0, Settings.DailyLimit - sent);
     }
 
+    /// <summary>The account's newest <paramref name="count"/> fees, newest first.</summary>
+    public Task<List<FeeLedgerEntry>> LatestFeesAsync(Guid accountId, int count, CancellationToken cancellationToken) =>
+        db.FeeLedger.AsNoTracking().Where(f => f.AccountId == accountId).OrderByDescending(f => f.At).ThenByDescending(f => f.Id)
+            .Take(count).ToListAsync(cancellationToken);
+
     /// <summary>Makes the answer, keeps it encrypted on the challenge, sends it, and for a payment writes the fee.</summary>
     public async Task<CipherpadError?> SendAsync(Account account, Challenge challenge, string relyingParty, PaymentDetails? payment, CancellationToken cancellationToken)
     {

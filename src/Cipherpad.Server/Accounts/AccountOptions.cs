@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Cipherpad.Server.Accounts;
+
+/// <summary>Security answers, e-mail confirmation and recovery (<c>Cipherpad:Accounts</c>).</summary>
+public sealed class AccountOptions
+{
+    /// <summary>PBKDF2-SHA256 iterations for security answers (OWASP 2023: 600,000).</summary>
+    [Range(1_000, 10_000_000)]
+    public int SecurityAnswerIterations { get; set; } = 600_000;
+
+    [Range(typeof(TimeSpan), "00:10:00", "7.00:00:00")]
+    public TimeSpan EmailConfirmationLifetime { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>Recoveries (every old cipher pad revoked, a new activation code sent) allowed per window.</summary>
+    [Range(1, 100)]
+    public int MaxRecoveries { get; set; } = 3;
+
+    [Range(typeof(TimeSpan), "1.00:00:00", "365.00:00:00")]
+    public TimeSpan RecoveryWindow { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a recovery or "forgot activation code" e-mail link works.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
+    public TimeSpan RecoveryLinkLifetime { get; set; } = TimeSpan.FromHours(1);
+}

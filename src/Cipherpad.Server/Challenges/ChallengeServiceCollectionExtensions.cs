@@ -1,0 +1,12 @@
+namespace Cipherpad.Server.Challenges;
+
+public static class ChallengeServiceCollectionExtensions
+{
+    /// <summary>Issuing and verifying questions, and the per-source back-off.</summary>
+    public static IServiceCollection AddChallenges(this IServiceCollection services)
+    {
+        services.AddScoped<ChallengeService>();
+        services.AddScoped<SourceThrottles>();
+        return services;
+    }
+}

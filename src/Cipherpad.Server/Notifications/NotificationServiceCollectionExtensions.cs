@@ -1,0 +1,29 @@
+namespace Cipherpad.Server.Notifications;
+
+public static class NotificationServiceCollectionExtensions
+{
+    /// <summary>
+    /// The outbox and its background sender; the e-mail transport; the SMS gateway — the webhook when
+    /// <see cref="SmsOptions.WebhookUrl"/> is set, otherwise files in the data folder — and the notifier that mails the
+    /// owner what they chose.
+    /// </summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services, SmsOptions sms)
+    {
+        ArgumentNullException.ThrowIfNull(sms);
+        services.AddSingleton<IEmailSender, EmailSender>();
+        if (string.IsNullOrWhiteSpace(sms.WebhookUrl))
+        {
+            services.AddSingleton<ISmsGateway, OutboxSmsGateway>();
+        }
+        else
+        {
+            services.AddHttpClient<ISmsGateway, WebhookSmsGateway>();
+        }
+        services.AddScoped<Outbox>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddTransient<OutboxSender>();
+        services.AddHostedService<OutboxWorker>();
+        services.AddScoped<Notifier>();
+        return services;
+    }
+}
