@@ -54,6 +54,9 @@ public sealed class CipherpadOptions
     [Required]
     public Notifications.OutboxOptions Outbox { get; set; } = new();
 
+    [Required]
+    public Sessions.SessionOptions Sessions { get; set; } = new();
+
     public string DataPath(string relative) => Path.GetFullPath(Path.Combine(DataDirectory, relative));
 }
 

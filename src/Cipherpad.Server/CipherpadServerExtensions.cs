@@ -10,6 +10,7 @@ using Cipherpad.Server.Pages;
 using Cipherpad.Server.Pruning;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Security;
+using Cipherpad.Server.Sessions;
 using Cipherpad.Server.Storage;
 using Cipherpad.Server.Web;
 using Microsoft.Extensions.Options;
@@ -50,6 +51,7 @@ public static class CipherpadServerExtensions
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenApi("v1", openApi => openApi.AddRelyingPartySecurityScheme());
+        builder.Services.AddSessions(options.Sessions);
         builder.Services.AddPages();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddCipherpadRateLimits(options.RateLimits);

@@ -49,7 +49,7 @@ public abstract class AccountScenarios
         {
             await using var scope = factory.Services.CreateAsyncScope();
             return (await scope.ServiceProvider.GetRequiredService<AccountChanges>()
-                .ConfirmAsync(accountId, changeId, answer, "192.0.2.7", default)).Result;
+                .ConfirmAsync(accountId, changeId, answer, "192.0.2.7", null, default)).Result;
         }));
 
         Assert.Single(results, r => r == VerifyResult.Success);

@@ -96,6 +96,16 @@ public abstract class PruningScenarios
             new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now - TimeSpan.FromDays(2)), Sent = 2 },
             new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now), Sent = 1 });
 
+        db.SignInSessions.AddRange(
+            new Sessions.SignInSession { AccountId = accountId, StartedAt = longAgo, ExpiresAt = longAgo },
+            new Sessions.SignInSession { AccountId = accountId, StartedAt = recently, ExpiresAt = now + TimeSpan.FromHours(1), EndedAt = recently },
+            new Sessions.SignInSession { AccountId = accountId, StartedAt = now, ExpiresAt = now + TimeSpan.FromHours(12) });
+        db.OutboxMessages.AddRange(
+            new Notifications.OutboxMessage { Recipient = "sent@example.com", BodyProtected = [], CreatedAt = longAgo, NextAttemptAt = longAgo, SentAt = longAgo },
+            new Notifications.OutboxMessage { Recipient = "gone@example.com", BodyProtected = [], CreatedAt = longAgo, NextAttemptAt = longAgo, GaveUpAt = longAgo },
+            // Old but still waiting for its retry: never deleted.
+            new Notifications.OutboxMessage { Recipient = "waits@example.com", BodyProtected = [4], CreatedAt = longAgo, NextAttemptAt = now + TimeSpan.FromMinutes(5) });
+
         // Kept for good, however old.
         db.FeeLedger.Add(new FeeLedgerEntry { AccountId = accountId, ChallengeId = oldQuestion.Id, At = longAgo, Currency = "USD", MinorUnits = 5, Reason = "SMS" });
         db.AuthorizationLog.Add(new AuthorizationLogEntry { AccountId = accountId, At = longAgo, Result = "success", Method = "app", Purpose = "login", ChallengeId = oldQuestion.Id });
@@ -116,12 +126,14 @@ public abstract class PruningScenarios
         var result = await PruneAsync(factory, now);
 
         Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, EmailConfirmations: 1, EmailLinks: 1, ActivationSessions: 1,
-            ActivationCodes: 1, SourceThrottles: 1, SmsQuotaDays: 1), result);
+            ActivationCodes: 1, SourceThrottles: 1, SmsQuotaDays: 1, SignInSessions: 1, OutboxMessages: 2), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
         var live = await db.Challenges.Where(c => c.AccountId == accountId && c.ExpiresAt > now).SingleAsync();
         Assert.Equal(live.Id, (await db.PendingAccountChanges.SingleAsync(c => c.AccountId == accountId)).ChallengeId);
         Assert.Equal(2, await db.Challenges.CountAsync(c => c.AccountId == accountId));
+        Assert.Contains("waits@example.com", await db.OutboxMessages.Select(m => m.Recipient).ToListAsync());
+        Assert.Equal(2, await db.SignInSessions.CountAsync(s => s.AccountId == accountId));
         Assert.Equal(["live", "used"], (await db.EmailConfirmations.Where(c => c.AccountId == accountId).Select(c => c.TokenHash).ToListAsync()).Order());
         Assert.Equal("live", (await db.EmailLinks.SingleAsync(l => l.AccountId == accountId)).TokenHash);
         Assert.Equal("act_live", (await db.ActivationSessions.SingleAsync()).Id);
@@ -146,7 +158,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(9, first.Total);
+        Assert.Equal(12, first.Total);
         Assert.Equal(0, second.Total);
     }
 
@@ -189,7 +201,7 @@ public abstract class PruningScenarios
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var confirmed = await scope.ServiceProvider.GetRequiredService<AccountChanges>().ConfirmAsync(accountId, changeId,
-                Answer.Compute(keys, Purpose.Action, question, factory.Time.GetUtcNow()), "192.0.2.1", default);
+                Answer.Compute(keys, Purpose.Action, question, factory.Time.GetUtcNow()), "192.0.2.1", null, default);
             Assert.Equal(VerifyResult.Success, confirmed.Result);
         }
         var later = await PruneAsync(factory, factory.Time.GetUtcNow() + TimeSpan.FromMinutes(3) + Keep + TimeSpan.FromSeconds(1));

@@ -4,6 +4,7 @@ using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Security;
+using Cipherpad.Server.Sessions;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ public enum SecurityAnswerOutcome
 /// Also "forgot activation code": an e-mail link that sends a new code by SMS.
 /// </summary>
 public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, AccountMethods methods, DeviceRegistry devices, EmailLinks links,
-    SourceThrottles throttles, Outbox outbox, AuthorizationLogWriter log, Notifier notifier, IOptions<CipherpadOptions> options, TimeProvider time)
+    SourceThrottles throttles, Outbox outbox, AuthorizationLogWriter log, Notifier notifier, SignInSessions sessions, IOptions<CipherpadOptions> options, TimeProvider time)
 {
     private const string ThrottleScope = "security-question";
 
@@ -105,6 +106,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             return "This recovery link was already used.";
         }
         await devices.RevokeAllAsync(link.AccountId, now, cancellationToken);
+        await sessions.EndAllAsync(link.AccountId, SignInSessions.Recovery, null, cancellationToken);
         await methods.SetAsync(link.AccountId, methodsChosen, cancellationToken);
         db.RecoveryRecords.Add(new RecoveryRecord { AccountId = link.AccountId, At = now });
         log.Add(link.AccountId, "success", "recovery", "recovery", null, ip, detail: "every cipher pad revoked; new activation code sent");

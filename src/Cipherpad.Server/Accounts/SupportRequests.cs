@@ -1,11 +1,12 @@
 using Cipherpad.Server.AuthorizationLog;
+using Cipherpad.Server.Sessions;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Accounts;
 
 /// <summary>Support requests, and the administrator's changes of an account's e-mail or phone, each written to the authorization log.</summary>
-public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory directory, AuthorizationLogWriter log, TimeProvider time)
+public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory directory, AuthorizationLogWriter log, SignInSessions sessions, TimeProvider time)
 {
     public async Task<SupportRequest> SubmitAsync(string accountEmail, string name, string contact, string lost, string message, string? ip,
         CancellationToken cancellationToken)
@@ -59,6 +60,7 @@ public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory dire
         var old = account.Email;
         account.Email = normalized;
         await db.SaveChangesAsync(cancellationToken);
+        await sessions.EndAllAsync(account.Id, SignInSessions.AdminChange, null, cancellationToken);
         await log.AppendAsync(account.Id, "changed", "admin", "e-mail change", null, null, detail: $"e-mail {old} → {normalized}: {reason}",
             cancellationToken: cancellationToken);
         return null;
@@ -80,6 +82,7 @@ public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory dire
         var old = account.Phone;
         account.Phone = normalized;
         await db.SaveChangesAsync(cancellationToken);
+        await sessions.EndAllAsync(account.Id, SignInSessions.AdminChange, null, cancellationToken);
         await log.AppendAsync(account.Id, "changed", "admin", "phone change", null, null,
             detail: $"phone {AccountRules.MaskPhone(old)} → {AccountRules.MaskPhone(normalized)}: {reason}", cancellationToken: cancellationToken);
         return null;

@@ -30,7 +30,7 @@ public sealed class ConfirmChangeModel(AccountChanges changes) : AccountPage
 
     public async Task<IActionResult> OnPostAsync(Guid id, string? answer, CancellationToken cancellationToken)
     {
-        var outcome = await changes.ConfirmAsync(AccountId, id, answer ?? "", Source, cancellationToken);
+        var outcome = await changes.ConfirmAsync(AccountId, id, answer ?? "", Source, Sessions.SignInSessions.SessionOf(User), cancellationToken);
         await OnGetAsync(id, cancellationToken);
         if (outcome.Result != VerifyResult.Success && !Applied)
         {

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.RelyingParties;
@@ -15,7 +14,7 @@ namespace Cipherpad.Server.Pages;
 /// <see cref="ReturnUrl"/> (set by the cookie challenge, or by a page that needs a signed-in person) is where the
 /// person lands afterwards; anything else lands on <c>/account</c>, so the page cannot be made to redirect off-site.
 /// </summary>
-public sealed class SignInModel(ChallengeService challenges, RelyingPartyService relyingParties) : PageModel
+public sealed class SignInModel(ChallengeService challenges, RelyingPartyService relyingParties, Sessions.SignInSessions sessions) : PageModel
 {
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Answer { get; set; }
@@ -62,9 +61,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         var outcome = await challenges.VerifyAsync(party, challenge, Answer ?? "", ip, cancellationToken);
         if (outcome.Result == VerifyResult.Success)
         {
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, challenge.AccountId.ToString())],
-                CookieAuthenticationDefaults.AuthenticationScheme);
-            await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+            await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, await sessions.StartAsync(challenge.AccountId, ip, cancellationToken));
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/account");
         }
         Problem = outcome.Result switch

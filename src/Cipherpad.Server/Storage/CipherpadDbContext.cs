@@ -36,6 +36,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<FeeLedgerEntry> FeeLedger => Set<FeeLedgerEntry>();
     public DbSet<AuthorizationLogEntry> AuthorizationLog => Set<AuthorizationLogEntry>();
     public DbSet<Notifications.OutboxMessage> OutboxMessages => Set<Notifications.OutboxMessage>();
+    public DbSet<Sessions.SignInSession> SignInSessions => Set<Sessions.SignInSession>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -24,12 +24,17 @@ public interface IAccountChangeHandler
 {
     Type ChangeType { get; }
 
+    /// <summary>Whether applying it ends the account's other sign-in sessions: true for every change that bears on security.</summary>
+    bool EndsOtherSessions { get; }
+
     Task ApplyAsync(Guid accountId, AccountChange change, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 public abstract class AccountChangeHandler<TChange> : IAccountChangeHandler where TChange : AccountChange
 {
     public Type ChangeType => typeof(TChange);
+
+    public virtual bool EndsOtherSessions => true;
 
     public Task ApplyAsync(Guid accountId, AccountChange change, DateTimeOffset now, CancellationToken cancellationToken) =>
         ApplyAsync(accountId, (TChange)change, now, cancellationToken);

@@ -1,6 +1,7 @@
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Sessions;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,7 @@ public sealed record ChangeConfirmation(VerifyResult Result, int AttemptsLeft, P
 /// applying the change commit in one transaction, so a crash between them loses neither half.
 /// </summary>
 public sealed class AccountChanges(CipherpadDbContext db, ChallengeService challenges, RelyingPartyService relyingParties,
-    IEnumerable<IAccountChangeHandler> handlers, TimeProvider time)
+    IEnumerable<IAccountChangeHandler> handlers, SignInSessions sessions, TimeProvider time)
 {
     /// <summary>Asks the account's cipher pad to confirm <paramref name="change"/>; null when the account has no active pad to ask.</summary>
     public async Task<PendingAccountChange?> RequestAsync(Guid accountId, AccountChange change, string description, CancellationToken cancellationToken)
@@ -52,8 +53,12 @@ public sealed class AccountChanges(CipherpadDbContext db, ChallengeService chall
         return challenge is null ? null : (change, challenge);
     }
 
-    /// <summary>Checks the answer; on success applies the change exactly once.</summary>
-    public async Task<ChangeConfirmation> ConfirmAsync(Guid accountId, Guid changeId, string answer, string source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the answer; on success applies the change exactly once and, for a change that bears on security, ends the
+    /// account's other sign-in sessions (all but <paramref name="currentSession"/>).
+    /// </summary>
+    public async Task<ChangeConfirmation> ConfirmAsync(Guid accountId, Guid changeId, string answer, string source, Guid? currentSession,
+        CancellationToken cancellationToken)
     {
         var found = await FindAsync(accountId, changeId, cancellationToken);
         if (found is not { } pending || pending.Change.AppliedAt is not null)
@@ -74,6 +79,10 @@ public sealed class AccountChanges(CipherpadDbContext db, ChallengeService chall
                 var handler = handlers.SingleOrDefault(h => h.ChangeType == change.GetType())
                     ?? throw new InvalidOperationException($"No handler applies {change.GetType().Name}.");
                 await handler.ApplyAsync(accountId, change, now, cancellationToken);
+                if (handler.EndsOtherSessions)
+                {
+                    await sessions.EndAllAsync(accountId, SignInSessions.SecurityChange, currentSession, cancellationToken);
+                }
             }
         }
         await transaction.CommitAsync(cancellationToken);

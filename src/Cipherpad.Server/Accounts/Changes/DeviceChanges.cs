@@ -13,6 +13,8 @@ public sealed record AddDeviceChange : AccountChange;
 
 public sealed class RenameDeviceHandler(DeviceRegistry devices) : AccountChangeHandler<RenameDeviceChange>
 {
+    public override bool EndsOtherSessions => false;
+
     protected override Task ApplyAsync(Guid accountId, RenameDeviceChange change, DateTimeOffset now, CancellationToken cancellationToken) =>
         devices.RenameAsync(accountId, change.DeviceId, change.Name, cancellationToken);
 }

@@ -8,6 +8,8 @@ public sealed record NotificationsChange(NotificationKind Kinds) : AccountChange
 
 public sealed class NotificationsHandler(CipherpadDbContext db) : AccountChangeHandler<NotificationsChange>
 {
+    public override bool EndsOtherSessions => false;
+
     protected override Task ApplyAsync(Guid accountId, NotificationsChange change, DateTimeOffset now, CancellationToken cancellationToken) =>
         db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(a => a.SetProperty(x => x.Notifications, change.Kinds), cancellationToken);
 }
