@@ -84,6 +84,30 @@ public abstract class LimitsUnderAttackScenarios
         }
     }
 
+    [Fact]
+    public async Task Replaying_the_choose_methods_form_sends_one_activation_SMS_and_changes_nothing()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        await Journeys.SubmitRegistrationAsync(browser, "ann@example.com");
+        var confirmPage = await browser.GetStringAsync(Journeys.ConfirmationLink(Journeys.LatestEmailTo(factory, "ann@example.com").TextBody ?? ""));
+        var ticket = Journeys.HiddenValue(confirmPage, "Ticket");
+        var token = Journeys.AntiforgeryToken(confirmPage);
+        FormUrlEncodedContent Form(params string[] methods) => new(new Dictionary<string, string>(
+            methods.Select(m => KeyValuePair.Create(m, "true")).Append(KeyValuePair.Create("Ticket", ticket)).Append(KeyValuePair.Create("__RequestVerificationToken", token))));
+
+        var first = await (await browser.PostAsync("/confirm-email", Form("app"))).Content.ReadAsStringAsync();
+        var replays = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+            WebUtility.HtmlDecode(await (await browser.PostAsync("/confirm-email", Form("app", "sms"))).Content.ReadAsStringAsync())));
+
+        Assert.Contains("Activation code sent", first, StringComparison.Ordinal);
+        Assert.All(replays, page => Assert.Contains("were already chosen", page, StringComparison.Ordinal));
+        Assert.Single(Journeys.SmsTexts(factory));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var accountId = (await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Accounts.SingleAsync()).Id;
+        Assert.False(await scope.ServiceProvider.GetRequiredService<AccountMethods>().IsOnAsync(accountId, "sms", default));
+    }
+
     /// <summary>How many answers reached the answer method's check.</summary>
     public sealed class EvaluationCount
     {

@@ -132,7 +132,11 @@ public sealed class AccountService(
         return account;
     }
 
-    /// <summary>Records the chosen methods and sends a fresh activation code by SMS. Returns why not, or null.</summary>
+    /// <summary>
+    /// Records the methods chosen after the e-mail was confirmed and sends the first activation code by SMS. This happens
+    /// once per account: the choice is claimed with a conditional update, so replaying the form (or racing it) neither
+    /// sends more SMS nor changes methods without the cipher pad. Returns why not, or null.
+    /// </summary>
     public async Task<CipherpadError?> ChooseMethodsAsync(Guid accountId, IReadOnlyCollection<string> chosen, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chosen);
@@ -140,14 +144,20 @@ public sealed class AccountService(
         {
             return problem;
         }
-        var account = await db.Accounts.SingleAsync(a => a.Id == accountId, cancellationToken);
+        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, cancellationToken);
         if (account.EmailConfirmedAt is null)
         {
             return Errors.EmailNotConfirmed();
         }
+        var now = time.GetUtcNow();
         await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
+        var claimed = await db.Accounts.Where(a => a.Id == accountId && a.MethodsChosenAt == null)
+            .ExecuteUpdateAsync(a => a.SetProperty(x => x.MethodsChosenAt, now), cancellationToken);
+        if (claimed == 0)
+        {
+            return Errors.MethodsAlreadyChosen();
+        }
         await methods.SetAsync(accountId, chosen, cancellationToken);
-        account.MethodsChosenAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await SendActivationCodeAsync(account, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -37,18 +37,11 @@ public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.Acc
             Invalid = true;
             return Page();
         }
-        try
+        if (await accounts.ChooseMethodsAsync(accountId, MethodChoice.Read(Request.Form, methods), cancellationToken) is { } problem)
         {
-            Problem = (await accounts.ChooseMethodsAsync(accountId, MethodChoice.Read(Request.Form, methods), cancellationToken))?.Description;
-        }
-        catch (HttpRequestException)
-        {
-            // The SMS gateway failed; the unsent code is voided by the next attempt.
-            Problem = "We could not send the SMS just now. Please try again in a few minutes.";
-        }
-        if (Problem is not null)
-        {
-            Ticket = ticket;
+            Problem = problem.Description;
+            // A choice that can be corrected keeps the ticket; once the methods are chosen, the ticket is spent.
+            Ticket = problem.Code == Problems.ErrorCode.MethodsAlreadyChosen ? null : ticket;
             return Page();
         }
         var account = await directory.GetAsync(accountId, cancellationToken);

@@ -25,6 +25,7 @@ public enum ErrorCode
     WrongActivationCode,
     ActivationCodeVoid,
     InvalidPublicKey,
+    MethodsAlreadyChosen,
 }
 
 public static class ErrorCodes

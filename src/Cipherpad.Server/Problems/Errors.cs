@@ -36,6 +36,10 @@ public static class Errors
 
     public static CipherpadError EmailNotConfirmed() => new(ErrorCode.EmailNotConfirmed, "Confirm your e-mail first.");
 
+    public static CipherpadError MethodsAlreadyChosen() => new(ErrorCode.MethodsAlreadyChosen,
+        "The methods for this account were already chosen and the activation code sent. If the code did not arrive, ask for a new one " +
+        "on the activation page; to change methods, sign in and confirm the change with your cipher pad.");
+
     public static CipherpadError SmsDailyLimitReached(int dailyLimit) =>
         new(ErrorCode.SmsDailyLimitReached, $"This account has had its {dailyLimit} SMS answers for today (logins and actions); use the cipher pad.");
 

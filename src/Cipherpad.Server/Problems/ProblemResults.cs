@@ -46,6 +46,7 @@ public static class ProblemResults
         ErrorCode.WrongActivationCode => (StatusCodes.Status403Forbidden, "Wrong activation code"),
         ErrorCode.ActivationCodeVoid => (StatusCodes.Status410Gone, "Activation code no longer valid"),
         ErrorCode.InvalidPublicKey => (StatusCodes.Status400BadRequest, "Invalid public key"),
+        ErrorCode.MethodsAlreadyChosen => (StatusCodes.Status409Conflict, "Methods already chosen"),
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Every error code needs a status and a title."),
     };
 }
