@@ -108,6 +108,45 @@ public abstract class LimitsUnderAttackScenarios
         Assert.False(await scope.ServiceProvider.GetRequiredService<AccountMethods>().IsOnAsync(accountId, "sms", default));
     }
 
+    private static async Task<string> AskForNewActivationCodeAsync(HttpClient browser)
+    {
+        var form = await browser.GetStringAsync("/activation/new-code");
+        return await (await browser.PostAsync("/activation/new-code", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(form),
+            ["Email"] = "ann@example.com",
+        }))).Content.ReadAsStringAsync();
+    }
+
+    [Fact]
+    public async Task A_lost_code_link_cannot_add_a_pad_to_an_account_that_has_an_active_one()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        var firstCode = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
+        await AskForNewActivationCodeAsync(browser);
+        var linkIssuedBeforeThePad = System.Text.RegularExpressions.Regex.Match(Journeys.LatestEmailTo(factory, "ann@example.com").TextBody!,
+            @"/activation/new-code\?token=[\w-]+").Value;
+        using var api = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await Journeys.ActivateAsync(api, "ann@example.com", firstCode)).Response.StatusCode);
+        var smsBefore = Journeys.SmsTexts(factory).Count;
+
+        var button = await browser.GetStringAsync(linkIssuedBeforeThePad);
+        var used = WebUtility.HtmlDecode(await (await browser.PostAsync("/activation/new-code?handler=Send", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(button),
+            ["Token"] = Journeys.HiddenValue(button, "Token"),
+        }))).Content.ReadAsStringAsync());
+        var page = await AskForNewActivationCodeAsync(browser);
+        var mail = Journeys.LatestEmailTo(factory, "ann@example.com").TextBody!;
+
+        Assert.Contains("has an active cipher pad", used, StringComparison.Ordinal);
+        Assert.Contains("we sent it a link", page, StringComparison.Ordinal); // the page says the same whatever the account
+        Assert.Contains("Your account has an active cipher pad, so no code is sent this way.", mail, StringComparison.Ordinal);
+        Assert.DoesNotContain("token=", mail, StringComparison.Ordinal);
+        Assert.Equal(smsBefore, Journeys.SmsTexts(factory).Count);
+    }
+
     /// <summary>How many answers reached the answer method's check.</summary>
     public sealed class EvaluationCount
     {

@@ -3,6 +3,7 @@ using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
+using Cipherpad.Server.Problems;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Sessions;
 using Cipherpad.Server.Storage;
@@ -25,7 +26,8 @@ public enum SecurityAnswerOutcome
 /// Also "forgot activation code": an e-mail link that sends a new code by SMS.
 /// </summary>
 public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, AccountMethods methods, DeviceRegistry devices, EmailLinks links,
-    SourceThrottles throttles, Outbox outbox, AuthorizationLogWriter log, Notifier notifier, SignInSessions sessions, IOptions<CipherpadOptions> options, TimeProvider time)
+    SourceThrottles throttles, Outbox outbox, AuthorizationLogWriter log, Notifier notifier, SignInSessions sessions, Web.PublicLinks publicLinks,
+    IOptions<CipherpadOptions> options, TimeProvider time)
 {
     private const string ThrottleScope = "security-question";
 
@@ -117,12 +119,33 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         return null;
     }
 
-    /// <summary>Mails a "new activation code" link, if the account exists. Says nothing about whether it does.</summary>
+    /// <summary>
+    /// Mails a "new activation code" link, if the account exists and has no active cipher pad; an account that has one is
+    /// told by mail to add a pad from the account or to use recovery, because a link alone must not add a working pad
+    /// beside the existing ones. The page says the same whatever the case.
+    /// </summary>
     public async Task RequestNewActivationCodeAsync(string? address, CancellationToken cancellationToken)
     {
         var account = await FindAsync(address, cancellationToken);
         if (account is null)
         {
+            return;
+        }
+        if ((await devices.ActiveAsync(account.Id, cancellationToken)).Count > 0)
+        {
+            outbox.Email(account.Email, "About your request for a new Cipherpad activation code",
+                $"""
+                Hello {account.FirstName},
+
+                someone asked for a new activation code for your Cipherpad account ({time.GetUtcNow():u}).
+                Your account has an active cipher pad, so no code is sent this way.
+
+                To add another cipher pad, sign in to your personal account and choose "Add a cipher pad": the pad you have
+                confirms it. If you lost your cipher pad, use recovery: {publicLinks.To("/recover")}
+
+                If it was not you, you need not do anything.
+                """);
+            await db.SaveChangesAsync(cancellationToken);
             return;
         }
         var link = links.Issue(account.Id, EmailLinkKind.NewActivationCode);
@@ -140,21 +163,28 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Uses a "new activation code" link once and sends the code; false for an unknown, used or expired link.</summary>
-    public async Task<bool> SendNewActivationCodeAsync(string? token, CancellationToken cancellationToken)
+    /// <summary>
+    /// Uses a "new activation code" link once and sends the code; refuses an unknown, used or expired link, and an account
+    /// that has an active cipher pad by now (that goes through the pad or through recovery).
+    /// </summary>
+    public async Task<CipherpadError?> SendNewActivationCodeAsync(string? token, CancellationToken cancellationToken)
     {
         var link = await links.FindAsync(token, EmailLinkKind.NewActivationCode, cancellationToken);
         if (link is null)
         {
-            return false;
+            return Errors.LinkNotValid();
+        }
+        if ((await devices.ActiveAsync(link.AccountId, cancellationToken)).Count > 0)
+        {
+            return Errors.CipherPadStillActive();
         }
         await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
         if (!await links.TryClaimAsync(link, cancellationToken))
         {
-            return false;
+            return Errors.LinkNotValid();
         }
         await accounts.SendActivationCodeAsync(await db.Accounts.SingleAsync(a => a.Id == link.AccountId, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return null;
     }
 }

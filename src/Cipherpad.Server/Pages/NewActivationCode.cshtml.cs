@@ -22,7 +22,7 @@ public sealed class NewActivationCodeModel(RecoveryService recovery, EmailLinks 
         }
         if (await links.AccountForAsync(token, EmailLinkKind.NewActivationCode, cancellationToken) is null)
         {
-            Problem = "This link is unknown, was already used, or has expired; ask for a new one.";
+            Problem = Problems.Errors.LinkNotValid().Description;
             return;
         }
         Token = token;
@@ -30,11 +30,8 @@ public sealed class NewActivationCodeModel(RecoveryService recovery, EmailLinks 
 
     public async Task<IActionResult> OnPostSendAsync(string? token, CancellationToken cancellationToken)
     {
-        Sent = await recovery.SendNewActivationCodeAsync(token, cancellationToken);
-        if (!Sent)
-        {
-            Problem = "This link is unknown, was already used, or has expired; ask for a new one.";
-        }
+        Problem = (await recovery.SendNewActivationCodeAsync(token, cancellationToken))?.Description;
+        Sent = Problem is null;
         return Page();
     }
 

@@ -26,6 +26,8 @@ public enum ErrorCode
     ActivationCodeVoid,
     InvalidPublicKey,
     MethodsAlreadyChosen,
+    LinkNotValid,
+    CipherPadStillActive,
 }
 
 public static class ErrorCodes

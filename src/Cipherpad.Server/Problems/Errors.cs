@@ -36,6 +36,13 @@ public static class Errors
 
     public static CipherpadError EmailNotConfirmed() => new(ErrorCode.EmailNotConfirmed, "Confirm your e-mail first.");
 
+    public static CipherpadError LinkNotValid() =>
+        new(ErrorCode.LinkNotValid, "This link is unknown, was already used, or has expired; ask for a new one.");
+
+    public static CipherpadError CipherPadStillActive() => new(ErrorCode.CipherPadStillActive,
+        "This account has an active cipher pad, so a new activation code is not sent by e-mail link. Add another pad from your " +
+        "personal account (confirmed with the pad you have), or use recovery if you lost it.");
+
     public static CipherpadError MethodsAlreadyChosen() => new(ErrorCode.MethodsAlreadyChosen,
         "The methods for this account were already chosen and the activation code sent. If the code did not arrive, ask for a new one " +
         "on the activation page; to change methods, sign in and confirm the change with your cipher pad.");

@@ -47,6 +47,8 @@ public static class ProblemResults
         ErrorCode.ActivationCodeVoid => (StatusCodes.Status410Gone, "Activation code no longer valid"),
         ErrorCode.InvalidPublicKey => (StatusCodes.Status400BadRequest, "Invalid public key"),
         ErrorCode.MethodsAlreadyChosen => (StatusCodes.Status409Conflict, "Methods already chosen"),
+        ErrorCode.LinkNotValid => (StatusCodes.Status410Gone, "Link not valid"),
+        ErrorCode.CipherPadStillActive => (StatusCodes.Status409Conflict, "A cipher pad is still active"),
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Every error code needs a status and a title."),
     };
 }
