@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using Cipherpad.Contracts.Activations;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Testing;
@@ -74,6 +76,37 @@ public sealed class StartupAndLimitTests
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         Assert.True(limited.Headers.RetryAfter is not null);
         Assert.Equal(HttpStatusCode.NotFound, (await calm.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_secrets_for_a_relying_partys_client_id_cannot_use_up_its_limit_and_are_limited_themselves()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
+        {
+            ["Cipherpad:RateLimits:RelyingPartyPerMinute"] = "10",
+            ["Cipherpad:RateLimits:AddressPerMinute"] = "20",
+        });
+        using var shop = await Journeys.RelyingPartyClientAsync(factory, "Shop");
+        var clientId = Encoding.UTF8.GetString(Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!)).Split(':')[0];
+        using var attacker = factory.CreateClient();
+
+        async Task<HttpStatusCode> AttackAsync(string id)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/challenges") { Content = JsonContent.Create(new CreateChallengeRequest("a@example.com")) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{id}:wrong-secret")));
+            return (await attacker.SendAsync(request)).StatusCode;
+        }
+        var withItsId = new List<HttpStatusCode>();
+        for (var i = 0; i < 100; i++)
+        {
+            withItsId.Add(await AttackAsync(clientId));
+        }
+        var withUnknownIds = await AttackAsync("rp_unknown_" + Guid.NewGuid().ToString("N"));
+        var shopAfterwards = (await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"))).StatusCode;
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 20).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 80)), withItsId);
+        Assert.Equal(HttpStatusCode.TooManyRequests, withUnknownIds);
+        Assert.Equal(HttpStatusCode.NotFound, shopAfterwards); // served: "nobody" has no account
     }
 
     [Fact]

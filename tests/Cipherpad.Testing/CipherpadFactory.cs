@@ -107,6 +107,13 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (disposing && _provider == DatabaseProvider.PostgreSql && !string.IsNullOrEmpty(_connectionString))
+        {
+            // Each test has its own database and so its own pool; idle connections left behind would add up to the
+            // cluster's max_connections over a run.
+            using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
         if (disposing && Directory.Exists(DataDirectory))
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

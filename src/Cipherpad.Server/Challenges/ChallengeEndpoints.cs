@@ -17,7 +17,6 @@ public static class ChallengeEndpoints
     {
         var group = routes.MapGroup("/api/v1/challenges")
             .RequireRelyingPartyAuthentication()
-            .RequireRateLimiting(Security.RateLimits.RelyingPartyPolicy)
             .WithTags("Relying-party API")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/", CreateAsync).WithName("CreateChallenge").WithSummary("Issue a question to a user for a login, action or payment.")
