@@ -4,6 +4,7 @@ using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Pruning;
+using Cipherpad.Server.ReverseProxy;
 using Cipherpad.Server.Security;
 
 namespace Cipherpad.Server;
@@ -56,6 +57,9 @@ public sealed class CipherpadOptions
 
     [Required]
     public Sessions.SessionOptions Sessions { get; set; } = new();
+
+    [Required]
+    public ReverseProxyOptions ReverseProxy { get; set; } = new();
 
     public string DataPath(string relative) => Path.GetFullPath(Path.Combine(DataDirectory, relative));
 }

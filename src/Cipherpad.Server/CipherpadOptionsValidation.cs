@@ -31,6 +31,14 @@ public sealed class CipherpadOptionsValidation : IValidateOptions<CipherpadOptio
                     $"such as \"USD\": \"0.05\" ({problem.Message})");
             }
         }
+        for (var i = 0; i < options.ReverseProxy.TrustedProxies.Count; i++)
+        {
+            var entry = options.ReverseProxy.TrustedProxies[i];
+            if (ReverseProxy.TrustedProxies.Problem(entry) is { } problem)
+            {
+                failures.Add($"Cipherpad:ReverseProxy:TrustedProxies:{i} = '{entry}' {problem}");
+            }
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -9,6 +9,7 @@ using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Pages;
 using Cipherpad.Server.Pruning;
 using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.ReverseProxy;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Sessions;
 using Cipherpad.Server.Storage;
@@ -62,6 +63,7 @@ public static class CipherpadServerExtensions
     public static WebApplication UseCipherpad(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();

@@ -1,8 +1,9 @@
 namespace Cipherpad.Server.Web;
 
 /// <summary>
-/// The address a request came from, as throttles, the authorization log and notifications record it. Read only
-/// here, so that trusting a reverse proxy's forwarded address is one change.
+/// The address a request came from, as throttles, the authorization log and notifications record it. Behind a trusted
+/// reverse proxy it is the client's forwarded address (<see cref="ReverseProxy.ReverseProxyApplicationBuilderExtensions.UseTrustedProxies"/>
+/// rewrites the connection's address before anything reads it); otherwise the connection's own.
 /// </summary>
 public static class ClientAddress
 {

@@ -1,0 +1,187 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Cipherpad.Server.AuthorizationLog;
+using Cipherpad.Server.Storage;
+using Cipherpad.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cipherpad.Server.Tests.ReverseProxy;
+
+/// <summary>
+/// The real server on loopback behind a real NGINX, with users at distinct loopback addresses (127.0.0.2, .3, …). NGINX
+/// connects to the server from 127.0.0.1, the only trusted proxy, so every per-address defence must key on the user's
+/// own address, and nobody but NGINX may say what that address is.
+/// </summary>
+public sealed partial class BehindNginxTests
+{
+    private const string Proxy = "127.0.0.1";
+    private const int Minutes = 60_000;
+
+    [Fact(Timeout = 2 * Minutes)]
+    public async Task An_attacker_over_the_request_limit_does_not_slow_down_another_user_behind_the_same_proxy()
+    {
+        using var factory = Server(trustedProxy: Proxy, addressPerMinute: 5);
+        using var nginx = await Nginx.StartAsync(factory.StartOnLoopback());
+        using var attacker = LoopbackClients.From("127.0.0.2", nginx.Address);
+        using var user = LoopbackClients.From("127.0.0.3", nginx.Address);
+
+        var attackerStatuses = await GetSignInPageAsync(attacker, times: 6);
+        var userStatus = Assert.Single(await GetSignInPageAsync(user, times: 1));
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 5), HttpStatusCode.TooManyRequests], attackerStatuses);
+        Assert.Equal(HttpStatusCode.OK, userStatus);
+    }
+
+    [Fact(Timeout = 2 * Minutes)]
+    public async Task Without_a_trusted_proxy_everyone_behind_it_shares_the_proxy_s_request_limit()
+    {
+        using var factory = Server(trustedProxy: null, addressPerMinute: 5);
+        using var nginx = await Nginx.StartAsync(factory.StartOnLoopback());
+        using var attacker = LoopbackClients.From("127.0.0.2", nginx.Address);
+        using var user = LoopbackClients.From("127.0.0.3", nginx.Address);
+
+        await GetSignInPageAsync(attacker, times: 5);
+        var userStatus = Assert.Single(await GetSignInPageAsync(user, times: 1));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, userStatus);
+    }
+
+    [Fact(Timeout = 3 * Minutes)]
+    public async Task Wrong_answers_from_an_attacker_back_off_only_the_attacker_and_the_log_names_each_address()
+    {
+        using var factory = Server(trustedProxy: Proxy);
+        using var nginx = await Nginx.StartAsync(factory.StartOnLoopback());
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var attacker = LoopbackClients.From("127.0.0.2", nginx.Address);
+        using var owner = LoopbackClients.From("127.0.0.3", nginx.Address);
+
+        var attackerPage = "";
+        var questionPage = "";
+        for (var attempt = 0; attempt < 15 && !attackerPage.Contains("Too many wrong answers from here", StringComparison.Ordinal); attempt++)
+        {
+            if (!questionPage.Contains("id=\"question\"", StringComparison.Ordinal))
+            {
+                questionPage = await Journeys.StartSignInAsync(attacker, "ann@example.com");
+            }
+            attackerPage = await (await Journeys.AnswerSignInAsync(attacker, questionPage, "00000000")).Content.ReadAsStringAsync();
+            questionPage = attackerPage;
+        }
+        var ownerQuestion = await Journeys.StartSignInAsync(owner, "ann@example.com");
+        using var keys = new Core.Answers.DeviceKeys(pad);
+        var ownerAnswer = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, Journeys.QuestionOn(ownerQuestion), factory.Time.GetUtcNow());
+        var ownerResponse = await Journeys.AnswerSignInAsync(owner, ownerQuestion, ownerAnswer);
+
+        Assert.Contains("Too many wrong answers from here", attackerPage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, ownerResponse.StatusCode);
+        var logins = await LoginLogAsync(factory);
+        Assert.Equal("127.0.0.3", Assert.Single(logins, entry => entry.Result == "success").Ip);
+        Assert.All(logins.Where(entry => entry.Result != "success"), entry => Assert.Equal("127.0.0.2", entry.Ip));
+        Assert.Contains(logins, entry => entry.Result == "throttled");
+    }
+
+    [Fact(Timeout = 3 * Minutes)]
+    public async Task A_spoofed_forwarded_address_is_ignored_straight_to_the_server_and_cannot_replace_the_address_nginx_saw()
+    {
+        using var factory = Server(trustedProxy: Proxy);
+        var server = factory.StartOnLoopback();
+        using var nginx = await Nginx.StartAsync(server);
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var straight = LoopbackClients.From("127.0.0.5", server);
+        using var throughNginx = LoopbackClients.From("127.0.0.6", nginx.Address);
+        foreach (var client in new[] { straight, throughNginx })
+        {
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.9");
+            client.DefaultRequestHeaders.Add("Forwarded", "for=203.0.113.9;proto=https");
+        }
+
+        await WrongSignInAnswerAsync(straight);
+        await WrongSignInAnswerAsync(throughNginx);
+
+        Assert.Equal(["127.0.0.5", "127.0.0.6"], (await LoginLogAsync(factory)).Select(entry => entry.Ip));
+    }
+
+    [Fact(Timeout = 2 * Minutes)]
+    public async Task A_proxy_that_sends_only_the_standard_forwarded_header_is_understood()
+    {
+        using var factory = Server(trustedProxy: Proxy);
+        using var nginx = await Nginx.StartAsync(factory.StartOnLoopback(),
+            proxyHeaders: "proxy_set_header Forwarded \"$http_forwarded, for=\\\"$remote_addr:$remote_port\\\";proto=$scheme\";");
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var client = LoopbackClients.From("127.0.0.7", nginx.Address);
+        client.DefaultRequestHeaders.Add("Forwarded", "for=203.0.113.9");
+
+        await WrongSignInAnswerAsync(client);
+
+        Assert.Equal("127.0.0.7", Assert.Single(await LoginLogAsync(factory)).Ip);
+    }
+
+    [Fact(Timeout = 3 * Minutes)]
+    public async Task Behind_an_nginx_tls_listener_the_sign_in_cookie_is_secure_and_over_plain_http_it_is_not()
+    {
+        using var factory = Server(trustedProxy: Proxy);
+        var server = factory.StartOnLoopback();
+        using var nginx = await Nginx.StartAsync(server, tls: true);
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var overTls = LoopbackClients.From("127.0.0.8", nginx.Address, nginx.Certificate);
+        using var plain = LoopbackClients.From("127.0.0.9", server);
+
+        var tlsCookie = await SignInCookieAsync(factory, overTls, pad);
+        var plainCookie = await SignInCookieAsync(factory, plain, pad);
+
+        Assert.Matches(SecureAttribute(), tlsCookie);
+        Assert.DoesNotMatch(SecureAttribute(), plainCookie);
+    }
+
+    private static CipherpadFactory Server(string? trustedProxy, int? addressPerMinute = null)
+    {
+        var settings = new Dictionary<string, string>();
+        if (trustedProxy is not null)
+        {
+            settings["Cipherpad:ReverseProxy:TrustedProxies:0"] = trustedProxy;
+        }
+        if (addressPerMinute is { } limit)
+        {
+            settings["Cipherpad:RateLimits:AddressPerMinute"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: settings);
+    }
+
+    private static async Task<List<HttpStatusCode>> GetSignInPageAsync(HttpClient client, int times)
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < times; i++)
+        {
+            statuses.Add((await client.GetAsync("/signin")).StatusCode);
+        }
+        return statuses;
+    }
+
+    private static async Task WrongSignInAnswerAsync(HttpClient client)
+    {
+        var questionPage = await Journeys.StartSignInAsync(client, "ann@example.com");
+        var answered = await (await Journeys.AnswerSignInAsync(client, questionPage, "00000000")).Content.ReadAsStringAsync();
+        Assert.Contains("Wrong answer", answered, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> SignInCookieAsync(CipherpadFactory factory, HttpClient client, byte[] pad)
+    {
+        var questionPage = await Journeys.StartSignInAsync(client, "ann@example.com");
+        using var keys = new Core.Answers.DeviceKeys(pad);
+        var answer = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, Journeys.QuestionOn(questionPage), factory.Time.GetUtcNow());
+        var signedIn = await Journeys.AnswerSignInAsync(client, questionPage, answer);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith("cipherpad=", StringComparison.Ordinal));
+    }
+
+    /// <summary>The authorization log's sign-in entries (not the activation), oldest first.</summary>
+    private static async Task<List<AuthorizationLogEntry>> LoginLogAsync(CipherpadFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().AuthorizationLog.AsNoTracking()
+            .Where(entry => entry.Purpose == "login").OrderBy(entry => entry.Id).ToListAsync();
+    }
+
+    [GeneratedRegex(@";\s*secure(;|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex SecureAttribute();
+}
