@@ -2,6 +2,7 @@ using System.Net;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Server;
 using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
 
 namespace Cipherpad.Client.Tests;
 
@@ -56,11 +57,11 @@ public sealed class CliJourneyTests : IDisposable
         using var browser = _factory.Browser();
         var questionPage = await Journeys.StartSignInAsync(browser, "ann@example.com");
 
-        var answer = (await cli.RunAsync(Pin, "answer", Journeys.QuestionOn(questionPage), "--json")).Json.GetProperty("answer").GetString()!;
-        var signedIn = await Journeys.AnswerSignInAsync(browser, questionPage, answer);
+        var answer = (await cli.RunAsync(Pin, "answer", questionPage.Question, "--json")).Json.GetProperty("answer").GetString()!;
+        var signedIn = await questionPage.AnswerAsync(answer);
 
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.Contains("Hello, Ann", await browser.GetStringAsync("/account"), StringComparison.Ordinal);
+        Assert.Equal("Hello, Ann", (await AccountPage.OpenAsync(browser)).Greeting);
     }
 
     private static async Task<string> VerifyAsync(HttpClient shop, ChallengeResponse challenge, string answer) =>

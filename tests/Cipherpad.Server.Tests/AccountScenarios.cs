@@ -6,6 +6,7 @@ using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -67,7 +68,7 @@ public abstract class AccountScenarios
         await Journeys.SignInAsync(factory, browser, "ann@example.com", phone);
 
         var added = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Add", [], phone);
-        Assert.Contains("Done: Send an activation code for a new cipher pad", added, StringComparison.Ordinal);
+        Assert.Contains("Done: Send an activation code for a new cipher pad", added.Text, StringComparison.Ordinal);
         using var api = factory.CreateClient();
         var (_, laptop) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(factory), "laptop");
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
@@ -76,14 +77,14 @@ public abstract class AccountScenarios
 
         var renamed = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Rename",
             new() { ["DeviceId"] = (await DeviceIdAsync(factory, "laptop")).ToString(), ["Name"] = "work laptop" }, phone);
-        Assert.Contains("Done: Rename cipher pad \"laptop\" to \"work laptop\"", renamed, StringComparison.Ordinal);
+        Assert.Contains("Done: Rename cipher pad \"laptop\" to \"work laptop\"", renamed.Text, StringComparison.Ordinal);
 
         var revoked = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Revoke",
             new() { ["DeviceId"] = (await DeviceIdAsync(factory, "work laptop")).ToString() }, phone);
-        Assert.Contains("Done: Revoke cipher pad \"work laptop\"", revoked, StringComparison.Ordinal);
+        Assert.Contains("Done: Revoke cipher pad \"work laptop\"", revoked.Text, StringComparison.Ordinal);
         Assert.Equal("wrong", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", laptop!));
         Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", phone));
-        Assert.Contains("revoked", await browser.GetStringAsync("/account/devices"), StringComparison.Ordinal);
+        Assert.StartsWith("revoked", (await DevicesPage.OpenAsync(browser)).Device("work laptop").State, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,8 +99,8 @@ public abstract class AccountScenarios
         var unanswered = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Revoke", new() { ["DeviceId"] = deviceId }, null);
         var loginAnswer = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Revoke", new() { ["DeviceId"] = deviceId }, phone, Purpose.Login);
 
-        Assert.Contains("cipherpad confirm", unanswered, StringComparison.Ordinal);
-        Assert.Contains("Wrong answer", loginAnswer, StringComparison.Ordinal);
+        Assert.Contains("cipherpad confirm", unanswered.Text, StringComparison.Ordinal);
+        Assert.Contains("Wrong answer", loginAnswer.Text, StringComparison.Ordinal);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", phone));
     }
@@ -115,8 +116,8 @@ public abstract class AccountScenarios
         var none = await Journeys.ChangeAccountAsync(factory, browser, "/account/methods", "", [], phone);
         var both = await Journeys.ChangeAccountAsync(factory, browser, "/account/methods", "", new() { ["App"] = "true", ["Sms"] = "true" }, phone);
 
-        Assert.Contains("At least one method must stay on", none, StringComparison.Ordinal);
-        Assert.Contains("Done: Confirm with: the cipher pad and answers by SMS", both, StringComparison.Ordinal);
+        Assert.Contains("At least one method must stay on", none.Text, StringComparison.Ordinal);
+        Assert.Contains("Done: Confirm with: the cipher pad and answers by SMS", both.Text, StringComparison.Ordinal);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         Assert.True((await shop.PolicyAsync("ann@example.com")).SmsMethod);
     }
@@ -134,8 +135,8 @@ public abstract class AccountScenarios
         var changed = await Journeys.ChangeAccountAsync(factory, browser, "/account/security-question", "",
             new() { ["Question"] = "First concert?", ["Answer"] = "Dire Straits in Leipzig" }, phone);
 
-        Assert.Contains("too easy to guess", weak, StringComparison.Ordinal);
-        Assert.Contains("Done: Change the security question and answer", changed, StringComparison.Ordinal);
+        Assert.Contains("too easy to guess", weak.Text, StringComparison.Ordinal);
+        Assert.Contains("Done: Change the security question and answer", changed.Text, StringComparison.Ordinal);
         using var stranger = factory.Browser();
         Assert.Contains("That is not the answer", await Recovery.AnswerAsync(stranger, "ann@example.com", "Grandma's blue teapot"), StringComparison.Ordinal);
         Assert.Contains("We sent a recovery link", await Recovery.AnswerAsync(stranger, "ann@example.com", "dire straits  in leipzig"), StringComparison.Ordinal);
@@ -207,22 +208,14 @@ public abstract class AccountScenarios
         using var browser = factory.Browser();
         var firstCode = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
 
-        var form = await browser.GetStringAsync("/activation/new-code");
-        var mailed = await (await browser.PostAsync("/activation/new-code", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(form),
-            ["Email"] = "ann@example.com",
-        }))).Content.ReadAsStringAsync();
-        Assert.Contains("we sent it a link", mailed, StringComparison.Ordinal);
+        var form = await HtmlPage.OpenAsync(browser, "/activation/new-code");
+        var mailed = await HtmlPage.FromAsync(browser, await form.SubmitAsync("", new Dictionary<string, string> { ["Email"] = "ann@example.com" }));
+        Assert.Contains("we sent it a link", mailed.Text, StringComparison.Ordinal);
         var link = System.Text.RegularExpressions.Regex.Match(Journeys.LatestEmailTo(factory, "ann@example.com").TextBody!, @"/activation/new-code\?token=[\w-]+").Value;
-        var button = await browser.GetStringAsync(link);
+        var button = await HtmlPage.OpenAsync(browser, link);
         Assert.Equal(firstCode, Journeys.LatestActivationCode(factory)); // opening the link alone sends nothing
-        var sent = await (await browser.PostAsync("/activation/new-code?handler=Send", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(button),
-            ["Token"] = Journeys.HiddenValue(button, "Token"),
-        }))).Content.ReadAsStringAsync();
-        Assert.Contains("A new activation code was sent", sent, StringComparison.Ordinal);
+        var sent = await HtmlPage.FromAsync(browser, await button.SubmitAsync("Send"));
+        Assert.Contains("A new activation code was sent", sent.Text, StringComparison.Ordinal);
         var secondCode = Journeys.LatestActivationCode(factory);
 
         using var api = factory.CreateClient();
@@ -246,13 +239,13 @@ public abstract class AccountScenarios
         await Journeys.SignInAsync(factory, bob, "bob@example.com", bobPhone);
         var annDevice = (await DeviceIdAsync(factory, "ann's pad")).ToString();
 
-        var page = await bob.GetStringAsync("/account/devices");
+        var page = await DevicesPage.OpenAsync(bob);
         var revoke = await Journeys.ChangeAccountAsync(factory, bob, "/account/devices", "Revoke", new() { ["DeviceId"] = annDevice }, bobPhone);
-        var account = await bob.GetStringAsync("/account");
+        var account = await AccountPage.OpenAsync(bob);
 
-        Assert.DoesNotContain("ann's pad", page, StringComparison.Ordinal);
-        Assert.DoesNotContain("Done", revoke, StringComparison.Ordinal);
-        Assert.DoesNotContain("ann@example.com", account, StringComparison.Ordinal);
+        Assert.DoesNotContain("ann's pad", page.Source, StringComparison.Ordinal);
+        Assert.DoesNotContain("Done", revoke.Source, StringComparison.Ordinal);
+        Assert.DoesNotContain("ann@example.com", account.Source, StringComparison.Ordinal);
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", annPhone));
     }
@@ -265,19 +258,16 @@ public abstract class AccountScenarios
         var bobPhone = await Journeys.RegisterAndActivateAsync(factory, "bob@example.com");
         using var ann = factory.Browser();
         await Journeys.SignInAsync(factory, ann, "ann@example.com", annPhone);
-        var form = await ann.GetStringAsync("/account/confirm-all");
-        var requested = await ann.PostAsync("/account/confirm-all", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(form),
-        }));
+        var form = await HtmlPage.OpenAsync(ann, "/account/confirm-all");
+        var requested = await form.SubmitAsync("");
         var confirmUrl = requested.Headers.Location!.OriginalString;
         using var bob = factory.Browser();
         await Journeys.SignInAsync(factory, bob, "bob@example.com", bobPhone);
 
-        var bobsView = await bob.GetStringAsync(confirmUrl);
+        var bobsView = await ConfirmChangePage.OpenAsync(bob, confirmUrl);
 
-        Assert.Contains("This change is unknown", bobsView, StringComparison.Ordinal);
-        Assert.DoesNotContain("id=\"question\"", bobsView, StringComparison.Ordinal);
+        Assert.Contains("This change is unknown.", bobsView.Problems);
+        Assert.Null(bobsView.Question);
     }
 }
 
@@ -286,35 +276,21 @@ internal static class Recovery
 {
     public static async Task<string> AnswerAsync(HttpClient browser, string email, string answer)
     {
-        var start = await browser.GetStringAsync("/recover");
-        var question = await (await browser.PostAsync("/recover?handler=Email", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(start),
-            ["Email"] = email,
-        }))).Content.ReadAsStringAsync();
-        Assert.Contains("id=\"security-question\"", question, StringComparison.Ordinal);
-        return await (await browser.PostAsync("/recover?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(question),
-            ["Ticket"] = Journeys.HiddenValue(question, "Ticket"),
-            ["Answer"] = answer,
-        }))).Content.ReadAsStringAsync();
+        var start = await HtmlPage.OpenAsync(browser, "/recover");
+        var question = await HtmlPage.FromAsync(browser, await start.SubmitAsync("Email", new Dictionary<string, string> { ["Email"] = email }));
+        Assert.NotNull(question.TextOf("#security-question"));
+        return (await HtmlPage.FromAsync(browser, await question.SubmitAsync("Answer", new Dictionary<string, string> { ["Answer"] = answer }))).Text;
     }
 
     public static async Task<string> CompleteAsync(HttpClient browser, string mailBody, bool expectForm = true)
     {
         var link = System.Text.RegularExpressions.Regex.Match(mailBody, @"/recover/confirm\?token=[\w-]+").Value;
-        var page = await browser.GetStringAsync(link);
+        var page = await HtmlPage.OpenAsync(browser, link);
         if (!expectForm)
         {
-            return page;
+            return page.Text;
         }
-        return await (await browser.PostAsync("/recover/confirm", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(page),
-            ["Token"] = Journeys.HiddenValue(page, "Token"),
-            ["App"] = "true",
-        }))).Content.ReadAsStringAsync();
+        return (await HtmlPage.FromAsync(browser, await page.SubmitAsync("", new Dictionary<string, string> { ["app"] = "true" }))).Text;
     }
 }
 

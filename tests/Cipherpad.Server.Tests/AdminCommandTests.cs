@@ -238,7 +238,7 @@ public sealed class AdminCommandTests : IDisposable
         await using (var scope = _factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
-            db.Challenges.Add(new Challenges.Challenge { Question = "12345678", ExpiresAt = _factory.Time.GetUtcNow() - TimeSpan.FromDays(30) });
+            db.Challenges.Add(new Cipherpad.Server.Challenges.Challenge { Question = "12345678", ExpiresAt = _factory.Time.GetUtcNow() - TimeSpan.FromDays(30) });
             await db.SaveChangesAsync();
         }
 

@@ -59,7 +59,7 @@ public abstract class AnswerMethodPluginScenarios
 
         Assert.Equal(HttpStatusCode.Conflict, beforeTurnedOn.StatusCode);
         Assert.Equal("method-not-enabled", (await beforeTurnedOn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-        Assert.Contains("Done: Confirm with: the cipher pad and test codes", turnedOn, StringComparison.Ordinal);
+        Assert.Contains("Done: Confirm with: the cipher pad and test codes", turnedOn.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(TestCodeMethod.MethodName, challenge.Method);
         Assert.Equal(("wrong", 4), wrong);

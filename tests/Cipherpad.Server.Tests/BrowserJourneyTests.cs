@@ -1,5 +1,6 @@
 using Cipherpad.Core.Answers;
 using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
 using Microsoft.Playwright;
 
 namespace Cipherpad.Server.Tests;
@@ -54,7 +55,7 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         await page.FillAsync("#Phone", "+49 170 1234567");
         await page.FillAsync("#SecurityQuestion", "What was on my grandmother's shelf?");
         await page.FillAsync("#SecurityAnswer", "a blue teapot with a chip");
-        await page.FillAsync("#HumanAnswer", Journeys.SolveHumanCheck(await page.InnerTextAsync("label[for=HumanAnswer]")));
+        await page.FillAsync("#HumanAnswer", RegisterPage.SolveHumanCheck(await page.InnerTextAsync("label[for=HumanAnswer]")));
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Check your e-mail");
 

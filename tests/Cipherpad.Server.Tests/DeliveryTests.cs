@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -81,16 +82,11 @@ public sealed class DeliveryTests : IAsyncLifetime
         await factory.SendOutboxAsync();
         var mail = Assert.Single(_smtp.Messages);
         Assert.Equal("ann@example.com", mail.To.Mailboxes.Single().Address);
-        var confirmPage = await browser.GetStringAsync(Journeys.ConfirmationLink(mail.TextBody ?? ""));
-        var sent = await browser.PostAsync("/confirm-email", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(confirmPage),
-            ["Ticket"] = Journeys.HiddenValue(confirmPage, "Ticket"),
-            ["App"] = "true",
-        }));
+        var confirmPage = await ConfirmEmailPage.OpenAsync(browser, Journeys.ConfirmationLink(mail.TextBody ?? ""));
+        var sent = await confirmPage.ChooseMethodsAsync(app: true);
         await factory.SendOutboxAsync();
 
-        Assert.Contains("Activation code sent", await sent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(sent.CodeSent, "the page says the activation code was sent");
         var (authorization, body) = Assert.Single(_sms);
         Assert.Equal("Bearer gateway-token", authorization);
         Assert.Equal("+491701234567", body.GetProperty("to").GetString());
@@ -105,15 +101,10 @@ public sealed class DeliveryTests : IAsyncLifetime
         using var browser = factory.Browser();
         await Journeys.SubmitRegistrationAsync(browser, "ann@example.com");
         await factory.SendOutboxAsync();
-        var confirmPage = await browser.GetStringAsync(Journeys.ConfirmationLink(_smtp.Messages.Single().TextBody ?? ""));
+        var confirmPage = await ConfirmEmailPage.OpenAsync(browser, Journeys.ConfirmationLink(_smtp.Messages.Single().TextBody ?? ""));
 
         _gatewayStatus = 503;
-        var page = await (await browser.PostAsync("/confirm-email", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(confirmPage),
-            ["Ticket"] = Journeys.HiddenValue(confirmPage, "Ticket"),
-            ["App"] = "true",
-        }))).Content.ReadAsStringAsync();
+        var page = await confirmPage.ChooseMethodsAsync(app: true);
         await factory.SendOutboxAsync();
         var waiting = (await OutboxAsync(factory)).Single(m => m.Channel == Notifications.OutboxChannel.Sms);
         _gatewayStatus = 200;
@@ -122,7 +113,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         factory.Time.Offset += TimeSpan.FromSeconds(6);
         await factory.SendOutboxAsync();
 
-        Assert.Contains("Activation code sent", page, StringComparison.Ordinal);
+        Assert.True(page.CodeSent, "the page says the activation code was sent");
         Assert.Equal((1, null), (waiting.Attempts, waiting.SentAt));
         Assert.Contains("503", waiting.LastError, StringComparison.Ordinal);
         Assert.Equal(2, _sms.Count);
@@ -139,14 +130,8 @@ public sealed class DeliveryTests : IAsyncLifetime
         using var browser = factory.Browser();
         await Journeys.SubmitRegistrationAsync(browser, "ann@example.com");
         await factory.SendOutboxAsync();
-        var confirmPage = await browser.GetStringAsync(Journeys.ConfirmationLink(_smtp.Messages.Single().TextBody ?? ""));
-        await browser.PostAsync("/confirm-email", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(confirmPage),
-            ["Ticket"] = Journeys.HiddenValue(confirmPage, "Ticket"),
-            ["App"] = "true",
-            ["Sms"] = "true",
-        }));
+        var confirmPage = await ConfirmEmailPage.OpenAsync(browser, Journeys.ConfirmationLink(_smtp.Messages.Single().TextBody ?? ""));
+        await confirmPage.ChooseMethodsAsync(app: true, sms: true);
         await factory.SendOutboxAsync();
         var code = System.Text.RegularExpressions.Regex.Match(_sms.Last().Body.GetProperty("text").GetString()!, @"\d{4}-\d{4}-\d{4}").Value;
         using var api = factory.CreateClient();

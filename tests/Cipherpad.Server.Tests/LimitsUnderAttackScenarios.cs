@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.AnswerMethods.CipherPad;
+using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
@@ -29,7 +30,7 @@ public abstract class LimitsUnderAttackScenarios
             services.AddSingleton(evaluated);
             services.RemoveAll<IAnswerMethod>();
             services.AddScoped<IAnswerMethod>(provider => new CountingMethod(ActivatorUtilities.CreateInstance<CipherPadMethod>(provider), evaluated));
-            services.AddAnswerMethod<AnswerMethods.Sms.SmsMethod>();
+            services.AddAnswerMethod<SmsMethod>();
         });
         var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
@@ -59,7 +60,7 @@ public abstract class LimitsUnderAttackScenarios
             services.AddSingleton(evaluated);
             services.RemoveAll<IAnswerMethod>();
             services.AddScoped<IAnswerMethod>(provider => new CountingMethod(ActivatorUtilities.CreateInstance<CipherPadMethod>(provider), evaluated));
-            services.AddAnswerMethod<AnswerMethods.Sms.SmsMethod>();
+            services.AddAnswerMethod<SmsMethod>();
         });
         var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
         using var shop = await Journeys.RelyingPartyClientAsync(factory);

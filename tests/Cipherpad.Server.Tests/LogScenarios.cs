@@ -2,6 +2,7 @@ using System.Net;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,10 +32,12 @@ public abstract class LogScenarios
         return (factory, secret);
     }
 
-    private static int Count(string page) => int.Parse(System.Text.RegularExpressions.Regex.Match(page, "id=\"count\">([0-9]+)<").Groups[1].Value,
-        System.Globalization.CultureInfo.InvariantCulture);
+    private static int Count(HtmlPage page) => int.Parse(page.TextOf("#count")!, System.Globalization.CultureInfo.InvariantCulture);
 
-    private static int Rows(string page) => System.Text.RegularExpressions.Regex.Count(page, "<tr><td>");
+    private static int Rows(HtmlPage page) => page.Document.QuerySelectorAll("#log tr").Count(row => row.QuerySelector("td") is not null);
+
+    private static IEnumerable<string> Results(HtmlPage page) =>
+        page.Document.QuerySelectorAll("#log tr td:nth-child(2)").Select(cell => cell.TextContent);
 
     [Fact]
     public async Task The_log_is_newest_first_paged_and_filtered()
@@ -45,24 +48,24 @@ public abstract class LogScenarios
             using var browser = factory.Browser();
             await Journeys.SignInAsync(factory, browser, "ann@example.com", secret);
 
-            var first = await browser.GetStringAsync("/account/log");
-            var second = await browser.GetStringAsync("/account/log?page=2");
-            var wrong = await browser.GetStringAsync("/account/log?result=wrong");
-            var other = await browser.GetStringAsync("/account/log?rp=Other%20Shop");
-            var app = await browser.GetStringAsync("/account/log?method=activation");
+            var first = await HtmlPage.OpenAsync(browser, "/account/log");
+            var second = await HtmlPage.OpenAsync(browser, "/account/log?page=2");
+            var wrong = await HtmlPage.OpenAsync(browser, "/account/log?result=wrong");
+            var other = await HtmlPage.OpenAsync(browser, "/account/log?rp=Other%20Shop");
+            var app = await HtmlPage.OpenAsync(browser, "/account/log?method=activation");
             var today = factory.Time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             var tomorrow = factory.Time.GetUtcNow().AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            var todayOnly = await browser.GetStringAsync($"/account/log?from={today}&to={today}");
-            var future = await browser.GetStringAsync($"/account/log?from={tomorrow}");
+            var todayOnly = await HtmlPage.OpenAsync(browser, $"/account/log?from={today}&to={today}");
+            var future = await HtmlPage.OpenAsync(browser, $"/account/log?from={tomorrow}");
 
             Assert.Equal(32, Count(first)); // activation, 27 + 3 at the shops, the sign-in
             Assert.Equal(25, Rows(first));
             Assert.Equal(7, Rows(second));
-            Assert.Contains("id=\"older\"", first, StringComparison.Ordinal);
-            Assert.Contains("success", first[first.IndexOf("<tr><td>", StringComparison.Ordinal)..], StringComparison.Ordinal);
+            Assert.NotNull(first.Document.GetElementById("older"));
+            Assert.Contains("success", Results(first));
             Assert.Equal(3, Count(wrong));
             Assert.Equal(3, Count(other));
-            Assert.Contains("203.0.113.9", other, StringComparison.Ordinal);
+            Assert.Contains("203.0.113.9", other.Text, StringComparison.Ordinal);
             Assert.Equal(1, Count(app));
             Assert.Equal(32, Count(todayOnly));
             Assert.Equal(0, Count(future));
@@ -98,7 +101,7 @@ public abstract class LogScenarios
             var bobSecret = await Journeys.RegisterAndActivateAsync(factory, "bob@example.com");
             using var bob = factory.Browser();
             await Journeys.SignInAsync(factory, bob, "bob@example.com", bobSecret);
-            var page = await bob.GetStringAsync("/account/log");
+            var page = await HtmlPage.OpenAsync(bob, "/account/log");
             var csv = await bob.GetStringAsync("/account/log?handler=Csv");
             var before = await CountAllAsync(factory);
 
@@ -110,7 +113,7 @@ public abstract class LogScenarios
             }
 
             Assert.Equal(2, Count(page)); // his activation and sign-in
-            Assert.DoesNotContain("Demo Shop", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("Demo Shop", page.Source, StringComparison.Ordinal);
             Assert.DoesNotContain("Other Shop", csv, StringComparison.Ordinal);
             Assert.Equal(before, await CountAllAsync(factory));
             _ = secret;

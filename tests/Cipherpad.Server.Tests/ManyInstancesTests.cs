@@ -67,9 +67,7 @@ public sealed class ManyInstancesTests(PostgresServer postgres)
     {
         using var browser = factory.Browser();
         var questionPage = await Journeys.StartSignInAsync(browser, "ann@example.com");
-        using var keys = new DeviceKeys(secret);
-        var signedIn = await Journeys.AnswerSignInAsync(browser, questionPage,
-            Answer.Compute(keys, Purpose.Login, Journeys.QuestionOn(questionPage), factory.Time.GetUtcNow()));
+        var signedIn = await questionPage.AnswerAsync(Journeys.AnswerWith(factory, secret, Purpose.Login, questionPage.Question));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return signedIn.Headers.GetValues("Set-Cookie");
     }

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
 
 namespace Cipherpad.Server.Tests;
 
@@ -486,16 +487,14 @@ public abstract class ServerScenarios
         using var browser = factory.Browser();
 
         var questionPage = await Journeys.StartSignInAsync(browser, "ann@example.com");
-        using var keys = new DeviceKeys(secret);
-        var answer = Answer.Compute(keys, Purpose.Login, Journeys.QuestionOn(questionPage), factory.Time.GetUtcNow());
-        var signedIn = await Journeys.AnswerSignInAsync(browser, questionPage, answer);
+        var signedIn = await questionPage.AnswerAsync(Journeys.AnswerWith(factory, secret, Purpose.Login, questionPage.Question));
 
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal("/account", signedIn.Headers.Location?.OriginalString);
-        var account = await browser.GetStringAsync("/account");
-        Assert.Contains("Hello, Ann", account, StringComparison.Ordinal);
-        Assert.Contains("test pad", account, StringComparison.Ordinal);
-        Assert.Contains("Cipherpad", account, StringComparison.Ordinal);
+        var account = await AccountPage.OpenAsync(browser);
+        Assert.Equal("Hello, Ann", account.Greeting);
+        Assert.Equal(["test pad"], account.DeviceNames);
+        Assert.Contains("Cipherpad", account.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cipherpad.Server.Tests;
@@ -31,9 +32,7 @@ public abstract class SessionScenarios
     private static async Task<string> SignInAndCopyCookieAsync(CipherpadFactory factory, HttpClient browser, byte[] pad)
     {
         var questionPage = await Journeys.StartSignInAsync(browser, "ann@example.com");
-        using var keys = new Core.Answers.DeviceKeys(pad);
-        var answer = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, Journeys.QuestionOn(questionPage), factory.Time.GetUtcNow());
-        var signedIn = await Journeys.AnswerSignInAsync(browser, questionPage, answer);
+        var signedIn = await questionPage.AnswerAsync(Journeys.AnswerWith(factory, pad, Core.Answers.Purpose.Login, questionPage.Question));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("cipherpad=", StringComparison.Ordinal));
         return cookie[..cookie.IndexOf(';', StringComparison.Ordinal)];
@@ -49,11 +48,7 @@ public abstract class SessionScenarios
         using var thief = Replaying(factory, cookie);
         Assert.Equal(HttpStatusCode.OK, (await thief.GetAsync("/account")).StatusCode);
 
-        var account = await browser.GetStringAsync("/account");
-        var signedOut = await browser.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(account),
-        }));
+        var signedOut = await (await AccountPage.OpenAsync(browser)).SignOutAsync();
 
         Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
         var replayed = await thief.GetAsync("/account");
@@ -73,7 +68,7 @@ public abstract class SessionScenarios
 
         var added = await Journeys.ChangeAccountAsync(factory, here, "/account/devices", "Add", [], pad);
 
-        Assert.Contains("Done:", added, StringComparison.Ordinal);
+        Assert.Contains("Done:", added.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await here.GetAsync("/account")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await elsewhere.GetAsync("/account")).StatusCode);
     }
@@ -87,12 +82,12 @@ public abstract class SessionScenarios
         await Journeys.SignInAsync(factory, elsewhere, "ann@example.com", pad);
         using var here = factory.Browser();
         await Journeys.SignInAsync(factory, here, "ann@example.com", pad);
-        var devices = await here.GetStringAsync("/account/devices");
+        var devices = await DevicesPage.OpenAsync(here);
 
         var renamed = await Journeys.ChangeAccountAsync(factory, here, "/account/devices", "Rename",
-            new() { ["DeviceId"] = Journeys.HiddenValue(devices, "DeviceId"), ["Name"] = "phone" }, pad);
+            new() { ["DeviceId"] = devices.Device("test pad").Id!, ["Name"] = "phone" }, pad);
 
-        Assert.Contains("Done:", renamed, StringComparison.Ordinal);
+        Assert.Contains("Done:", renamed.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await elsewhere.GetAsync("/account")).StatusCode);
     }
 

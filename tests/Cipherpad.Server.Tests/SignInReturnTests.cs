@@ -1,5 +1,6 @@
 using System.Net;
 using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
 
 namespace Cipherpad.Server.Tests;
 
@@ -18,23 +19,12 @@ public sealed class SignInReturnTests
         using var browser = factory.Browser();
 
         var challenge = await browser.GetAsync("/account/log");
-        var signIn = await browser.GetStringAsync($"/signin?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
-        var questionPage = await (await browser.PostAsync("/signin?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(signIn),
-            ["Email"] = "ann@example.com",
-            ["ReturnUrl"] = Journeys.HiddenValue(signIn, "ReturnUrl"),
-        }))).Content.ReadAsStringAsync();
-        using var keys = new Core.Answers.DeviceKeys(pad);
-        var answer = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, Journeys.QuestionOn(questionPage), factory.Time.GetUtcNow());
-        var signedIn = await browser.PostAsync("/signin?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(questionPage),
-            ["ChallengeId"] = Journeys.HiddenValue(questionPage, "ChallengeId"),
-            ["ReturnUrl"] = Journeys.HiddenValue(questionPage, "ReturnUrl"),
-            ["Answer"] = answer,
-        }));
+        var signIn = await SignInPage.OpenAsync(browser, returnUrl);
+        var questionPage = await signIn.AskForQuestionAsync("ann@example.com");
+        var signedIn = await questionPage.AnswerAsync(Journeys.AnswerWith(factory, pad, Core.Answers.Purpose.Login, questionPage.Question));
 
+        Assert.Equal(returnUrl, signIn.ReturnUrl);
+        Assert.Equal(returnUrl, questionPage.ReturnUrl);
         Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
         Assert.Equal("/signin?ReturnUrl=%2Faccount%2Flog", challenge.Headers.Location!.PathAndQuery);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);

@@ -5,6 +5,7 @@ using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -158,13 +159,13 @@ public abstract partial class SmsAndPolicyScenarios
         await Journeys.SignInAsync(factory, browser, "ann@example.com", secret);
 
         var withLoginAnswer = await Journeys.ChangeAccountAsync(factory, browser, "/account/confirm-all", "", [], secret, Purpose.Login);
-        Assert.Contains("Wrong answer", withLoginAnswer, StringComparison.Ordinal);
+        Assert.Contains("Wrong answer", withLoginAnswer.Text, StringComparison.Ordinal);
         Assert.False(await wallet.NeedsConfirmationAsync("ann@example.com", "change the display language"));
         var withActionAnswer = await Journeys.ChangeAccountAsync(factory, browser, "/account/confirm-all", "", [], secret);
-        Assert.Contains("Done: Turn on confirm-all-operations", withActionAnswer, StringComparison.Ordinal);
+        Assert.Contains("Done: Turn on confirm-all-operations", withActionAnswer.Text, StringComparison.Ordinal);
 
         Assert.True(await wallet.NeedsConfirmationAsync("ann@example.com", "change the display language"));
-        Assert.Contains("Confirm all operations: <strong>on</strong>", await browser.GetStringAsync("/account"), StringComparison.Ordinal);
+        Assert.Equal("on", (await AccountPage.OpenAsync(browser)).ConfirmAllOperations);
     }
 
     [Fact]

@@ -10,12 +10,17 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cipherpad.Testing;
 
-/// <summary>A clock the tests can move forward.</summary>
+/// <summary>A clock the tests can move forward, and stop where exact waits are measured.</summary>
 public sealed class AdjustableTime : TimeProvider
 {
+    private DateTimeOffset? _stoppedAt;
+
     public TimeSpan Offset { get; set; }
 
-    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
+    /// <summary>Stops the clock at its present reading; from then on only <see cref="Offset"/> moves it.</summary>
+    public void Stop() => _stoppedAt ??= base.GetUtcNow();
+
+    public override DateTimeOffset GetUtcNow() => (_stoppedAt ?? base.GetUtcNow()) + Offset;
 }
 
 /// <summary>The real server over the real HTTP pipeline, with its own data folder and database.</summary>

@@ -7,6 +7,7 @@ using Cipherpad.Contracts.Activations;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Activation;
 using Cipherpad.Server.RelyingParties;
+using Cipherpad.Testing.Pages;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
@@ -17,42 +18,27 @@ public static partial class Journeys
 {
     public const string Phone = "+49 170 1234567";
 
+    /// <summary>Fills in the registration form as Ann and submits it; a success redirects, a refusal shows the form again.</summary>
     public static async Task<HttpResponseMessage> SubmitRegistrationAsync(HttpClient browser, string email, string phone = Phone,
-        string securityAnswer = "Grandma's blue teapot", string? humanAnswer = null)
+        string securityAnswer = "Grandma's blue teapot", string? humanAnswer = null) =>
+        await (await RegisterPage.OpenAsync(browser)).RegisterAsync(email, phone, securityAnswer, humanAnswer);
+
+    /// <summary>Opens the confirmation link of the registration mail to <paramref name="email"/>.</summary>
+    public static async Task<ConfirmEmailPage> ConfirmEmailAsync(CipherpadFactory factory, HttpClient browser, string email)
     {
-        var page = await browser.GetStringAsync("/register");
-        return await browser.PostAsync("/register", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = AntiforgeryToken(page),
-            ["FirstName"] = "Ann",
-            ["LastName"] = "Example",
-            ["Email"] = email,
-            ["Phone"] = phone,
-            ["SecurityQuestion"] = "What was on my grandmother's shelf?",
-            ["SecurityAnswer"] = securityAnswer,
-            ["HumanAnswer"] = humanAnswer ?? SolveHumanCheck(page),
-            ["HumanToken"] = HiddenValue(page, "HumanToken"),
-            ["Website"] = "",
-        }));
+        var page = await ConfirmEmailPage.OpenAsync(browser, ConfirmationLink(LatestEmailTo(factory, email).TextBody ?? ""));
+        Assert.True(page.Confirmed, "the e-mail is confirmed");
+        return page;
     }
 
     /// <summary>Register, confirm the e-mail, choose methods; returns the activation code from the SMS outbox.</summary>
     public static async Task<string> RegisterAndReceiveActivationCodeAsync(CipherpadFactory factory, HttpClient browser, string email, bool sms = false)
     {
-        var registered = await SubmitRegistrationAsync(browser, email);
+        using var registered = await SubmitRegistrationAsync(browser, email);
         Assert.True(registered.StatusCode == HttpStatusCode.Redirect,
-            "registration failed: " + string.Join(" | ", Regex.Matches(await registered.Content.ReadAsStringAsync(), "class=\"error\"[^>]*>([^<]*)<").Select(m => m.Groups[1].Value)));
-        var link = ConfirmationLink(LatestEmailTo(factory, email).TextBody ?? "");
-        var confirmPage = await browser.GetStringAsync(link);
-        Assert.Contains("Your e-mail is confirmed", confirmPage, StringComparison.Ordinal);
-        var methods = await browser.PostAsync("/confirm-email", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = AntiforgeryToken(confirmPage),
-            ["Ticket"] = HiddenValue(confirmPage, "Ticket"),
-            ["App"] = "true",
-            ["Sms"] = sms ? "true" : "false",
-        }));
-        Assert.Contains("Activation code sent", await methods.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            "registration failed: " + string.Join(" | ", (await HtmlPage.FromAsync(browser, registered)).Problems));
+        var chosen = await (await ConfirmEmailAsync(factory, browser, email)).ChooseMethodsAsync(app: true, sms: sms);
+        Assert.True(chosen.CodeSent, "the page says the activation code was sent");
         return LatestActivationCode(factory);
     }
 
@@ -115,75 +101,44 @@ public static partial class Journeys
     }
 
     /// <summary>Asks the sign-in page for a question; returns the page that shows it.</summary>
-    public static async Task<string> StartSignInAsync(HttpClient browser, string email)
-    {
-        var signIn = await browser.GetStringAsync("/signin");
-        return await (await browser.PostAsync("/signin?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = AntiforgeryToken(signIn),
-            ["Email"] = email,
-        }))).Content.ReadAsStringAsync();
-    }
-
-    /// <summary>Types <paramref name="answer"/> into the question page of <see cref="StartSignInAsync"/>.</summary>
-    public static Task<HttpResponseMessage> AnswerSignInAsync(HttpClient browser, string questionPage, string answer) =>
-        browser.PostAsync("/signin?handler=Answer", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = AntiforgeryToken(questionPage),
-            ["ChallengeId"] = HiddenValue(questionPage, "ChallengeId"),
-            ["Answer"] = answer,
-        }));
+    public static async Task<SignInQuestionPage> StartSignInAsync(HttpClient browser, string email) =>
+        await (await SignInPage.OpenAsync(browser)).AskForQuestionAsync(email);
 
     /// <summary>Signs in to the personal account with a login question answered by the cipher pad with <paramref name="deviceSecret"/>.</summary>
     public static async Task SignInAsync(CipherpadFactory factory, HttpClient browser, string email, byte[] deviceSecret)
     {
         var questionPage = await StartSignInAsync(browser, email);
-        using var keys = new Core.Answers.DeviceKeys(deviceSecret);
-        var answer = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, QuestionOn(questionPage), factory.Time.GetUtcNow());
-        Assert.Equal(HttpStatusCode.Redirect, (await AnswerSignInAsync(browser, questionPage, answer)).StatusCode);
+        using var signedIn = await questionPage.AnswerAsync(AnswerWith(factory, deviceSecret, Core.Answers.Purpose.Login, questionPage.Question));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
     }
 
-    /// <summary>The answer to the human check ("What is seven plus 3?") on <paramref name="page"/>.</summary>
-    public static string SolveHumanCheck(string page)
+    /// <summary>What the cipher pad with <paramref name="deviceSecret"/> answers to <paramref name="question"/> now.</summary>
+    public static string AnswerWith(CipherpadFactory factory, byte[] deviceSecret, Core.Answers.Purpose purpose, string question)
     {
-        var human = HumanQuestion().Match(page);
-        Assert.True(human.Success, "the page shows a human check");
-        return (Array.IndexOf(Words, human.Groups[1].Value) + int.Parse(human.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))
-            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var keys = new Core.Answers.DeviceKeys(deviceSecret);
+        return Core.Answers.Answer.Compute(keys, purpose, question, factory.Time.GetUtcNow());
     }
 
-    /// <summary>Posts a form of an account page, then confirms the change it asks for with the cipher pad's action answer.</summary>
-    public static async Task<string> ChangeAccountAsync(CipherpadFactory factory, HttpClient browser, string page, string handler,
+    /// <summary>
+    /// Posts the form for <paramref name="handler"/> of an account page with <paramref name="fields"/> filled in, then
+    /// confirms the change it asks for with the cipher pad's action answer. Returns the page the person ends on: the form
+    /// again with its problem, the confirmation page unanswered (no <paramref name="deviceSecret"/>), or after the answer.
+    /// </summary>
+    public static async Task<HtmlPage> ChangeAccountAsync(CipherpadFactory factory, HttpClient browser, string page, string handler,
         Dictionary<string, string> fields, byte[]? deviceSecret, Core.Answers.Purpose answerPurpose = Core.Answers.Purpose.Action)
     {
-        var form = await browser.GetStringAsync(page);
-        fields["__RequestVerificationToken"] = AntiforgeryToken(form);
-        var requested = await browser.PostAsync(handler.Length == 0 ? page : $"{page}?handler={handler}", new FormUrlEncodedContent(fields));
+        var form = await HtmlPage.OpenAsync(browser, page);
+        using var requested = await form.SubmitAsync(handler, fields);
         if (requested.StatusCode != HttpStatusCode.Redirect)
         {
-            return WebUtility.HtmlDecode(await requested.Content.ReadAsStringAsync());
+            return await HtmlPage.FromAsync(browser, requested);
         }
-        var confirmUrl = requested.Headers.Location!.OriginalString;
-        var confirmPage = await browser.GetStringAsync(confirmUrl);
+        var confirmPage = await ConfirmChangePage.OpenAsync(browser, requested.Headers.Location!.OriginalString);
         if (deviceSecret is null)
         {
-            return WebUtility.HtmlDecode(confirmPage);
+            return confirmPage;
         }
-        using var keys = new Core.Answers.DeviceKeys(deviceSecret);
-        var answer = Core.Answers.Answer.Compute(keys, answerPurpose, QuestionOn(confirmPage), factory.Time.GetUtcNow());
-        var confirmed = await browser.PostAsync(confirmUrl, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = AntiforgeryToken(confirmPage),
-            ["Answer"] = answer,
-        }));
-        return WebUtility.HtmlDecode(await confirmed.Content.ReadAsStringAsync());
-    }
-
-    public static string QuestionOn(string page)
-    {
-        var match = Regex.Match(page, "id=\"question\">([0-9]+)<");
-        Assert.True(match.Success, "the page shows a question");
-        return match.Groups[1].Value;
+        return await confirmPage.ConfirmAsync(AnswerWith(factory, deviceSecret, answerPurpose, confirmPage.Question!));
     }
 
     public static MimeMessage LatestEmailTo(CipherpadFactory factory, string email)
@@ -220,20 +175,6 @@ public static partial class Journeys
         Assert.True(match.Success, "the e-mail carries a confirmation link");
         return new Uri(match.Value).PathAndQuery;
     }
-
-    public static string AntiforgeryToken(string page) => HiddenValue(page, "__RequestVerificationToken");
-
-    public static string HiddenValue(string page, string name)
-    {
-        var match = Regex.Match(page, $"name=\"{Regex.Escape(name)}\"[^>]*value=\"([^\"]*)\"");
-        Assert.True(match.Success, $"the page has a hidden {name}");
-        return WebUtility.HtmlDecode(match.Groups[1].Value);
-    }
-
-    private static readonly string[] Words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
-
-    [GeneratedRegex(@"What is (\w+) plus (\d+)\?")]
-    private static partial Regex HumanQuestion();
 
     [GeneratedRegex(@"\d{4}-\d{4}-\d{4}")]
     private static partial Regex ActivationCodeText();

@@ -55,10 +55,11 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
             .SetProperty(x => x.ConsecutiveFailures, 0).SetProperty(x => x.BlockedUntil, (DateTimeOffset?)null).SetProperty(x => x.LastSuccessAt, now),
             cancellationToken) == 0)
         {
-            db.SourceThrottles.Add(new SourceThrottle { AccountId = accountId, Source = own, LastSuccessAt = now });
+            var row = db.SourceThrottles.Add(new SourceThrottle { AccountId = accountId, Source = own, LastSuccessAt = now });
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                row.State = EntityState.Detached; // rows change only by statements: a tracked copy would clash with the next insert
             }
             catch (DbUpdateException)
             {
@@ -75,10 +76,11 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
                 .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsecutiveFailures, x => x.ConsecutiveFailures + 1), cancellationToken);
             if (updated == 0)
             {
-                db.SourceThrottles.Add(new SourceThrottle { AccountId = accountId, Source = key, ConsecutiveFailures = 1 });
+                var row = db.SourceThrottles.Add(new SourceThrottle { AccountId = accountId, Source = key, ConsecutiveFailures = 1 });
                 try
                 {
                     await db.SaveChangesAsync(cancellationToken);
+                    row.State = EntityState.Detached; // a success deletes the row by a statement; a tracked copy would block its re-creation
                 }
                 catch (DbUpdateException)
                 {
