@@ -7,6 +7,7 @@ using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -91,15 +92,12 @@ public abstract class LimitsUnderAttackScenarios
         using var factory = await CreateFactoryAsync();
         using var browser = factory.Browser();
         await Journeys.SubmitRegistrationAsync(browser, "ann@example.com");
-        var confirmPage = await browser.GetStringAsync(Journeys.ConfirmationLink(Journeys.LatestEmailTo(factory, "ann@example.com").TextBody ?? ""));
-        var ticket = Journeys.HiddenValue(confirmPage, "Ticket");
-        var token = Journeys.AntiforgeryToken(confirmPage);
-        FormUrlEncodedContent Form(params string[] methods) => new(new Dictionary<string, string>(
-            methods.Select(m => KeyValuePair.Create(m, "true")).Append(KeyValuePair.Create("Ticket", ticket)).Append(KeyValuePair.Create("__RequestVerificationToken", token))));
+        var confirmPage = await Journeys.ConfirmEmailAsync(factory, browser, "ann@example.com");
+        async Task<HtmlPage> ChooseAsync(params string[] methods) =>
+            await HtmlPage.FromAsync(browser, await confirmPage.SubmitAsync("", methods.ToDictionary(m => m, _ => "true")));
 
-        var first = await (await browser.PostAsync("/confirm-email", Form("app"))).Content.ReadAsStringAsync();
-        var replays = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
-            WebUtility.HtmlDecode(await (await browser.PostAsync("/confirm-email", Form("app", "sms"))).Content.ReadAsStringAsync())));
+        var first = (await ChooseAsync("app")).Text;
+        var replays = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ => (await ChooseAsync("app", "sms")).Text));
 
         Assert.Contains("Activation code sent", first, StringComparison.Ordinal);
         Assert.All(replays, page => Assert.Contains("were already chosen", page, StringComparison.Ordinal));
@@ -111,12 +109,8 @@ public abstract class LimitsUnderAttackScenarios
 
     private static async Task<string> AskForNewActivationCodeAsync(HttpClient browser)
     {
-        var form = await browser.GetStringAsync("/activation/new-code");
-        return await (await browser.PostAsync("/activation/new-code", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(form),
-            ["Email"] = "ann@example.com",
-        }))).Content.ReadAsStringAsync();
+        var form = await HtmlPage.OpenAsync(browser, "/activation/new-code");
+        return (await HtmlPage.FromAsync(browser, await form.SubmitAsync("", new Dictionary<string, string> { ["Email"] = "ann@example.com" }))).Text;
     }
 
     [Fact]
@@ -132,12 +126,8 @@ public abstract class LimitsUnderAttackScenarios
         Assert.Equal(HttpStatusCode.OK, (await Journeys.ActivateAsync(api, "ann@example.com", firstCode)).Response.StatusCode);
         var smsBefore = Journeys.SmsTexts(factory).Count;
 
-        var button = await browser.GetStringAsync(linkIssuedBeforeThePad);
-        var used = WebUtility.HtmlDecode(await (await browser.PostAsync("/activation/new-code?handler=Send", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = Journeys.AntiforgeryToken(button),
-            ["Token"] = Journeys.HiddenValue(button, "Token"),
-        }))).Content.ReadAsStringAsync());
+        var button = await HtmlPage.OpenAsync(browser, linkIssuedBeforeThePad);
+        var used = (await HtmlPage.FromAsync(browser, await button.SubmitAsync("Send"))).Text;
         var page = await AskForNewActivationCodeAsync(browser);
         var mail = Journeys.LatestEmailTo(factory, "ann@example.com").TextBody!;
 
