@@ -126,8 +126,7 @@ public abstract class AliasNotificationSupportScenarios
             ["Contact"] = "+49 171 7654321",
             ["Lost"] = "phone",
             ["Message"] = "My phone was stolen in Leipzig.",
-            ["HumanAnswer"] = Journeys.SolveHumanCheck(page),
-            ["HumanToken"] = Journeys.HiddenValue(page, "HumanToken"),
+            ["HumanCheck"] = Journeys.SolveHumanCheck(page),
         }))).Content.ReadAsStringAsync();
 
         Assert.Contains("id=\"submitted\"", submitted, StringComparison.Ordinal);

@@ -96,6 +96,11 @@ public abstract class PruningScenarios
             new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now - TimeSpan.FromDays(2)), Sent = 2 },
             new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now), Sent = 1 });
 
+        db.SpentHumanChecks.AddRange(
+            new SpentHumanCheck { Challenge = new string('a', 64), ExpiresAt = longAgo },
+            new SpentHumanCheck { Challenge = new string('b', 64), ExpiresAt = recently },
+            new SpentHumanCheck { Challenge = new string('c', 64), ExpiresAt = now + TimeSpan.FromMinutes(10) });
+
         // Kept for good, however old.
         db.FeeLedger.Add(new FeeLedgerEntry { AccountId = accountId, ChallengeId = oldQuestion.Id, At = longAgo, Currency = "USD", MinorUnits = 5, Reason = "SMS" });
         db.AuthorizationLog.Add(new AuthorizationLogEntry { AccountId = accountId, At = longAgo, Result = "success", Method = "app", Purpose = "login", ChallengeId = oldQuestion.Id });
@@ -115,8 +120,8 @@ public abstract class PruningScenarios
 
         var result = await PruneAsync(factory, now);
 
-        Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, EmailConfirmations: 1, EmailLinks: 1, ActivationSessions: 1,
-            ActivationCodes: 1, SourceThrottles: 1, SmsQuotaDays: 1), result);
+        Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, EmailConfirmations: 1, EmailLinks: 1,
+            ActivationSessions: 1, ActivationCodes: 1, SourceThrottles: 1, SmsQuotaDays: 1, SpentHumanChecks: 1), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
         var live = await db.Challenges.Where(c => c.AccountId == accountId && c.ExpiresAt > now).SingleAsync();
@@ -134,6 +139,7 @@ public abstract class PruningScenarios
         Assert.Equal(1, await db.RecoveryRecords.CountAsync(r => r.AccountId == accountId));
         Assert.Equal(1, await db.Devices.CountAsync(d => d.AccountId == accountId));
         Assert.True(await db.RelyingParties.AnyAsync(r => r.ClientId == "rp_gone"));
+        Assert.Equal([new string('b', 64), new string('c', 64)], (await db.SpentHumanChecks.Select(c => c.Challenge).ToListAsync()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -146,7 +152,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(9, first.Total);
+        Assert.Equal(10, first.Total);
         Assert.Equal(0, second.Total);
     }
 

@@ -18,7 +18,7 @@ public static partial class Journeys
     public const string Phone = "+49 170 1234567";
 
     public static async Task<HttpResponseMessage> SubmitRegistrationAsync(HttpClient browser, string email, string phone = Phone,
-        string securityAnswer = "Grandma's blue teapot", string? humanAnswer = null)
+        string securityAnswer = "Grandma's blue teapot", string? humanCheck = null)
     {
         var page = await browser.GetStringAsync("/register");
         return await browser.PostAsync("/register", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -30,8 +30,7 @@ public static partial class Journeys
             ["Phone"] = phone,
             ["SecurityQuestion"] = "What was on my grandmother's shelf?",
             ["SecurityAnswer"] = securityAnswer,
-            ["HumanAnswer"] = humanAnswer ?? SolveHumanCheck(page),
-            ["HumanToken"] = HiddenValue(page, "HumanToken"),
+            ["HumanCheck"] = humanCheck ?? SolveHumanCheck(page),
             ["Website"] = "",
         }));
     }
@@ -143,13 +142,44 @@ public static partial class Journeys
         Assert.Equal(HttpStatusCode.Redirect, (await AnswerSignInAsync(browser, questionPage, answer)).StatusCode);
     }
 
-    /// <summary>The answer to the human check ("What is seven plus 3?") on <paramref name="page"/>.</summary>
+    /// <summary>The human check's challenge on <paramref name="page"/>, as the page hands it to its script.</summary>
+    public static (string Algorithm, string Challenge, int MaxNumber, string Salt, string Signature) HumanCheckOn(string page)
+    {
+        string Data(string name)
+        {
+            var match = Regex.Match(page, $"data-{name}=\"([^\"]*)\"");
+            Assert.True(match.Success, $"the page carries the human check's {name}");
+            return WebUtility.HtmlDecode(match.Groups[1].Value);
+        }
+        return (Data("algorithm"), Data("challenge"), int.Parse(Data("max-number"), System.Globalization.CultureInfo.InvariantCulture), Data("salt"),
+            Data("signature"));
+    }
+
+    /// <summary>What the page's script does: the form's HumanCheck field for the challenge on <paramref name="page"/>.</summary>
     public static string SolveHumanCheck(string page)
     {
-        var human = HumanQuestion().Match(page);
-        Assert.True(human.Success, "the page shows a human check");
-        return (Array.IndexOf(Words, human.Groups[1].Value) + int.Parse(human.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))
-            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (algorithm, challenge, maxNumber, salt, signature) = HumanCheckOn(page);
+        var number = FindHumanCheckNumber(salt, challenge, maxNumber);
+        Assert.True(number is not null, "the human check has a number in its range");
+        return HumanCheckSolution(algorithm, challenge, number.Value, salt, signature);
+    }
+
+    /// <summary>The field's value: the challenge with the number found, as the script writes it.</summary>
+    public static string HumanCheckSolution(string algorithm, string challenge, long number, string salt, string signature) =>
+        JsonSerializer.Serialize(new { algorithm, challenge, number, salt, signature });
+
+    /// <summary>Brute force, as the browser does: the first number from 0 with SHA-256(salt + number) = challenge, or null.</summary>
+    public static long? FindHumanCheckNumber(string salt, string challenge, int maxNumber)
+    {
+        for (long number = 0; number <= maxNumber; number++)
+        {
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(salt + number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (string.Equals(Convert.ToHexStringLower(hash), challenge, StringComparison.Ordinal))
+            {
+                return number;
+            }
+        }
+        return null;
     }
 
     /// <summary>Posts a form of an account page, then confirms the change it asks for with the cipher pad's action answer.</summary>
@@ -229,11 +259,6 @@ public static partial class Journeys
         Assert.True(match.Success, $"the page has a hidden {name}");
         return WebUtility.HtmlDecode(match.Groups[1].Value);
     }
-
-    private static readonly string[] Words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
-
-    [GeneratedRegex(@"What is (\w+) plus (\d+)\?")]
-    private static partial Regex HumanQuestion();
 
     [GeneratedRegex(@"\d{4}-\d{4}-\d{4}")]
     private static partial Regex ActivationCodeText();

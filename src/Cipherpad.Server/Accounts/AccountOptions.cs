@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Cipherpad.Server.Accounts;
 
-/// <summary>Security answers, e-mail confirmation and recovery (<c>Cipherpad:Accounts</c>).</summary>
+/// <summary>Security answers, e-mail confirmation, recovery and the human check (<c>Cipherpad:Accounts</c>).</summary>
 public sealed class AccountOptions
 {
     /// <summary>PBKDF2-SHA256 iterations for security answers (OWASP 2023: 600,000).</summary>
@@ -22,4 +22,7 @@ public sealed class AccountOptions
     /// <summary>How long a recovery or "forgot activation code" e-mail link works.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan RecoveryLinkLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    [Required]
+    public HumanCheckOptions HumanCheck { get; set; } = new();
 }

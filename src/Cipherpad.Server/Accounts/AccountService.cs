@@ -22,13 +22,22 @@ public sealed class AccountService(
     PublicLinks links,
     SecretProtector protector,
     AccountDirectory directory,
+    HumanCheck humanCheck,
     TimeProvider time)
 {
     public const string ActivationCodePurpose = "activation-code";
+    public const string HumanCheckField = "HumanCheck";
     private const string EmailInUse = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
 
-    /// <summary>Validates every field (all problems at once, by field name), creates the account and mails the confirmation link.</summary>
-    public async Task<(Account? Account, Dictionary<string, string> Problems)> RegisterAsync(Registration form, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Validates every field and the human check (all problems at once, by field name), spends the human check, creates the
+    /// account and mails the confirmation link.
+    /// </summary>
+    /// <param name="form">The fields as typed.</param>
+    /// <param name="humanCheckSolution">The browser's answer to the <see cref="HumanCheck"/> (its JSON), or null.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<(Account? Account, Dictionary<string, string> Problems)> RegisterAsync(Registration form, string? humanCheckSolution,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -47,10 +56,19 @@ public sealed class AccountService(
         Check(nameof(form.SecurityQuestion), AccountRules.SecurityQuestionProblem(form.SecurityQuestion));
         Check(nameof(form.SecurityAnswer), AccountRules.SecurityAnswerProblem(form.SecurityAnswer, form.SecurityQuestion ?? "",
             form.FirstName, form.LastName, form.Email, form.Email?.Split('@')[0], phone));
+        var human = humanCheck.Check(humanCheckSolution);
+        Check(HumanCheckField, human.Error?.Description);
         if (problems.Count > 0)
         {
             return (null, problems);
         }
+        // Spent before the address is looked at, so each answer to "is this address registered?" costs a solved check.
+        if (await humanCheck.SpendAsync(human.Value, cancellationToken) is { } spent)
+        {
+            problems[HumanCheckField] = spent.Description;
+            return (null, problems);
+        }
+
         var address = AccountRules.NormalizeEmail(form.Email!);
         if (await directory.InUseAsync(address, cancellationToken))
         {

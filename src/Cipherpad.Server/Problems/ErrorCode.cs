@@ -25,6 +25,10 @@ public enum ErrorCode
     WrongActivationCode,
     ActivationCodeVoid,
     InvalidPublicKey,
+    HumanCheckMissing,
+    HumanCheckFailed,
+    HumanCheckExpired,
+    HumanCheckUsed,
 }
 
 public static class ErrorCodes

@@ -46,6 +46,10 @@ public static class ProblemResults
         ErrorCode.WrongActivationCode => (StatusCodes.Status403Forbidden, "Wrong activation code"),
         ErrorCode.ActivationCodeVoid => (StatusCodes.Status410Gone, "Activation code no longer valid"),
         ErrorCode.InvalidPublicKey => (StatusCodes.Status400BadRequest, "Invalid public key"),
+        ErrorCode.HumanCheckMissing => (StatusCodes.Status400BadRequest, "Human check missing"),
+        ErrorCode.HumanCheckFailed => (StatusCodes.Status400BadRequest, "Human check failed"),
+        ErrorCode.HumanCheckExpired => (StatusCodes.Status400BadRequest, "Human check expired"),
+        ErrorCode.HumanCheckUsed => (StatusCodes.Status409Conflict, "Human check already used"),
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Every error code needs a status and a title."),
     };
 }

@@ -7,10 +7,10 @@ namespace Cipherpad.Server.Pruning;
 
 /// <summary>How many rows of each kind one run deleted.</summary>
 public sealed record PruneResult(int PendingAccountChanges, int Challenges, int EmailConfirmations, int EmailLinks, int ActivationSessions,
-    int ActivationCodes, int SourceThrottles, int SmsQuotaDays)
+    int ActivationCodes, int SourceThrottles, int SmsQuotaDays, int SpentHumanChecks)
 {
-    public int Total => PendingAccountChanges + Challenges + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes + SourceThrottles
-        + SmsQuotaDays;
+    public int Total => PendingAccountChanges + Challenges + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
+        + SourceThrottles + SmsQuotaDays + SpentHumanChecks;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
     public IReadOnlyList<(string Kind, int Count)> ByKind() =>
@@ -23,13 +23,14 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
         ("activation codes", ActivationCodes),
         ("back-off rows", SourceThrottles),
         ("SMS quota days", SmsQuotaDays),
+        ("spent human checks", SpentHumanChecks),
     ];
 }
 
 /// <summary>
 /// Deletes what no rule reads any more, once it has been expired for <see cref="PruningOptions.KeepExpiredFor"/>:
-/// questions and the account changes waiting on them, e-mail confirmations and links, activation codes and sessions,
-/// past SMS quota days, and the back-off rows of sources that have long been quiet. Accounts, devices, relying parties,
+/// questions and the account changes waiting on them, e-mail confirmations and links, activation codes and sessions, past SMS quota days, spent human checks,
+/// and the back-off rows of sources that have long been quiet. Confirmed accounts, devices, relying parties,
 /// recovery records (they count towards the recovery limit), the fee ledger and the authorization log are never
 /// touched. Each kind goes in bounded batches of single DELETE statements (as OpenIddict's token store prunes), so a run
 /// is safe beside live traffic and on several instances at once, and a second run at the same time finds nothing.
@@ -75,7 +76,10 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         var firstKeptDay = SmsQuota.DayOf(cutoff);
         var quotaDays = await DeleteAsync(db.SmsQuotas.Where(q => q.Day < firstKeptDay).OrderBy(q => q.AccountId).ThenBy(q => q.Day), cancellationToken);
 
-        return new PruneResult(changes, challenges, confirmations, links, sessions, codes, throttles, quotaDays);
+        // A spent check only has to outlive its challenge, which the signature check refuses once expired.
+        var spentChecks = await DeleteAsync(db.SpentHumanChecks.Where(s => s.ExpiresAt < cutoff).OrderBy(s => s.Challenge), cancellationToken);
+
+        return new PruneResult(changes, challenges, confirmations, links, sessions, codes, throttles, quotaDays, spentChecks);
     }
 
     private async Task<int> DeleteAsync<T>(IQueryable<T> expired, CancellationToken cancellationToken)

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Problems;
+using Cipherpad.Server.Storage;
+using Cipherpad.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>
+/// The human check, on each database: a solution must be right, signed by the server, in time and unused; one solution
+/// registers at most one account however many requests carry it.
+/// </summary>
+public abstract class RegistrationScenarios
+{
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync();
+
+    private static async Task<string?> HumanCheckErrorAsync(HttpResponseMessage response)
+    {
+        var match = Regex.Match(await response.Content.ReadAsStringAsync(), "id=\"HumanCheck-error\">([^<]*)<");
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+    }
+
+    private static async Task<int> AccountCountAsync(CipherpadFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Accounts.CountAsync();
+    }
+
+    [Fact]
+    public async Task A_wrong_number_is_refused_and_the_page_brings_a_new_check()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        var page = await browser.GetStringAsync("/register");
+        var (algorithm, challenge, maxNumber, salt, signature) = Journeys.HumanCheckOn(page);
+        var right = Journeys.FindHumanCheckNumber(salt, challenge, maxNumber)!.Value;
+
+        var refused = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com",
+            humanCheck: Journeys.HumanCheckSolution(algorithm, challenge, right + 1, salt, signature));
+
+        Assert.Equal(Errors.HumanCheckFailed().Description, await HumanCheckErrorAsync(refused));
+        var next = Journeys.HumanCheckOn(await refused.Content.ReadAsStringAsync());
+        Assert.NotEqual(challenge, next.Challenge);
+        Assert.NotNull(Journeys.FindHumanCheckNumber(next.Salt, next.Challenge, next.MaxNumber));
+        Assert.Equal(0, await AccountCountAsync(factory));
+    }
+
+    [Fact]
+    public async Task A_challenge_not_signed_by_this_server_or_with_an_altered_expiry_is_refused()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        // A challenge a bot made up, solved, and signed with its own key.
+        var salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "?expires=" + factory.Time.GetUtcNow().AddMinutes(10).ToUnixTimeSeconds();
+        var challenge = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(salt + "7")));
+        var ownSignature = Convert.ToHexStringLower(HMACSHA256.HashData(RandomNumberGenerator.GetBytes(32), Encoding.UTF8.GetBytes(challenge)));
+        var forged = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com",
+            humanCheck: Journeys.HumanCheckSolution(HumanCheck.Algorithm, challenge, 7, salt, ownSignature));
+        // A real solution whose salt now says it expires in a year.
+        var page = await browser.GetStringAsync("/register");
+        var real = Journeys.HumanCheckOn(page);
+        var number = Journeys.FindHumanCheckNumber(real.Salt, real.Challenge, real.MaxNumber)!.Value;
+        var extendedSalt = real.Salt[..real.Salt.IndexOf('?', StringComparison.Ordinal)] + "?expires=" + factory.Time.GetUtcNow().AddYears(1).ToUnixTimeSeconds();
+        var extended = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com",
+            humanCheck: Journeys.HumanCheckSolution(real.Algorithm, real.Challenge, number, extendedSalt, real.Signature));
+
+        Assert.Equal(Errors.HumanCheckFailed().Description, await HumanCheckErrorAsync(forged));
+        Assert.Equal(Errors.HumanCheckFailed().Description, await HumanCheckErrorAsync(extended));
+        Assert.Equal(0, await AccountCountAsync(factory));
+    }
+
+    [Fact]
+    public async Task A_solution_sent_after_its_challenge_expired_is_refused()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        var solution = Journeys.SolveHumanCheck(await browser.GetStringAsync("/register"));
+        factory.Time.Offset += new HumanCheckOptions().Lifetime + TimeSpan.FromSeconds(1);
+
+        var refused = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", humanCheck: solution);
+
+        Assert.Equal(Errors.HumanCheckExpired().Description, await HumanCheckErrorAsync(refused));
+        Assert.Equal(0, await AccountCountAsync(factory));
+    }
+
+    [Fact]
+    public async Task A_solution_counts_once_whether_its_form_was_accepted_or_refused()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        var solution = Journeys.SolveHumanCheck(await browser.GetStringAsync("/register"));
+        var first = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", humanCheck: solution);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        var probe = Journeys.SolveHumanCheck(await browser.GetStringAsync("/register"));
+        var addressTaken = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", humanCheck: probe);
+        Assert.Contains("already exists", await addressTaken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var again = await Journeys.SubmitRegistrationAsync(browser, "bob@example.com", humanCheck: solution);
+        var probeAgain = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", humanCheck: probe);
+
+        Assert.Equal(Errors.HumanCheckUsed().Description, await HumanCheckErrorAsync(again));
+        Assert.Equal(Errors.HumanCheckUsed().Description, await HumanCheckErrorAsync(probeAgain));
+        Assert.Equal(1, await AccountCountAsync(factory));
+    }
+
+    [Fact]
+    public async Task A_form_sent_without_the_check_says_that_it_needs_JavaScript()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+
+        var refused = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", humanCheck: "");
+
+        Assert.Equal(Errors.HumanCheckMissing().Description, await HumanCheckErrorAsync(refused));
+        Assert.Contains("<noscript>", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await AccountCountAsync(factory));
+    }
+
+    [Fact]
+    public async Task Twenty_registrations_at_once_with_one_solution_create_one_account()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        var solution = Journeys.SolveHumanCheck(await browser.GetStringAsync("/register"));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(i => Journeys.SubmitRegistrationAsync(browser, $"squatter{i}@example.com", humanCheck: solution)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Redirect))
+        {
+            Assert.Equal(Errors.HumanCheckUsed().Description, await HumanCheckErrorAsync(refused));
+        }
+        Assert.Equal(1, await AccountCountAsync(factory));
+    }
+}
+
+public sealed class SqliteRegistrationScenarios : RegistrationScenarios
+{
+    protected override Task<CipherpadFactory> CreateFactoryAsync() => Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null));
+}
+
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresRegistrationScenarios(PostgresServer postgres) : RegistrationScenarios
+{
+    protected override async Task<CipherpadFactory> CreateFactoryAsync() =>
+        new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+}
