@@ -12,11 +12,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Cipherpad.Server.Tests;
 
 /// <summary>
-/// The human check, on each database: a solution must be right, signed by the server, in time and unused; one solution
-/// registers at most one account however many requests carry it.
+/// The human check and address squatting, on each database: a solution must be right, signed by the server, in time and
+/// unused; one solution registers at most one account however many requests carry it; an address whose registration was
+/// never confirmed is free again once its link has expired.
 /// </summary>
 public abstract class RegistrationScenarios
 {
+    private static readonly TimeSpan ConfirmationLifetime = new AccountOptions().EmailConfirmationLifetime;
+
     protected abstract Task<CipherpadFactory> CreateFactoryAsync();
 
     private static async Task<string?> HumanCheckErrorAsync(HttpResponseMessage response)
@@ -135,6 +138,54 @@ public abstract class RegistrationScenarios
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Redirect))
         {
             Assert.Equal(Errors.HumanCheckUsed().Description, await HumanCheckErrorAsync(refused));
+        }
+        Assert.Equal(1, await AccountCountAsync(factory));
+    }
+
+    [Fact]
+    public async Task An_unconfirmed_registration_frees_its_address_when_its_link_expires_and_that_link_stays_dead()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await Journeys.SubmitRegistrationAsync(browser, "ann@example.com")).StatusCode);
+        var squattersLink = Journeys.ConfirmationLink(Journeys.LatestEmailTo(factory, "ann@example.com").TextBody ?? "");
+        factory.Time.Offset += ConfirmationLifetime - TimeSpan.FromMinutes(1);
+        var stillHeld = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com");
+        Assert.Contains("already exists", await stillHeld.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        factory.Time.Offset += TimeSpan.FromMinutes(2);
+        var owners = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", phone: "+49 171 7654321");
+
+        Assert.Equal(HttpStatusCode.Redirect, owners.StatusCode);
+        var ownersLink = Journeys.ConfirmationLink(Journeys.LatestEmailTo(factory, "ann@example.com").TextBody ?? "");
+        Assert.NotEqual(squattersLink, ownersLink);
+        Assert.Contains("This link does not work", await browser.GetStringAsync(squattersLink), StringComparison.Ordinal);
+        Assert.Contains("Your e-mail is confirmed", await browser.GetStringAsync(ownersLink), StringComparison.Ordinal);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        var account = await db.Accounts.SingleAsync();
+        Assert.Equal(("+491717654321", true), (account.Phone, account.EmailConfirmedAt is not null));
+        Assert.Equal(1, await db.EmailConfirmations.CountAsync());
+    }
+    [Fact]
+    public async Task Registrations_of_a_freed_address_at_once_create_one_account()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await Journeys.SubmitRegistrationAsync(browser, "ann@example.com")).StatusCode);
+        factory.Time.Offset += ConfirmationLifetime + TimeSpan.FromMinutes(1);
+        var solutions = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            solutions.Add(Journeys.SolveHumanCheck(await browser.GetStringAsync("/register")));
+        }
+
+        var responses = await Task.WhenAll(solutions.Select(solution => Journeys.SubmitRegistrationAsync(browser, "ann@example.com", humanCheck: solution)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Redirect))
+        {
+            Assert.Contains("already exists", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         Assert.Equal(1, await AccountCountAsync(factory));
     }

@@ -9,6 +9,10 @@ public sealed class AccountOptions
     [Range(1_000, 10_000_000)]
     public int SecurityAnswerIterations { get; set; } = 600_000;
 
+    /// <summary>
+    /// How long a confirmation link works. A registration not confirmed by then is void: its address is free to register
+    /// again, and the pruner deletes it.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:10:00", "7.00:00:00")]
     public TimeSpan EmailConfirmationLifetime { get; set; } = TimeSpan.FromDays(2);
 

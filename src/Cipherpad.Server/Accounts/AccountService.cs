@@ -31,7 +31,7 @@ public sealed class AccountService(
 
     /// <summary>
     /// Validates every field and the human check (all problems at once, by field name), spends the human check, creates the
-    /// account and mails the confirmation link.
+    /// account and mails the confirmation link. An expired unconfirmed registration of the same address is deleted first.
     /// </summary>
     /// <param name="form">The fields as typed.</param>
     /// <param name="humanCheckSolution">The browser's answer to the <see cref="HumanCheck"/> (its JSON), or null.</param>
@@ -70,13 +70,16 @@ public sealed class AccountService(
         }
 
         var address = AccountRules.NormalizeEmail(form.Email!);
+        var now = time.GetUtcNow();
+        // Freeing an expired registration and taking the address commit together: the address is never free in between.
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
+        await ForgetExpiredRegistrationAsync(address, now, cancellationToken);
         if (await directory.InUseAsync(address, cancellationToken))
         {
             problems[nameof(form.Email)] = EmailInUse;
             return (null, problems);
         }
 
-        var now = time.GetUtcNow();
         var account = new Account
         {
             FirstName = form.FirstName!.Trim(),
@@ -110,10 +113,13 @@ public sealed class AccountService(
         {
             // The account, its confirmation and the mail that carries the link commit together or not at all.
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
-            // Registered concurrently with the same e-mail: the unique index decided.
+            // Registered concurrently with the same e-mail: the unique index decided. PostgreSQL reads nothing more in a
+            // transaction that failed, so it ends first.
+            await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
             if (!await directory.InUseAsync(address, cancellationToken))
             {
@@ -123,6 +129,14 @@ public sealed class AccountService(
             return (null, problems);
         }
         return (account, problems);
+    }
+
+    /// <summary>Deletes the account holding <paramref name="address"/> if it is an expired, unconfirmed registration, with its links.</summary>
+    private async Task ForgetExpiredRegistrationAsync(string address, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var expired = ExpiredRegistrations.At(db, now).Where(a => a.Email == address);
+        await db.EmailConfirmations.Where(c => expired.Any(a => a.Id == c.AccountId)).ExecuteDeleteAsync(cancellationToken);
+        await expired.ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>Confirms the e-mail; returns the account, or null for an unknown, used or expired link.</summary>
@@ -138,7 +152,12 @@ public sealed class AccountService(
         {
             return null;
         }
-        var account = await db.Accounts.SingleAsync(a => a.Id == confirmation.AccountId, cancellationToken);
+        // Gone when the registration expired and the address was registered again.
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == confirmation.AccountId, cancellationToken);
+        if (account is null)
+        {
+            return null;
+        }
         if (confirmation.UsedAt is not null)
         {
             // Opening the link twice is harmless as long as the methods are not chosen yet.

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Accounts;
 using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -6,10 +7,10 @@ using Microsoft.Extensions.Options;
 namespace Cipherpad.Server.Pruning;
 
 /// <summary>How many rows of each kind one run deleted.</summary>
-public sealed record PruneResult(int PendingAccountChanges, int Challenges, int EmailConfirmations, int EmailLinks, int ActivationSessions,
-    int ActivationCodes, int SourceThrottles, int SmsQuotaDays, int SpentHumanChecks)
+public sealed record PruneResult(int PendingAccountChanges, int Challenges, int UnconfirmedAccounts, int EmailConfirmations, int EmailLinks,
+    int ActivationSessions, int ActivationCodes, int SourceThrottles, int SmsQuotaDays, int SpentHumanChecks)
 {
-    public int Total => PendingAccountChanges + Challenges + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
+    public int Total => PendingAccountChanges + Challenges + UnconfirmedAccounts + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
         + SourceThrottles + SmsQuotaDays + SpentHumanChecks;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
@@ -17,6 +18,7 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
     [
         ("pending account changes", PendingAccountChanges),
         ("questions", Challenges),
+        ("unconfirmed registrations", UnconfirmedAccounts),
         ("e-mail confirmations", EmailConfirmations),
         ("e-mail links", EmailLinks),
         ("activation sessions", ActivationSessions),
@@ -29,7 +31,8 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
 
 /// <summary>
 /// Deletes what no rule reads any more, once it has been expired for <see cref="PruningOptions.KeepExpiredFor"/>:
-/// questions and the account changes waiting on them, e-mail confirmations and links, activation codes and sessions, past SMS quota days, spent human checks,
+/// questions and the account changes waiting on them, registrations never confirmed (the account with its e-mail
+/// confirmations), e-mail confirmations and links, activation codes and sessions, past SMS quota days, spent human checks,
 /// and the back-off rows of sources that have long been quiet. Confirmed accounts, devices, relying parties,
 /// recovery records (they count towards the recovery limit), the fee ledger and the authorization log are never
 /// touched. Each kind goes in bounded batches of single DELETE statements (as OpenIddict's token store prunes), so a run
@@ -56,6 +59,10 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
             .Where(q => q.ExpiresAt < cutoff && !db.PendingAccountChanges.Any(c => c.ChallengeId == q.Id))
             .OrderBy(q => q.Id), cancellationToken);
 
+        // An account nobody confirmed holds nothing else (methods, pads and codes come after confirmation). Its
+        // confirmations have all expired before the cutoff, so the next statement deletes them.
+        var unconfirmed = await DeleteAsync(ExpiredRegistrations.At(db, cutoff).OrderBy(a => a.Id), cancellationToken);
+
         // Used ones are kept until they expire too: until then a second click is still told what it was (an e-mail
         // confirmation opened twice, a code that is void rather than wrong).
         var confirmations = await DeleteAsync(db.EmailConfirmations.Where(c => c.ExpiresAt < cutoff).OrderBy(c => c.Id), cancellationToken);
@@ -79,7 +86,7 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         // A spent check only has to outlive its challenge, which the signature check refuses once expired.
         var spentChecks = await DeleteAsync(db.SpentHumanChecks.Where(s => s.ExpiresAt < cutoff).OrderBy(s => s.Challenge), cancellationToken);
 
-        return new PruneResult(changes, challenges, confirmations, links, sessions, codes, throttles, quotaDays, spentChecks);
+        return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, throttles, quotaDays, spentChecks);
     }
 
     private async Task<int> DeleteAsync<T>(IQueryable<T> expired, CancellationToken cancellationToken)
