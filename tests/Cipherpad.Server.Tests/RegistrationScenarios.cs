@@ -59,7 +59,7 @@ public abstract class RegistrationScenarios
         using var factory = await CreateFactoryAsync();
         using var browser = factory.Browser();
         // A challenge a bot made up, solved, and signed with its own key.
-        var salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "?expires=" + factory.Time.GetUtcNow().AddMinutes(10).ToUnixTimeSeconds();
+        var salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "?expires=" + factory.Time.GetUtcNow().AddMinutes(10).ToUnixTimeSeconds() + "&";
         var challenge = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(salt + "7")));
         var ownSignature = Convert.ToHexStringLower(HMACSHA256.HashData(RandomNumberGenerator.GetBytes(32), Encoding.UTF8.GetBytes(challenge)));
         var forged = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com",
@@ -68,12 +68,35 @@ public abstract class RegistrationScenarios
         var page = await browser.GetStringAsync("/register");
         var real = Journeys.HumanCheckOn(page);
         var number = Journeys.FindHumanCheckNumber(real.Salt, real.Challenge, real.MaxNumber)!.Value;
-        var extendedSalt = real.Salt[..real.Salt.IndexOf('?', StringComparison.Ordinal)] + "?expires=" + factory.Time.GetUtcNow().AddYears(1).ToUnixTimeSeconds();
+        var extendedSalt = real.Salt[..real.Salt.IndexOf('?', StringComparison.Ordinal)] + "?expires=" + factory.Time.GetUtcNow().AddYears(1).ToUnixTimeSeconds() + "&";
         var extended = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com",
             humanCheck: Journeys.HumanCheckSolution(real.Algorithm, real.Challenge, number, extendedSalt, real.Signature));
 
         Assert.Equal(Errors.HumanCheckFailed().Description, await HumanCheckErrorAsync(forged));
         Assert.Equal(Errors.HumanCheckFailed().Description, await HumanCheckErrorAsync(extended));
+        Assert.Equal(0, await AccountCountAsync(factory));
+    }
+
+    [Fact]
+    public async Task Digits_of_the_number_cannot_be_moved_into_the_salt_to_stretch_the_expiry()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        (string Algorithm, string Challenge, int MaxNumber, string Salt, string Signature) real;
+        string digits;
+        do
+        {
+            real = Journeys.HumanCheckOn(await browser.GetStringAsync("/register"));
+            digits = Journeys.FindHumanCheckNumber(real.Salt, real.Challenge, real.MaxNumber)!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        while (digits.Length < 2 || digits[1] == '0');
+
+        // Salt and number joined are the same text, so the hash and the signature still fit; were the salt not closed by
+        // its '&', the first digit of the number would extend the expiry tenfold.
+        var spliced = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", humanCheck: Journeys.HumanCheckSolution(real.Algorithm,
+            real.Challenge, long.Parse(digits[1..], System.Globalization.CultureInfo.InvariantCulture), real.Salt + digits[0], real.Signature));
+
+        Assert.Equal(Errors.HumanCheckFailed().Description, await HumanCheckErrorAsync(spliced));
         Assert.Equal(0, await AccountCountAsync(factory));
     }
 

@@ -14,7 +14,7 @@ namespace Cipherpad.Server.Accounts;
 /// <param name="Algorithm">Always <see cref="HumanCheck.Algorithm"/>.</param>
 /// <param name="Challenge">SHA-256 of the salt and the secret number, lowercase hex.</param>
 /// <param name="MaxNumber">The largest number to try.</param>
-/// <param name="Salt">Random hex, then <c>?expires=</c> and the expiry in Unix seconds.</param>
+/// <param name="Salt">24 random hex digits, <c>?expires=</c>, the expiry in Unix seconds and <c>&amp;</c>.</param>
 /// <param name="Signature">HMAC-SHA256 of the challenge under the server's human-check key, lowercase hex.</param>
 public sealed record HumanCheckChallenge(string Algorithm, string Challenge, int MaxNumber, string Salt, string Signature);
 
@@ -30,17 +30,16 @@ public sealed record HumanCheckPass(string Challenge, DateTimeOffset ExpiresAt);
 /// hands out SHA-256(salt + number) with the salt, the range and an HMAC of the challenge; the browser tries numbers until
 /// the hash matches (half the range on average), the server checks an answer with one hash and one HMAC and stores
 /// nothing until it is used. The salt carries the expiry and the challenge commits to the salt, so neither can be altered
-/// without finding a new preimage. A right answer counts once: <see cref="SpendAsync"/> inserts the challenge as a
+/// without finding a new preimage; the salt ends with <c>&amp;</c>, so no digit of the number can be read as part of the
+/// expiry (the splicing that ALTCHA's security advisory of December 2025 describes). A right answer counts once: <see cref="SpendAsync"/> inserts the challenge as a
 /// primary key, so of any number of requests sending the same solution, on any number of instances, one wins.
 /// </summary>
-public sealed class HumanCheck(MasterKey masterKey, IOptions<CipherpadOptions> options, TimeProvider time, IDbContextFactory<CipherpadDbContext> databases)
+public sealed partial class HumanCheck(MasterKey masterKey, IOptions<CipherpadOptions> options, TimeProvider time, IDbContextFactory<CipherpadDbContext> databases)
 {
     public const string Algorithm = "SHA-256";
-    private const string ExpiresMark = "?expires=";
 
-    // Far above what this server hands out; a longer field is not worth parsing or hashing.
+    // Far above what this server hands out; a longer field is not worth parsing.
     private const int MaxSolutionLength = 1024;
-    private const int MaxSaltLength = 128;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly byte[] _key = masterKey.DeriveKey("human check v1");
@@ -50,7 +49,7 @@ public sealed class HumanCheck(MasterKey masterKey, IOptions<CipherpadOptions> o
     public HumanCheckChallenge Create()
     {
         var expires = time.GetUtcNow() + Settings.Lifetime;
-        var salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + ExpiresMark + expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var salt = string.Create(CultureInfo.InvariantCulture, $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}?expires={expires.ToUnixTimeSeconds()}&");
         var challenge = Hash(salt, RandomNumberGenerator.GetInt32(0, Settings.MaxNumber + 1));
         return new HumanCheckChallenge(Algorithm, challenge, Settings.MaxNumber, salt, Sign(challenge));
     }
@@ -63,7 +62,7 @@ public sealed class HumanCheck(MasterKey masterKey, IOptions<CipherpadOptions> o
             return Errors.HumanCheckMissing();
         }
         if (solution.Length > MaxSolutionLength || Parse(solution) is not { Algorithm: Algorithm, Challenge: { } challenge, Salt: { } salt, Signature: { } signature } parsed
-            || parsed.Number < 0 || salt.Length > MaxSaltLength || ExpiryOf(salt) is not { } expires)
+            || parsed.Number < 0 || ExpiryOf(salt) is not { } expires)
         {
             return Errors.HumanCheckFailed();
         }
@@ -130,12 +129,12 @@ public sealed class HumanCheck(MasterKey masterKey, IOptions<CipherpadOptions> o
         }
     }
 
-    private static DateTimeOffset? ExpiryOf(string salt)
-    {
-        var mark = salt.LastIndexOf(ExpiresMark, StringComparison.Ordinal);
-        return mark >= 0 && long.TryParse(salt.AsSpan(mark + ExpiresMark.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+    /// <summary>The expiry of a salt in exactly the form <see cref="Create"/> writes, or null for any other text.</summary>
+    private static DateTimeOffset? ExpiryOf(string salt) =>
+        SaltForm().Match(salt) is { Success: true } match
+            ? DateTimeOffset.FromUnixTimeSeconds(long.Parse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture))
             : null;
-    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[0-9a-f]{24}\?expires=([0-9]{1,11})&\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SaltForm();
 }

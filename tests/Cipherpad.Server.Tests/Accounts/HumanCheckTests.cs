@@ -57,8 +57,8 @@ public sealed class HumanCheckTests : IDisposable
 
         Assert.NotEqual(first.Salt, second.Salt);
         Assert.NotEqual(first.Challenge, second.Challenge);
-        Assert.Matches("^[0-9a-f]{24}\\?expires=[0-9]+$", first.Salt);
-        var expires = long.Parse(first.Salt[(first.Salt.IndexOf('=', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Matches("^[0-9a-f]{24}\\?expires=[0-9]+&$", first.Salt);
+        var expires = long.Parse(first.Salt[(first.Salt.IndexOf('=', StringComparison.Ordinal) + 1)..^1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(expires - _factory.Time.GetUtcNow().ToUnixTimeSeconds(), 30 * 60 - 2, 30 * 60);
         Assert.NotNull(Journeys.FindHumanCheckNumber(first.Salt, first.Challenge, first.MaxNumber));
     }
