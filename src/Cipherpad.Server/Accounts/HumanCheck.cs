@@ -31,8 +31,9 @@ public sealed record HumanCheckPass(string Challenge, DateTimeOffset ExpiresAt);
 /// the hash matches (half the range on average), the server checks an answer with one hash and one HMAC and stores
 /// nothing until it is used. The salt carries the expiry and the challenge commits to the salt, so neither can be altered
 /// without finding a new preimage; the salt ends with <c>&amp;</c>, so no digit of the number can be read as part of the
-/// expiry (the splicing that ALTCHA's security advisory of December 2025 describes). A right answer counts once: <see cref="SpendAsync"/> inserts the challenge as a
-/// primary key, so of any number of requests sending the same solution, on any number of instances, one wins.
+/// expiry (the splicing that ALTCHA's security advisory of December 2025 describes). A right answer counts once:
+/// <see cref="SpendAsync"/> inserts the challenge as a primary key, so of any number of requests sending the same
+/// solution, on any number of instances, one wins.
 /// </summary>
 public sealed partial class HumanCheck(MasterKey masterKey, IOptions<CipherpadOptions> options, TimeProvider time, IDbContextFactory<CipherpadDbContext> databases)
 {
