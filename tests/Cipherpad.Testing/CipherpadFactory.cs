@@ -112,6 +112,8 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
         if (disposing && Directory.Exists(DataDirectory))
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            // Each test has its own PostgreSQL database, so its own pool; idle, they would hold the cluster's connections for minutes.
+            Npgsql.NpgsqlConnection.ClearAllPools();
             Directory.Delete(DataDirectory, recursive: true);
         }
     }
