@@ -121,7 +121,7 @@ public abstract class AliasNotificationSupportScenarios
             ["Contact"] = "+49 171 7654321",
             ["Lost"] = "phone",
             ["Message"] = "My phone was stolen in Leipzig.",
-            ["HumanAnswer"] = RegisterPage.SolveHumanCheck(page.TextOf("label[for=HumanAnswer]") ?? ""),
+            ["HumanCheck"] = Journeys.SolveHumanCheck(page.Source),
         }));
 
         Assert.NotNull(submitted.TextOf("#submitted"));

@@ -1,6 +1,5 @@
 using Cipherpad.Core.Answers;
 using Cipherpad.Testing;
-using Cipherpad.Testing.Pages;
 using Microsoft.Playwright;
 
 namespace Cipherpad.Server.Tests;
@@ -12,7 +11,11 @@ namespace Cipherpad.Server.Tests;
 public sealed class BrowserJourneyTests : IAsyncLifetime
 {
     private const string ChromiumPath = "/usr/bin/chromium";
-    private readonly CipherpadFactory _factory = new(DatabaseProvider.Sqlite, null);
+    // The human check at its default difficulty: the browser really does the work a person's browser does.
+    private readonly CipherpadFactory _factory = new(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
+    {
+        ["Cipherpad:Accounts:HumanCheck:MaxNumber"] = new Server.Accounts.HumanCheckOptions().MaxNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private Uri _server = null!;
@@ -55,7 +58,8 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         await page.FillAsync("#Phone", "+49 170 1234567");
         await page.FillAsync("#SecurityQuestion", "What was on my grandmother's shelf?");
         await page.FillAsync("#SecurityAnswer", "a blue teapot with a chip");
-        await page.FillAsync("#HumanAnswer", RegisterPage.SolveHumanCheck(await page.InnerTextAsync("label[for=HumanAnswer]")));
+        await Assertions.Expect(page.Locator("#human-check-status")).ToHaveTextAsync("Checked: you are a person. You can send the form.",
+            new() { Timeout = 60_000 });
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Check your e-mail");
 
@@ -82,6 +86,52 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(screenshots);
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "personal-account.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_person_who_sends_the_form_before_the_human_check_is_done_is_registered_once_it_is()
+    {
+        var page = await _browser!.NewPageAsync();
+        // Holds every hash of the check back until the test lets it go, so the button is surely pressed before the check is done.
+        await page.AddInitScriptAsync("""
+            const digest = crypto.subtle.digest.bind(crypto.subtle);
+            const held = new Promise((resolve) => { window.letTheCheckGoOn = resolve; });
+            crypto.subtle.digest = (...args) => held.then(() => digest(...args));
+            """);
+        await page.GotoAsync(new Uri(_server, "/register").ToString());
+        await page.FillAsync("#FirstName", "Bob");
+        await page.FillAsync("#LastName", "Example");
+        await page.FillAsync("#Email", "bob@example.com");
+        await page.FillAsync("#Phone", "+49 170 7654321");
+        await page.FillAsync("#SecurityQuestion", "Where did I lose my first kite?");
+        await page.FillAsync("#SecurityAnswer", "behind the old water tower");
+        await page.ClickAsync("button[type=submit]");
+
+        await Assertions.Expect(page.Locator("#human-check-status")).ToHaveTextAsync(
+            "Checking you are a person… 0% The form is sent as soon as the check is done.");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Create an account");
+        await page.EvaluateAsync("() => window.letTheCheckGoOn()");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Check your e-mail", new() { Timeout = 60_000 });
+    }
+
+    [Fact]
+    public async Task Without_JavaScript_the_register_page_says_that_the_human_check_needs_it()
+    {
+        await using var context = await _browser!.NewContextAsync(new() { JavaScriptEnabled = false });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(_server, "/register").ToString());
+
+        await Assertions.Expect(page.Locator("#human-check-noscript")).ToContainTextAsync("This form needs JavaScript");
+        await Assertions.Expect(page.Locator("#human-check-status")).ToBeHiddenAsync();
+        await page.FillAsync("#FirstName", "Ann");
+        await page.FillAsync("#LastName", "Example");
+        await page.FillAsync("#Email", "ann@example.com");
+        await page.FillAsync("#Phone", "+49 170 1234567");
+        await page.FillAsync("#SecurityQuestion", "What was on my grandmother's shelf?");
+        await page.FillAsync("#SecurityAnswer", "a blue teapot with a chip");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("#HumanCheck-error")).ToContainTextAsync("This form needs JavaScript");
+        await Assertions.Expect(page.Locator("#FirstName")).ToHaveValueAsync("Ann");
     }
 
     [Fact]

@@ -49,6 +49,18 @@ public abstract class PruningScenarios
         CreatedAt = question.CreatedAt,
     };
 
+    private static Account Registered(string email, DateTimeOffset linkExpiredAt, bool confirmed) => new()
+    {
+        FirstName = "Ann",
+        LastName = "Example",
+        Email = email,
+        Phone = "+491701234567",
+        SecurityQuestion = "What was on my grandmother's shelf?",
+        SecurityAnswerHash = "not used here",
+        CreatedAt = linkExpiredAt - TimeSpan.FromDays(2),
+        EmailConfirmedAt = confirmed ? linkExpiredAt - TimeSpan.FromDays(1) : null,
+    };
+
     /// <summary>For one account: one expired-long-ago row of each kind, and rows that are live, recently expired or kept for good.</summary>
     private static async Task<Guid> SeedAsync(CipherpadFactory factory, DateTimeOffset now)
     {
@@ -96,6 +108,21 @@ public abstract class PruningScenarios
             new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now - TimeSpan.FromDays(2)), Sent = 2 },
             new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now), Sent = 1 });
 
+        // Registrations: one never confirmed whose link expired long ago (it goes, with its link), one whose link expired
+        // only recently (registration frees its address, the pruner waits), and a confirmed account from long ago.
+        var lapsed = Registered("lapsed@example.com", longAgo, confirmed: false);
+        var recentlyLapsed = Registered("recent@example.com", recently, confirmed: false);
+        var confirmedLongAgo = Registered("confirmed@example.com", longAgo, confirmed: true);
+        db.Accounts.AddRange(lapsed, recentlyLapsed, confirmedLongAgo);
+        db.EmailConfirmations.AddRange(
+            new EmailConfirmation { AccountId = lapsed.Id, TokenHash = "lapsed", ExpiresAt = longAgo },
+            new EmailConfirmation { AccountId = recentlyLapsed.Id, TokenHash = "recent", ExpiresAt = recently },
+            new EmailConfirmation { AccountId = confirmedLongAgo.Id, TokenHash = "confirmed", ExpiresAt = longAgo, UsedAt = longAgo - TimeSpan.FromDays(1) });
+
+        db.SpentHumanChecks.AddRange(
+            new SpentHumanCheck { Challenge = new string('a', 64), ExpiresAt = longAgo },
+            new SpentHumanCheck { Challenge = new string('b', 64), ExpiresAt = recently },
+            new SpentHumanCheck { Challenge = new string('c', 64), ExpiresAt = now + TimeSpan.FromMinutes(10) });
         db.SignInSessions.AddRange(
             new Sessions.SignInSession { AccountId = accountId, StartedAt = longAgo, ExpiresAt = longAgo },
             new Sessions.SignInSession { AccountId = accountId, StartedAt = recently, ExpiresAt = now + TimeSpan.FromHours(1), EndedAt = recently },
@@ -125,8 +152,8 @@ public abstract class PruningScenarios
 
         var result = await PruneAsync(factory, now);
 
-        Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, EmailConfirmations: 1, EmailLinks: 1, ActivationSessions: 1,
-            ActivationCodes: 1, SourceThrottles: 1, SmsQuotaDays: 1, SignInSessions: 1, OutboxMessages: 2), result);
+        Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, UnconfirmedAccounts: 1, EmailConfirmations: 3, EmailLinks: 1,
+            ActivationSessions: 1, ActivationCodes: 1, SourceThrottles: 1, SmsQuotaDays: 1, SpentHumanChecks: 1, SignInSessions: 1, OutboxMessages: 2), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
         var live = await db.Challenges.Where(c => c.AccountId == accountId && c.ExpiresAt > now).SingleAsync();
@@ -146,6 +173,10 @@ public abstract class PruningScenarios
         Assert.Equal(1, await db.RecoveryRecords.CountAsync(r => r.AccountId == accountId));
         Assert.Equal(1, await db.Devices.CountAsync(d => d.AccountId == accountId));
         Assert.True(await db.RelyingParties.AnyAsync(r => r.ClientId == "rp_gone"));
+        Assert.Equal(["confirmed@example.com", "recent@example.com"], (await db.Accounts.Select(a => a.Email).ToListAsync()).Order(StringComparer.Ordinal));
+        Assert.Equal(["recent"], await db.EmailConfirmations.Where(c => c.TokenHash == "recent" || c.TokenHash == "lapsed" || c.TokenHash == "confirmed")
+            .Select(c => c.TokenHash).ToListAsync());
+        Assert.Equal([new string('b', 64), new string('c', 64)], (await db.SpentHumanChecks.Select(c => c.Challenge).ToListAsync()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -158,7 +189,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(12, first.Total);
+        Assert.Equal(16, first.Total);
         Assert.Equal(0, second.Total);
     }
 

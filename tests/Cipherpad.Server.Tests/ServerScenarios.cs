@@ -446,12 +446,12 @@ public abstract class ServerScenarios
 
         var badPhone = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", phone: "0170 123");
         var weakAnswer = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", securityAnswer: "1234");
-        var notHuman = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", humanAnswer: "999");
+        var notHuman = await Journeys.SubmitRegistrationAsync(browser, "ann@example.com", humanCheck: "999");
         var badEmail = await Journeys.SubmitRegistrationAsync(browser, "ann-at-example.com");
 
         Assert.Contains("international form", await badPhone.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("too easy to guess", await weakAnswer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Contains("not the answer to the question", await notHuman.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("check that you are a person did not pass", await notHuman.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("is not an e-mail address", await badEmail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await using var scope = factory.Services.CreateAsyncScope();
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Accounts.CountAsync());

@@ -20,8 +20,8 @@ public static partial class Journeys
 
     /// <summary>Fills in the registration form as Ann and submits it; a success redirects, a refusal shows the form again.</summary>
     public static async Task<HttpResponseMessage> SubmitRegistrationAsync(HttpClient browser, string email, string phone = Phone,
-        string securityAnswer = "Grandma's blue teapot", string? humanAnswer = null) =>
-        await (await RegisterPage.OpenAsync(browser)).RegisterAsync(email, phone, securityAnswer, humanAnswer);
+        string securityAnswer = "Grandma's blue teapot", string? humanCheck = null) =>
+        await (await RegisterPage.OpenAsync(browser)).RegisterAsync(email, phone, securityAnswer, humanCheck);
 
     /// <summary>Opens the confirmation link of the registration mail to <paramref name="email"/>.</summary>
     public static async Task<ConfirmEmailPage> ConfirmEmailAsync(CipherpadFactory factory, HttpClient browser, string email)
@@ -117,6 +117,48 @@ public static partial class Journeys
     {
         using var keys = new Core.Answers.DeviceKeys(deviceSecret);
         return Core.Answers.Answer.Compute(keys, purpose, question, factory.Time.GetUtcNow());
+    }
+
+    /// <summary>The human check's challenge on <paramref name="page"/>, as the page hands it to its script.</summary>
+    public static (string Algorithm, string Challenge, int MaxNumber, string Salt, string Signature) HumanCheckOn(string page)
+    {
+        var element = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(page).QuerySelector("[data-challenge]");
+        Assert.True(element is not null, "the page carries a human check");
+        string Data(string name)
+        {
+            var value = element.GetAttribute($"data-{name}");
+            Assert.True(value is not null, $"the page carries the human check's {name}");
+            return value;
+        }
+        return (Data("algorithm"), Data("challenge"), int.Parse(Data("max-number"), System.Globalization.CultureInfo.InvariantCulture), Data("salt"),
+            Data("signature"));
+    }
+
+    /// <summary>What the page's script does: the form's HumanCheck field for the challenge on <paramref name="page"/>.</summary>
+    public static string SolveHumanCheck(string page)
+    {
+        var (algorithm, challenge, maxNumber, salt, signature) = HumanCheckOn(page);
+        var number = FindHumanCheckNumber(salt, challenge, maxNumber);
+        Assert.True(number is not null, "the human check has a number in its range");
+        return HumanCheckSolution(algorithm, challenge, number.Value, salt, signature);
+    }
+
+    /// <summary>The field's value: the challenge with the number found, as the script writes it.</summary>
+    public static string HumanCheckSolution(string algorithm, string challenge, long number, string salt, string signature) =>
+        JsonSerializer.Serialize(new { algorithm, challenge, number, salt, signature });
+
+    /// <summary>Brute force, as the browser does: the first number from 0 with SHA-256(salt + number) = challenge, or null.</summary>
+    public static long? FindHumanCheckNumber(string salt, string challenge, int maxNumber)
+    {
+        for (long number = 0; number <= maxNumber; number++)
+        {
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(salt + number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (string.Equals(Convert.ToHexStringLower(hash), challenge, StringComparison.Ordinal))
+            {
+                return number;
+            }
+        }
+        return null;
     }
 
     /// <summary>

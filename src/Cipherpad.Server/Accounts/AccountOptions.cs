@@ -2,13 +2,17 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Cipherpad.Server.Accounts;
 
-/// <summary>Security answers, e-mail confirmation and recovery (<c>Cipherpad:Accounts</c>).</summary>
+/// <summary>Security answers, e-mail confirmation, recovery and the human check (<c>Cipherpad:Accounts</c>).</summary>
 public sealed class AccountOptions
 {
     /// <summary>PBKDF2-SHA256 iterations for security answers (OWASP 2023: 600,000).</summary>
     [Range(1_000, 10_000_000)]
     public int SecurityAnswerIterations { get; set; } = 600_000;
 
+    /// <summary>
+    /// How long a confirmation link works. A registration not confirmed by then is void: its address is free to register
+    /// again, and the pruner deletes it.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:10:00", "7.00:00:00")]
     public TimeSpan EmailConfirmationLifetime { get; set; } = TimeSpan.FromDays(2);
 
@@ -22,4 +26,7 @@ public sealed class AccountOptions
     /// <summary>How long a recovery or "forgot activation code" e-mail link works.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan RecoveryLinkLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    [Required]
+    public HumanCheckOptions HumanCheck { get; set; } = new();
 }

@@ -22,13 +22,22 @@ public sealed class AccountService(
     PublicLinks links,
     SecretProtector protector,
     AccountDirectory directory,
+    HumanCheck humanCheck,
     TimeProvider time)
 {
     public const string ActivationCodePurpose = "activation-code";
+    public const string HumanCheckField = "HumanCheck";
     private const string EmailInUse = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
 
-    /// <summary>Validates every field (all problems at once, by field name), creates the account and mails the confirmation link.</summary>
-    public async Task<(Account? Account, Dictionary<string, string> Problems)> RegisterAsync(Registration form, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Validates every field and the human check (all problems at once, by field name), spends the human check, creates the
+    /// account and mails the confirmation link. An expired unconfirmed registration of the same address is deleted first.
+    /// </summary>
+    /// <param name="form">The fields as typed.</param>
+    /// <param name="humanCheckSolution">The browser's answer to the <see cref="HumanCheck"/> (its JSON), or null.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<(Account? Account, Dictionary<string, string> Problems)> RegisterAsync(Registration form, string? humanCheckSolution,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -47,18 +56,30 @@ public sealed class AccountService(
         Check(nameof(form.SecurityQuestion), AccountRules.SecurityQuestionProblem(form.SecurityQuestion));
         Check(nameof(form.SecurityAnswer), AccountRules.SecurityAnswerProblem(form.SecurityAnswer, form.SecurityQuestion ?? "",
             form.FirstName, form.LastName, form.Email, form.Email?.Split('@')[0], phone));
+        var human = humanCheck.Check(humanCheckSolution);
+        Check(HumanCheckField, human.Error?.Description);
         if (problems.Count > 0)
         {
             return (null, problems);
         }
+        // Spent before the address is looked at, so each answer to "is this address registered?" costs a solved check.
+        if (await humanCheck.SpendAsync(human.Value, cancellationToken) is { } spent)
+        {
+            problems[HumanCheckField] = spent.Description;
+            return (null, problems);
+        }
+
         var address = AccountRules.NormalizeEmail(form.Email!);
+        var now = time.GetUtcNow();
+        // Freeing an expired registration and taking the address commit together: the address is never free in between.
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
+        await ForgetExpiredRegistrationAsync(address, now, cancellationToken);
         if (await directory.InUseAsync(address, cancellationToken))
         {
             problems[nameof(form.Email)] = EmailInUse;
             return (null, problems);
         }
 
-        var now = time.GetUtcNow();
         var account = new Account
         {
             FirstName = form.FirstName!.Trim(),
@@ -92,10 +113,13 @@ public sealed class AccountService(
         {
             // The account, its confirmation and the mail that carries the link commit together or not at all.
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
-            // Registered concurrently with the same e-mail: the unique index decided.
+            // Registered concurrently with the same e-mail: the unique index decided. PostgreSQL reads nothing more in a
+            // transaction that failed, so it ends first.
+            await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
             if (!await directory.InUseAsync(address, cancellationToken))
             {
@@ -105,6 +129,14 @@ public sealed class AccountService(
             return (null, problems);
         }
         return (account, problems);
+    }
+
+    /// <summary>Deletes the account holding <paramref name="address"/> if it is an expired, unconfirmed registration, with its links.</summary>
+    private async Task ForgetExpiredRegistrationAsync(string address, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var expired = ExpiredRegistrations.At(db, now).Where(a => a.Email == address);
+        await db.EmailConfirmations.Where(c => expired.Any(a => a.Id == c.AccountId)).ExecuteDeleteAsync(cancellationToken);
+        await expired.ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>Confirms the e-mail; returns the account, or null for an unknown, used or expired link.</summary>
@@ -120,7 +152,12 @@ public sealed class AccountService(
         {
             return null;
         }
-        var account = await db.Accounts.SingleAsync(a => a.Id == confirmation.AccountId, cancellationToken);
+        // Gone when the registration expired and the address was registered again.
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == confirmation.AccountId, cancellationToken);
+        if (account is null)
+        {
+            return null;
+        }
         if (confirmation.UsedAt is not null)
         {
             // Opening the link twice is harmless as long as the methods are not chosen yet.

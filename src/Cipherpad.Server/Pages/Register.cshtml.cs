@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cipherpad.Server.Pages;
 
-public sealed class RegisterModel(AccountService accounts, HumanCheck humanCheck) : PageModel
+public sealed class RegisterModel(AccountService accounts, Accounts.HumanCheck humanCheck) : PageModel
 {
     [BindProperty] public string? FirstName { get; set; }
     [BindProperty] public string? LastName { get; set; }
@@ -13,34 +13,28 @@ public sealed class RegisterModel(AccountService accounts, HumanCheck humanCheck
     [BindProperty] public string? Phone { get; set; }
     [BindProperty] public string? SecurityQuestion { get; set; }
     [BindProperty] public string? SecurityAnswer { get; set; }
-    [BindProperty] public string? HumanAnswer { get; set; }
-    [BindProperty] public string? HumanToken { get; set; }
+
+    /// <summary>The browser's answer to the human check, as JSON (see wwwroot/js/human-check.js).</summary>
+    [BindProperty] public string? HumanCheck { get; set; }
 
     /// <summary>A field people never see; bots fill it in.</summary>
     [BindProperty] public string? Website { get; set; }
 
-    public string HumanQuestion { get; private set; } = "";
+    public HumanCheckChallenge HumanCheckChallenge { get; private set; } = null!;
     public Dictionary<string, string> Problems { get; private set; } = new(StringComparer.Ordinal);
 
     public void OnGet() => NewHumanCheck();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var passedHumanCheck = humanCheck.Passes(HumanToken, HumanAnswer) && string.IsNullOrEmpty(Website);
-        if (!passedHumanCheck)
+        // A filled-in trap field counts as no human check at all.
+        var (account, problems) = await accounts.RegisterAsync(new Registration(FirstName, LastName, Email, Phone, SecurityQuestion, SecurityAnswer),
+            string.IsNullOrEmpty(Website) ? HumanCheck : null, cancellationToken);
+        if (account is not null)
         {
-            Problems["HumanAnswer"] = "That is not the answer to the question; here is a new one.";
+            return RedirectToPage("/RegisterDone", new { email = account.Email });
         }
-        else
-        {
-            var (account, problems) = await accounts.RegisterAsync(
-                new Registration(FirstName, LastName, Email, Phone, SecurityQuestion, SecurityAnswer), cancellationToken);
-            if (account is not null)
-            {
-                return RedirectToPage("/RegisterDone", new { email = account.Email });
-            }
-            Problems = problems;
-        }
+        Problems = problems;
         NewHumanCheck();
         return Page();
     }
@@ -50,5 +44,6 @@ public sealed class RegisterModel(AccountService accounts, HumanCheck humanCheck
             ? new HtmlString($"<p class=\"error\" id=\"{field}-error\">{System.Net.WebUtility.HtmlEncode(problem)}</p>")
             : HtmlString.Empty;
 
-    private void NewHumanCheck() => (HumanQuestion, HumanToken) = humanCheck.Create();
+    // Every answer counts once, so the page that comes back always carries a new check.
+    private void NewHumanCheck() => HumanCheckChallenge = humanCheck.Create();
 }

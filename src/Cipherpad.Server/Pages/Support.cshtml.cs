@@ -5,27 +5,29 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cipherpad.Server.Pages;
 
-public sealed class SupportModel(SupportRequests support, HumanCheck humanCheck) : PageModel
+public sealed class SupportModel(SupportRequests support, Accounts.HumanCheck humanCheck) : PageModel
 {
     [BindProperty] public string? AccountEmail { get; set; }
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Contact { get; set; }
     [BindProperty] public string? Lost { get; set; }
     [BindProperty] public string? Message { get; set; }
-    [BindProperty] public string? HumanAnswer { get; set; }
-    [BindProperty] public string? HumanToken { get; set; }
 
-    public string HumanQuestion { get; private set; } = "";
+    /// <summary>The browser's answer to the human check, as JSON (see wwwroot/js/human-check.js).</summary>
+    [BindProperty] public string? HumanCheck { get; set; }
+
+    public HumanCheckChallenge HumanCheckChallenge { get; private set; } = null!;
     public List<string> Problems { get; } = [];
     public string? Submitted { get; private set; }
 
-    public void OnGet() => (HumanQuestion, HumanToken) = humanCheck.Create();
+    public void OnGet() => HumanCheckChallenge = humanCheck.Create();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (!humanCheck.Passes(HumanToken, HumanAnswer))
+        var human = humanCheck.Check(HumanCheck);
+        if (human.Error is { } humanProblem)
         {
-            Problems.Add("That is not the answer to the question; here is a new one.");
+            Problems.Add(humanProblem.Description);
         }
         if (AccountRules.EmailProblem(AccountEmail) is { } emailProblem)
         {
@@ -46,6 +48,10 @@ public sealed class SupportModel(SupportRequests support, HumanCheck humanCheck)
         if ((Message?.Length ?? 0) > 2000)
         {
             Problems.Add("The message is longer than 2000 characters.");
+        }
+        if (Problems.Count == 0 && await humanCheck.SpendAsync(human.Value, cancellationToken) is { } spent)
+        {
+            Problems.Add(spent.Description);
         }
         if (Problems.Count > 0)
         {

@@ -28,6 +28,10 @@ public enum ErrorCode
     MethodsAlreadyChosen,
     LinkNotValid,
     CipherPadStillActive,
+    HumanCheckMissing,
+    HumanCheckFailed,
+    HumanCheckExpired,
+    HumanCheckUsed,
 }
 
 public static class ErrorCodes

@@ -77,4 +77,22 @@ public static class Errors
 
     public static CipherpadError InvalidPublicKey() =>
         new(ErrorCode.InvalidPublicKey, "The client public key is not a P-256 point.", "clientPublicKey");
+
+    public static CipherpadError HumanCheckMissing() =>
+        new(ErrorCode.HumanCheckMissing, "This form needs JavaScript for a short automatic check that you are a person. " +
+            "Turn JavaScript on for this site, wait for the check to finish, and send the form again.", HumanCheckField);
+
+    public static CipherpadError HumanCheckFailed() =>
+        new(ErrorCode.HumanCheckFailed, "The check that you are a person did not pass. A new check has started: " +
+            "send the form again when it says it is done.", HumanCheckField);
+
+    public static CipherpadError HumanCheckExpired() =>
+        new(ErrorCode.HumanCheckExpired, "The check that you are a person has expired. A new check has started: " +
+            "send the form again when it says it is done.", HumanCheckField);
+
+    public static CipherpadError HumanCheckUsed() =>
+        new(ErrorCode.HumanCheckUsed, "This check that you are a person was already used; each one counts once. A new check has started: " +
+            "send the form again when it says it is done.", HumanCheckField);
+
+    private const string HumanCheckField = "HumanCheck";
 }

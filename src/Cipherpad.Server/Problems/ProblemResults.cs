@@ -49,6 +49,10 @@ public static class ProblemResults
         ErrorCode.MethodsAlreadyChosen => (StatusCodes.Status409Conflict, "Methods already chosen"),
         ErrorCode.LinkNotValid => (StatusCodes.Status410Gone, "Link not valid"),
         ErrorCode.CipherPadStillActive => (StatusCodes.Status409Conflict, "A cipher pad is still active"),
+        ErrorCode.HumanCheckMissing => (StatusCodes.Status400BadRequest, "Human check missing"),
+        ErrorCode.HumanCheckFailed => (StatusCodes.Status400BadRequest, "Human check failed"),
+        ErrorCode.HumanCheckExpired => (StatusCodes.Status400BadRequest, "Human check expired"),
+        ErrorCode.HumanCheckUsed => (StatusCodes.Status409Conflict, "Human check already used"),
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Every error code needs a status and a title."),
     };
 }

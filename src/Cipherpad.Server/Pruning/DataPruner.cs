@@ -1,3 +1,4 @@
+using Cipherpad.Server.Accounts;
 using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -6,23 +7,25 @@ using Microsoft.Extensions.Options;
 namespace Cipherpad.Server.Pruning;
 
 /// <summary>How many rows of each kind one run deleted.</summary>
-public sealed record PruneResult(int PendingAccountChanges, int Challenges, int EmailConfirmations, int EmailLinks, int ActivationSessions,
-    int ActivationCodes, int SourceThrottles, int SmsQuotaDays, int SignInSessions, int OutboxMessages)
+public sealed record PruneResult(int PendingAccountChanges, int Challenges, int UnconfirmedAccounts, int EmailConfirmations, int EmailLinks,
+    int ActivationSessions, int ActivationCodes, int SourceThrottles, int SmsQuotaDays, int SpentHumanChecks, int SignInSessions, int OutboxMessages)
 {
-    public int Total => PendingAccountChanges + Challenges + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes + SourceThrottles
-        + SmsQuotaDays + SignInSessions + OutboxMessages;
+    public int Total => PendingAccountChanges + Challenges + UnconfirmedAccounts + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
+        + SourceThrottles + SmsQuotaDays + SpentHumanChecks + SignInSessions + OutboxMessages;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
     public IReadOnlyList<(string Kind, int Count)> ByKind() =>
     [
         ("pending account changes", PendingAccountChanges),
         ("questions", Challenges),
+        ("unconfirmed registrations", UnconfirmedAccounts),
         ("e-mail confirmations", EmailConfirmations),
         ("e-mail links", EmailLinks),
         ("activation sessions", ActivationSessions),
         ("activation codes", ActivationCodes),
         ("back-off rows", SourceThrottles),
         ("SMS quota days", SmsQuotaDays),
+        ("spent human checks", SpentHumanChecks),
         ("sign-in sessions", SignInSessions),
         ("sent or abandoned outbox messages", OutboxMessages),
     ];
@@ -30,9 +33,10 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
 
 /// <summary>
 /// Deletes what no rule reads any more, once it has been expired for <see cref="PruningOptions.KeepExpiredFor"/>:
-/// questions and the account changes waiting on them, e-mail confirmations and links, activation codes and sessions,
-/// past SMS quota days, ended sign-in sessions, sent or abandoned outbox messages, and the back-off rows of sources
-/// that have long been quiet. Accounts, devices, relying parties,
+/// questions and the account changes waiting on them, registrations never confirmed (the account with its e-mail
+/// confirmations), e-mail confirmations and links, activation codes and sessions, past SMS quota days, spent human checks,
+/// ended sign-in sessions, sent or abandoned outbox messages, and the back-off rows of sources that have long been quiet.
+/// Confirmed accounts, devices, relying parties,
 /// recovery records (they count towards the recovery limit), the fee ledger and the authorization log are never
 /// touched. Each kind goes in bounded batches of single DELETE statements (as OpenIddict's token store prunes), so a run
 /// is safe beside live traffic and on several instances at once, and a second run at the same time finds nothing.
@@ -58,6 +62,10 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
             .Where(q => q.ExpiresAt < cutoff && !db.PendingAccountChanges.Any(c => c.ChallengeId == q.Id))
             .OrderBy(q => q.Id), cancellationToken);
 
+        // An account nobody confirmed holds nothing else (methods, pads and codes come after confirmation). Its
+        // confirmations have all expired before the cutoff, so the next statement deletes them.
+        var unconfirmed = await DeleteAsync(ExpiredRegistrations.At(db, cutoff).OrderBy(a => a.Id), cancellationToken);
+
         // Used ones are kept until they expire too: until then a second click is still told what it was (an e-mail
         // confirmation opened twice, a code that is void rather than wrong).
         var confirmations = await DeleteAsync(db.EmailConfirmations.Where(c => c.ExpiresAt < cutoff).OrderBy(c => c.Id), cancellationToken);
@@ -78,12 +86,15 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         var firstKeptDay = SmsQuota.DayOf(cutoff);
         var quotaDays = await DeleteAsync(db.SmsQuotas.Where(q => q.Day < firstKeptDay).OrderBy(q => q.AccountId).ThenBy(q => q.Day), cancellationToken);
 
+        // A spent check only has to outlive its challenge, which the signature check refuses once expired.
+        var spentChecks = await DeleteAsync(db.SpentHumanChecks.Where(s => s.ExpiresAt < cutoff).OrderBy(s => s.Challenge), cancellationToken);
+
         var signIns = await DeleteAsync(db.SignInSessions.Where(s => s.ExpiresAt < cutoff || s.EndedAt < cutoff).OrderBy(s => s.Id), cancellationToken);
 
         // A message still waiting for a retry is never deleted; a sent one has had its body erased already.
         var messages = await DeleteAsync(db.OutboxMessages.Where(m => m.SentAt < cutoff || m.GaveUpAt < cutoff).OrderBy(m => m.Id), cancellationToken);
 
-        return new PruneResult(changes, challenges, confirmations, links, sessions, codes, throttles, quotaDays, signIns, messages);
+        return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, throttles, quotaDays, spentChecks, signIns, messages);
     }
 
     private async Task<int> DeleteAsync<T>(IQueryable<T> expired, CancellationToken cancellationToken)

@@ -15,6 +15,16 @@ public sealed class MasterKey
 
     public byte[] Key { get; }
 
+    /// <summary>
+    /// A 32-byte key for one purpose, derived with HKDF-SHA256 (RFC 5869), so a key handed to a MAC or a signature never
+    /// equals the key that encrypts secrets, and knowing one derived key tells nothing about the master key or another.
+    /// </summary>
+    public byte[] DeriveKey(string purpose)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, Key, 32, salt: [], info: System.Text.Encoding.UTF8.GetBytes("Cipherpad " + purpose));
+    }
+
     public static MasterKey Load(CipherpadOptions options, IHostEnvironment environment, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);

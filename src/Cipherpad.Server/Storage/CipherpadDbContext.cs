@@ -21,6 +21,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<AccountMethod> AccountMethods => Set<AccountMethod>();
     public DbSet<EmailConfirmation> EmailConfirmations => Set<EmailConfirmation>();
+    public DbSet<SpentHumanCheck> SpentHumanChecks => Set<SpentHumanCheck>();
     public DbSet<Device> Devices => Set<Device>();
     public DbSet<ActivationCodeRecord> ActivationCodes => Set<ActivationCodeRecord>();
     public DbSet<ActivationSession> ActivationSessions => Set<ActivationSession>();

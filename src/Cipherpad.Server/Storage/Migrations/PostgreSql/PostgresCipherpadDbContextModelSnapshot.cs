@@ -229,6 +229,22 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.ToTable("RecoveryRecords");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.Accounts.SpentHumanCheck", b =>
+                {
+                    b.Property<string>("Challenge")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Challenge");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SpentHumanChecks");
+                });
+
             modelBuilder.Entity("Cipherpad.Server.Accounts.SupportRequest", b =>
                 {
                     b.Property<Guid>("Id")

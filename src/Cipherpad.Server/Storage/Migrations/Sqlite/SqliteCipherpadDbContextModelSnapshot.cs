@@ -224,6 +224,22 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.ToTable("RecoveryRecords");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.Accounts.SpentHumanCheck", b =>
+                {
+                    b.Property<string>("Challenge")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Challenge");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SpentHumanChecks");
+                });
+
             modelBuilder.Entity("Cipherpad.Server.Accounts.SupportRequest", b =>
                 {
                     b.Property<Guid>("Id")
