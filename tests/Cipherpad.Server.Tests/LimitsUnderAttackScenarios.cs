@@ -53,6 +53,35 @@ public abstract class LimitsUnderAttackScenarios
     }
 
     [Fact]
+    public async Task A_burst_of_wrong_answers_from_40_addresses_over_many_questions_gets_no_more_evaluated_than_the_account_wide_allowance()
+    {
+        var evaluated = new EvaluationCount();
+        using var factory = await CreateFactoryAsync(services =>
+        {
+            services.AddSingleton(evaluated);
+            services.RemoveAll<IAnswerMethod>();
+            services.AddScoped<IAnswerMethod>(provider => new CountingMethod(ActivatorUtilities.CreateInstance<CipherPadMethod>(provider), evaluated));
+            services.AddAnswerMethod<SmsMethod>();
+        });
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var questions = new List<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            questions.Add((await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>())
+                .GetProperty("challengeId").GetString()!);
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
+            (await (await shop.PostAsJsonAsync($"/api/v1/challenges/{questions[i % 60]}/verify", new { answer = $"{i:D8}", userIp = $"198.18.0.{i % 40}" }))
+                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString()));
+
+        // Twenty free attempts for all unknown sources together, then one per back-off window.
+        Assert.InRange(evaluated.Value, 1, 21);
+        Assert.Equal(300 - evaluated.Value, results.Count(r => r == "throttled"));
+    }
+
+    [Fact]
     public async Task A_right_answer_in_a_burst_of_wrong_ones_succeeds_only_among_the_first_five_evaluated()
     {
         var evaluated = new EvaluationCount();

@@ -211,8 +211,8 @@ public abstract class ServerScenarios
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => VerifyAsync(shop, challenge, answer)));
 
         Assert.Equal(1, results.Count(r => r.Result == "success"));
-        Assert.All(results.Where(r => r.Result != "success"),
-            r => Assert.Equal("already-used", r.Result));
+        // Every attempt from one source is counted before it is evaluated, so a burst past the free attempts waits.
+        Assert.All(results.Where(r => r.Result != "success"), r => Assert.Contains(r.Result, new[] { "already-used", "throttled" }));
     }
 
     [Fact]

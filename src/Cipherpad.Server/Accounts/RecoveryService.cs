@@ -49,7 +49,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        if (await throttles.BlockedForAsync(account.Id, ThrottleScope, ip, cancellationToken) is { } wait)
+        if (await throttles.TryReserveAsync(account.Id, ThrottleScope, ip, cancellationToken) is { } wait)
         {
             return (SecurityAnswerOutcome.Throttled, wait);
         }
@@ -59,7 +59,6 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         }
         if (!Hashing.SecurityAnswerMatches(answer ?? "", account.SecurityAnswerHash))
         {
-            await throttles.RecordFailureAsync(account.Id, ThrottleScope, ip, cancellationToken);
             await log.AppendAsync(account.Id, "wrong", "security-question", "recovery", null, ip, cancellationToken: cancellationToken);
             return (SecurityAnswerOutcome.Wrong, null);
         }

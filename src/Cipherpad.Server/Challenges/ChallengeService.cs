@@ -130,7 +130,7 @@ public sealed class ChallengeService(
         {
             return await Refused(VerifyResult.Expired, 0);
         }
-        if (await throttles.BlockedForAsync(challenge.AccountId, ThrottleScope, source, cancellationToken) is { } wait)
+        if (await throttles.TryReserveAsync(challenge.AccountId, ThrottleScope, source, cancellationToken) is { } wait)
         {
             return await Refused(VerifyResult.Throttled, attemptsLeft, wait);
         }
@@ -189,7 +189,6 @@ public sealed class ChallengeService(
         var lockedNow = wrongAnswers >= Settings.MaxWrongAnswers && await db.Challenges
             .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending)
             .ExecuteUpdateAsync(c => c.SetProperty(x => x.Status, ChallengeStatus.Locked), cancellationToken) == 1;
-        await throttles.RecordFailureAsync(challenge.AccountId, ThrottleScope, source, cancellationToken);
         var left = Math.Max(0, Settings.MaxWrongAnswers - wrongAnswers);
         var outcome = await Refused(left == 0 ? VerifyResult.Locked : VerifyResult.Wrong, left);
         if (lockedNow)

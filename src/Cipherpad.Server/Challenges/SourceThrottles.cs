@@ -13,7 +13,8 @@ namespace Cipherpad.Server.Challenges;
 /// NIST SP 800-63B's 100), every source that has never succeeded for the account backs off the same way, while
 /// sources the owner has succeeded from go on unhindered.</item>
 /// </list>
-/// A success resets both. <c>scope</c> keeps separate counts for answers and for security questions.
+/// Every attempt is reserved (<see cref="TryReserveAsync"/>) before the guess is evaluated and counts as a failure until
+/// a success resets both. <c>scope</c> keeps separate counts for answers and for security questions.
 /// </summary>
 public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOptions> options, TimeProvider time)
 {
@@ -38,11 +39,20 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
         return wait;
     }
 
-    /// <summary>Counts a failure against the source and against the account.</summary>
-    public async Task RecordFailureAsync(Guid accountId, string scope, string source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes one attempt for <paramref name="source"/> against the account before the guess is evaluated, counted as a
+    /// failure until <see cref="RecordSuccessAsync"/> says otherwise; returns null when the attempt may go ahead, or how
+    /// long the source must still wait. Each count is a conditional update, so a burst of parallel attempts gets no more
+    /// than the free attempts and then one per back-off window, on any database and across server instances.
+    /// </summary>
+    public async Task<TimeSpan?> TryReserveAsync(Guid accountId, string scope, string source, CancellationToken cancellationToken)
     {
-        await CountAsync(accountId, Key(scope, source), Settings.FailuresBeforeBackoff, cancellationToken);
-        await CountAsync(accountId, Key(scope, AllSources), Settings.AccountFailuresBeforeBackoff, cancellationToken);
+        var own = await ReserveAsync(accountId, Key(scope, source), Settings.FailuresBeforeBackoff, cancellationToken);
+        if (own.Wait is { } wait)
+        {
+            return wait;
+        }
+        return own.OwnerSource ? null : (await ReserveAsync(accountId, Key(scope, AllSources), Settings.AccountFailuresBeforeBackoff, cancellationToken)).Wait;
     }
 
     /// <summary>Clears both counts and remembers the source as one the owner succeeded from.</summary>
@@ -68,37 +78,58 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
         }
     }
 
-    private async Task CountAsync(Guid accountId, string key, int failuresBeforeBackoff, CancellationToken cancellationToken)
+    private async Task<(TimeSpan? Wait, bool OwnerSource)> ReserveAsync(Guid accountId, string key, int failuresBeforeBackoff, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 3; attempt++)
+        await EnsureRowAsync(accountId, key, cancellationToken);
+        for (var attempt = 0; attempt < 8; attempt++)
         {
-            var updated = await db.SourceThrottles.Where(t => t.AccountId == accountId && t.Source == key)
-                .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsecutiveFailures, x => x.ConsecutiveFailures + 1), cancellationToken);
-            if (updated == 0)
+            var now = time.GetUtcNow();
+            var rows = db.SourceThrottles.Where(t => t.AccountId == accountId && t.Source == key && (t.BlockedUntil == null || t.BlockedUntil <= now));
+            // Below the threshold an attempt is free: counting it is one conditional increment, whoever else is counting.
+            if (await rows.Where(t => t.ConsecutiveFailures < failuresBeforeBackoff - 1)
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsecutiveFailures, x => x.ConsecutiveFailures + 1), cancellationToken) == 1)
             {
-                var row = db.SourceThrottles.Add(new SourceThrottle { AccountId = accountId, Source = key, ConsecutiveFailures = 1 });
-                try
-                {
-                    await db.SaveChangesAsync(cancellationToken);
-                    row.State = EntityState.Detached; // a success deletes the row by a statement; a tracked copy would block its re-creation
-                }
-                catch (DbUpdateException)
-                {
-                    db.ChangeTracker.Clear();
-                    continue; // created concurrently: count on it instead
-                }
+                return (null, await IsOwnerSourceAsync(accountId, key, cancellationToken));
             }
-            break;
+            var row = await db.SourceThrottles.AsNoTracking().SingleAsync(t => t.AccountId == accountId && t.Source == key, cancellationToken);
+            if (row.BlockedUntil is { } until && until > now)
+            {
+                return (until - now, row.LastSuccessAt is not null);
+            }
+            // At or past the threshold this attempt starts the next wait; only the one that read the current count may.
+            var exponent = Math.Min(row.ConsecutiveFailures + 1 - failuresBeforeBackoff, 20);
+            var blockedUntil = now + TimeSpan.FromSeconds(Math.Min(Math.Pow(2, exponent), Settings.MaxBackoff.TotalSeconds));
+            if (await rows.Where(t => t.ConsecutiveFailures == row.ConsecutiveFailures).ExecuteUpdateAsync(t => t
+                .SetProperty(x => x.ConsecutiveFailures, x => x.ConsecutiveFailures + 1)
+                .SetProperty(x => x.BlockedUntil, blockedUntil), cancellationToken) == 1)
+            {
+                return (null, row.LastSuccessAt is not null);
+            }
         }
-        var failures = await db.SourceThrottles.AsNoTracking().Where(t => t.AccountId == accountId && t.Source == key)
-            .Select(t => t.ConsecutiveFailures).SingleAsync(cancellationToken);
-        if (failures >= failuresBeforeBackoff)
+        return (TimeSpan.FromSeconds(1), false); // lost every race: the burst it belongs to is being counted
+    }
+
+    private Task<bool> IsOwnerSourceAsync(Guid accountId, string key, CancellationToken cancellationToken) =>
+        db.SourceThrottles.AnyAsync(t => t.AccountId == accountId && t.Source == key && t.LastSuccessAt != null, cancellationToken);
+
+    private async Task EnsureRowAsync(Guid accountId, string key, CancellationToken cancellationToken)
+    {
+        if (await db.SourceThrottles.AnyAsync(t => t.AccountId == accountId && t.Source == key, cancellationToken))
         {
-            var exponent = Math.Min(failures - failuresBeforeBackoff, 20);
-            var wait = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, exponent), Settings.MaxBackoff.TotalSeconds));
-            var until = time.GetUtcNow() + wait;
-            await db.SourceThrottles.Where(t => t.AccountId == accountId && t.Source == key)
-                .ExecuteUpdateAsync(t => t.SetProperty(x => x.BlockedUntil, until), cancellationToken);
+            return;
+        }
+        var row = db.SourceThrottles.Add(new SourceThrottle { AccountId = accountId, Source = key });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // created concurrently
+        }
+        finally
+        {
+            row.State = EntityState.Detached; // rows change only by statements: a tracked copy would clash later
         }
     }
 

@@ -21,11 +21,16 @@ public sealed class SourceThrottlesTests : WithAnAccount
         Time.Stop();
     }
 
+    /// <summary>Wrong guesses from <paramref name="source"/>, each taken as an attempt first; a guesser that must wait, waits.</summary>
     private async Task FailAsync(string source, int times = 1)
     {
         for (var i = 0; i < times; i++)
         {
-            await Throttles.RecordFailureAsync(Ann.Id, Scope, source, default);
+            if (await WaitAsync(source) is { } wait)
+            {
+                Time.Offset += wait;
+            }
+            Assert.Null(await Throttles.TryReserveAsync(Ann.Id, Scope, source, default));
         }
     }
 
