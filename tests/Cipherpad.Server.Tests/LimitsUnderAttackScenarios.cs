@@ -167,6 +167,28 @@ public abstract class LimitsUnderAttackScenarios
         Assert.Equal(smsBefore, Journeys.SmsTexts(factory).Count);
     }
 
+    [Fact]
+    public async Task A_burst_of_300_security_answers_from_one_address_gets_no_more_hashed_than_its_free_attempts()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        factory.Time.Stop(); // no back-off window runs out during the burst
+        using var browser = factory.Browser();
+        var start = await HtmlPage.OpenAsync(browser, "/recover");
+        var question = await HtmlPage.FromAsync(browser, await start.SubmitAsync("Email", new Dictionary<string, string> { ["Email"] = "ann@example.com" }));
+
+        var pages = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
+            (await HtmlPage.FromAsync(browser, await question.SubmitAsync("Answer", new Dictionary<string, string> { ["Answer"] = $"guess {i}" }))).Text));
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var hashedAndWrong = await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().AuthorizationLog
+            .CountAsync(e => e.Method == "security-question" && e.Result == "wrong");
+        Assert.InRange(hashedAndWrong, 1, 5);
+        // The rest waited for the back-off, or met the per-address request limit first.
+        Assert.Equal(300 - hashedAndWrong, pages.Count(p => p.Contains("Too many wrong answers", StringComparison.Ordinal)
+            || p.Contains("\"status\":429", StringComparison.Ordinal)));
+    }
+
     /// <summary>How many answers reached the answer method's check.</summary>
     public sealed class EvaluationCount
     {

@@ -23,7 +23,7 @@ public sealed class StartupAndLimitTests
     {
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string> { [key] = value });
 
-        var exception = Assert.ThrowsAny<Exception>(() => factory.Services.GetService(typeof(Security.SecretProtector)));
+        var exception = Assert.ThrowsAny<Exception>(() => factory.Services.GetService(typeof(Server.Security.SecretProtector)));
 
         var messages = string.Join(" | ", Flatten(exception).Select(e => e.Message));
         Assert.Contains(expected, messages, StringComparison.Ordinal);
@@ -34,7 +34,7 @@ public sealed class StartupAndLimitTests
     {
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, "Production", new Dictionary<string, string> { ["Cipherpad:MasterKey:Value"] = "" });
 
-        var exception = Assert.ThrowsAny<OptionsValidationException>(() => factory.Services.GetService(typeof(Security.SecretProtector)));
+        var exception = Assert.ThrowsAny<OptionsValidationException>(() => factory.Services.GetService(typeof(Server.Security.SecretProtector)));
 
         Assert.Contains("No master key: set CIPHERPAD_MASTER_KEY", exception.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(factory.DataDirectory, "master.key")));
@@ -45,7 +45,7 @@ public sealed class StartupAndLimitTests
     {
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, "Development", new Dictionary<string, string> { ["Cipherpad:MasterKey:Value"] = "" });
 
-        _ = factory.Services.GetService(typeof(Security.SecretProtector));
+        _ = factory.Services.GetService(typeof(Server.Security.SecretProtector));
 
         var file = Path.Combine(factory.DataDirectory, "master.key");
         Assert.Equal(32, Convert.FromBase64String(File.ReadAllText(file)).Length);

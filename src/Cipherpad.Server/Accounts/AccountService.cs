@@ -23,10 +23,12 @@ public sealed class AccountService(
     SecretProtector protector,
     AccountDirectory directory,
     HumanCheck humanCheck,
+    SlowHashes slowHashes,
     TimeProvider time)
 {
     public const string ActivationCodePurpose = "activation-code";
     public const string HumanCheckField = "HumanCheck";
+    public const string Busy = "The server is busy just now; nothing was saved. Please try again in a moment.";
     private const string EmailInUse = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
 
     /// <summary>
@@ -62,6 +64,12 @@ public sealed class AccountService(
         {
             return (null, problems);
         }
+        // Hashed before anything is spent or locked: a busy server refuses without using up the human check.
+        if (await slowHashes.HashAsync(form.SecurityAnswer!, options.Value.Accounts.SecurityAnswerIterations, cancellationToken) is not { } answerHash)
+        {
+            problems[nameof(form.SecurityAnswer)] = Busy;
+            return (null, problems);
+        }
         // Spent before the address is looked at, so each answer to "is this address registered?" costs a solved check.
         if (await humanCheck.SpendAsync(human.Value, cancellationToken) is { } spent)
         {
@@ -87,7 +95,7 @@ public sealed class AccountService(
             Email = address,
             Phone = phone!,
             SecurityQuestion = form.SecurityQuestion!.Trim(),
-            SecurityAnswerHash = Hashing.HashSecurityAnswer(form.SecurityAnswer!, options.Value.Accounts.SecurityAnswerIterations),
+            SecurityAnswerHash = answerHash,
             CreatedAt = now,
         };
         var token = Hashing.NewToken();

@@ -18,6 +18,7 @@ public enum SecurityAnswerOutcome
     Wrong,
     Throttled,
     LimitReached,
+    Busy,
 }
 
 /// <summary>
@@ -27,7 +28,7 @@ public enum SecurityAnswerOutcome
 /// </summary>
 public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, AccountMethods methods, DeviceRegistry devices, EmailLinks links,
     SourceThrottles throttles, Outbox outbox, AuthorizationLogWriter log, Notifier notifier, SignInSessions sessions, Web.PublicLinks publicLinks,
-    IOptions<CipherpadOptions> options, TimeProvider time)
+    SlowHashes slowHashes, IOptions<CipherpadOptions> options, TimeProvider time)
 {
     private const string ThrottleScope = "security-question";
 
@@ -57,7 +58,12 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         {
             return (SecurityAnswerOutcome.LimitReached, null);
         }
-        if (!Hashing.SecurityAnswerMatches(answer ?? "", account.SecurityAnswerHash))
+        var matches = await slowHashes.MatchesAsync(answer ?? "", account.SecurityAnswerHash, cancellationToken);
+        if (matches is null)
+        {
+            return (SecurityAnswerOutcome.Busy, null);
+        }
+        if (matches == false)
         {
             await log.AppendAsync(account.Id, "wrong", "security-question", "recovery", null, ip, cancellationToken: cancellationToken);
             return (SecurityAnswerOutcome.Wrong, null);

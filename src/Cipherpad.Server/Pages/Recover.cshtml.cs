@@ -53,6 +53,7 @@ public sealed class RecoverModel(RecoveryService recovery, AccountDirectory dire
         {
             SecurityAnswerOutcome.Wrong => "That is not the answer.",
             SecurityAnswerOutcome.Throttled => $"Too many wrong answers: wait {Math.Ceiling(wait!.Value.TotalSeconds)} seconds before trying again.",
+            SecurityAnswerOutcome.Busy => AccountService.Busy,
             _ => "This account has been recovered too often recently; contact support.",
         };
         return Page();

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Cipherpad.Server.Pages;
 
 /// <summary>Changes the security question and answer after the cipher pad confirms; only the answer's slow hash is kept.</summary>
-public sealed class SecurityQuestionModel(AccountDirectory directory, AccountChanges changes, IOptions<CipherpadOptions> options) : AccountPage
+public sealed class SecurityQuestionModel(AccountDirectory directory, AccountChanges changes, IOptions<CipherpadOptions> options,
+    SlowHashes slowHashes) : AccountPage
 {
     public string Current { get; private set; } = "";
 
@@ -21,8 +22,12 @@ public sealed class SecurityQuestionModel(AccountDirectory directory, AccountCha
             ?? AccountRules.SecurityAnswerProblem(answer, question!, account.FirstName, account.LastName, account.Email, account.Email.Split('@')[0], account.Phone);
         if (Problem is null)
         {
-            var change = new SecurityQuestionChange(question!.Trim(), Hashing.HashSecurityAnswer(answer!, options.Value.Accounts.SecurityAnswerIterations));
-            if (await ConfirmChangeAsync(changes, change, "Change the security question and answer", cancellationToken) is { } redirect)
+            if (await slowHashes.HashAsync(answer!, options.Value.Accounts.SecurityAnswerIterations, cancellationToken) is not { } answerHash)
+            {
+                Problem = AccountService.Busy;
+            }
+            else if (await ConfirmChangeAsync(changes, new SecurityQuestionChange(question!.Trim(), answerHash), "Change the security question and answer",
+                cancellationToken) is { } redirect)
             {
                 return redirect;
             }

@@ -77,7 +77,7 @@ public sealed class TrustedProxiesTests
             ["Cipherpad:ReverseProxy:TrustedProxies:1"] = "10.0.0.1/8",
         });
 
-        var exception = Assert.ThrowsAny<Exception>(() => factory.Services.GetService(typeof(Security.SecretProtector)));
+        var exception = Assert.ThrowsAny<Exception>(() => factory.Services.GetService(typeof(Server.Security.SecretProtector)));
 
         Assert.Contains("Cipherpad:ReverseProxy:TrustedProxies:1 = '10.0.0.1/8' has bits set after the first 8: did you mean 10.0.0.0/8?",
             exception.ToString(), StringComparison.Ordinal);

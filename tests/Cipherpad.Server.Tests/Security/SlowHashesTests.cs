@@ -1,0 +1,25 @@
+using Cipherpad.Server.Security;
+
+namespace Cipherpad.Server.Tests.Security;
+
+/// <summary>The slow hashes of security answers run a few at a time, and a request that cannot start in time is told so.</summary>
+public sealed class SlowHashesTests
+{
+    [Fact]
+    public async Task When_every_slot_is_hashing_a_further_request_is_told_the_server_is_busy_and_later_ones_are_served()
+    {
+        using var hashes = new SlowHashes { QueueTimeout = TimeSpan.FromMilliseconds(100) };
+        var stored = Hashing.HashSecurityAnswer("blue teapot", 1000);
+        var slots = Math.Max(1, Environment.ProcessorCount / 2);
+        var busy = Enumerable.Range(0, slots).Select(_ => hashes.HashAsync("long work", 3_000_000, default)).ToList();
+        await Task.Delay(200);
+
+        var refused = await hashes.MatchesAsync("blue teapot", stored, default);
+        await Task.WhenAll(busy);
+        var served = await hashes.MatchesAsync("blue teapot", stored, default);
+
+        Assert.Null(refused);
+        Assert.All(busy, hash => Assert.NotNull(hash.Result));
+        Assert.True(served);
+    }
+}
