@@ -18,7 +18,6 @@ public enum ErrorCode
     EmailNotConfirmed,
     SmsDailyLimitReached,
     SmsNotForCurrency,
-    SmsNotSent,
     PaymentDetailsDiffer,
     InvalidEmail,
     UnknownActivation,
@@ -28,6 +27,8 @@ public enum ErrorCode
     MethodsAlreadyChosen,
     LinkNotValid,
     CipherPadStillActive,
+    SmsRelyingPartyLimitReached,
+    SmsAccountLimitReached,
 }
 
 public static class ErrorCodes

@@ -7,10 +7,10 @@ namespace Cipherpad.Server.Pruning;
 
 /// <summary>How many rows of each kind one run deleted.</summary>
 public sealed record PruneResult(int PendingAccountChanges, int Challenges, int EmailConfirmations, int EmailLinks, int ActivationSessions,
-    int ActivationCodes, int SourceThrottles, int SmsQuotaDays, int SignInSessions, int OutboxMessages)
+    int ActivationCodes, int SourceThrottles, int SmsQuotaDays, int SmsQuotaHours, int SignInSessions, int OutboxMessages)
 {
     public int Total => PendingAccountChanges + Challenges + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes + SourceThrottles
-        + SmsQuotaDays + SignInSessions + OutboxMessages;
+        + SmsQuotaDays + SmsQuotaHours + SignInSessions + OutboxMessages;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
     public IReadOnlyList<(string Kind, int Count)> ByKind() =>
@@ -23,6 +23,7 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
         ("activation codes", ActivationCodes),
         ("back-off rows", SourceThrottles),
         ("SMS quota days", SmsQuotaDays),
+        ("SMS quota hours", SmsQuotaHours),
         ("sign-in sessions", SignInSessions),
         ("sent or abandoned outbox messages", OutboxMessages),
     ];
@@ -31,7 +32,7 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
 /// <summary>
 /// Deletes what no rule reads any more, once it has been expired for <see cref="PruningOptions.KeepExpiredFor"/>:
 /// questions and the account changes waiting on them, e-mail confirmations and links, activation codes and sessions,
-/// past SMS quota days, ended sign-in sessions, sent or abandoned outbox messages, and the back-off rows of sources
+/// past SMS quota days and hours, ended sign-in sessions, sent or abandoned outbox messages, and the back-off rows of sources
 /// that have long been quiet. Accounts, devices, relying parties,
 /// recovery records (they count towards the recovery limit), the fee ledger and the authorization log are never
 /// touched. Each kind goes in bounded batches of single DELETE statements (as OpenIddict's token store prunes), so a run
@@ -74,16 +75,19 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
             .Where(t => t.LastSuccessAt == null && t.BlockedUntil != null && t.BlockedUntil < cutoff)
             .OrderBy(t => t.AccountId).ThenBy(t => t.Source), cancellationToken);
 
-        // Only today's quota is read.
+        // Only today's quota and this hour's are read.
         var firstKeptDay = SmsQuota.DayOf(cutoff);
         var quotaDays = await DeleteAsync(db.SmsQuotas.Where(q => q.Day < firstKeptDay).OrderBy(q => q.AccountId).ThenBy(q => q.Day), cancellationToken);
+        var firstKeptHour = SmsHourlyQuota.HourOf(cutoff);
+        var quotaHours = await DeleteAsync(db.SmsHourlyQuotas.Where(q => q.Hour < firstKeptHour)
+            .OrderBy(q => q.AccountId).ThenBy(q => q.RelyingPartyId).ThenBy(q => q.Hour), cancellationToken);
 
         var signIns = await DeleteAsync(db.SignInSessions.Where(s => s.ExpiresAt < cutoff || s.EndedAt < cutoff).OrderBy(s => s.Id), cancellationToken);
 
         // A message still waiting for a retry is never deleted; a sent one has had its body erased already.
         var messages = await DeleteAsync(db.OutboxMessages.Where(m => m.SentAt < cutoff || m.GaveUpAt < cutoff).OrderBy(m => m.Id), cancellationToken);
 
-        return new PruneResult(changes, challenges, confirmations, links, sessions, codes, throttles, quotaDays, signIns, messages);
+        return new PruneResult(changes, challenges, confirmations, links, sessions, codes, throttles, quotaDays, quotaHours, signIns, messages);
     }
 
     private async Task<int> DeleteAsync<T>(IQueryable<T> expired, CancellationToken cancellationToken)
