@@ -38,7 +38,7 @@ public sealed class ApiWireFormatTests
         Assert.Equal(JsonValueKind.Null, challenge.GetProperty("description").ValueKind);
         Assert.Equal(["result", "attemptsLeft", "retryAfterSeconds"], Names(verdict));
         Assert.Equal("wrong", verdict.GetProperty("result").GetString());
-        Assert.Equal(["login", "confirmAllOperations", "appMethod", "smsMethod", "smsLeftToday", "methods"], Names(policy));
+        Assert.Equal(["login", "confirmAllOperations", "appMethod", "smsMethod", "smsLeftToday", "smsLeftThisHour", "methods"], Names(policy));
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     private readonly List<(string? Authorization, JsonElement Body)> _sms = [];
     private WebApplication _gateway = null!;
     private int _gatewayStatus = 200;
+    private TaskCompletionSource _gatewayAnswers = CompletedGate();
     private Uri _gatewayUri = null!;
     private int _smtpPort;
 
@@ -33,6 +34,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         _gateway = builder.Build();
         _gateway.MapPost("/sms", async (HttpContext context) =>
         {
+            await _gatewayAnswers.Task.WaitAsync(context.RequestAborted);
             var body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body);
             lock (_sms)
             {
@@ -44,8 +46,16 @@ public sealed class DeliveryTests : IAsyncLifetime
         _gatewayUri = new Uri(_gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
+    }
+
     public async Task DisposeAsync()
     {
+        _gatewayAnswers.TrySetResult();
         await _gateway.DisposeAsync();
         await _smtp.DisposeAsync();
     }
@@ -123,10 +133,9 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Empty(sent.BodyProtected); // the code is not kept once it is sent
     }
 
-    [Fact]
-    public async Task An_SMS_answer_that_could_not_be_sent_neither_counts_nor_is_charged()
+    /// <summary>Registers ann with the cipher pad and SMS over the real gateway; returns a relying party's client.</summary>
+    private async Task<HttpClient> AnnWithSmsAsync(CipherpadFactory factory)
     {
-        using var factory = Factory();
         using var browser = factory.Browser();
         await Journeys.SubmitRegistrationAsync(browser, "ann@example.com");
         await factory.SendOutboxAsync();
@@ -136,17 +145,67 @@ public sealed class DeliveryTests : IAsyncLifetime
         var code = System.Text.RegularExpressions.Regex.Match(_sms.Last().Body.GetProperty("text").GetString()!, @"\d{4}-\d{4}-\d{4}").Value;
         using var api = factory.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await Journeys.ActivateAsync(api, "ann@example.com", code)).Response.StatusCode);
-        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        return await Journeys.RelyingPartyClientAsync(factory);
+    }
+
+    private static string SmsAnswer(string text) => System.Text.RegularExpressions.Regex.Match(text, @"type ([0-9]{4} [0-9]{4}) \(question").Groups[1].Value;
+
+    [Fact]
+    public async Task An_SMS_answer_the_gateway_refuses_waits_for_a_retry_and_is_charged_only_once_confirmed()
+    {
+        using var factory = Factory();
+        using var shop = await AnnWithSmsAsync(factory);
+        var sentBefore = _sms.Count;
 
         _gatewayStatus = 503;
-        var login = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com", Method: "sms"));
         var payment = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com", ChallengePurposes.Payment, Payee: "1", Amount: "1", Currency: "USD", Method: "sms"));
-
-        Assert.Equal(HttpStatusCode.BadGateway, login.StatusCode);
-        Assert.Equal(HttpStatusCode.BadGateway, payment.StatusCode);
-        Assert.Equal(5, (await shop.PolicyAsync("ann@example.com")).SmsLeftToday);
+        await factory.SendOutboxAsync();
+        var refused = (await OutboxAsync(factory)).Last();
+        _gatewayStatus = 200;
+        factory.Time.Offset += TimeSpan.FromSeconds(6);
+        await factory.SendOutboxAsync();
+        var text = _sms.Last().Body.GetProperty("text").GetString()!;
         await using var scope = factory.Services.CreateAsyncScope();
-        Assert.Empty(scope.ServiceProvider.GetRequiredService<Storage.CipherpadDbContext>().FeeLedger);
+        var db = scope.ServiceProvider.GetRequiredService<Storage.CipherpadDbContext>();
+        var feesBeforeAnswer = await db.FeeLedger.CountAsync();
+        var challenge = (await payment.Content.ReadFromJsonAsync<ChallengeResponse>())!;
+        var verified = await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest(SmsAnswer(text)));
+
+        Assert.Equal(HttpStatusCode.Created, payment.StatusCode);
+        Assert.Equal((Notifications.OutboxChannel.Sms, 1, null), (refused.Channel, refused.Attempts, refused.SentAt));
+        Assert.Contains("503", refused.LastError, StringComparison.Ordinal);
+        Assert.Equal(sentBefore + 2, _sms.Count); // refused once, then delivered
+        Assert.Contains("confirm a payment of 1.00 USD to 1", text, StringComparison.Ordinal);
+        Assert.Equal(0, feesBeforeAnswer);
+        Assert.Equal(VerifyResults.Success, verified.Result);
+        Assert.Equal(challenge.ChallengeId, (await db.FeeLedger.SingleAsync()).ChallengeId);
+    }
+
+    [Fact]
+    public async Task A_hanging_SMS_gateway_holds_no_relying_party_and_the_answer_arrives_when_the_outbox_sends_it()
+    {
+        using var factory = Factory(settings: new() { ["Cipherpad:Outbox:SendTimeout"] = "00:00:01" });
+        using var shop = await AnnWithSmsAsync(factory);
+        var sentBefore = _sms.Count;
+        _gatewayAnswers = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously); // accepts the request and never answers
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var created = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com", Method: "sms"));
+        var took = clock.Elapsed;
+        await factory.SendOutboxAsync(); // the attempt runs into the send timeout
+        var waiting = (await OutboxAsync(factory)).Last();
+        _gatewayAnswers.SetResult();
+        factory.Time.Offset += TimeSpan.FromSeconds(6);
+        await factory.SendOutboxAsync();
+        var challenge = (await created.Content.ReadFromJsonAsync<ChallengeResponse>())!;
+        var verified = await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest(SmsAnswer(_sms.Last().Body.GetProperty("text").GetString()!)));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.True(took < TimeSpan.FromSeconds(5), $"the relying party waited {took.TotalSeconds:0.0} s for a hanging SMS gateway");
+        Assert.Equal((1, null), (waiting.Attempts, waiting.SentAt));
+        Assert.Contains("no answer within 1 s", waiting.LastError, StringComparison.Ordinal);
+        Assert.Equal(sentBefore + 1, _sms.Count);
+        Assert.Equal(VerifyResults.Success, verified.Result);
     }
 
     [Fact]

@@ -136,6 +136,38 @@ public abstract class LimitsUnderAttackScenarios
         Assert.False(await scope.ServiceProvider.GetRequiredService<AccountMethods>().IsOnAsync(accountId, "sms", default));
     }
 
+    [Fact]
+    public async Task A_burst_of_300_payment_SMS_from_one_relying_party_queues_its_hourly_three_and_charges_nothing()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com", sms: true);
+        var now = factory.Time.GetUtcNow();
+        factory.Time.Offset += Server.AnswerMethods.Sms.SmsHourlyQuota.HourOf(now).AddHours(1).AddMinutes(10) - now; // the burst stays in one hour
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        using var bank = await Journeys.RelyingPartyClientAsync(factory, "Demo Bank");
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 300).Select(async _ =>
+        {
+            using var response = await shop.PostAsJsonAsync("/api/v1/challenges",
+                new { login = "ann@example.com", purpose = "payment", payee = "R123", amount = "100", currency = "WMR", method = "sms" });
+            return (response.StatusCode, Code: response.StatusCode == HttpStatusCode.Created ? null
+                : (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        }));
+        using var shopLogin = await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com", method = "sms" });
+        using var bankLogin = await bank.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com", method = "sms" });
+
+        Assert.Equal(3, burst.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.All(burst.Where(r => r.StatusCode != HttpStatusCode.Created),
+            r => Assert.Equal((HttpStatusCode.TooManyRequests, "sms-relying-party-limit-reached"), (r.StatusCode, r.Code)));
+        Assert.Equal(HttpStatusCode.TooManyRequests, shopLogin.StatusCode); // the shop's share is spent whatever it asks for
+        Assert.Equal(HttpStatusCode.Created, bankLogin.StatusCode); // another relying party still reaches the account
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        Assert.Equal(4, await db.Challenges.CountAsync(c => c.Method == "sms"));
+        Assert.Empty(await db.FeeLedger.ToListAsync());
+        Assert.Equal(3, Journeys.SmsTexts(factory).Count(t => t.Contains("confirm a payment of 100.00 WMR", StringComparison.Ordinal)));
+    }
+
     private static async Task<string> AskForNewActivationCodeAsync(HttpClient browser)
     {
         var form = await HtmlPage.OpenAsync(browser, "/activation/new-code");

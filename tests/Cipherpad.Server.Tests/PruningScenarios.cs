@@ -107,6 +107,12 @@ public abstract class PruningScenarios
             new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(longAgo - TimeSpan.FromDays(1)), Sent = 5 },
             new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now - TimeSpan.FromDays(2)), Sent = 2 },
             new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now), Sent = 1 });
+        var shopId = Guid.CreateVersion7();
+        db.SmsHourlyQuotas.AddRange(
+            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = shopId, Hour = SmsHourlyQuota.HourOf(longAgo), Sent = 3 },
+            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = SmsHourlyQuota.EveryRelyingParty, Hour = SmsHourlyQuota.HourOf(longAgo), Sent = 3 },
+            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = shopId, Hour = SmsHourlyQuota.HourOf(recently), Sent = 1 },
+            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = SmsHourlyQuota.EveryRelyingParty, Hour = SmsHourlyQuota.HourOf(now), Sent = 2 });
 
         // Registrations: one never confirmed whose link expired long ago (it goes, with its link), one whose link expired
         // only recently (registration frees its address, the pruner waits), and a confirmed account from long ago.
@@ -153,7 +159,8 @@ public abstract class PruningScenarios
         var result = await PruneAsync(factory, now);
 
         Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, UnconfirmedAccounts: 1, EmailConfirmations: 3, EmailLinks: 1,
-            ActivationSessions: 1, ActivationCodes: 1, SourceThrottles: 1, SmsQuotaDays: 1, SpentHumanChecks: 1, SignInSessions: 1, OutboxMessages: 2), result);
+            ActivationSessions: 1, ActivationCodes: 1, SourceThrottles: 1, SmsQuotaDays: 1, SmsQuotaHours: 2, SpentHumanChecks: 1, SignInSessions: 1,
+            OutboxMessages: 2), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
         var live = await db.Challenges.Where(c => c.AccountId == accountId && c.ExpiresAt > now).SingleAsync();
@@ -168,6 +175,7 @@ public abstract class PruningScenarios
         Assert.Equal(["answer:*", "answer:198.51.100.7", "answer:203.0.113.2", "answer:203.0.113.3"],
             (await db.SourceThrottles.Where(t => t.AccountId == accountId).Select(t => t.Source).ToListAsync()).Order(StringComparer.Ordinal));
         Assert.Equal(2, await db.SmsQuotas.CountAsync(q => q.AccountId == accountId));
+        Assert.Equal(2, await db.SmsHourlyQuotas.CountAsync(q => q.AccountId == accountId));
         Assert.Equal(1, await db.FeeLedger.CountAsync(f => f.AccountId == accountId));
         Assert.Equal(1, await db.AuthorizationLog.CountAsync(e => e.AccountId == accountId));
         Assert.Equal(1, await db.RecoveryRecords.CountAsync(r => r.AccountId == accountId));
@@ -189,7 +197,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(16, first.Total);
+        Assert.Equal(18, first.Total);
         Assert.Equal(0, second.Total);
     }
 

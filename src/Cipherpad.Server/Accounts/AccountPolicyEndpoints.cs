@@ -21,8 +21,8 @@ public static class AccountPolicyEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<AccountPolicy>, ProblemHttpResult>> GetAsync(string? login, AccountDirectory directory, AccountMethods methods,
-        SmsAnswers sms, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AccountPolicy>, ProblemHttpResult>> GetAsync(string? login, HttpContext context, AccountDirectory directory,
+        AccountMethods methods, SmsAnswers sms, CancellationToken cancellationToken)
     {
         var address = AccountRules.NormalizeEmail(login ?? "");
         var account = await directory.FindAsync(address, cancellationToken);
@@ -32,6 +32,7 @@ public static class AccountPolicyEndpoints
         }
         var on = await methods.OnAsync(account.Id, cancellationToken);
         return TypedResults.Ok(new AccountPolicy(address, account.ConfirmAllOperations, on.Contains(CipherPadMethod.MethodName), on.Contains(SmsMethod.MethodName),
-            await sms.LeftTodayAsync(account.Id, cancellationToken), methods.Known(on)));
+            await sms.LeftTodayAsync(account.Id, cancellationToken), await sms.LeftThisHourAsync(account.Id, context.RelyingParty().Id, cancellationToken),
+            methods.Known(on)));
     }
 }

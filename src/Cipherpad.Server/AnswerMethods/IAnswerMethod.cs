@@ -36,6 +36,13 @@ public interface IAnswerMethod
 
     /// <summary>Whether <paramref name="typedAnswer"/> answers <paramref name="challenge"/>, compared in constant time. Changes nothing.</summary>
     Task<AnswerCheck> CheckAsync(Challenge challenge, string typedAnswer, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A right answer to <paramref name="challenge"/> was accepted. Called inside the transaction that marks the challenge
+    /// succeeded, before its log entry is saved: what the method adds to the request's unit of work (a fee, say) commits
+    /// with the acceptance or not at all. Called once per challenge; most methods have nothing to do.
+    /// </summary>
+    Task AcceptedAsync(Challenge challenge, RelyingParty relyingParty, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>What a question is being issued for; <paramref name="Login"/> is the address the relying party gave (the e-mail or an alias).</summary>

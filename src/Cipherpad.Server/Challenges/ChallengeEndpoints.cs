@@ -21,7 +21,7 @@ public static class ChallengeEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/", CreateAsync).WithName("CreateChallenge").WithSummary("Issue a question to a user for a login, action or payment.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status502BadGateway);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/{id:guid}", GetAsync).WithName("GetChallenge").WithSummary("Read a question's state.").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/qr.png", QrAsync).WithName("GetChallengeQr").WithSummary("The question's QR code as PNG.");
         group.MapPost("/{id:guid}/verify", VerifyAsync).WithName("VerifyAnswer").WithSummary("Check the answer the user typed.")
@@ -68,7 +68,7 @@ public static class ChallengeEndpoints
             request.Method ?? CipherPadMethod.MethodName, cancellationToken);
         if (!created.Succeeded)
         {
-            return created.Error!.ToProblem();
+            return created.Error!.ToProblem(context.Response);
         }
         return TypedResults.Created($"/api/v1/challenges/{created.Value.Id}", View(created.Value, options.Value, includeImage: true));
     }

@@ -145,12 +145,14 @@ public sealed class ChallengeService(
             return await Refused(await SettledAsync(challenge.Id, now, cancellationToken), 0);
         }
 
-        var check = methods.Find(challenge.Method) is { } answerMethod
+        var answerMethod = methods.Find(challenge.Method);
+        var check = answerMethod is not null
             ? await answerMethod.CheckAsync(challenge, typedAnswer, now, cancellationToken)
             : AnswerCheck.Wrong; // a method no longer offered answers nothing
-        if (check.Correct)
+        if (check.Correct && answerMethod is not null)
         {
-            // The accepted answer, its log entry and the notice commit together: a crash leaves all of them or none.
+            // The accepted answer, what its method writes for it (a fee), its log entry and the notice commit together: a
+            // crash leaves all of them or none.
             await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
             var won = await db.Challenges
                 .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending)
@@ -168,6 +170,7 @@ public sealed class ChallengeService(
             {
                 await devices.TouchAsync(deviceId, now, cancellationToken);
             }
+            await answerMethod.AcceptedAsync(challenge, party, cancellationToken);
             log.Add(challenge.AccountId, ResultName(VerifyResult.Success), challenge.Method, purpose, party.Name, source, check.DeviceId, challenge.Id,
                 Details(challenge));
             await db.SaveChangesAsync(cancellationToken);

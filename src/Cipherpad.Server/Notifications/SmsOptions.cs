@@ -15,13 +15,22 @@ public sealed class SmsOptions
     [Required]
     public string OutboxDirectory { get; set; } = "outbox/sms";
 
-    /// <summary>SMS answers per account per UTC day for logins and actions; payment SMS are not limited but carry a fee.</summary>
+    /// <summary>SMS answers per account per UTC day for logins and actions (payments have only the hourly limits).</summary>
     [Range(0, 100)]
     public int DailyLimit { get; set; } = 5;
 
+    /// <summary>SMS answers, of any purpose, that one relying party may have sent to one account in one UTC hour.</summary>
+    [Range(0, 100)]
+    public int PerRelyingPartyPerHour { get; set; } = 3;
+
+    /// <summary>SMS answers, of any purpose and from all relying parties together, sent to one account in one UTC hour.</summary>
+    [Range(0, 1000)]
+    public int PerAccountPerHour { get; set; } = 10;
+
     /// <summary>
     /// The fee for confirming a payment by SMS, per payment currency, such as { "USD": "0.05", "WMZ": "0.05", "WMR": "1.5" }.
-    /// Payments in a currency not listed cannot be confirmed by SMS.
+    /// It is charged when the payment is confirmed with the SMS answer, never for an SMS only sent. Payments in a
+    /// currency not listed cannot be confirmed by SMS.
     /// </summary>
     public Dictionary<string, string> PaymentFees { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -11,6 +11,9 @@ public sealed record CipherpadError(ErrorCode Code, string Description, string? 
 {
     /// <summary>Extra facts a client can act on, such as <c>attemptsLeft</c> or <c>retryAfterSeconds</c>.</summary>
     public IReadOnlyDictionary<string, object?>? Facts { get; init; }
+
+    /// <summary>When asking again can succeed, for a limit that resets: sent as <c>Retry-After</c> and <c>retryAfterSeconds</c>.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }
 
 /// <summary>The outcome of an operation that can be refused: a value, or one <see cref="CipherpadError"/>.</summary>

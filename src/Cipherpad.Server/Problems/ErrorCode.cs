@@ -18,7 +18,6 @@ public enum ErrorCode
     EmailNotConfirmed,
     SmsDailyLimitReached,
     SmsNotForCurrency,
-    SmsNotSent,
     PaymentDetailsDiffer,
     InvalidEmail,
     UnknownActivation,
@@ -32,6 +31,8 @@ public enum ErrorCode
     HumanCheckFailed,
     HumanCheckExpired,
     HumanCheckUsed,
+    SmsRelyingPartyLimitReached,
+    SmsAccountLimitReached,
 }
 
 public static class ErrorCodes

@@ -47,14 +47,28 @@ public static class Errors
         "The methods for this account were already chosen and the activation code sent. If the code did not arrive, ask for a new one " +
         "on the activation page; to change methods, sign in and confirm the change with your cipher pad.");
 
-    public static CipherpadError SmsDailyLimitReached(int dailyLimit) =>
-        new(ErrorCode.SmsDailyLimitReached, $"This account has had its {dailyLimit} SMS answers for today (logins and actions); use the cipher pad.");
+    public static CipherpadError SmsDailyLimitReached(int dailyLimit, TimeSpan retryAfter) =>
+        new(ErrorCode.SmsDailyLimitReached, $"This account has had its {dailyLimit} SMS answers for today (logins and actions); use the cipher pad.")
+        {
+            RetryAfter = retryAfter,
+        };
+
+    public static CipherpadError SmsRelyingPartyLimitReached(int perHour, TimeSpan retryAfter) =>
+        new(ErrorCode.SmsRelyingPartyLimitReached,
+            $"This relying party has had {perHour} SMS answers sent to this account this hour; use the cipher pad, or ask again in the next hour.")
+        {
+            RetryAfter = retryAfter,
+        };
+
+    public static CipherpadError SmsAccountLimitReached(int perHour, TimeSpan retryAfter) =>
+        new(ErrorCode.SmsAccountLimitReached,
+            $"This account has had its {perHour} SMS answers for this hour; use the cipher pad, or ask again in the next hour.")
+        {
+            RetryAfter = retryAfter,
+        };
 
     public static CipherpadError SmsNotForCurrency(Currency currency) =>
         new(ErrorCode.SmsNotForCurrency, $"Payments in {currency.Code} cannot be confirmed by SMS: no fee is configured for it.", "currency");
-
-    public static CipherpadError SmsNotSent() =>
-        new(ErrorCode.SmsNotSent, "The SMS could not be sent just now; nothing was charged. Try again, or use the cipher pad.");
 
     public static CipherpadError PaymentDetailsDiffer(PaymentDetails asked, PaymentDetails restated) =>
         new(ErrorCode.PaymentDetailsDiffer, $"The challenge was issued for {asked}, not {restated}: the user's answer cannot confirm another payment.");

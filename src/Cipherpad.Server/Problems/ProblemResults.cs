@@ -21,8 +21,26 @@ public static class ProblemResults
         {
             extensions[name] = value;
         }
+        if (error.RetryAfter is { } wait)
+        {
+            extensions["retryAfterSeconds"] = RetryAfterSeconds(wait);
+        }
         return TypedResults.Problem(statusCode: status, title: title, detail: error.Description, extensions: extensions);
     }
+
+    /// <summary>The problem, with the <c>Retry-After</c> header set on <paramref name="response"/> when the error says when to ask again.</summary>
+    public static ProblemHttpResult ToProblem(this CipherpadError error, HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(response);
+        if (error.RetryAfter is { } wait)
+        {
+            response.Headers.RetryAfter = RetryAfterSeconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return error.ToProblem();
+    }
+
+    private static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
     /// <summary>The HTTP status and the short title of each code.</summary>
     public static (int Status, string Title) Describe(ErrorCode code) => code switch
@@ -39,7 +57,8 @@ public static class ProblemResults
         ErrorCode.EmailNotConfirmed => (StatusCodes.Status409Conflict, "E-mail not confirmed"),
         ErrorCode.SmsDailyLimitReached => (StatusCodes.Status429TooManyRequests, "SMS limit reached"),
         ErrorCode.SmsNotForCurrency => (StatusCodes.Status400BadRequest, "No SMS for this currency"),
-        ErrorCode.SmsNotSent => (StatusCodes.Status502BadGateway, "SMS not sent"),
+        ErrorCode.SmsRelyingPartyLimitReached => (StatusCodes.Status429TooManyRequests, "SMS limit for this relying party reached"),
+        ErrorCode.SmsAccountLimitReached => (StatusCodes.Status429TooManyRequests, "SMS limit for this account reached"),
         ErrorCode.PaymentDetailsDiffer => (StatusCodes.Status409Conflict, "Payment details differ"),
         ErrorCode.InvalidEmail => (StatusCodes.Status400BadRequest, "Invalid e-mail"),
         ErrorCode.UnknownActivation => (StatusCodes.Status404NotFound, "Unknown activation"),

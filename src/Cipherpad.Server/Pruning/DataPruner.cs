@@ -8,10 +8,11 @@ namespace Cipherpad.Server.Pruning;
 
 /// <summary>How many rows of each kind one run deleted.</summary>
 public sealed record PruneResult(int PendingAccountChanges, int Challenges, int UnconfirmedAccounts, int EmailConfirmations, int EmailLinks,
-    int ActivationSessions, int ActivationCodes, int SourceThrottles, int SmsQuotaDays, int SpentHumanChecks, int SignInSessions, int OutboxMessages)
+    int ActivationSessions, int ActivationCodes, int SourceThrottles, int SmsQuotaDays, int SmsQuotaHours, int SpentHumanChecks, int SignInSessions,
+    int OutboxMessages)
 {
     public int Total => PendingAccountChanges + Challenges + UnconfirmedAccounts + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
-        + SourceThrottles + SmsQuotaDays + SpentHumanChecks + SignInSessions + OutboxMessages;
+        + SourceThrottles + SmsQuotaDays + SmsQuotaHours + SpentHumanChecks + SignInSessions + OutboxMessages;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
     public IReadOnlyList<(string Kind, int Count)> ByKind() =>
@@ -25,6 +26,7 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
         ("activation codes", ActivationCodes),
         ("back-off rows", SourceThrottles),
         ("SMS quota days", SmsQuotaDays),
+        ("SMS quota hours", SmsQuotaHours),
         ("spent human checks", SpentHumanChecks),
         ("sign-in sessions", SignInSessions),
         ("sent or abandoned outbox messages", OutboxMessages),
@@ -34,7 +36,7 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
 /// <summary>
 /// Deletes what no rule reads any more, once it has been expired for <see cref="PruningOptions.KeepExpiredFor"/>:
 /// questions and the account changes waiting on them, registrations never confirmed (the account with its e-mail
-/// confirmations), e-mail confirmations and links, activation codes and sessions, past SMS quota days, spent human checks,
+/// confirmations), e-mail confirmations and links, activation codes and sessions, past SMS quota days and hours, spent human checks,
 /// ended sign-in sessions, sent or abandoned outbox messages, and the back-off rows of sources that have long been quiet.
 /// Confirmed accounts, devices, relying parties,
 /// recovery records (they count towards the recovery limit), the fee ledger and the authorization log are never
@@ -82,9 +84,12 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
             .Where(t => t.LastSuccessAt == null && t.BlockedUntil != null && t.BlockedUntil < cutoff)
             .OrderBy(t => t.AccountId).ThenBy(t => t.Source), cancellationToken);
 
-        // Only today's quota is read.
+        // Only today's quota and this hour's are read.
         var firstKeptDay = SmsQuota.DayOf(cutoff);
         var quotaDays = await DeleteAsync(db.SmsQuotas.Where(q => q.Day < firstKeptDay).OrderBy(q => q.AccountId).ThenBy(q => q.Day), cancellationToken);
+        var firstKeptHour = SmsHourlyQuota.HourOf(cutoff);
+        var quotaHours = await DeleteAsync(db.SmsHourlyQuotas.Where(q => q.Hour < firstKeptHour)
+            .OrderBy(q => q.AccountId).ThenBy(q => q.RelyingPartyId).ThenBy(q => q.Hour), cancellationToken);
 
         // A spent check only has to outlive its challenge, which the signature check refuses once expired.
         var spentChecks = await DeleteAsync(db.SpentHumanChecks.Where(s => s.ExpiresAt < cutoff).OrderBy(s => s.Challenge), cancellationToken);
@@ -94,7 +99,8 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         // A message still waiting for a retry is never deleted; a sent one has had its body erased already.
         var messages = await DeleteAsync(db.OutboxMessages.Where(m => m.SentAt < cutoff || m.GaveUpAt < cutoff).OrderBy(m => m.Id), cancellationToken);
 
-        return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, throttles, quotaDays, spentChecks, signIns, messages);
+        return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, throttles, quotaDays, quotaHours, spentChecks, signIns,
+            messages);
     }
 
     private async Task<int> DeleteAsync<T>(IQueryable<T> expired, CancellationToken cancellationToken)

@@ -15,53 +15,125 @@ using Microsoft.Extensions.Options;
 namespace Cipherpad.Server.AnswerMethods.Sms;
 
 /// <summary>
-/// The SMS method: the server makes a one-time answer and sends it with what is being confirmed. Logins and
-/// actions count against a daily limit per account; payments are not limited but each one is charged a fee,
-/// written to the fee ledger. Both are single conditional statements in the database, so they stay exact under
-/// concurrent requests and across server instances.
+/// The SMS method: the server makes a one-time answer and sends it with what is being confirmed. Each SMS is reserved
+/// against three limits before it is queued — the asking relying party's hourly share of the account, the account's
+/// hourly total, and for logins and actions the account's daily total — each taken by a conditional update in the
+/// database (the first of an hour or day by an insert on the count's key), never by counting first, so they stay exact
+/// under concurrent requests and across server instances. A relying party that has used up its own share takes
+/// nothing from the others. A payment's fee is written only when the payment is
+/// confirmed with the answer, so an SMS that was merely sent, by whoever asked for it, costs the account nothing.
 /// </summary>
-public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretProtector protector, IOptions<CipherpadOptions> options,
-    TimeProvider time, ILogger<SmsAnswers> logger)
+public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProtector protector, IOptions<CipherpadOptions> options, TimeProvider time)
 {
     public const string AnswerPurpose = "sms-answer";
 
+    // Each attempt that does not take from a count has seen it change under it (its row inserted, or an SMS given back);
+    // past this many, the request is refused rather than held.
+    private const int MaxAttempts = 5;
+
     private SmsOptions Settings => options.Value.Sms;
 
-    /// <summary>Takes one SMS from today's quota (logins and actions only); false when the limit is reached.</summary>
-    public async Task<bool> TryTakeQuotaAsync(Guid accountId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reserves one SMS to <paramref name="accountId"/> for <paramref name="relyingPartyId"/>: from the relying party's
+    /// hourly share, the account's hourly total and, when <paramref name="daily"/>, today's quota. On a refusal nothing
+    /// stays reserved.
+    /// </summary>
+    public async Task<CipherpadError?> TryReserveAsync(Guid accountId, Guid relyingPartyId, bool daily, CancellationToken cancellationToken)
     {
-        var day = SmsQuota.DayOf(time.GetUtcNow());
-        for (var attempt = 0; attempt < 3; attempt++)
+        var now = time.GetUtcNow();
+        var hour = SmsHourlyQuota.HourOf(now);
+        var untilNextHour = hour.AddHours(1) - now;
+        // The relying party's own share goes first: a relying party at its limit then never touches the counts it
+        // shares with every other relying party.
+        if (!await TryTakeHourAsync(accountId, relyingPartyId, hour, Settings.PerRelyingPartyPerHour, cancellationToken))
         {
-            var taken = await db.SmsQuotas.Where(q => q.AccountId == accountId && q.Day == day && q.Sent < Settings.DailyLimit)
-                .ExecuteUpdateAsync(q => q.SetProperty(x => x.Sent, x => x.Sent + 1), cancellationToken);
-            if (taken == 1)
+            return Errors.SmsRelyingPartyLimitReached(Settings.PerRelyingPartyPerHour, untilNextHour);
+        }
+        if (!await TryTakeHourAsync(accountId, SmsHourlyQuota.EveryRelyingParty, hour, Settings.PerAccountPerHour, cancellationToken))
+        {
+            await ReturnHourAsync(accountId, relyingPartyId, hour, cancellationToken);
+            return Errors.SmsAccountLimitReached(Settings.PerAccountPerHour, untilNextHour);
+        }
+        var day = SmsQuota.DayOf(now);
+        if (daily && !await TryTakeDayAsync(accountId, day, cancellationToken))
+        {
+            await ReturnHourAsync(accountId, SmsHourlyQuota.EveryRelyingParty, hour, cancellationToken);
+            await ReturnHourAsync(accountId, relyingPartyId, hour, cancellationToken);
+            return Errors.SmsDailyLimitReached(Settings.DailyLimit, now.UtcDateTime.Date.AddDays(1) - now.UtcDateTime);
+        }
+        return null;
+    }
+
+    /// <summary>Takes one from the hour's count, creating the hour's row with the first SMS; false when the limit is reached.</summary>
+    private async Task<bool> TryTakeHourAsync(Guid accountId, Guid relyingPartyId, DateTimeOffset hour, int limit, CancellationToken cancellationToken)
+    {
+        var row = db.SmsHourlyQuotas.Where(q => q.AccountId == accountId && q.RelyingPartyId == relyingPartyId && q.Hour == hour);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (await row.Where(q => q.Sent < limit).ExecuteUpdateAsync(q => q.SetProperty(x => x.Sent, x => x.Sent + 1), cancellationToken) == 1)
             {
                 return true;
             }
-            if (await db.SmsQuotas.AnyAsync(q => q.AccountId == accountId && q.Day == day, cancellationToken) || Settings.DailyLimit == 0)
+            var sent = await row.Select(q => (int?)q.Sent).SingleOrDefaultAsync(cancellationToken);
+            if (sent >= limit || (sent is null && limit == 0))
             {
                 return false;
             }
-            db.SmsQuotas.Add(new SmsQuota { AccountId = accountId, Day = day, Sent = 1 });
-            try
+            if (sent is null && await TryInsertAsync(new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = relyingPartyId, Hour = hour, Sent = 1 },
+                cancellationToken))
             {
-                await db.SaveChangesAsync(cancellationToken);
                 return true;
             }
-            catch (DbUpdateException)
+            // The row was inserted, or an SMS given back, by another request since the update: take from it now.
+        }
+        return false;
+    }
+
+    private Task<int> ReturnHourAsync(Guid accountId, Guid relyingPartyId, DateTimeOffset hour, CancellationToken cancellationToken) =>
+        db.SmsHourlyQuotas.Where(q => q.AccountId == accountId && q.RelyingPartyId == relyingPartyId && q.Hour == hour && q.Sent > 0)
+            .ExecuteUpdateAsync(q => q.SetProperty(x => x.Sent, x => x.Sent - 1), cancellationToken);
+
+    /// <summary>Takes one SMS from the day's quota of logins and actions; false when the limit is reached.</summary>
+    private async Task<bool> TryTakeDayAsync(Guid accountId, int day, CancellationToken cancellationToken)
+    {
+        var limit = Settings.DailyLimit;
+        var row = db.SmsQuotas.Where(q => q.AccountId == accountId && q.Day == day);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (await row.Where(q => q.Sent < limit).ExecuteUpdateAsync(q => q.SetProperty(x => x.Sent, x => x.Sent + 1), cancellationToken) == 1)
             {
-                db.ChangeTracker.Clear(); // another request created today's row first: count on it
+                return true;
+            }
+            var sent = await row.Select(q => (int?)q.Sent).SingleOrDefaultAsync(cancellationToken);
+            if (sent >= limit || (sent is null && limit == 0))
+            {
+                return false;
+            }
+            if (sent is null && await TryInsertAsync(new SmsQuota { AccountId = accountId, Day = day, Sent = 1 }, cancellationToken))
+            {
+                return true;
             }
         }
         return false;
     }
 
-    public Task ReturnQuotaAsync(Guid accountId, CancellationToken cancellationToken)
+    /// <summary>Inserts a quota's first row; false when another request inserted it first (its key is taken), so the caller counts on that row.</summary>
+    private async Task<bool> TryInsertAsync(object row, CancellationToken cancellationToken)
     {
-        var day = SmsQuota.DayOf(time.GetUtcNow());
-        return db.SmsQuotas.Where(q => q.AccountId == accountId && q.Day == day && q.Sent > 0)
-            .ExecuteUpdateAsync(q => q.SetProperty(x => x.Sent, x => x.Sent - 1), cancellationToken);
+        var entry = db.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            return false;
+        }
+        finally
+        {
+            entry.State = EntityState.Detached; // a quota row is only ever changed by conditional statements, never through the unit of work
+        }
     }
 
     public async Task<int> LeftTodayAsync(Guid accountId, CancellationToken cancellationToken)
@@ -71,13 +143,31 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
         return Math.Max(0, Settings.DailyLimit - sent);
     }
 
+    /// <summary>
+    /// SMS answers <paramref name="relyingPartyId"/> may still have sent to the account this hour: the smaller of what is
+    /// left of its own share and of the account's total.
+    /// </summary>
+    public async Task<int> LeftThisHourAsync(Guid accountId, Guid relyingPartyId, CancellationToken cancellationToken)
+    {
+        var hour = SmsHourlyQuota.HourOf(time.GetUtcNow());
+        var sent = await db.SmsHourlyQuotas.AsNoTracking()
+            .Where(q => q.AccountId == accountId && q.Hour == hour && (q.RelyingPartyId == relyingPartyId || q.RelyingPartyId == SmsHourlyQuota.EveryRelyingParty))
+            .Select(q => new { q.RelyingPartyId, q.Sent }).ToListAsync(cancellationToken);
+        var byThisParty = sent.Where(q => q.RelyingPartyId == relyingPartyId).Sum(q => q.Sent);
+        var byAll = sent.Where(q => q.RelyingPartyId == SmsHourlyQuota.EveryRelyingParty).Sum(q => q.Sent);
+        return Math.Max(0, Math.Min(Settings.PerRelyingPartyPerHour - byThisParty, Settings.PerAccountPerHour - byAll));
+    }
+
     /// <summary>The account's newest <paramref name="count"/> fees, newest first.</summary>
     public Task<List<FeeLedgerEntry>> LatestFeesAsync(Guid accountId, int count, CancellationToken cancellationToken) =>
         db.FeeLedger.AsNoTracking().Where(f => f.AccountId == accountId).OrderByDescending(f => f.At).ThenByDescending(f => f.Id)
             .Take(count).ToListAsync(cancellationToken);
 
-    /// <summary>Makes the answer, keeps it encrypted on the challenge, sends it, and for a payment writes the fee.</summary>
-    public async Task<CipherpadError?> SendAsync(Account account, Challenge challenge, string relyingParty, PaymentDetails? payment, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the answer, keeps it encrypted on the challenge and puts the SMS in the outbox, to be saved with the
+    /// challenge: the request does not wait for the gateway, and a challenge that is not saved sends nothing.
+    /// </summary>
+    public void Send(Account account, Challenge challenge, string relyingParty, PaymentDetails? payment)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(challenge);
@@ -92,30 +182,31 @@ public sealed class SmsAnswers(CipherpadDbContext db, ISmsGateway sms, SecretPro
             _ => $"log in at {relyingParty}",
         };
         var text = $"Cipherpad: to {what}, type {Answer.Group(answer)} (question {challenge.Question}, valid {minutes} min)."
-            + (fee is null ? "" : $" Fee {fee.Amount} {fee.Currency.Code}.")
+            + (fee is null ? "" : $" Fee {fee.Amount} {fee.Currency.Code} if you confirm.")
             + " Not you? Do not type it anywhere.";
-        try
+        outbox.Sms(account.Phone, text);
+    }
+
+    /// <summary>
+    /// Writes the fee for a payment just confirmed with its SMS answer to the request's unit of work, so it commits with
+    /// the acceptance. Nothing else is ever charged: not an SMS sent, nor one that was never answered.
+    /// </summary>
+    public void Charge(Challenge challenge, string relyingParty)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        if (challenge.Payment() is not { } payment || Fee(payment.Currency.Code) is not { } fee)
         {
-            await sms.SendAsync(account.Phone, text, cancellationToken);
+            return;
         }
-        catch (Exception exception) when (exception is HttpRequestException or IOException or TaskCanceledException)
+        db.FeeLedger.Add(new FeeLedgerEntry
         {
-            logger.LogError(exception, "The SMS answer for challenge {ChallengeId} could not be sent", challenge.Id);
-            return Errors.SmsNotSent();
-        }
-        if (fee is not null)
-        {
-            db.FeeLedger.Add(new FeeLedgerEntry
-            {
-                AccountId = account.Id,
-                ChallengeId = challenge.Id,
-                At = time.GetUtcNow(),
-                Currency = fee.Currency.Code,
-                MinorUnits = fee.MinorUnits,
-                Reason = $"SMS confirmation of {payment} at {relyingParty}",
-            });
-        }
-        return null;
+            AccountId = challenge.AccountId,
+            ChallengeId = challenge.Id,
+            At = time.GetUtcNow(),
+            Currency = fee.Currency.Code,
+            MinorUnits = fee.MinorUnits,
+            Reason = $"SMS confirmation of {payment} at {relyingParty}",
+        });
     }
 
     /// <summary>Whether <paramref name="typed"/> is the answer sent by SMS, compared in constant time.</summary>

@@ -1,16 +1,17 @@
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Problems;
-using Microsoft.Extensions.Options;
+using Cipherpad.Server.RelyingParties;
 
 namespace Cipherpad.Server.AnswerMethods.Sms;
 
 /// <summary>
-/// The server makes a one-time answer and sends it by SMS with what is being confirmed. Logins and actions take one
-/// SMS from the account's daily quota, reserved before the SMS leaves and given back if it could not be sent; a
-/// payment is not counted but charged the configured fee for its currency.
+/// The server makes a one-time answer and sends it by SMS with what is being confirmed. Every SMS is reserved against
+/// the asking relying party's hourly share and the account's hourly total, logins and actions against the daily quota
+/// too, before the SMS is queued in the outbox with the challenge. A payment is charged the configured fee for its
+/// currency once it is confirmed with the answer, never for the SMS alone.
 /// </summary>
-public sealed class SmsMethod(SmsAnswers answers, IOptions<CipherpadOptions> options) : IAnswerMethod
+public sealed class SmsMethod(SmsAnswers answers) : IAnswerMethod
 {
     public const string MethodName = "sms";
 
@@ -29,19 +30,21 @@ public sealed class SmsMethod(SmsAnswers answers, IOptions<CipherpadOptions> opt
     public async Task<CipherpadError?> IssueAsync(AnswerMethodRequest request, Challenge challenge, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var counted = request.Purpose != Purpose.Payment;
-        if (counted && !await answers.TryTakeQuotaAsync(request.Account.Id, cancellationToken))
+        if (await answers.TryReserveAsync(request.Account.Id, request.RelyingParty.Id, daily: request.Purpose != Purpose.Payment, cancellationToken) is { } refused)
         {
-            return Errors.SmsDailyLimitReached(options.Value.Sms.DailyLimit);
+            return refused;
         }
-        var problem = await answers.SendAsync(request.Account, challenge, request.RelyingParty.Name, request.Payment, cancellationToken);
-        if (problem is not null && counted)
-        {
-            await answers.ReturnQuotaAsync(request.Account.Id, cancellationToken); // an SMS that never left does not count
-        }
-        return problem;
+        answers.Send(request.Account, challenge, request.RelyingParty.Name, request.Payment);
+        return null;
     }
 
     public Task<AnswerCheck> CheckAsync(Challenge challenge, string typedAnswer, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult(answers.Matches(challenge, typedAnswer) ? AnswerCheck.Right() : AnswerCheck.Wrong);
+
+    public Task AcceptedAsync(Challenge challenge, RelyingParty relyingParty, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relyingParty);
+        answers.Charge(challenge, relyingParty.Name);
+        return Task.CompletedTask;
+    }
 }

@@ -5,7 +5,10 @@ using Cipherpad.Server.Tests.Accounts;
 
 namespace Cipherpad.Server.Tests.AnswerMethods.Sms;
 
-/// <summary>The daily limit of SMS answers (five by default) kept by <see cref="SmsAnswers"/>: per account and per UTC day.</summary>
+/// <summary>
+/// The limits of SMS answers kept by <see cref="SmsAnswers"/>: five a UTC day per account for logins and actions, three an
+/// hour per account and relying party.
+/// </summary>
 public sealed class SmsQuotaTests : WithAnAccount
 {
     private const int DailyLimit = 5;
@@ -21,12 +24,16 @@ public sealed class SmsQuotaTests : WithAnAccount
         Time.Offset = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero) - now - TimeSpan.FromSeconds(1);
     }
 
+    private async Task<bool> TakeOneAsync(Guid accountId, Guid? relyingPartyId = null) =>
+        await Sms.TryReserveAsync(accountId, relyingPartyId ?? Guid.NewGuid(), daily: true, default) is null;
+
+    /// <summary>Login SMS, each for a relying party of its own, so only the daily limit can refuse them.</summary>
     private async Task<List<bool>> TakeAsync(Guid accountId, int times)
     {
         var taken = new List<bool>();
         for (var i = 0; i < times; i++)
         {
-            taken.Add(await Sms.TryTakeQuotaAsync(accountId, default));
+            taken.Add(await TakeOneAsync(accountId));
         }
         return taken;
     }
@@ -47,7 +54,7 @@ public sealed class SmsQuotaTests : WithAnAccount
     {
         await TakeAsync(Ann.Id, DailyLimit);
         Assert.Equal(23, Time.GetUtcNow().Hour);
-        Assert.False(await Sms.TryTakeQuotaAsync(Ann.Id, default));
+        Assert.False(await TakeOneAsync(Ann.Id));
 
         Time.Offset += TimeSpan.FromSeconds(1);
 
@@ -65,14 +72,19 @@ public sealed class SmsQuotaTests : WithAnAccount
     }
 
     [Fact]
-    public async Task An_SMS_that_did_not_leave_is_given_back()
+    public async Task A_relying_party_gets_three_an_hour_and_another_still_gets_its_own()
     {
-        await TakeAsync(Ann.Id, DailyLimit);
+        var shop = Guid.NewGuid();
+        var bank = Guid.NewGuid();
 
-        await Sms.ReturnQuotaAsync(Ann.Id, default);
+        var byShop = new List<bool>();
+        for (var i = 0; i < 4; i++)
+        {
+            byShop.Add(await TakeOneAsync(Ann.Id, shop));
+        }
 
-        Assert.Equal(1, await Sms.LeftTodayAsync(Ann.Id, default));
-        Assert.Equal([true, false], await TakeAsync(Ann.Id, 2));
+        Assert.Equal([true, true, true, false], byShop);
+        Assert.True(await TakeOneAsync(Ann.Id, bank));
     }
 
     [Fact]
@@ -90,6 +102,6 @@ public sealed class SmsQuotaTests : WithAnAccount
         await TakeAsync(Ann.Id, DailyLimit);
 
         Assert.Equal(DailyLimit, await Sms.LeftTodayAsync(bob.Id, default));
-        Assert.True(await Sms.TryTakeQuotaAsync(bob.Id, default));
+        Assert.True(await TakeOneAsync(bob.Id));
     }
 }

@@ -354,6 +354,27 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.ToTable("FeeLedger", (string)null);
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Sms.SmsHourlyQuota", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RelyingPartyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AccountId", "RelyingPartyId", "Hour");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("SmsHourlyQuotas", (string)null);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Sms.SmsQuota", b =>
                 {
                     b.Property<Guid>("AccountId")

@@ -347,6 +347,27 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.ToTable("FeeLedger", (string)null);
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Sms.SmsHourlyQuota", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RelyingPartyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "RelyingPartyId", "Hour");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("SmsHourlyQuotas", (string)null);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Sms.SmsQuota", b =>
                 {
                     b.Property<Guid>("AccountId")

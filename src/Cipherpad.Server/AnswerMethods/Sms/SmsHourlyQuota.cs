@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Cipherpad.Server.AnswerMethods.Sms;
+
+/// <summary>
+/// SMS answers sent to one account in one UTC hour: by one relying party, or by all of them together
+/// (<see cref="EveryRelyingParty"/>). The key makes the first SMS of an hour a unique insert and every later one a
+/// conditional increment, so the hourly limits hold under concurrent requests and across server instances.
+/// </summary>
+public sealed class SmsHourlyQuota
+{
+    /// <summary>The <see cref="RelyingPartyId"/> of the row that counts every relying party's SMS to the account.</summary>
+    public static readonly Guid EveryRelyingParty = Guid.Empty;
+
+    public Guid AccountId { get; set; }
+
+    /// <summary>The relying party that asked for the SMS, or <see cref="EveryRelyingParty"/>.</summary>
+    public Guid RelyingPartyId { get; set; }
+
+    /// <summary>The start of the UTC hour (see <see cref="HourOf"/>).</summary>
+    public DateTimeOffset Hour { get; set; }
+
+    public int Sent { get; set; }
+
+    /// <summary>The start of the UTC hour that <paramref name="at"/> falls in, the form of <see cref="Hour"/>.</summary>
+    public static DateTimeOffset HourOf(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
+    }
+}
+
+public sealed class SmsHourlyQuotaConfiguration : IEntityTypeConfiguration<SmsHourlyQuota>
+{
+    public void Configure(EntityTypeBuilder<SmsHourlyQuota> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.ToTable("SmsHourlyQuotas");
+        builder.HasKey(q => new { q.AccountId, q.RelyingPartyId, q.Hour });
+        builder.HasIndex(q => q.Hour);
+    }
+}
