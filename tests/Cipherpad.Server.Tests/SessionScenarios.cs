@@ -20,6 +20,14 @@ public abstract class SessionScenarios
         return (factory, await Journeys.RegisterAndActivateAsync(factory, "ann@example.com"));
     }
 
+    /// <summary>A browser of its own, signed in to Ann's account.</summary>
+    private static async Task<HttpClient> SignedInBrowserAsync(CipherpadFactory factory, byte[] pad)
+    {
+        var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", pad);
+        return browser;
+    }
+
     /// <summary>The cookie as a thief would copy it: a client of its own that sends exactly that header.</summary>
     private static HttpClient Replaying(CipherpadFactory factory, string cookie)
     {
@@ -61,10 +69,8 @@ public abstract class SessionScenarios
     {
         var (factory, pad) = await SignedUpAsync(this);
         using var _ = factory;
-        using var elsewhere = factory.Browser();
-        await Journeys.SignInAsync(factory, elsewhere, "ann@example.com", pad);
-        using var here = factory.Browser();
-        await Journeys.SignInAsync(factory, here, "ann@example.com", pad);
+        using var elsewhere = await SignedInBrowserAsync(factory, pad);
+        using var here = await SignedInBrowserAsync(factory, pad);
 
         var added = await Journeys.ChangeAccountAsync(factory, here, "/account/devices", "Add", [], pad);
 
@@ -78,10 +84,8 @@ public abstract class SessionScenarios
     {
         var (factory, pad) = await SignedUpAsync(this);
         using var _ = factory;
-        using var elsewhere = factory.Browser();
-        await Journeys.SignInAsync(factory, elsewhere, "ann@example.com", pad);
-        using var here = factory.Browser();
-        await Journeys.SignInAsync(factory, here, "ann@example.com", pad);
+        using var elsewhere = await SignedInBrowserAsync(factory, pad);
+        using var here = await SignedInBrowserAsync(factory, pad);
         var devices = await DevicesPage.OpenAsync(here);
 
         var renamed = await Journeys.ChangeAccountAsync(factory, here, "/account/devices", "Rename",
@@ -96,8 +100,7 @@ public abstract class SessionScenarios
     {
         var (factory, pad) = await SignedUpAsync(this);
         using var _ = factory;
-        using var browser = factory.Browser();
-        await Journeys.SignInAsync(factory, browser, "ann@example.com", pad);
+        using var browser = await SignedInBrowserAsync(factory, pad);
 
         await using (var scope = factory.Services.CreateAsyncScope())
         {
@@ -113,8 +116,7 @@ public abstract class SessionScenarios
     {
         var (factory, pad) = await SignedUpAsync(this);
         using var _ = factory;
-        using var browser = factory.Browser();
-        await Journeys.SignInAsync(factory, browser, "ann@example.com", pad);
+        using var browser = await SignedInBrowserAsync(factory, pad);
 
         var statuses = new List<HttpStatusCode>();
         for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromHours(12) + TimeSpan.FromMinutes(20); elapsed += TimeSpan.FromMinutes(20))
@@ -132,8 +134,7 @@ public abstract class SessionScenarios
     {
         var (factory, pad) = await SignedUpAsync(this);
         using var _ = factory;
-        using var browser = factory.Browser();
-        await Journeys.SignInAsync(factory, browser, "ann@example.com", pad);
+        using var browser = await SignedInBrowserAsync(factory, pad);
 
         factory.Time.Offset = TimeSpan.FromMinutes(31);
 

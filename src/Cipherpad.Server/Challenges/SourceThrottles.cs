@@ -91,7 +91,12 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
             {
                 return (null, await IsOwnerSourceAsync(accountId, key, cancellationToken));
             }
-            var row = await db.SourceThrottles.AsNoTracking().SingleAsync(t => t.AccountId == accountId && t.Source == key, cancellationToken);
+            var row = await db.SourceThrottles.AsNoTracking().SingleOrDefaultAsync(t => t.AccountId == accountId && t.Source == key, cancellationToken);
+            if (row is null)
+            {
+                await EnsureRowAsync(accountId, key, cancellationToken); // a success elsewhere cleared it meanwhile
+                continue;
+            }
             if (row.BlockedUntil is { } until && until > now)
             {
                 return (until - now, row.LastSuccessAt is not null);
@@ -112,26 +117,11 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
     private Task<bool> IsOwnerSourceAsync(Guid accountId, string key, CancellationToken cancellationToken) =>
         db.SourceThrottles.AnyAsync(t => t.AccountId == accountId && t.Source == key && t.LastSuccessAt != null, cancellationToken);
 
-    private async Task EnsureRowAsync(Guid accountId, string key, CancellationToken cancellationToken)
-    {
-        if (await db.SourceThrottles.AnyAsync(t => t.AccountId == accountId && t.Source == key, cancellationToken))
-        {
-            return;
-        }
-        var row = db.SourceThrottles.Add(new SourceThrottle { AccountId = accountId, Source = key });
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // created concurrently
-        }
-        finally
-        {
-            row.State = EntityState.Detached; // rows change only by statements: a tracked copy would clash later
-        }
-    }
+    // Racing requests may all find the row missing; the database keeps the first insert and ignores the others.
+    private Task<int> EnsureRowAsync(Guid accountId, string key, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO \"SourceThrottles\" (\"AccountId\", \"Source\", \"ConsecutiveFailures\") VALUES ({accountId}, {key}, {0}) ON CONFLICT DO NOTHING",
+            cancellationToken);
 
     private static string Key(string scope, string source) => $"{scope}:{source}";
 }
