@@ -47,17 +47,22 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         _factory.Dispose();
     }
 
+    private static async Task FillRegistrationAsync(IPage page, string firstName, string email, string phone, string question, string answer)
+    {
+        await page.FillAsync("#FirstName", firstName);
+        await page.FillAsync("#LastName", "Example");
+        await page.FillAsync("#Email", email);
+        await page.FillAsync("#Phone", phone);
+        await page.FillAsync("#SecurityQuestion", question);
+        await page.FillAsync("#SecurityAnswer", answer);
+    }
+
     [Fact]
     public async Task A_person_registers_activates_and_signs_in_in_a_browser()
     {
         var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } }); // a phone's screen
         await page.GotoAsync(new Uri(_server, "/register").ToString());
-        await page.FillAsync("#FirstName", "Ann");
-        await page.FillAsync("#LastName", "Example");
-        await page.FillAsync("#Email", "ann@example.com");
-        await page.FillAsync("#Phone", "+49 170 1234567");
-        await page.FillAsync("#SecurityQuestion", "What was on my grandmother's shelf?");
-        await page.FillAsync("#SecurityAnswer", "a blue teapot with a chip");
+        await FillRegistrationAsync(page, "Ann", "ann@example.com", "+49 170 1234567", "What was on my grandmother's shelf?", "a blue teapot with a chip");
         await Assertions.Expect(page.Locator("#human-check-status")).ToHaveTextAsync("Checked: you are a person. You can send the form.",
             new() { Timeout = 60_000 });
         await page.ClickAsync("button[type=submit]");
@@ -99,12 +104,7 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
             crypto.subtle.digest = (...args) => held.then(() => digest(...args));
             """);
         await page.GotoAsync(new Uri(_server, "/register").ToString());
-        await page.FillAsync("#FirstName", "Bob");
-        await page.FillAsync("#LastName", "Example");
-        await page.FillAsync("#Email", "bob@example.com");
-        await page.FillAsync("#Phone", "+49 170 7654321");
-        await page.FillAsync("#SecurityQuestion", "Where did I lose my first kite?");
-        await page.FillAsync("#SecurityAnswer", "behind the old water tower");
+        await FillRegistrationAsync(page, "Bob", "bob@example.com", "+49 170 7654321", "Where did I lose my first kite?", "behind the old water tower");
         await page.ClickAsync("button[type=submit]");
 
         await Assertions.Expect(page.Locator("#human-check-status")).ToHaveTextAsync(
@@ -123,12 +123,7 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
 
         await Assertions.Expect(page.Locator("#human-check-noscript")).ToContainTextAsync("This form needs JavaScript");
         await Assertions.Expect(page.Locator("#human-check-status")).ToBeHiddenAsync();
-        await page.FillAsync("#FirstName", "Ann");
-        await page.FillAsync("#LastName", "Example");
-        await page.FillAsync("#Email", "ann@example.com");
-        await page.FillAsync("#Phone", "+49 170 1234567");
-        await page.FillAsync("#SecurityQuestion", "What was on my grandmother's shelf?");
-        await page.FillAsync("#SecurityAnswer", "a blue teapot with a chip");
+        await FillRegistrationAsync(page, "Ann", "ann@example.com", "+49 170 1234567", "What was on my grandmother's shelf?", "a blue teapot with a chip");
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("#HumanCheck-error")).ToContainTextAsync("This form needs JavaScript");
         await Assertions.Expect(page.Locator("#FirstName")).ToHaveValueAsync("Ann");
