@@ -54,6 +54,8 @@ public sealed class RecoverModel(RecoveryService recovery, AccountDirectory dire
             SecurityAnswerOutcome.Wrong => "That is not the answer.",
             SecurityAnswerOutcome.Throttled => $"Too many wrong answers: wait {Math.Ceiling(wait!.Value.TotalSeconds)} seconds before trying again.",
             SecurityAnswerOutcome.Busy => AccountService.Busy,
+            SecurityAnswerOutcome.MailLimitReached =>
+                "That is the answer, but this account was sent all the recovery links allowed this hour. Use the newest one in your mailbox, or try again in the next hour.",
             _ => "This account has been recovered too often recently; contact support.",
         };
         return Page();
