@@ -2,11 +2,13 @@ using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cipherpad.Server.Pages;
 
 /// <summary>Recovery, first steps: the e-mail, then the security question, then a link by e-mail.</summary>
+[EnableRateLimiting(Security.RateLimits.MailForms)]
 public sealed class RecoverModel(RecoveryService recovery, AccountDirectory directory, IDataProtectionProvider protection) : PageModel
 {
     private readonly AccountTicket _tickets = new(protection, "Cipherpad.Recovery.v1", TimeSpan.FromMinutes(15));
