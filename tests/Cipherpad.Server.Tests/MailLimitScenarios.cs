@@ -103,6 +103,47 @@ public abstract class MailLimitScenarios
     }
 
     [Fact]
+    public async Task Right_security_answers_get_no_more_recovery_links_an_hour_than_the_limit_and_are_told_so()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, Ann);
+        using var browser = factory.Browser();
+        var start = await HtmlPage.OpenAsync(browser, "/recover");
+        var question = await HtmlPage.FromAsync(browser, await start.SubmitAsync("Email", new Dictionary<string, string> { ["Email"] = Ann }));
+        async Task<HtmlPage> AnswerAsync() =>
+            await HtmlPage.FromAsync(browser, await question.SubmitAsync("Answer", new Dictionary<string, string> { ["Answer"] = "Grandma's blue teapot" }));
+
+        for (var i = 0; i < Limit; i++)
+        {
+            Assert.Empty((await AnswerAsync()).Problems);
+        }
+        var refused = await AnswerAsync();
+
+        Assert.Equal(Limit, (await MailsToAsync(factory, Ann)).Count(m => m.Subject == "Recover your Cipherpad account"));
+        Assert.Contains("sent all the recovery links allowed this hour", Assert.Single(refused.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_address_being_added_as_an_alias_gets_no_more_confirmation_links_an_hour_than_the_limit()
+    {
+        using var factory = await CreateFactoryAsync();
+        var secret = await Journeys.RegisterAndActivateAsync(factory, Ann);
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, Ann, secret);
+        const string Alias = "ann.other@example.org";
+
+        for (var i = 0; i < Limit; i++)
+        {
+            var done = await Journeys.ChangeAccountAsync(factory, browser, "/account/aliases", "Add", new() { ["Address"] = Alias }, secret);
+            Assert.Contains("Done:", done.Text, StringComparison.Ordinal);
+        }
+        var refused = await Journeys.ChangeAccountAsync(factory, browser, "/account/aliases", "Add", new() { ["Address"] = Alias }, secret);
+
+        Assert.Equal(Limit, (await MailsToAsync(factory, Alias)).Count);
+        Assert.Contains("This address was sent all the confirmation links allowed this hour", Assert.Single(refused.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task One_address_may_post_the_mail_forms_only_so_often_an_hour_while_the_forms_still_show()
     {
         using var factory = await CreateFactoryAsync(new Dictionary<string, string> { ["Cipherpad:RateLimits:MailFormsPerAddressPerHour"] = "3" });
