@@ -59,7 +59,7 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
             earlier = previous.Events > 1
                 ? $"{previous.Events} {Plural(kind)} in the hour from {previous.StartedAt:u}; we mailed you about the first of them.\n"
                 : "";
-            earlier += $"If there are more in the next hour, we count them and tell you how many in the next mail about this, instead of mailing each.\n";
+            earlier += "If there are more in the next hour, we count them and tell you how many in the next mail about this, instead of mailing each.\n";
         }
         var advice = kind switch
         {
