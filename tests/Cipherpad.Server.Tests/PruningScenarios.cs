@@ -67,6 +67,7 @@ public abstract class PruningScenarios
         var longAgo = now - Keep - TimeSpan.FromHours(1);
         var recently = now - TimeSpan.FromHours(1);
         var accountId = Guid.CreateVersion7();
+        var lapsedWindowAccount = Guid.CreateVersion7();
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
 
@@ -139,6 +140,17 @@ public abstract class PruningScenarios
             // Old but still waiting for its retry: never deleted.
             new Notifications.OutboxMessage { Recipient = "waits@example.com", BodyProtected = [4], CreatedAt = longAgo, NextAttemptAt = now + TimeSpan.FromMinutes(5) });
 
+        db.MailQuotas.AddRange(
+            new Notifications.MailQuota { Recipient = Notifications.MailQuota.ForAccount(accountId), Kind = Notifications.MailQuotaKind.NewActivationCode,
+                Hour = Notifications.MailQuota.HourOf(longAgo), Sent = 5 },
+            new Notifications.MailQuota { Recipient = Notifications.MailQuota.ForAddress("someone@example.com"), Kind = Notifications.MailQuotaKind.AliasConfirmation,
+                Hour = Notifications.MailQuota.HourOf(now), Sent = 1 });
+        db.NoticeWindows.AddRange(
+            new Notifications.NoticeWindow { AccountId = accountId, Kind = Notifications.NotificationKind.FailedAttempts, StartedAt = longAgo, Events = 1 },
+            // Old, but its 14 events are not told yet.
+            new Notifications.NoticeWindow { AccountId = lapsedWindowAccount, Kind = Notifications.NotificationKind.FailedAttempts, StartedAt = longAgo, Events = 14 },
+            new Notifications.NoticeWindow { AccountId = accountId, Kind = Notifications.NotificationKind.SuccessfulLogins, StartedAt = recently, Events = 1 });
+
         // Kept for good, however old.
         db.FeeLedger.Add(new FeeLedgerEntry { AccountId = accountId, ChallengeId = oldQuestion.Id, At = longAgo, Currency = "USD", MinorUnits = 5, Reason = "SMS" });
         db.AuthorizationLog.Add(new AuthorizationLogEntry { AccountId = accountId, At = longAgo, Result = "success", Method = "app", Purpose = "login", ChallengeId = oldQuestion.Id });
@@ -160,13 +172,15 @@ public abstract class PruningScenarios
 
         Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, UnconfirmedAccounts: 1, EmailConfirmations: 3, EmailLinks: 1,
             ActivationSessions: 1, ActivationCodes: 1, SourceThrottles: 1, SmsQuotaDays: 1, SmsQuotaHours: 2, SpentHumanChecks: 1, SignInSessions: 1,
-            OutboxMessages: 2), result);
+            OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
         var live = await db.Challenges.Where(c => c.AccountId == accountId && c.ExpiresAt > now).SingleAsync();
         Assert.Equal(live.Id, (await db.PendingAccountChanges.SingleAsync(c => c.AccountId == accountId)).ChallengeId);
         Assert.Equal(2, await db.Challenges.CountAsync(c => c.AccountId == accountId));
         Assert.Contains("waits@example.com", await db.OutboxMessages.Select(m => m.Recipient).ToListAsync());
+        Assert.Equal([14, 1], (await db.NoticeWindows.Select(w => w.Events).ToListAsync()).OrderDescending());
+        Assert.Equal(Notifications.MailQuota.ForAddress("someone@example.com"), (await db.MailQuotas.SingleAsync()).Recipient);
         Assert.Equal(2, await db.SignInSessions.CountAsync(s => s.AccountId == accountId));
         Assert.Equal(["live", "used"], (await db.EmailConfirmations.Where(c => c.AccountId == accountId).Select(c => c.TokenHash).ToListAsync()).Order());
         Assert.Equal("live", (await db.EmailLinks.SingleAsync(l => l.AccountId == accountId)).TokenHash);
@@ -197,7 +211,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(18, first.Total);
+        Assert.Equal(20, first.Total);
         Assert.Equal(0, second.Total);
     }
 

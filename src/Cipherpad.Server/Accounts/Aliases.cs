@@ -8,7 +8,8 @@ namespace Cipherpad.Server.Accounts;
 /// Aliases: the owner confirms the request with the cipher pad, then the alias's own mailbox confirms by a link. An
 /// address that any account uses — as its e-mail or as an alias — can never become another account's alias.
 /// </summary>
-public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, EmailLinks links, Outbox outbox, Notifier notifier, TimeProvider time)
+public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, EmailLinks links, Outbox outbox, Notifier notifier, MailQuotas mailQuotas,
+    TimeProvider time)
 {
     private const string AddressInUse = "This address is already used by an account; it cannot become an alias.";
 
@@ -27,6 +28,21 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, E
             return problem;
         }
         return await directory.InUseAsync(address!, cancellationToken) ? AddressInUse : null;
+    }
+
+    /// <summary>
+    /// Takes one confirmation mail from this hour's count for the address and for the account, before the cipher pad is asked:
+    /// an owner cannot make the server mail one address, or many addresses, without end. Returns a problem, or null.
+    /// </summary>
+    public async Task<string?> ReserveConfirmationAsync(Guid accountId, string normalizedAddress, CancellationToken cancellationToken)
+    {
+        if (!await mailQuotas.TryReserveAsync(MailQuota.ForAddress(normalizedAddress), MailQuotaKind.AliasConfirmation, cancellationToken))
+        {
+            return "This address was sent all the confirmation links allowed this hour; use the newest one, or try again in the next hour.";
+        }
+        return await mailQuotas.TryReserveAsync(MailQuota.ForAccount(accountId), MailQuotaKind.AliasConfirmation, cancellationToken)
+            ? null
+            : "Your account has asked for all the alias confirmations allowed this hour; try again in the next hour.";
     }
 
     /// <summary>After the cipher pad confirmed: mails the alias a link that proves its owner agrees.</summary>

@@ -19,6 +19,9 @@ public enum SecurityAnswerOutcome
     Throttled,
     LimitReached,
     Busy,
+
+    /// <summary>The answer was right, but this hour's recovery links to the account are all sent.</summary>
+    MailLimitReached,
 }
 
 /// <summary>
@@ -28,7 +31,7 @@ public enum SecurityAnswerOutcome
 /// </summary>
 public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, AccountMethods methods, DeviceRegistry devices, EmailLinks links,
     SourceThrottles throttles, Outbox outbox, AuthorizationLogWriter log, Notifier notifier, SignInSessions sessions, Web.PublicLinks publicLinks,
-    SlowHashes slowHashes, IOptions<CipherpadOptions> options, TimeProvider time)
+    SlowHashes slowHashes, MailQuotas mailQuotas, IOptions<CipherpadOptions> options, TimeProvider time)
 {
     private const string ThrottleScope = "security-question";
 
@@ -69,6 +72,10 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             return (SecurityAnswerOutcome.Wrong, null);
         }
         await throttles.RecordSuccessAsync(account.Id, ThrottleScope, ip, cancellationToken);
+        if (!await mailQuotas.TryReserveAsync(MailQuota.ForAccount(account.Id), MailQuotaKind.Recovery, cancellationToken))
+        {
+            return (SecurityAnswerOutcome.MailLimitReached, null);
+        }
         var link = links.Issue(account.Id, EmailLinkKind.Recovery);
         outbox.Email(account.Email, "Recover your Cipherpad account",
             $"""
@@ -127,12 +134,16 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
     /// <summary>
     /// Mails a "new activation code" link, if the account exists and has no active cipher pad; an account that has one is
     /// told by mail to add a pad from the account or to use recovery, because a link alone must not add a working pad
-    /// beside the existing ones. The page says the same whatever the case.
+    /// beside the existing ones. At most <see cref="EmailOptions.PerRecipientPerHour"/> such mails go to an account per
+    /// hour. The page says the same whatever the case: no account, an account at its limit, or a mail sent.
     /// </summary>
     public async Task RequestNewActivationCodeAsync(string? address, CancellationToken cancellationToken)
     {
         var account = await FindAsync(address, cancellationToken);
-        if (account is null)
+        // An unknown address takes from a count of its own, so that it costs the same statements as an account's and
+        // its answer comes no sooner.
+        var recipient = account is null ? MailQuota.ForAddress(AccountRules.NormalizeEmail(address ?? "")) : MailQuota.ForAccount(account.Id);
+        if (!await mailQuotas.TryReserveAsync(recipient, MailQuotaKind.NewActivationCode, cancellationToken) || account is null)
         {
             return;
         }

@@ -18,6 +18,13 @@ public sealed class EmailOptions
 
     public string? SmtpPassword { get; set; }
 
+    /// <summary>
+    /// Mails of each kind a stranger can trigger (a "new activation code" link, a recovery link, an alias's confirmation)
+    /// that one account or address gets per UTC hour; further requests are answered alike and send nothing.
+    /// </summary>
+    [Range(1, 100)]
+    public int PerRecipientPerHour { get; set; } = 5;
+
     /// <summary>Relative to the data directory.</summary>
     [Required]
     public string OutboxDirectory { get; set; } = "outbox/email";

@@ -5,7 +5,7 @@ public static class NotificationServiceCollectionExtensions
     /// <summary>
     /// The outbox and its background sender; the e-mail transport; the SMS gateway — the webhook when
     /// <see cref="SmsOptions.WebhookUrl"/> is set, otherwise files in the data folder — and the notifier that mails the
-    /// owner what they chose.
+    /// owner what they chose, and the hourly limits on mail per recipient.
     /// </summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, SmsOptions sms)
     {
@@ -23,6 +23,7 @@ public static class NotificationServiceCollectionExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddTransient<OutboxSender>();
         services.AddHostedService<OutboxWorker>();
+        services.AddScoped<MailQuotas>();
         services.AddScoped<Notifier>();
         return services;
     }

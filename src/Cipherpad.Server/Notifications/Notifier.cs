@@ -21,9 +21,16 @@ public enum NotificationKind
 /// E-mails a fact to the account's owner when they chose that kind: what happened, where, when, and what to do if it was
 /// not them. The mail goes through the outbox and is saved with the request's other changes: call it once the fact is
 /// decided, inside the transaction that records it when there is one.
+/// Kinds that anyone can cause (<see cref="Coalesced"/>: a stranger's wrong answers lock questions) are mailed at most
+/// once per <see cref="NoticeWindow.Length"/>: the first event mails at once, later ones in the window are counted,
+/// and the first mail after the window says how many there were. Otherwise a guesser could fill the owner's mailbox
+/// with notices and hide the mail that matters among them. The other kinds need the owner's cipher pad or a link from
+/// the owner's mailbox, and each is a distinct fact (this login, this payment, this pad), so each is mailed.
 /// </summary>
 public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider time)
 {
+    public const NotificationKind Coalesced = NotificationKind.FailedAttempts;
+
     public static readonly IReadOnlyList<(NotificationKind Kind, string Label)> Choices =
     [
         (NotificationKind.SuccessfulLogins, "Successful logins"),
@@ -41,6 +48,19 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
         {
             return;
         }
+        var now = time.GetUtcNow();
+        var earlier = "";
+        if ((Coalesced & kind) != 0)
+        {
+            if (await OpenWindowAsync(accountId, kind, now, cancellationToken) is not { } previous)
+            {
+                return;
+            }
+            earlier = previous.Events > 1
+                ? $"{previous.Events} {Plural(kind)} in the hour from {previous.StartedAt:u}; we mailed you about the first of them.\n"
+                : "";
+            earlier += "If there are more in the next hour, we count them and tell you how many in the next mail about this, instead of mailing each.\n";
+        }
         var advice = kind switch
         {
             NotificationKind.FailedAttempts => "Someone may be trying to log in as you. Your account is safe as long as your cipher pad is yours; nobody can log in without its answer.",
@@ -53,13 +73,48 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
             Hello {account.FirstName},
 
             {what}
-            When: {time.GetUtcNow():u}
+            When: {now:u}
             {(where is null ? "" : $"Where: {where}")}
 
-            {advice}
+            {earlier}{advice}
 
             You chose to be told about this in your personal account's notification settings.
             """);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static string Plural(NotificationKind kind) => kind switch
+    {
+        NotificationKind.FailedAttempts => "failed attempts (questions locked after wrong answers)",
+        _ => "such events",
+    };
+
+    /// <summary>
+    /// Counts the event in the account's window for <paramref name="kind"/>; when the event opens a new window (the
+    /// first ever, or the first after <see cref="NoticeWindow.Length"/>), returns the previous window to be told, else null.
+    /// The opening is a conditional update, so of any number of events at once exactly one opens the window.
+    /// </summary>
+    private async Task<(DateTimeOffset StartedAt, int Events)?> OpenWindowAsync(Guid accountId, NotificationKind kind, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        // A first row whose window ended long ago, so that the first event opens one; stored as UTC ticks (see CipherpadDbContext).
+        await db.Database.ExecuteSqlAsync(
+            $"""INSERT INTO "NoticeWindows" ("AccountId", "Kind", "StartedAt", "Events", "PreviousEvents") VALUES ({accountId}, {(int)kind}, {DateTimeOffset.UnixEpoch.UtcTicks}, 0, 0) ON CONFLICT DO NOTHING""",
+            cancellationToken);
+        var window = db.NoticeWindows.Where(w => w.AccountId == accountId && w.Kind == kind);
+        var ended = now - NoticeWindow.Length;
+        // SET reads the values from before the update, so the previous window keeps the one being closed.
+        var opened = await window.Where(w => w.StartedAt <= ended).ExecuteUpdateAsync(w => w
+            .SetProperty(x => x.PreviousStartedAt, x => x.StartedAt)
+            .SetProperty(x => x.PreviousEvents, x => x.Events)
+            .SetProperty(x => x.StartedAt, now)
+            .SetProperty(x => x.Events, 1), cancellationToken) == 1;
+        if (!opened)
+        {
+            await window.ExecuteUpdateAsync(w => w.SetProperty(x => x.Events, x => x.Events + 1), cancellationToken);
+            return null;
+        }
+        var previous = await window.AsNoTracking().Select(w => new { w.PreviousStartedAt, w.PreviousEvents }).SingleAsync(cancellationToken);
+        return (previous.PreviousStartedAt ?? now, previous.PreviousEvents);
     }
 }

@@ -1,10 +1,12 @@
 using Cipherpad.Server.Accounts;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cipherpad.Server.Pages;
 
 /// <summary>"Forgot activation code": e-mail → link → a new code by SMS.</summary>
+[EnableRateLimiting(Security.RateLimits.MailForms)]
 public sealed class NewActivationCodeModel(RecoveryService recovery, EmailLinks links) : PageModel
 {
     public bool Mailed { get; private set; }

@@ -2,11 +2,13 @@ using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cipherpad.Server.Pages;
 
 /// <summary>Recovery, first steps: the e-mail, then the security question, then a link by e-mail.</summary>
+[EnableRateLimiting(Security.RateLimits.MailForms)]
 public sealed class RecoverModel(RecoveryService recovery, AccountDirectory directory, IDataProtectionProvider protection) : PageModel
 {
     private readonly AccountTicket _tickets = new(protection, "Cipherpad.Recovery.v1", TimeSpan.FromMinutes(15));
@@ -54,6 +56,8 @@ public sealed class RecoverModel(RecoveryService recovery, AccountDirectory dire
             SecurityAnswerOutcome.Wrong => "That is not the answer.",
             SecurityAnswerOutcome.Throttled => $"Too many wrong answers: wait {Math.Ceiling(wait!.Value.TotalSeconds)} seconds before trying again.",
             SecurityAnswerOutcome.Busy => AccountService.Busy,
+            SecurityAnswerOutcome.MailLimitReached =>
+                "That is the answer, but this account was sent all the recovery links allowed this hour. Use the newest one in your mailbox, or try again in the next hour.",
             _ => "This account has been recovered too often recently; contact support.",
         };
         return Page();

@@ -9,10 +9,10 @@ namespace Cipherpad.Server.Pruning;
 /// <summary>How many rows of each kind one run deleted.</summary>
 public sealed record PruneResult(int PendingAccountChanges, int Challenges, int UnconfirmedAccounts, int EmailConfirmations, int EmailLinks,
     int ActivationSessions, int ActivationCodes, int SourceThrottles, int SmsQuotaDays, int SmsQuotaHours, int SpentHumanChecks, int SignInSessions,
-    int OutboxMessages)
+    int OutboxMessages, int MailQuotaHours, int NoticeWindows)
 {
     public int Total => PendingAccountChanges + Challenges + UnconfirmedAccounts + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
-        + SourceThrottles + SmsQuotaDays + SmsQuotaHours + SpentHumanChecks + SignInSessions + OutboxMessages;
+        + SourceThrottles + SmsQuotaDays + SmsQuotaHours + SpentHumanChecks + SignInSessions + OutboxMessages + MailQuotaHours + NoticeWindows;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
     public IReadOnlyList<(string Kind, int Count)> ByKind() =>
@@ -30,6 +30,8 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
         ("spent human checks", SpentHumanChecks),
         ("sign-in sessions", SignInSessions),
         ("sent or abandoned outbox messages", OutboxMessages),
+        ("mail quota hours", MailQuotaHours),
+        ("notice windows", NoticeWindows),
     ];
 }
 
@@ -37,7 +39,8 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
 /// Deletes what no rule reads any more, once it has been expired for <see cref="PruningOptions.KeepExpiredFor"/>:
 /// questions and the account changes waiting on them, registrations never confirmed (the account with its e-mail
 /// confirmations), e-mail confirmations and links, activation codes and sessions, past SMS quota days and hours, spent human checks,
-/// ended sign-in sessions, sent or abandoned outbox messages, and the back-off rows of sources that have long been quiet.
+/// ended sign-in sessions, sent or abandoned outbox messages, past hours of mail quotas, notice windows with nothing left to
+/// tell, and the back-off rows of sources that have long been quiet.
 /// Confirmed accounts, devices, relying parties,
 /// recovery records (they count towards the recovery limit), the fee ledger and the authorization log are never
 /// touched. Each kind goes in bounded batches of single DELETE statements (as OpenIddict's token store prunes), so a run
@@ -99,8 +102,15 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         // A message still waiting for a retry is never deleted; a sent one has had its body erased already.
         var messages = await DeleteAsync(db.OutboxMessages.Where(m => m.SentAt < cutoff || m.GaveUpAt < cutoff).OrderBy(m => m.Id), cancellationToken);
 
+        var mailHours = await DeleteAsync(db.MailQuotas.Where(q => q.Hour < firstKeptHour)
+            .OrderBy(q => q.Recipient).ThenBy(q => q.Kind).ThenBy(q => q.Hour), cancellationToken);
+
+        // A window whose events were more than the one mailed is kept: the next notice of its kind tells how many there were.
+        var windows = await DeleteAsync(db.NoticeWindows.Where(w => w.StartedAt < cutoff && w.Events <= 1)
+            .OrderBy(w => w.AccountId).ThenBy(w => w.Kind), cancellationToken);
+
         return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, throttles, quotaDays, quotaHours, spentChecks, signIns,
-            messages);
+            messages, mailHours, windows);
     }
 
     private async Task<int> DeleteAsync<T>(IQueryable<T> expired, CancellationToken cancellationToken)

@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Cipherpad.Server.Security;
 
-/// <summary>Requests per minute, per server instance: per relying party on its API, per client address everywhere else (<c>Cipherpad:RateLimits</c>).</summary>
+/// <summary>
+/// Requests per server instance: per minute per relying party on its API and per client address everywhere else, and per
+/// hour per client address on the forms that make the server send mail (<c>Cipherpad:RateLimits</c>).
+/// </summary>
 public sealed class RateLimitOptions
 {
     [Range(1, 1_000_000)]
@@ -10,4 +13,8 @@ public sealed class RateLimitOptions
 
     [Range(1, 1_000_000)]
     public int AddressPerMinute { get; set; } = 300;
+
+    /// <summary>Posts per hour from one client address to the forms that mail a link (<c>/activation/new-code</c>, <c>/recover</c>).</summary>
+    [Range(1, 1_000_000)]
+    public int MailFormsPerAddressPerHour { get; set; } = 20;
 }

@@ -11,6 +11,13 @@ namespace Cipherpad.Server.Security;
 /// </summary>
 public static class RateLimits
 {
+    /// <summary>
+    /// The policy of the forms that mail a link: a tighter hourly limit per client address on their posts, on top of the
+    /// per-recipient counts in the database (<see cref="Notifications.MailQuotas"/>), so one source cannot spend every
+    /// recipient's mails in turn. Showing the form is not limited.
+    /// </summary>
+    public const string MailForms = "mail-forms";
+
     public static IServiceCollection AddCipherpadRateLimits(this IServiceCollection services, RateLimitOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
@@ -24,15 +31,18 @@ public static class RateLimits
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 }
                 await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
-                    detail: "Slow down: this client has made too many requests in the last minute.").ExecuteAsync(context.HttpContext);
+                    detail: "Slow down: this client has made too many requests; try again later.").ExecuteAsync(context.HttpContext);
             };
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Path.StartsWithSegments("/api/v1/challenges") || context.Request.Path.StartsWithSegments("/api/v1/accounts")
                     ? RateLimitPartition.GetNoLimiter("rp-api")
-                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientAddress.Of(context), _ => Window(limits.AddressPerMinute)));
+                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientAddress.Of(context), _ => Window(limits.AddressPerMinute, TimeSpan.FromMinutes(1))));
+            options.AddPolicy(MailForms, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(context), _ => Window(limits.MailFormsPerAddressPerHour, TimeSpan.FromHours(1)))
+                : RateLimitPartition.GetNoLimiter(""));
         });
     }
 
-    private static FixedWindowRateLimiterOptions Window(int permits) =>
-        new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
+        new() { PermitLimit = permits, Window = window, QueueLimit = 0 };
 }

@@ -38,6 +38,8 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<FeeLedgerEntry> FeeLedger => Set<FeeLedgerEntry>();
     public DbSet<AuthorizationLogEntry> AuthorizationLog => Set<AuthorizationLogEntry>();
     public DbSet<Notifications.OutboxMessage> OutboxMessages => Set<Notifications.OutboxMessage>();
+    public DbSet<Notifications.MailQuota> MailQuotas => Set<Notifications.MailQuota>();
+    public DbSet<Notifications.NoticeWindow> NoticeWindows => Set<Notifications.NoticeWindow>();
     public DbSet<Sessions.SignInSession> SignInSessions => Set<Sessions.SignInSession>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -634,6 +634,55 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.ToTable("Devices");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.Notifications.MailQuota", b =>
+                {
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(340)
+                        .HasColumnType("character varying(340)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Recipient", "Kind", "Hour");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("MailQuotas", (string)null);
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Notifications.NoticeWindow", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Events")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PreviousEvents")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("PreviousStartedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "Kind");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("NoticeWindows", (string)null);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.Notifications.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")

@@ -625,6 +625,55 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.ToTable("Devices");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.Notifications.MailQuota", b =>
+                {
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(340)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Recipient", "Kind", "Hour");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("MailQuotas", (string)null);
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Notifications.NoticeWindow", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Events")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PreviousEvents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PreviousStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Kind");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("NoticeWindows", (string)null);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.Notifications.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
