@@ -49,6 +49,10 @@ public sealed class SupportModel(SupportRequests support, Accounts.HumanCheck hu
         {
             Problems.Add("The message is longer than 2000 characters.");
         }
+        else if (Message is not null && Web.DisplayText.Problem(Message, "The message", multiLine: true) is { } messageProblem)
+        {
+            Problems.Add(messageProblem);
+        }
         if (Problems.Count == 0 && await humanCheck.SpendAsync(human.Value, cancellationToken) is { } spent)
         {
             Problems.Add(spent.Description);
