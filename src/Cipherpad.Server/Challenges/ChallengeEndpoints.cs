@@ -60,7 +60,7 @@ public static class ChallengeEndpoints
         {
             if (!PaymentDetails.TryCreate(request.Payee, request.Amount, request.Currency, out payment, out var paymentError))
             {
-                return BadRequest(paymentError.Message);
+                return BadRequest(paymentError.Message, FieldOf(paymentError.Code));
             }
         }
         else if (request.Description is not null || request.Payee is not null || request.Amount is not null || request.Currency is not null)
@@ -114,7 +114,7 @@ public static class ChallengeEndpoints
             // The relying party may restate what it is about to execute; it must be exactly what the user confirmed.
             if (!PaymentDetails.TryCreate(request.Payee, request.Amount, request.Currency, out var restated, out var paymentError))
             {
-                return BadRequest(paymentError.Message);
+                return BadRequest(paymentError.Message, FieldOf(paymentError.Code));
             }
             var asked = challenge.Payment();
             if (!restated.Equals(asked))
@@ -138,6 +138,13 @@ public static class ChallengeEndpoints
             challenge.Status.ToString().ToLowerInvariant(), Math.Max(0, options.Challenges.MaxWrongAnswers - challenge.WrongAnswers),
             challenge.Payment() is { } payment ? new PaymentView(payment.Payee, payment.Amount, payment.Currency.Code) : null,
             challenge.Description);
+
+    private static string FieldOf(PaymentErrorCode code) => code switch
+    {
+        PaymentErrorCode.Payee => "payee",
+        PaymentErrorCode.Currency => "currency",
+        _ => "amount",
+    };
 
     private static ProblemHttpResult BadRequest(string detail, string? field = null) => Errors.InvalidRequest(detail, field).ToProblem();
 
