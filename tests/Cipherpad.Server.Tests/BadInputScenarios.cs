@@ -136,6 +136,22 @@ public abstract class BadInputScenarios
         Assert.Contains("all three", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1 2", "12.50", "USD", "payee")]
+    [InlineData("123", "12.505", "USD", "amount")]
+    [InlineData("123", "12.50", "US", "currency")]
+    public async Task A_malformed_payment_detail_is_refused_naming_it(string payee, string amount, string currency, string field)
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+
+        var response = await shop.PostAsJsonAsync("/api/v1/challenges",
+            new CreateChallengeRequest("ann@example.com", "payment", Payee: payee, Amount: amount, Currency: currency));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-request", field);
+    }
+
     [Fact]
     public async Task The_right_answer_to_a_locked_question_is_reported_locked()
     {
@@ -180,6 +196,48 @@ public abstract class BadInputScenarios
         }
         Assert.Equal(5, state.AttemptsLeft);
         Assert.Equal("success", verdict.Result);
+    }
+
+    [Fact]
+    public async Task Typing_something_that_is_not_an_answer_on_the_sign_in_page_uses_up_no_attempt()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var browser = factory.Browser();
+        var questionPage = await Journeys.StartSignInAsync(browser, "ann@example.com");
+
+        var problems = new List<IReadOnlyList<string>>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var typo = await questionPage.AnswerAsync("1234 567x");
+            problems.Add((await Testing.Pages.HtmlPage.FromAsync(browser, typo)).Problems);
+        }
+        using var signedIn = await questionPage.AnswerAsync(Journeys.AnswerWith(factory, pad, Purpose.Login, questionPage.Question));
+
+        Assert.All(problems, p => Assert.Contains(p, text => text.Contains("did not count", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task Typing_something_that_is_not_an_answer_to_confirm_a_change_uses_up_no_attempt()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", pad);
+        var deviceId = (await Testing.Pages.DevicesPage.OpenAsync(browser)).Device("test pad").Id!;
+        var confirm = (Testing.Pages.ConfirmChangePage)await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Rename",
+            new() { ["DeviceId"] = deviceId, ["Name"] = "phone" }, null);
+
+        var typos = new List<string?>();
+        for (var i = 0; i < 6; i++)
+        {
+            typos.Add((await confirm.ConfirmAsync("98O8 4054")).AnswerProblem);
+        }
+        var done = await confirm.ConfirmAsync(Journeys.AnswerWith(factory, pad, Purpose.Action, confirm.Question!));
+
+        Assert.All(typos, problem => Assert.Contains("did not count", problem, StringComparison.Ordinal));
+        Assert.NotNull(done.Done);
     }
 
     internal static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
