@@ -41,6 +41,10 @@ public sealed class SupportModel(SupportRequests support, Accounts.HumanCheck hu
         {
             Problems.Add("Tell us how to reach you.");
         }
+        else if (Web.DisplayText.Problem(Contact, "How to reach you") is { } contactProblem)
+        {
+            Problems.Add(contactProblem);
+        }
         if (Lost is not ("email" or "phone" or "both"))
         {
             Problems.Add("Say what you lost.");
