@@ -240,6 +240,20 @@ public abstract class BadInputScenarios
         Assert.NotNull(done.Done);
     }
 
+    [Fact]
+    public async Task A_first_name_with_a_direction_override_is_refused_at_registration()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+
+        using var response = await (await Testing.Pages.RegisterPage.OpenAsync(browser)).RegisterAsync("ann@example.com", Journeys.Phone,
+            "Grandma's blue teapot", firstName: "Ann \u202Enimda");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains((await Testing.Pages.HtmlPage.FromAsync(browser, response)).Problems,
+            p => p.Contains("first name contains characters that cannot be shown", StringComparison.Ordinal));
+    }
+
     internal static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     internal static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, string? field)
