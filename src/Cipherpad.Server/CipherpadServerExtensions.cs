@@ -50,6 +50,9 @@ public static class CipherpadServerExtensions
         builder.Services.AddPruning();
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<RequestBindingFailures>();
+        // Binding failures are thrown in every environment, so RequestBindingFailures answers them with a problem naming the field.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenApi("v1", openApi => openApi.AddRelyingPartySecurityScheme());
         builder.Services.AddSessions(options.Sessions);
@@ -69,6 +72,7 @@ public static class CipherpadServerExtensions
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
+        app.UseRelyingPartyAuthentication();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");

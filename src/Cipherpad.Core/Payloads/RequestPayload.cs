@@ -101,7 +101,14 @@ public sealed record RequestPayload
         _ => $"pay {Payment} at {RelyingParty}",
     };
 
+    /// <summary>
+    /// How many characters the text form sealed for <paramref name="deviceCount"/> devices takes: each non-ASCII
+    /// character is percent-encoded UTF-8, so a Cyrillic letter takes 6 and an emoji 12. At most <see cref="MaxTextLength"/> can be sealed.
+    /// </summary>
+    public int SealedLength(int deviceCount) => Body().Length + (deviceCount * (2 + DeviceKeys.KeyIdLength + Base64Url.GetEncodedLength(TagBytes)));
+
     /// <summary>The text form, authenticated for each of <paramref name="devices"/> (1 to 8).</summary>
+    /// <exception cref="ArgumentException">The text would be longer than <see cref="MaxTextLength"/>: check <see cref="SealedLength"/> first.</exception>
     public string Seal(IReadOnlyCollection<DeviceKeys> devices)
     {
         ArgumentNullException.ThrowIfNull(devices);
@@ -109,6 +116,21 @@ public sealed record RequestPayload
         {
             throw new ArgumentException($"A payload is sealed for 1 to {MaxDevices} devices; {devices.Count} were given.", nameof(devices));
         }
+        var signed = Body();
+        var text = new StringBuilder(signed);
+        foreach (var device in devices)
+        {
+            text.Append('#').Append(device.KeyId).Append('.').Append(Tag(device, signed));
+        }
+        if (text.Length > MaxTextLength)
+        {
+            throw new ArgumentException($"The payload would be {text.Length} characters; at most {MaxTextLength} fit a QR code comfortably.", nameof(devices));
+        }
+        return text.ToString();
+    }
+
+    private string Body()
+    {
         var body = new StringBuilder(Prefix);
         body.Append("rp=").Append(Uri.EscapeDataString(RelyingParty))
             .Append("&p=").Append(Purpose.WireName())
@@ -124,17 +146,7 @@ public sealed record RequestPayload
                 .Append("&amt=").Append(Payment.Amount)
                 .Append("&cur=").Append(Payment.Currency.Code);
         }
-        var signed = body.ToString();
-        var text = new StringBuilder(signed);
-        foreach (var device in devices)
-        {
-            text.Append('#').Append(device.KeyId).Append('.').Append(Tag(device, signed));
-        }
-        if (text.Length > MaxTextLength)
-        {
-            throw new ArgumentException($"The payload would be {text.Length} characters; at most {MaxTextLength} fit a QR code comfortably.", nameof(devices));
-        }
-        return text.ToString();
+        return body.ToString();
     }
 
     /// <summary>

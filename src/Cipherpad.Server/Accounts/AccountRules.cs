@@ -58,8 +58,7 @@ public static class AccountRules
     public static string? NameProblem(string? name, string label) =>
         string.IsNullOrWhiteSpace(name) ? $"Enter your {label}."
         : name.Trim().Length > 100 ? $"Your {label} is longer than 100 characters."
-        : name.Any(char.IsControl) ? $"Your {label} contains characters that cannot be shown."
-        : null;
+        : Web.DisplayText.Problem(name, $"Your {label}");
 
     public static string? SecurityQuestionProblem(string? question) =>
         string.IsNullOrWhiteSpace(question) || question.Trim().Length < 5 ? "Write a security question of at least 5 characters."

@@ -11,6 +11,12 @@ namespace Cipherpad.Server.Accounts;
 public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, EmailLinks links, Outbox outbox, Notifier notifier, MailQuotas mailQuotas,
     TimeProvider time)
 {
+    /// <summary>The confirmation text the cipher pad shows for adding <paramref name="address"/>.</summary>
+    public static string AddDescription(string address) => $"Add {address} as an alias (a link will go to it)";
+
+    /// <summary>The longest alias whose <see cref="AddDescription"/> the cipher pad can show (an action description's limit).</summary>
+    public static readonly int MaxAddressLength = Core.Payloads.RequestPayload.MaxDescriptionLength - AddDescription("").Length;
+
     private const string AddressInUse = "This address is already used by an account; it cannot become an alias.";
 
     /// <summary>The account's aliases, by address.</summary>
@@ -26,6 +32,10 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, E
         if (AccountRules.EmailProblem(address) is { } problem)
         {
             return problem;
+        }
+        if (AccountRules.NormalizeEmail(address!).Length > MaxAddressLength)
+        {
+            return $"An alias is at most {MaxAddressLength} characters, so that the cipher pad can show it whole when you confirm it.";
         }
         return await directory.InUseAsync(address!, cancellationToken) ? AddressInUse : null;
     }

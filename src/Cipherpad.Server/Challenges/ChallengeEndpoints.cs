@@ -46,17 +46,21 @@ public static class ChallengeEndpoints
         if (purpose == Purpose.Action)
         {
             description = request.Description?.Trim();
-            if (string.IsNullOrEmpty(description) || description.Length > Core.Payloads.RequestPayload.MaxDescriptionLength || description.Any(char.IsControl))
+            if (string.IsNullOrEmpty(description) || description.Length > Core.Payloads.RequestPayload.MaxDescriptionLength)
             {
-                return BadRequest($"An action needs a 'description' of 1 to {Core.Payloads.RequestPayload.MaxDescriptionLength} characters, shown to the user.",
-                    "description");
+                return BadRequest($"An action needs a 'description' of 1 to {Core.Payloads.RequestPayload.MaxDescriptionLength} characters (UTF-16 code units: " +
+                    "an emoji counts as two), shown to the user.", "description");
+            }
+            if (DisplayText.Problem(description, "'description'") is { } unshowable)
+            {
+                return BadRequest(unshowable, "description");
             }
         }
         else if (purpose == Purpose.Payment)
         {
             if (!PaymentDetails.TryCreate(request.Payee, request.Amount, request.Currency, out payment, out var paymentError))
             {
-                return BadRequest(paymentError.Message);
+                return BadRequest(paymentError.Message, FieldOf(paymentError.Code));
             }
         }
         else if (request.Description is not null || request.Payee is not null || request.Amount is not null || request.Currency is not null)
@@ -95,16 +99,22 @@ public static class ChallengeEndpoints
         {
             return NotFound(id);
         }
-        if (string.IsNullOrWhiteSpace(request.Answer) || request.Answer.Length > 64)
+        // A text that is not 8 digits cannot be right, so it is refused before it could use up one of the question's attempts.
+        if (string.IsNullOrWhiteSpace(request.Answer) || request.Answer.Length > 64 || Answer.Normalize(request.Answer) is null)
         {
-            return BadRequest("'answer' (the digits the user typed) is required.", "answer");
+            return BadRequest($"'answer' must be the {AnswerSuites.AnswerDigits} digits the user typed (spaces and dashes are ignored).", "answer");
         }
         if (challenge.Purpose == Purpose.Payment && (request.Payee ?? request.Amount ?? request.Currency) is not null)
         {
+            if (new[] { ("payee", request.Payee), ("amount", request.Amount), ("currency", request.Currency) }.FirstOrDefault(f => f.Item2 is null) is
+                ({ } missing, null))
+            {
+                return BadRequest($"Restate all three of 'payee', 'amount' and 'currency' at verify, or none of them; '{missing}' is missing.", missing);
+            }
             // The relying party may restate what it is about to execute; it must be exactly what the user confirmed.
             if (!PaymentDetails.TryCreate(request.Payee, request.Amount, request.Currency, out var restated, out var paymentError))
             {
-                return BadRequest(paymentError.Message);
+                return BadRequest(paymentError.Message, FieldOf(paymentError.Code));
             }
             var asked = challenge.Payment();
             if (!restated.Equals(asked))
@@ -128,6 +138,13 @@ public static class ChallengeEndpoints
             challenge.Status.ToString().ToLowerInvariant(), Math.Max(0, options.Challenges.MaxWrongAnswers - challenge.WrongAnswers),
             challenge.Payment() is { } payment ? new PaymentView(payment.Payee, payment.Amount, payment.Currency.Code) : null,
             challenge.Description);
+
+    private static string FieldOf(PaymentErrorCode code) => code switch
+    {
+        PaymentErrorCode.Payee => "payee",
+        PaymentErrorCode.Currency => "currency",
+        _ => "amount",
+    };
 
     private static ProblemHttpResult BadRequest(string detail, string? field = null) => Errors.InvalidRequest(detail, field).ToProblem();
 

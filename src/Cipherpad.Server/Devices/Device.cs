@@ -9,6 +9,18 @@ public sealed class Device
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid AccountId { get; set; }
     public required string Name { get; set; }
+
+    /// <summary>The longest name, in Unicode characters: PostgreSQL's column counts those, not UTF-16 units.</summary>
+    public const int MaxNameLength = 64;
+
+    /// <summary>Why <paramref name="name"/> (trimmed) cannot name a pad, or null.</summary>
+    public static string? NameProblem(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Length == 0 || Web.DisplayText.Length(name) > MaxNameLength
+            ? $"A cipher pad's name is 1 to {MaxNameLength} characters."
+            : Web.DisplayText.Problem(name, "The cipher pad's name");
+    }
     public required byte[] SecretProtected { get; set; }
     public DateTimeOffset ActivatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }

@@ -124,7 +124,7 @@ public sealed class DeviceActivationService(
         var device = new Device
         {
             AccountId = account.Id,
-            Name = string.IsNullOrWhiteSpace(deviceName) ? "Cipher pad" : deviceName.Trim()[..Math.Min(deviceName.Trim().Length, 64)],
+            Name = string.IsNullOrWhiteSpace(deviceName) ? "Cipher pad" : deviceName.Trim(),
             ActivatedAt = now,
             SecretProtected = [],
         };

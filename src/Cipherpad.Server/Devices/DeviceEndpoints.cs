@@ -40,6 +40,11 @@ public static class DeviceEndpoints
         {
             return Errors.InvalidRequest("Send 'email', 'clientPublicKey' (65 bytes) and 'clientConfirmation' (32 bytes), both base64url.").ToProblem();
         }
+        // Checked before the activation code is tried, so a name the server cannot keep never spends the code.
+        if (!string.IsNullOrWhiteSpace(request.DeviceName) && Device.NameProblem(request.DeviceName.Trim()) is { } nameProblem)
+        {
+            return Errors.InvalidRequest(nameProblem, "deviceName").ToProblem();
+        }
         var finish = await activations.FinishAsync(activationId, request.Email, publicKey, confirmation, request.DeviceName,
             ClientAddress.Of(context), cancellationToken);
         return finish.Outcome switch

@@ -19,7 +19,7 @@ public sealed class AliasesModel(Aliases aliases, AccountChanges changes) : Acco
         if (Problem is null)
         {
             var normalized = AccountRules.NormalizeEmail(address!);
-            return await RequestAsync(new AddAliasChange(normalized), $"Add {normalized} as an alias (a link will go to it)", cancellationToken);
+            return await RequestAsync(new AddAliasChange(normalized), Aliases.AddDescription(normalized), cancellationToken);
         }
         await OnGetAsync(cancellationToken);
         return Page();

@@ -20,9 +20,9 @@ public sealed class DevicesModel(DeviceRegistry devices, AccountChanges changes)
         {
             return NotFound();
         }
-        if (trimmed.Length is 0 or > 64 || trimmed.Any(char.IsControl))
+        if (Device.NameProblem(trimmed) is { } problem)
         {
-            Problem = "A cipher pad's name is 1 to 64 characters.";
+            Problem = problem;
             await OnGetAsync(cancellationToken);
             return Page();
         }

@@ -57,6 +57,12 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             ChallengeId = null;
             return Page();
         }
+        if (Core.Answers.Answer.Normalize(Answer) is null)
+        {
+            Problem = NotAnAnswer;
+            Show(challenge);
+            return Page();
+        }
         var ip = ClientAddress.Of(HttpContext);
         var outcome = await challenges.VerifyAsync(party, challenge, Answer ?? "", ip, cancellationToken);
         if (outcome.Result == VerifyResult.Success)
@@ -81,6 +87,9 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         }
         return Page();
     }
+
+    /// <summary>What a page says to a typed text that cannot be an answer; it costs no attempt, since it cannot be right.</summary>
+    internal const string NotAnAnswer = "An answer is the 8 digits your cipher pad shows (spaces and dashes are ignored). This did not count as an attempt.";
 
     private void Show(Challenge challenge)
     {

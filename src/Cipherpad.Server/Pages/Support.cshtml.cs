@@ -41,6 +41,10 @@ public sealed class SupportModel(SupportRequests support, Accounts.HumanCheck hu
         {
             Problems.Add("Tell us how to reach you.");
         }
+        else if (Web.DisplayText.Problem(Contact, "How to reach you") is { } contactProblem)
+        {
+            Problems.Add(contactProblem);
+        }
         if (Lost is not ("email" or "phone" or "both"))
         {
             Problems.Add("Say what you lost.");
@@ -48,6 +52,10 @@ public sealed class SupportModel(SupportRequests support, Accounts.HumanCheck hu
         if ((Message?.Length ?? 0) > 2000)
         {
             Problems.Add("The message is longer than 2000 characters.");
+        }
+        else if (Message is not null && Web.DisplayText.Problem(Message, "The message", multiLine: true) is { } messageProblem)
+        {
+            Problems.Add(messageProblem);
         }
         if (Problems.Count == 0 && await humanCheck.SpendAsync(human.Value, cancellationToken) is { } spent)
         {

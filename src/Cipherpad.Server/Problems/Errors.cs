@@ -11,6 +11,22 @@ public static class Errors
 {
     public static CipherpadError InvalidRequest(string description, string? field = null) => new(ErrorCode.InvalidRequest, description, field);
 
+    public static CipherpadError RequestBodyMissing() =>
+        new(ErrorCode.InvalidRequest, "Send the request as a JSON object in the body, with Content-Type: application/json.", "body");
+
+    public static CipherpadError RequestBodyNotJson(string? field = null) =>
+        new(ErrorCode.InvalidRequest, field is null
+            ? "The body is not a JSON object; send one with Content-Type: application/json."
+            : $"The body is not valid JSON at '{field}'; send a JSON object with Content-Type: application/json.", field ?? "body");
+
+    public static CipherpadError WrongJsonType(string field) =>
+        new(ErrorCode.InvalidRequest, $"'{field}' must be a JSON string, in quotes: every field of a request is a string.", field);
+
+    public static CipherpadError TooLongForCipherPad(string field, int excess) =>
+        new(ErrorCode.InvalidRequest, $"'{field}' does not fit the QR code the cipher pad reads: with the relying party's name and the user's " +
+            $"pads it is {excess} characters too long, counting each character outside ASCII as its percent-encoded UTF-8 " +
+            "(a Cyrillic letter takes 6, an emoji 12). Shorten it.", field);
+
     public static CipherpadError Unauthorized() =>
         new(ErrorCode.Unauthorized, "Authenticate with HTTP Basic: the client id and client secret printed by 'rp add' or 'rp rotate-secret'.");
 

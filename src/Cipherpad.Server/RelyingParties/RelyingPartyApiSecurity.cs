@@ -5,7 +5,7 @@ namespace Cipherpad.Server.RelyingParties;
 
 /// <summary>
 /// Puts a route group behind relying-party authentication and says so in the OpenAPI document, in one call, so the
-/// document can never promise less or more than the filter enforces: HTTP Basic with the client id and secret.
+/// document can never promise less or more than <see cref="RelyingPartyAuthentication"/> enforces: HTTP Basic with the client id and secret.
 /// </summary>
 public static class RelyingPartyApiSecurity
 {
@@ -15,7 +15,7 @@ public static class RelyingPartyApiSecurity
     /// <summary>Authenticates every call of <paramref name="group"/> as a relying party and marks its operations as requiring Basic.</summary>
     public static RouteGroupBuilder RequireRelyingPartyAuthentication(this RouteGroupBuilder group)
     {
-        group.AddEndpointFilter<RelyingPartyAuthenticationFilter>();
+        group.WithMetadata(new RelyingPartyApiEndpoint());
         group.AddOpenApiOperationTransformer((operation, context, _) =>
         {
             operation.Security ??= [];

@@ -3,19 +3,43 @@ using Cipherpad.Server.Web;
 
 namespace Cipherpad.Server.RelyingParties;
 
+/// <summary>Marks an endpoint as part of the relying-party API: <see cref="RelyingPartyAuthentication"/> authenticates every call to it.</summary>
+public sealed class RelyingPartyApiEndpoint;
+
 /// <summary>
 /// Authenticates relying-party API calls by HTTP Basic (client id : client secret), then counts the call against the
 /// relying party's request limit; a failed authentication counts against its source address instead. Every failure is
 /// the same RFC 7807 401, whatever was wrong: an unknown id, a wrong or rotated-away secret, a disabled relying party.
+/// It is middleware, not an endpoint filter, because filters run after the body is bound: a caller without
+/// credentials must learn nothing about the body it sent, only that it is not authenticated.
 /// </summary>
-public sealed class RelyingPartyAuthenticationFilter(RelyingPartyService relyingParties, RelyingPartyRequestLimits limits) : IEndpointFilter
+public static class RelyingPartyAuthentication
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>Runs after routing, so it knows which endpoints are the relying-party API's.</summary>
+    public static IApplicationBuilder UseRelyingPartyAuthentication(this IApplicationBuilder app) =>
+        app.Use(async (http, next) =>
+        {
+            if (http.GetEndpoint()?.Metadata.GetMetadata<RelyingPartyApiEndpoint>() is null)
+            {
+                await next(http);
+                return;
+            }
+            if (await AuthenticateAsync(http) is { } refused)
+            {
+                await refused.ExecuteAsync(http);
+                return;
+            }
+            await next(http);
+        });
+
+    /// <summary>Puts the caller's relying party on <paramref name="http"/>, or returns why it may not call.</summary>
+    private static async Task<IResult?> AuthenticateAsync(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(next);
-        var http = context.HttpContext;
-        var party = await AuthenticateAsync(http.Request.Headers.Authorization, http.RequestAborted);
+        var relyingParties = http.RequestServices.GetRequiredService<RelyingPartyService>();
+        var limits = http.RequestServices.GetRequiredService<RelyingPartyRequestLimits>();
+        var party = BasicCredentials.TryParse(http.Request.Headers.Authorization, out var credentials, out _)
+            ? await relyingParties.AuthenticateAsync(credentials.Id, credentials.Secret, http.RequestAborted)
+            : null;
         if (party is null)
         {
             using var failure = limits.ForFailedAuthentication(ClientAddress.Of(http));
@@ -24,7 +48,7 @@ public sealed class RelyingPartyAuthenticationFilter(RelyingPartyService relying
                 return RelyingPartyRequestLimits.TooManyRequests(http, failure);
             }
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"Cipherpad relying-party API\"";
-            return Problems.Errors.Unauthorized().ToProblem();
+            return Errors.Unauthorized().ToProblem();
         }
         using var lease = limits.ForRelyingParty(party.Id);
         if (!lease.IsAcquired)
@@ -32,17 +56,12 @@ public sealed class RelyingPartyAuthenticationFilter(RelyingPartyService relying
             return RelyingPartyRequestLimits.TooManyRequests(http, lease);
         }
         http.Items[typeof(RelyingParty)] = party;
-        return await next(context);
+        return null;
     }
-
-    private async Task<RelyingParty?> AuthenticateAsync(string? header, CancellationToken cancellationToken) =>
-        BasicCredentials.TryParse(header, out var credentials, out _)
-            ? await relyingParties.AuthenticateAsync(credentials.Id, credentials.Secret, cancellationToken)
-            : null;
 }
 
 public static class RelyingPartyHttpContextExtensions
 {
     public static RelyingParty RelyingParty(this HttpContext context) =>
-        (RelyingParty)(context?.Items[typeof(RelyingParty)] ?? throw new InvalidOperationException("The relying-party filter did not run."));
+        (RelyingParty)(context?.Items[typeof(RelyingParty)] ?? throw new InvalidOperationException("The relying-party authentication did not run."));
 }

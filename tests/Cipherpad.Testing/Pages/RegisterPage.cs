@@ -13,10 +13,10 @@ public sealed class RegisterPage : HtmlPage
     public static async Task<RegisterPage> OpenAsync(HttpClient browser) => new(browser, await ReadAsync(browser, "/register"));
 
     /// <summary>Creates the account; a success redirects, a refusal shows the form again with its problems.</summary>
-    public Task<HttpResponseMessage> RegisterAsync(string email, string phone, string securityAnswer, string? humanCheck = null) =>
+    public Task<HttpResponseMessage> RegisterAsync(string email, string phone, string securityAnswer, string? humanCheck = null, string firstName = "Ann") =>
         SubmitAsync("", new Dictionary<string, string>
         {
-            ["FirstName"] = "Ann",
+            ["FirstName"] = firstName,
             ["LastName"] = "Example",
             ["Email"] = email,
             ["Phone"] = phone,

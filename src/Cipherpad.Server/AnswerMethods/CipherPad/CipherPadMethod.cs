@@ -45,6 +45,11 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
             Purpose.Payment => RequestPayload.ForPayment(request.RelyingParty.Name, challenge.Question, request.Payment!, challenge.ExpiresAt),
             _ => RequestPayload.ForLogin(request.RelyingParty.Name, challenge.Question, challenge.ExpiresAt),
         };
+        var addressed = Math.Min(active.Count, RequestPayload.MaxDevices);
+        if (payload.SealedLength(addressed) is var length and > RequestPayload.MaxTextLength)
+        {
+            return Errors.TooLongForCipherPad(challenge.Purpose == Purpose.Payment ? "payee" : "description", length - RequestPayload.MaxTextLength);
+        }
         var keys = active.Take(RequestPayload.MaxDevices).Select(devices.Keys).ToList();
         try
         {
