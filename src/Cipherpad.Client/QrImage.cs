@@ -25,9 +25,22 @@ public static class QrImage
             var pixels = new byte[image.Width * image.Height * 3];
             image.CopyPixelDataTo(pixels);
             var source = new RGBLuminanceSource(pixels, image.Width, image.Height, RGBLuminanceSource.BitmapFormat.RGB24);
-            var result = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)),
-                new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true });
-            return result?.Text ?? throw new CipherpadCliException($"No QR code was found in {path}.", 1, "qr");
+            // The finder-pattern search misses some codes under one binarizer that another reads; a clean image (a saved
+            // PNG rather than a photo) is also read as a pure code. The first that finds a code wins.
+            var attempts = new (Binarizer Binarizer, DecodeHintType Hint)[]
+            {
+                (new HybridBinarizer(source), DecodeHintType.TRY_HARDER),
+                (new GlobalHistogramBinarizer(source), DecodeHintType.TRY_HARDER),
+                (new HybridBinarizer(source), DecodeHintType.PURE_BARCODE),
+            };
+            foreach (var (binarizer, hint) in attempts)
+            {
+                if (new QRCodeReader().decode(new BinaryBitmap(binarizer), new Dictionary<DecodeHintType, object> { [hint] = true }) is { } result)
+                {
+                    return result.Text;
+                }
+            }
+            throw new CipherpadCliException($"No QR code was found in {path}.", 1, "qr");
         }
     }
 }
