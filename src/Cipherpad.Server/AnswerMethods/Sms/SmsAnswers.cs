@@ -27,10 +27,6 @@ public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProte
 {
     public const string AnswerPurpose = "sms-answer";
 
-    // Each attempt that does not take from a count has seen it change under it (its row inserted, or an SMS given back);
-    // past this many, the request is refused rather than held.
-    private const int MaxAttempts = 5;
-
     private SmsOptions Settings => options.Value.Sms;
 
     /// <summary>
@@ -64,29 +60,18 @@ public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProte
         return null;
     }
 
+    // Each count is taken as MailQuotas and SourceThrottles take theirs: the period's row is inserted unless it exists
+    // (ON CONFLICT DO NOTHING, the same on both databases), then one conditional increment takes an SMS or finds none left.
+    // Times are stored as UTC ticks (CipherpadDbContext's conversion), so raw SQL passes the hour in that form.
+
     /// <summary>Takes one from the hour's count, creating the hour's row with the first SMS; false when the limit is reached.</summary>
     private async Task<bool> TryTakeHourAsync(Guid accountId, Guid relyingPartyId, DateTimeOffset hour, int limit, CancellationToken cancellationToken)
     {
-        var row = db.SmsHourlyQuotas.Where(q => q.AccountId == accountId && q.RelyingPartyId == relyingPartyId && q.Hour == hour);
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            if (await row.Where(q => q.Sent < limit).ExecuteUpdateAsync(q => q.SetProperty(x => x.Sent, x => x.Sent + 1), cancellationToken) == 1)
-            {
-                return true;
-            }
-            var sent = await row.Select(q => (int?)q.Sent).SingleOrDefaultAsync(cancellationToken);
-            if (sent >= limit || (sent is null && limit == 0))
-            {
-                return false;
-            }
-            if (sent is null && await TryInsertAsync(new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = relyingPartyId, Hour = hour, Sent = 1 },
-                cancellationToken))
-            {
-                return true;
-            }
-            // The row was inserted, or an SMS given back, by another request since the update: take from it now.
-        }
-        return false;
+        await db.Database.ExecuteSqlAsync(
+            $"""INSERT INTO "SmsHourlyQuotas" ("AccountId", "RelyingPartyId", "Hour", "Sent") VALUES ({accountId}, {relyingPartyId}, {hour.UtcTicks}, 0) ON CONFLICT DO NOTHING""",
+            cancellationToken);
+        return await db.SmsHourlyQuotas.Where(q => q.AccountId == accountId && q.RelyingPartyId == relyingPartyId && q.Hour == hour && q.Sent < limit)
+            .ExecuteUpdateAsync(q => q.SetProperty(x => x.Sent, x => x.Sent + 1), cancellationToken) == 1;
     }
 
     private Task<int> ReturnHourAsync(Guid accountId, Guid relyingPartyId, DateTimeOffset hour, CancellationToken cancellationToken) =>
@@ -97,43 +82,10 @@ public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProte
     private async Task<bool> TryTakeDayAsync(Guid accountId, int day, CancellationToken cancellationToken)
     {
         var limit = Settings.DailyLimit;
-        var row = db.SmsQuotas.Where(q => q.AccountId == accountId && q.Day == day);
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            if (await row.Where(q => q.Sent < limit).ExecuteUpdateAsync(q => q.SetProperty(x => x.Sent, x => x.Sent + 1), cancellationToken) == 1)
-            {
-                return true;
-            }
-            var sent = await row.Select(q => (int?)q.Sent).SingleOrDefaultAsync(cancellationToken);
-            if (sent >= limit || (sent is null && limit == 0))
-            {
-                return false;
-            }
-            if (sent is null && await TryInsertAsync(new SmsQuota { AccountId = accountId, Day = day, Sent = 1 }, cancellationToken))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /// <summary>Inserts a quota's first row; false when another request inserted it first (its key is taken), so the caller counts on that row.</summary>
-    private async Task<bool> TryInsertAsync(object row, CancellationToken cancellationToken)
-    {
-        var entry = db.Add(row);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            return false;
-        }
-        finally
-        {
-            entry.State = EntityState.Detached; // a quota row is only ever changed by conditional statements, never through the unit of work
-        }
+        await db.Database.ExecuteSqlAsync(
+            $"""INSERT INTO "SmsQuotas" ("AccountId", "Day", "Sent") VALUES ({accountId}, {day}, 0) ON CONFLICT DO NOTHING""", cancellationToken);
+        return await db.SmsQuotas.Where(q => q.AccountId == accountId && q.Day == day && q.Sent < limit)
+            .ExecuteUpdateAsync(q => q.SetProperty(x => x.Sent, x => x.Sent + 1), cancellationToken) == 1;
     }
 
     public async Task<int> LeftTodayAsync(Guid accountId, CancellationToken cancellationToken)
