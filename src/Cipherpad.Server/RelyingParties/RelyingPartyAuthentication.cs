@@ -45,7 +45,7 @@ public static class RelyingPartyAuthentication
             using var failure = limits.ForFailedAuthentication(ClientAddress.Of(http));
             if (!failure.IsAcquired)
             {
-                return RelyingPartyRequestLimits.TooManyRequests(http, failure);
+                return Security.RateLimits.TooManyRequests(http, failure);
             }
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"Cipherpad relying-party API\"";
             return Errors.Unauthorized().ToProblem();
@@ -53,7 +53,7 @@ public static class RelyingPartyAuthentication
         using var lease = limits.ForRelyingParty(party.Id);
         if (!lease.IsAcquired)
         {
-            return RelyingPartyRequestLimits.TooManyRequests(http, lease);
+            return Security.RateLimits.TooManyRequests(http, lease);
         }
         http.Items[typeof(RelyingParty)] = party;
         return null;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -30,19 +29,6 @@ public sealed class RelyingPartyRequestLimits : IDisposable
     public RateLimitLease ForRelyingParty(Guid relyingPartyId) => _limiter.AttemptAcquire("rp:" + relyingPartyId.ToString("N"));
 
     public RateLimitLease ForFailedAuthentication(string address) => _limiter.AttemptAcquire("failed:" + address);
-
-    /// <summary>The 429 problem, with Retry-After when the limiter knows it.</summary>
-    public static IResult TooManyRequests(HttpContext context, RateLimitLease lease)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(lease);
-        if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-        {
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        }
-        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
-            detail: "Slow down: this client has made too many requests in the last minute.");
-    }
 
     public void Dispose() => _limiter.Dispose();
 }

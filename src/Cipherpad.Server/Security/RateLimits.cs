@@ -24,15 +24,7 @@ public static class RateLimits
         return services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = async (context, cancellationToken) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                }
-                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
-                    detail: "Slow down: this client has made too many requests; try again later.").ExecuteAsync(context.HttpContext);
-            };
+            options.OnRejected = (context, _) => new ValueTask(TooManyRequests(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Path.StartsWithSegments("/api/v1/challenges") || context.Request.Path.StartsWithSegments("/api/v1/accounts")
                     ? RateLimitPartition.GetNoLimiter("rp-api")
@@ -41,6 +33,19 @@ public static class RateLimits
                 ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(context), _ => Window(limits.MailFormsPerAddressPerHour, TimeSpan.FromHours(1)))
                 : RateLimitPartition.GetNoLimiter(""));
         });
+    }
+
+    /// <summary>The 429 problem of every request limit, with Retry-After when the limiter knows it.</summary>
+    public static IResult TooManyRequests(HttpContext context, RateLimitLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(lease);
+        if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+            detail: "Slow down: this client has made too many requests; try again later.");
     }
 
     private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
