@@ -209,6 +209,28 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_committed_mail_wakes_the_background_sender_without_waiting_for_its_poll()
+    {
+        using var factory = Factory(settings: new()
+        {
+            ["Cipherpad:Outbox:SendInBackground"] = "true",
+            ["Cipherpad:Outbox:PollInterval"] = "00:10:00",
+        });
+        using var browser = factory.Browser();
+        await browser.GetAsync("/health"); // the sender's first pass, over an empty outbox, is done before the mail exists
+
+        await Journeys.SubmitRegistrationAsync(browser, "ann@example.com");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (_smtp.Messages.Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Single(_smtp.Messages);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "the mail went long before the ten-minute poll");
+    }
+
+    [Fact]
     public async Task A_hanging_SMTP_server_holds_no_request_and_the_mail_waits_for_a_retry()
     {
         using var hanging = new TcpListener(IPAddress.Loopback, 0);

@@ -21,6 +21,7 @@ public static class NotificationServiceCollectionExtensions
         }
         services.AddScoped<Outbox>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, OutboxWakeup>();
         services.AddTransient<OutboxSender>();
         services.AddHostedService<OutboxWorker>();
         services.AddScoped<MailQuotas>();

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Cipherpad.Server.Notifications;
 
@@ -8,7 +9,7 @@ namespace Cipherpad.Server.Notifications;
 /// Where every e-mail and SMS starts: the message is added to the request's unit of work and saved with it; the
 /// <see cref="OutboxSender"/> sends it afterwards. No request waits on an SMTP server or an SMS gateway.
 /// </summary>
-public sealed class Outbox(CipherpadDbContext db, SecretProtector protector, OutboxSignal signal, TimeProvider time)
+public sealed class Outbox(CipherpadDbContext db, SecretProtector protector, TimeProvider time)
 {
     public const string BodyPurpose = "outbox-body";
 
@@ -22,7 +23,51 @@ public sealed class Outbox(CipherpadDbContext db, SecretProtector protector, Out
         var message = new OutboxMessage { Channel = channel, Recipient = recipient, Subject = subject, BodyProtected = [], CreatedAt = now, NextAttemptAt = now };
         message.BodyProtected = protector.Protect(System.Text.Encoding.UTF8.GetBytes(body), $"{BodyPurpose}:{message.Id}");
         db.OutboxMessages.Add(message);
-        db.SavedChanges += (_, _) => signal.Wake();
+    }
+}
+
+/// <summary>
+/// Wakes the sender once outbox messages are in the database: after a save outside a transaction, and after the commit
+/// of a transaction (a save inside one is not yet visible to the sender). An interceptor rather than a handler on the
+/// context's SavedChanges event: pooled contexts keep their event handlers from one request to the next.
+/// </summary>
+public sealed class OutboxWakeup(OutboxSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
+{
+    public void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => WakeIfTracked(eventData?.Context);
+
+    public Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData,
+        CancellationToken cancellationToken = default)
+    {
+        WakeIfTracked(eventData?.Context);
+        return Task.CompletedTask;
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        WakeIfOutboxWasSaved(eventData);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        WakeIfOutboxWasSaved(eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    private void WakeIfOutboxWasSaved(SaveChangesCompletedEventData eventData)
+    {
+        if (eventData?.Context?.Database.CurrentTransaction is null)
+        {
+            WakeIfTracked(eventData?.Context);
+        }
+    }
+
+    private void WakeIfTracked(Microsoft.EntityFrameworkCore.DbContext? context)
+    {
+        if (context?.ChangeTracker.Entries<OutboxMessage>().Any() == true)
+        {
+            signal.Wake();
+        }
     }
 }
 

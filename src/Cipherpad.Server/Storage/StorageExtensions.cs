@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace Cipherpad.Server.Storage;
@@ -6,7 +7,8 @@ namespace Cipherpad.Server.Storage;
 public static class StorageExtensions
 {
     /// <summary>
-    /// Registers <see cref="CipherpadDbContext"/> on the configured provider: one per request scope, taken from a pool, and a
+    /// Registers <see cref="CipherpadDbContext"/> on the configured provider, with every <see cref="IInterceptor"/> a
+    /// capability registered: one per request scope, taken from a pool, and a
     /// factory (<see cref="IDbContextFactory{TContext}"/>) for work that must commit on its own, apart from the request's unit of work.
     /// </summary>
     public static IServiceCollection AddCipherpadStorage(this IServiceCollection services, CipherpadOptions options)
@@ -14,7 +16,8 @@ public static class StorageExtensions
         ArgumentNullException.ThrowIfNull(options);
         if (options.Database.Provider == DatabaseProvider.PostgreSql)
         {
-            services.AddPooledDbContextFactory<PostgresCipherpadDbContext>(db => db.UseNpgsql(options.Database.ConnectionString));
+            services.AddPooledDbContextFactory<PostgresCipherpadDbContext>((provider, db) => db.UseNpgsql(options.Database.ConnectionString)
+                .AddInterceptors(provider.GetServices<IInterceptor>()));
             services.AddSingleton<IDbContextFactory<CipherpadDbContext>, ProviderContextFactory<PostgresCipherpadDbContext>>();
         }
         else
@@ -22,7 +25,8 @@ public static class StorageExtensions
             var connectionString = options.Database.ConnectionString is { Length: > 0 } configured
                 ? configured
                 : $"Data Source={options.DataPath("cipherpad.db")}";
-            services.AddPooledDbContextFactory<SqliteCipherpadDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout()));
+            services.AddPooledDbContextFactory<SqliteCipherpadDbContext>((provider, db) => db.UseSqlite(connectionString)
+                .AddInterceptors([new SqliteBusyTimeout(), .. provider.GetServices<IInterceptor>()]));
             services.AddSingleton<IDbContextFactory<CipherpadDbContext>, ProviderContextFactory<SqliteCipherpadDbContext>>();
         }
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<CipherpadDbContext>>().CreateDbContext());
