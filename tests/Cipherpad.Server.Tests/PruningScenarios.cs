@@ -91,6 +91,9 @@ public abstract class PruningScenarios
         db.ActivationSessions.AddRange(
             new ActivationSession { Id = "act_old", ActivationCodeId = oldCode.Id, EphemeralKeyProtected = [1], ExpiresAt = longAgo },
             new ActivationSession { Id = "act_live", ActivationCodeId = liveCode.Id, EphemeralKeyProtected = [2], ExpiresAt = now + TimeSpan.FromMinutes(10) });
+        db.ActivationAttempts.AddRange(
+            new ActivationAttempt { Subject = oldCode.Id.ToString("N"), Source = "203.0.113.1", FailedAttempts = 5, ExpiresAt = longAgo },
+            new ActivationAttempt { Subject = liveCode.Id.ToString("N"), Source = "203.0.113.1", FailedAttempts = 2, ExpiresAt = liveCode.ExpiresAt });
 
         db.SourceThrottles.AddRange(
             // Failures only, blocked until long ago: quiet since then.
@@ -171,7 +174,7 @@ public abstract class PruningScenarios
         var result = await PruneAsync(factory, now);
 
         Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, UnconfirmedAccounts: 1, EmailConfirmations: 3, EmailLinks: 1,
-            ActivationSessions: 1, ActivationCodes: 1, SourceThrottles: 1, SmsQuotaDays: 1, SmsQuotaHours: 2, SpentHumanChecks: 1, SignInSessions: 1,
+            ActivationSessions: 1, ActivationCodes: 1, ActivationAttempts: 1, SourceThrottles: 1, SmsQuotaDays: 1, SmsQuotaHours: 2, SpentHumanChecks: 1, SignInSessions: 1,
             OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
@@ -194,6 +197,7 @@ public abstract class PruningScenarios
         Assert.Equal(1, await db.AuthorizationLog.CountAsync(e => e.AccountId == accountId));
         Assert.Equal(1, await db.RecoveryRecords.CountAsync(r => r.AccountId == accountId));
         Assert.Equal(1, await db.Devices.CountAsync(d => d.AccountId == accountId));
+        Assert.Equal(2, (await db.ActivationAttempts.SingleAsync()).FailedAttempts);
         Assert.True(await db.RelyingParties.AnyAsync(r => r.ClientId == "rp_gone"));
         Assert.Equal(["confirmed@example.com", "recent@example.com"], (await db.Accounts.Select(a => a.Email).ToListAsync()).Order(StringComparer.Ordinal));
         Assert.Equal(["recent"], await db.EmailConfirmations.Where(c => c.TokenHash == "recent" || c.TokenHash == "lapsed" || c.TokenHash == "confirmed")
@@ -211,7 +215,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(20, first.Total);
+        Assert.Equal(21, first.Total);
         Assert.Equal(0, second.Total);
     }
 

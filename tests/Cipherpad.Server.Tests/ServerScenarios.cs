@@ -15,7 +15,7 @@ namespace Cipherpad.Server.Tests;
 /// <summary>The journeys of register → activate → log in, and every limit around them, run on each database.</summary>
 public abstract class ServerScenarios
 {
-    protected abstract Task<CipherpadFactory> CreateFactoryAsync();
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync(IReadOnlyDictionary<string, string>? settings = null);
 
     private static Task<ChallengeResponse> CreateLoginChallengeAsync(HttpClient relyingParty, string email) =>
         relyingParty.CreateChallengeAsync(new CreateChallengeRequest(email, ChallengePurposes.Login));
@@ -337,29 +337,92 @@ public abstract class ServerScenarios
         Assert.Equal("success", (await VerifyAsync(shop, later, AnswerFor(secret, later, factory.Time.GetUtcNow()), "192.0.2.200")).Result);
     }
 
+    private static string WrongCode(string code) => code[..^1] + (char)('0' + ((code[^1] - '0' + 1) % 10));
+
+    private static async Task<(HttpStatusCode Status, int AttemptsLeft)> FinishAsync(HttpClient api, string email, string code)
+    {
+        var (response, secret) = await Journeys.ActivateAsync(api, email, code);
+        if (secret is not null)
+        {
+            return (response.StatusCode, -1);
+        }
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (response.StatusCode, body.TryGetProperty("attemptsLeft", out var left) ? left.GetInt32() : -1);
+    }
+
+    private static async Task<int> EvaluatedGuessesAsync(CipherpadFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().ActivationCodes.SingleAsync()).FailedAttempts;
+    }
+
     [Fact]
-    public async Task Wrong_activation_codes_are_counted_and_the_code_then_dies()
+    public async Task Wrong_activation_codes_from_one_address_stop_that_address_and_not_the_owner()
     {
         using var factory = await CreateFactoryAsync();
+        var server = factory.StartOnLoopback();
         using var browser = factory.Browser();
         var code = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
-        using var api = factory.CreateClient();
-        var wrong = code[..^1] + (char)('0' + ((code[^1] - '0' + 1) % 10));
+        using var attacker = LoopbackClients.From("127.0.0.2", server);
+        using var owner = LoopbackClients.From("127.0.0.3", server);
 
         var left = new List<int>();
         for (var i = 0; i < 4; i++)
         {
-            var (response, secret) = await Journeys.ActivateAsync(api, "ann@example.com", wrong);
-            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-            Assert.Null(secret);
-            left.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attemptsLeft").GetInt32());
+            var (status, attemptsLeft) = await FinishAsync(attacker, "ann@example.com", WrongCode(code));
+            Assert.Equal(HttpStatusCode.Forbidden, status);
+            left.Add(attemptsLeft);
         }
-        var (fifth, _) = await Journeys.ActivateAsync(api, "ann@example.com", wrong);
-        var (rightTooLate, _) = await Journeys.ActivateAsync(api, "ann@example.com", code);
+        var fifth = await FinishAsync(attacker, "ann@example.com", WrongCode(code));
+        var rightFromThere = await FinishAsync(attacker, "ann@example.com", code);
+        var (fromOwner, secret) = await Journeys.ActivateAsync(owner, "ann@example.com", code);
 
         Assert.Equal([4, 3, 2, 1], left);
-        Assert.Equal(HttpStatusCode.Gone, fifth.StatusCode);
-        Assert.Equal(HttpStatusCode.Gone, rightTooLate.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, fifth.Status);
+        Assert.Equal(HttpStatusCode.Gone, rightFromThere.Status);
+        Assert.Equal(HttpStatusCode.OK, fromOwner.StatusCode);
+        Assert.NotNull(secret);
+    }
+
+    [Fact]
+    public async Task Forty_addresses_guessing_at_once_do_not_spend_the_owners_activation_code()
+    {
+        using var factory = await CreateFactoryAsync();
+        var server = factory.StartOnLoopback();
+        using var browser = factory.Browser();
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
+        var attackers = Enumerable.Range(10, 40).Select(i => LoopbackClients.From($"127.0.1.{i}", server)).ToList();
+
+        var answers = await Task.WhenAll(attackers.SelectMany(a => Enumerable.Range(0, 6).Select(_ => FinishAsync(a, "ann@example.com", WrongCode(code)))));
+        using var owner = LoopbackClients.From("127.0.0.3", server);
+        var (fromOwner, secret) = await Journeys.ActivateAsync(owner, "ann@example.com", code);
+        attackers.ForEach(a => a.Dispose());
+
+        // Five evaluated per address (the fifth is told that it was the last), the sixth refused unseen.
+        Assert.Equal(new Dictionary<HttpStatusCode, int> { [HttpStatusCode.Forbidden] = 160, [HttpStatusCode.Gone] = 80 },
+            answers.CountBy(a => a.Status).ToDictionary());
+        Assert.Equal(200, await EvaluatedGuessesAsync(factory));
+        Assert.Equal(HttpStatusCode.OK, fromOwner.StatusCode);
+        Assert.NotNull(secret);
+    }
+
+    [Fact]
+    public async Task An_activation_code_guessed_at_from_everywhere_gives_out_at_its_overall_limit()
+    {
+        using var factory = await CreateFactoryAsync(new Dictionary<string, string> { ["Cipherpad:Activation:MaxAttemptsInAll"] = "100" });
+        var server = factory.StartOnLoopback();
+        using var browser = factory.Browser();
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
+        var attackers = Enumerable.Range(10, 25).Select(i => LoopbackClients.From($"127.0.1.{i}", server)).ToList();
+
+        var answers = await Task.WhenAll(attackers.SelectMany(a => Enumerable.Range(0, 5).Select(_ => FinishAsync(a, "ann@example.com", WrongCode(code)))));
+        using var owner = LoopbackClients.From("127.0.0.3", server);
+        var fromOwner = await FinishAsync(owner, "ann@example.com", code);
+        attackers.ForEach(a => a.Dispose());
+
+        Assert.Equal(125, answers.Length);
+        Assert.Equal(100, await EvaluatedGuessesAsync(factory));
+        Assert.Equal(HttpStatusCode.Gone, fromOwner.Status);
     }
 
     [Fact]
@@ -371,10 +434,11 @@ public abstract class ServerScenarios
         using var api = factory.CreateClient();
 
         var (first, _) = await Journeys.ActivateAsync(api, "ann@example.com", code);
-        var (second, _) = await Journeys.ActivateAsync(api, "ann@example.com", code);
+        var (second, secret) = await Journeys.ActivateAsync(api, "ann@example.com", code);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal(HttpStatusCode.Gone, second.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
+        Assert.Null(secret);
     }
 
     [Fact]
@@ -388,17 +452,40 @@ public abstract class ServerScenarios
         factory.Time.Offset += TimeSpan.FromMinutes(31);
         var (response, secret) = await Journeys.ActivateAsync(api, "ann@example.com", code);
 
-        Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Null(secret);
     }
 
     [Fact]
-    public async Task Activation_for_an_unknown_email_looks_like_a_wrong_code()
+    public async Task Activation_answers_an_unknown_email_a_used_code_and_an_expired_code_alike()
     {
         using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        var used = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "used@example.com");
         using var api = factory.CreateClient();
-        var (response, _) = await Journeys.ActivateAsync(api, "nobody@example.com", "123456789012");
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await FinishAsync(api, "used@example.com", used)).Status);
+        using var other = factory.Browser();
+        var expiring = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, other, "late@example.com");
+        factory.Time.Offset += TimeSpan.FromMinutes(31);
+
+        async Task<List<(HttpStatusCode, int)>> FiveTimes(string email, string code)
+        {
+            var answers = new List<(HttpStatusCode, int)>();
+            for (var i = 0; i < 5; i++)
+            {
+                answers.Add(await FinishAsync(api, email, code));
+            }
+            return answers;
+        }
+        var unknown = await FiveTimes("nobody@example.com", "123456789012");
+        var usedAgain = await FiveTimes("used@example.com", used);
+        var expired = await FiveTimes("late@example.com", expiring);
+
+        List<(HttpStatusCode, int)> expected = [(HttpStatusCode.Forbidden, 4), (HttpStatusCode.Forbidden, 3), (HttpStatusCode.Forbidden, 2),
+            (HttpStatusCode.Forbidden, 1), (HttpStatusCode.Gone, 0)];
+        Assert.Equal(expected, unknown);
+        Assert.Equal(expected, usedAgain);
+        Assert.Equal(expected, expired);
     }
 
     [Fact]
@@ -530,12 +617,13 @@ public abstract class ServerScenarios
 
 public sealed class SqliteServerScenarios : ServerScenarios
 {
-    protected override Task<CipherpadFactory> CreateFactoryAsync() => Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null));
+    protected override Task<CipherpadFactory> CreateFactoryAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+        Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: settings));
 }
 
 [Collection(PostgresDatabaseGroup.Name)]
 public sealed class PostgresServerScenarios(PostgresServer postgres) : ServerScenarios
 {
-    protected override async Task<CipherpadFactory> CreateFactoryAsync() =>
-        new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+    protected override async Task<CipherpadFactory> CreateFactoryAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+        new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync(), settings: settings);
 }

@@ -31,6 +31,7 @@ public sealed class DeviceActivationService(
     CipherpadDbContext db,
     SecretProtector protector,
     DeviceRegistry devices,
+    ActivationAttempts attempts,
     AuthorizationLogWriter log,
     Notifications.Notifier notifier,
     IOptions<CipherpadOptions> options,
@@ -39,7 +40,7 @@ public sealed class DeviceActivationService(
     private const string EphemeralKeyPurpose = "activation-ephemeral-key";
     private static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(10);
 
-    /// <summary>Binds a new session to the e-mail's newest code, so a used or expired code is reported as such at the finish.</summary>
+    /// <summary>Binds a new session to the e-mail's newest code, if it has one.</summary>
     public async Task<ActivationStart> StartAsync(string email, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
@@ -62,6 +63,13 @@ public sealed class DeviceActivationService(
         return new ActivationStart(sessionId, server.ServerPublicKey, now + SessionLifetime);
     }
 
+    /// <summary>
+    /// Checks the pad's proof of the code. A wrong, used or expired code, or an e-mail with no code at all, is answered the
+    /// same way — "wrong, n attempts left" — so the answer does not tell whether the e-mail has an account or where its
+    /// code stands. Each source has its own few attempts per code (<see cref="ActivationOptions.MaxAttempts"/>), taken
+    /// before the code is compared, so wrong codes sent from elsewhere never use up the owner's; only a great many from
+    /// everywhere together (<see cref="ActivationOptions.MaxAttemptsInAll"/>) void the code.
+    /// </summary>
     public async Task<ActivationFinish> FinishAsync(string activationId, string email, byte[] clientPublicKey, byte[] clientConfirmation,
         string? deviceName, string? ip, CancellationToken cancellationToken = default)
     {
@@ -71,55 +79,74 @@ public sealed class DeviceActivationService(
         {
             return new(ActivationOutcome.UnknownActivation);
         }
-        var maxAttempts = options.Value.Activation.MaxAttempts;
+        var settings = options.Value.Activation;
+        var address = AccountRules.NormalizeEmail(email);
         var code = await db.ActivationCodes.SingleOrDefaultAsync(c => c.Id == session.ActivationCodeId, cancellationToken);
-        var account = code is null ? null : await db.Accounts.SingleAsync(a => a.Id == code.AccountId, cancellationToken);
-        if (code is null || account is null || account.Email != AccountRules.NormalizeEmail(email))
+        var account = code is null ? null : await db.Accounts.SingleOrDefaultAsync(a => a.Id == code.AccountId && a.Email == address, cancellationToken);
+        if (account is null)
         {
-            // No pending code for this e-mail: indistinguishable from a wrong code.
-            return new(ActivationOutcome.WrongCode, maxAttempts - 1);
+            code = null;
         }
-        if (code.UsedAt is not null || code.ExpiresAt <= now || code.FailedAttempts >= maxAttempts)
+
+        var subject = code?.Id.ToString("N") ?? "e:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address)))[..40];
+        var source = Web.ClientAddress.GuessingSource(ip ?? Web.ClientAddress.Unknown);
+        var keptUntil = (code?.ExpiresAt ?? now) > now ? code!.ExpiresAt : now + settings.CodeLifetime;
+        if (await attempts.TryTakeAsync(subject, source, settings.MaxAttempts, keptUntil, cancellationToken) is not { } left)
         {
             return new(ActivationOutcome.CodeVoid);
         }
 
-        // One of the code's attempts is reserved before the code is compared, so a burst of finishes cannot evaluate more
-        // guesses than the limit; a right code gives its attempt back when it is spent.
-        var reserved = await db.ActivationCodes
-            .Where(c => c.Id == code.Id && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < maxAttempts)
-            .ExecuteUpdateAsync(c => c.SetProperty(x => x.FailedAttempts, x => x.FailedAttempts + 1), cancellationToken);
-        if (reserved == 0)
+        // The code's own attempt, across all sources, is reserved before the code is compared as well, so a burst of
+        // finishes cannot evaluate more guesses than the limit; a right code gives its attempt back when it is spent. A used
+        // or expired code reserves nothing and is compared against a code nobody has, so it costs the same work.
+        var usable = code is not null && await db.ActivationCodes
+            .Where(c => c.Id == code.Id && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < settings.MaxAttemptsInAll)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.FailedAttempts, x => x.FailedAttempts + 1), cancellationToken) == 1;
+        if (code is not null && !usable && code.UsedAt is null && code.ExpiresAt > now)
         {
-            return new(ActivationOutcome.CodeVoid);
+            return new(ActivationOutcome.CodeVoid); // guessed at from everywhere until it gave out
         }
-        var codeText = Encoding.ASCII.GetString(protector.Unprotect(code.CodeProtected, $"{AccountService.ActivationCodePurpose}:{code.Id}"));
+        var codeText = usable
+            ? Encoding.ASCII.GetString(protector.Unprotect(code!.CodeProtected, $"{AccountService.ActivationCodePurpose}:{code.Id}"))
+            : Core.Activation.ActivationCode.Generate();
         using var server = ActivationServer.Resume(protector.Unprotect(session.EphemeralKeyProtected, $"{EphemeralKeyPurpose}:{session.Id}"));
-        var result = server.Finish(account.Email, session.Id, codeText, clientPublicKey, clientConfirmation);
+        var result = server.Finish(address, session.Id, codeText, clientPublicKey, clientConfirmation);
         if (result.Failure == ActivationFailure.InvalidPublicKey)
         {
-            await db.ActivationCodes.Where(c => c.Id == code.Id && c.FailedAttempts > 0)
-                .ExecuteUpdateAsync(c => c.SetProperty(x => x.FailedAttempts, x => x.FailedAttempts - 1), cancellationToken);
+            await attempts.GiveBackAsync(subject, source, cancellationToken);
+            if (usable)
+            {
+                await db.ActivationCodes.Where(c => c.Id == code!.Id && c.FailedAttempts > 0)
+                    .ExecuteUpdateAsync(c => c.SetProperty(x => x.FailedAttempts, x => x.FailedAttempts - 1), cancellationToken);
+            }
             return new(ActivationOutcome.InvalidKey);
         }
-        if (!result.Succeeded)
+        var spendable = usable ? code : null;
+        if (!result.Succeeded || spendable is null || account is null)
         {
-            var failed = await db.ActivationCodes.AsNoTracking().Where(c => c.Id == code.Id).Select(c => c.FailedAttempts).SingleAsync(cancellationToken);
-            await log.AppendAsync(account.Id, "wrong-code", "activation", "activation", null, ip, detail: "wrong activation code", cancellationToken: cancellationToken);
-            var left = Math.Max(0, maxAttempts - failed);
+            if (result.Succeeded)
+            {
+                CryptographicOperations.ZeroMemory(result.DeviceSecret);
+            }
+            if (account is not null)
+            {
+                await log.AppendAsync(account.Id, "wrong-code", "activation", "activation", null, ip, detail: "wrong, used or expired activation code",
+                    cancellationToken: cancellationToken);
+            }
             return left == 0 ? new(ActivationOutcome.CodeVoid) : new(ActivationOutcome.WrongCode, left);
         }
 
         // The code is spent and the pad saved in one transaction, with its log entry and notice: a crash leaves both or neither.
         await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
         var claimed = await db.ActivationCodes
-            .Where(c => c.Id == code.Id && c.UsedAt == null)
+            .Where(c => c.Id == spendable.Id && c.UsedAt == null)
             .ExecuteUpdateAsync(c => c.SetProperty(x => x.UsedAt, now).SetProperty(x => x.FailedAttempts, x => x.FailedAttempts - 1), cancellationToken);
         if (claimed == 0)
         {
             CryptographicOperations.ZeroMemory(result.DeviceSecret);
-            return new(ActivationOutcome.CodeVoid);
+            return left == 0 ? new(ActivationOutcome.CodeVoid) : new(ActivationOutcome.WrongCode, left); // spent by a finish running alongside
         }
+        await attempts.GiveBackAsync(subject, source, cancellationToken); // the right code was no wrong attempt
         session.FinishedAt = now;
         var device = new Device
         {

@@ -7,6 +7,7 @@ public static class DeviceServiceCollectionExtensions
     {
         services.AddScoped<DeviceRegistry>();
         services.AddScoped<DeviceActivationService>();
+        services.AddScoped<ActivationAttempts>();
         return services;
     }
 }

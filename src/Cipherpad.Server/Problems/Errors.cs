@@ -93,14 +93,14 @@ public static class Errors
         new(ErrorCode.UnknownActivation, "This activation does not exist, has finished or expired; start again.");
 
     public static CipherpadError WrongActivationCode(int attemptsLeft) =>
-        new(ErrorCode.WrongActivationCode, $"The activation code is wrong; {attemptsLeft} attempt(s) left.", "clientConfirmation")
+        new(ErrorCode.WrongActivationCode, $"The activation code is wrong, already used or expired; {attemptsLeft} attempt(s) left from this address.", "clientConfirmation")
         {
             Facts = new Dictionary<string, object?> { ["attemptsLeft"] = attemptsLeft },
         };
 
     public static CipherpadError ActivationCodeVoid() =>
         new(ErrorCode.ActivationCodeVoid,
-            "This activation code was used, has expired or had too many wrong tries. Ask for a new one (\"forgot activation code\").")
+            "Too many wrong activation codes: this code no longer answers here. Ask for a new one (\"forgot activation code\").")
         {
             Facts = new Dictionary<string, object?> { ["attemptsLeft"] = 0 },
         };

@@ -8,11 +8,11 @@ namespace Cipherpad.Server.Pruning;
 
 /// <summary>How many rows of each kind one run deleted.</summary>
 public sealed record PruneResult(int PendingAccountChanges, int Challenges, int UnconfirmedAccounts, int EmailConfirmations, int EmailLinks,
-    int ActivationSessions, int ActivationCodes, int SourceThrottles, int SmsQuotaDays, int SmsQuotaHours, int SpentHumanChecks, int SignInSessions,
+    int ActivationSessions, int ActivationCodes, int ActivationAttempts, int SourceThrottles, int SmsQuotaDays, int SmsQuotaHours, int SpentHumanChecks, int SignInSessions,
     int OutboxMessages, int MailQuotaHours, int NoticeWindows)
 {
     public int Total => PendingAccountChanges + Challenges + UnconfirmedAccounts + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
-        + SourceThrottles + SmsQuotaDays + SmsQuotaHours + SpentHumanChecks + SignInSessions + OutboxMessages + MailQuotaHours + NoticeWindows;
+        + ActivationAttempts + SourceThrottles + SmsQuotaDays + SmsQuotaHours + SpentHumanChecks + SignInSessions + OutboxMessages + MailQuotaHours + NoticeWindows;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
     public IReadOnlyList<(string Kind, int Count)> ByKind() =>
@@ -24,6 +24,7 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
         ("e-mail links", EmailLinks),
         ("activation sessions", ActivationSessions),
         ("activation codes", ActivationCodes),
+        ("activation attempt counts", ActivationAttempts),
         ("back-off rows", SourceThrottles),
         ("SMS quota days", SmsQuotaDays),
         ("SMS quota hours", SmsQuotaHours),
@@ -38,7 +39,7 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
 /// <summary>
 /// Deletes what no rule reads any more, once it has been expired for <see cref="PruningOptions.KeepExpiredFor"/>:
 /// questions and the account changes waiting on them, registrations never confirmed (the account with its e-mail
-/// confirmations), e-mail confirmations and links, activation codes and sessions, past SMS quota days and hours, spent human checks,
+/// confirmations), e-mail confirmations and links, activation codes, sessions and attempt counts, past SMS quota days and hours, spent human checks,
 /// ended sign-in sessions, sent or abandoned outbox messages, past hours of mail quotas, notice windows with nothing left to
 /// tell, and the back-off rows of sources that have long been quiet.
 /// Confirmed accounts, devices, relying parties,
@@ -77,6 +78,7 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         var links = await DeleteAsync(db.EmailLinks.Where(l => l.ExpiresAt < cutoff).OrderBy(l => l.Id), cancellationToken);
         var sessions = await DeleteAsync(db.ActivationSessions.Where(s => s.ExpiresAt < cutoff).OrderBy(s => s.Id), cancellationToken);
         var codes = await DeleteAsync(db.ActivationCodes.Where(c => c.ExpiresAt < cutoff).OrderBy(c => c.Id), cancellationToken);
+        var attempts = await DeleteAsync(db.ActivationAttempts.Where(a => a.ExpiresAt < cutoff).OrderBy(a => a.Subject).ThenBy(a => a.Source), cancellationToken);
 
         // Back-off (SourceThrottles): a row whose source once succeeded for the account (LastSuccessAt) is what lets the
         // owner past an account-wide back-off, with no expiry, so it is kept. A row of failures only goes once its block
@@ -109,7 +111,7 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         var windows = await DeleteAsync(db.NoticeWindows.Where(w => w.StartedAt < cutoff && w.Events <= 1)
             .OrderBy(w => w.AccountId).ThenBy(w => w.Kind), cancellationToken);
 
-        return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, throttles, quotaDays, quotaHours, spentChecks, signIns,
+        return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, attempts, throttles, quotaDays, quotaHours, spentChecks, signIns,
             messages, mailHours, windows);
     }
 

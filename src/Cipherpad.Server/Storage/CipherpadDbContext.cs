@@ -25,6 +25,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<Device> Devices => Set<Device>();
     public DbSet<ActivationCodeRecord> ActivationCodes => Set<ActivationCodeRecord>();
     public DbSet<ActivationSession> ActivationSessions => Set<ActivationSession>();
+    public DbSet<ActivationAttempt> ActivationAttempts => Set<ActivationAttempt>();
     public DbSet<RelyingParty> RelyingParties => Set<RelyingParty>();
     public DbSet<Challenge> Challenges => Set<Challenge>();
     public DbSet<SourceThrottle> SourceThrottles => Set<SourceThrottle>();

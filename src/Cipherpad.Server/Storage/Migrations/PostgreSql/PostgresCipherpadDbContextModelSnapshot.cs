@@ -545,6 +545,29 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.ToTable("SourceThrottles");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.Devices.ActivationAttempt", b =>
+                {
+                    b.Property<string>("Subject")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Subject", "Source");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ActivationAttempts");
+                });
+
             modelBuilder.Entity("Cipherpad.Server.Devices.ActivationCodeRecord", b =>
                 {
                     b.Property<Guid>("Id")

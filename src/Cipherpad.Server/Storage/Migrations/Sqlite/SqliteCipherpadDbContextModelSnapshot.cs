@@ -536,6 +536,29 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.ToTable("SourceThrottles");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.Devices.ActivationAttempt", b =>
+                {
+                    b.Property<string>("Subject")
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Subject", "Source");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ActivationAttempts");
+                });
+
             modelBuilder.Entity("Cipherpad.Server.Devices.ActivationCodeRecord", b =>
                 {
                     b.Property<Guid>("Id")
