@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Cipherpad.Core.Answers;
 using Cipherpad.Core.Payments;
 using Cipherpad.Server.Accounts;
@@ -100,6 +102,40 @@ public sealed class ChallengeService(
         return challenge;
     }
 
+    /// <summary>
+    /// A login question for an e-mail that has no account able to answer it (no account, no cipher pad), made, stored, shown
+    /// and refused exactly like a real one, so that a page a stranger can reach looks the same whether or not the e-mail
+    /// has an account. No answer is right for it; its wrong answers lock it and back the source off as for an account
+    /// (keyed by an id derived from the e-mail), and leave nothing in any log.
+    /// </summary>
+    public async Task<Challenge> CreateUnanswerableAsync(RelyingParty party, string login, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        var now = time.GetUtcNow();
+        var challenge = new Challenge
+        {
+            RelyingPartyId = party.Id,
+            AccountId = NobodysAccountId(login),
+            Purpose = Purpose.Login,
+            Question = Question.Generate(Settings.QuestionLength),
+            CreatedAt = now,
+            ExpiresAt = now + Settings.Lifetime,
+            Status = ChallengeStatus.Pending,
+            Method = Unanswerable,
+        };
+        using var nobodysPad = new DeviceKeys(RandomNumberGenerator.GetBytes(DeviceKeys.SecretLength));
+        challenge.QrPayload = Core.Payloads.RequestPayload.ForLogin(party.Name, challenge.Question, challenge.ExpiresAt).Seal([nobodysPad]);
+        db.Challenges.Add(challenge);
+        await db.SaveChangesAsync(cancellationToken);
+        return challenge;
+    }
+
+    /// <summary>The <see cref="Challenge.Method"/> of <see cref="CreateUnanswerableAsync"/>'s questions: no method answers it.</summary>
+    public const string Unanswerable = "none";
+
+    private static Guid NobodysAccountId(string login) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes("Cipherpad unanswerable question:" + Accounts.AccountRules.NormalizeEmail(login))).AsSpan(0, 16));
+
     public Task<Challenge?> FindAsync(Guid relyingPartyId, Guid challengeId, CancellationToken cancellationToken = default) =>
         db.Challenges.AsNoTracking().SingleOrDefaultAsync(c => c.Id == challengeId && c.RelyingPartyId == relyingPartyId, cancellationToken);
 
@@ -114,6 +150,10 @@ public sealed class ChallengeService(
         var where = $"{party.Name}, from {source}";
         async Task<VerifyOutcome> Refused(VerifyResult result, int left, TimeSpan? retryAfter = null)
         {
+            if (challenge.Method == Unanswerable)
+            {
+                return new VerifyOutcome(result, left, retryAfter, challenge.AccountId); // nobody's log to write to
+            }
             await log.AppendAsync(challenge.AccountId, ResultName(result), challenge.Method, purpose, party.Name, source, null, challenge.Id,
                 Details(challenge), cancellationToken);
             return new VerifyOutcome(result, left, retryAfter, challenge.AccountId);

@@ -38,12 +38,9 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         }
         var party = await relyingParties.BuiltInAsync(cancellationToken);
         var created = await challenges.CreateAsync(party, Email!, Purpose.Login, null, null, cancellationToken: cancellationToken);
-        if (!created.Succeeded)
-        {
-            Problem = "There is no account with an activated cipher pad for this e-mail.";
-            return Page();
-        }
-        Show(created.Value);
+        // Whether the e-mail has an account with a cipher pad is not for a stranger to learn here: without one, the question
+        // looks the same and no answer is right.
+        Show(created.Succeeded ? created.Value : await challenges.CreateUnanswerableAsync(party, Email!, cancellationToken));
         return Page();
     }
 

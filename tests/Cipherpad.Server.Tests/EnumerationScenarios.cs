@@ -1,0 +1,93 @@
+using System.Text.RegularExpressions;
+using Cipherpad.Server.Storage;
+using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cipherpad.Server.Tests;
+
+/// <summary>
+/// What a stranger who types e-mail addresses into the pages anyone can reach learns about them: nothing that tells an
+/// address with an account from one without (docs/security.md, "Who learns whether an address has an account").
+/// </summary>
+public abstract partial class EnumerationScenarios
+{
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync();
+
+    /// <summary>A page as a stranger compares it: its text with every digit the same, and the names of its fields.</summary>
+    private static string Shape(HtmlPage page) =>
+        Spaces().Replace(Digits().Replace(page.Text, "#"), " ").Trim() + " | " +
+        string.Join(",", page.Document.QuerySelectorAll("input, img").Select(e => e.GetAttribute("name") ?? e.GetAttribute("alt") ?? e.LocalName));
+
+    /// <summary>Asks for a sign-in question for <paramref name="email"/> and answers it wrongly six times, as a stranger would.</summary>
+    private static async Task<List<string>> StrangerSignsInAsync(CipherpadFactory factory, string email)
+    {
+        using var browser = factory.Browser();
+        HtmlPage page = await (await SignInPage.OpenAsync(browser)).AskForQuestionAsync(email);
+        var seen = new List<string> { Shape(page) };
+        for (var i = 0; i < 6 && page.Document.QuerySelector("input[name=Answer]") is not null; i++)
+        {
+            using var response = await page.SubmitAsync("Answer", new Dictionary<string, string> { ["Answer"] = "1234 5678" });
+            page = await HtmlPage.FromAsync(browser, response);
+            seen.Add(Shape(page));
+        }
+        return seen;
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_shows_and_refuses_a_question_alike_for_an_account_an_account_without_a_pad_and_no_account()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using (var browser = factory.Browser())
+        {
+            await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "bob@example.com");
+        }
+
+        var withPad = await StrangerSignsInAsync(factory, "ann@example.com");
+        var withoutPad = await StrangerSignsInAsync(factory, "bob@example.com");
+        var nobody = await StrangerSignsInAsync(factory, "nobody@example.com");
+
+        Assert.Contains(withPad, shape => shape.Contains("Wrong answer. # attempt(s) left", StringComparison.Ordinal));
+        Assert.Contains("This question can no longer be answered", withPad[^1], StringComparison.Ordinal);
+        Assert.Equal(withPad, withoutPad);
+        Assert.Equal(withPad, nobody);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        var accounts = await db.Accounts.Select(a => a.Id).ToListAsync();
+        Assert.False(await db.AuthorizationLog.AnyAsync(e => e.AccountId == null || !accounts.Contains(e.AccountId.Value)), "nothing is logged for an address with no account");
+    }
+
+    [Fact]
+    public async Task Nobody_answers_the_question_shown_for_an_address_without_an_account()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var browser = factory.Browser();
+
+        var question = await Journeys.StartSignInAsync(browser, "nobody@example.com");
+        using var answered = await question.AnswerAsync(Journeys.AnswerWith(factory, pad, Core.Answers.Purpose.Login, question.Question));
+        var page = await HtmlPage.FromAsync(browser, answered);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, answered.StatusCode);
+        Assert.Contains("Wrong answer.", page.Text, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"\d")]
+    private static partial Regex Digits();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+}
+
+public sealed class SqliteEnumerationScenarios : EnumerationScenarios
+{
+    protected override Task<CipherpadFactory> CreateFactoryAsync() => Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null));
+}
+
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresEnumerationScenarios(PostgresServer postgres) : EnumerationScenarios
+{
+    protected override async Task<CipherpadFactory> CreateFactoryAsync() => new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+}
