@@ -125,7 +125,8 @@ public static class CipherpadCommands
         command.SetAction((result, _) => Run(result, terminal =>
         {
             var qrValue = result.GetValue(qr);
-            var typedQuestion = result.GetValue(question)?.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+            // Spaces may group the digits; a dash joins the parts of a compound question.
+            var typedQuestion = result.GetValue(question)?.Replace(" ", "", StringComparison.Ordinal);
             PaymentDetails? payment = null;
             if (qrValue is null)
             {
@@ -139,10 +140,11 @@ public static class CipherpadCommands
                     throw new CipherpadCliException("A payment needs --payee, --amount and --currency: " + paymentError.Message, 2, "usage");
                 }
             }
-            if (typedQuestion is not null && (typedQuestion.Length < Question.MinLength || typedQuestion.Length > Question.MaxLength
-                || !Question.IsWellFormed(typedQuestion, typedQuestion.Length)))
+            if (typedQuestion is not null && Question.PartCount(typedQuestion) == 0)
             {
-                throw new CipherpadCliException($"A question is {Question.MinLength} to {Question.MaxLength} digits; '{result.GetValue(question)}' is not.", 2, "usage");
+                throw new CipherpadCliException(
+                    $"A question is {Question.MinLength} to {Question.MaxLength} digits, or up to {Question.MaxParts} such parts joined by '{Question.Separator}'; '{result.GetValue(question)}' is not.",
+                    2, "usage");
             }
 
             var (_, vault, _) = Open(result, terminal, forAnswer: true);

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Server;
 using Cipherpad.Testing;
@@ -62,6 +64,29 @@ public sealed class CliJourneyTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal("Hello, Ann", (await AccountPage.OpenAsync(browser)).Greeting);
+    }
+
+    [Fact]
+    public async Task Under_a_guessing_attack_the_CLI_answers_the_longer_question_and_its_owner_signs_in()
+    {
+        var (_, cli) = await ActivatedAsync();
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            // As if strangers had spent nearly all of today's guess budget on this account.
+            var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
+            var account = await db.Accounts.SingleAsync();
+            db.GuessRisks.Add(new Server.Challenges.GuessRisk { AccountId = account.Id, Day = Server.Storage.UtcPeriods.DayOf(_factory.Time.GetUtcNow()), Spent = 9.9e-7 });
+            await db.SaveChangesAsync();
+        }
+        using var browser = _factory.Browser();
+        var questionPage = await Journeys.StartSignInAsync(browser, "ann@example.com");
+
+        var answered = await cli.RunAsync(Pin, "answer", questionPage.Question);
+        var signedIn = await questionPage.AnswerAsync(answered.Output);
+
+        Assert.Equal(2, Core.Answers.Question.PartCount(questionPage.Question));
+        Assert.Matches("^[0-9]{4}( [0-9]{4}){3}$", answered.Output);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
     }
 
     private static async Task<string> VerifyAsync(HttpClient shop, ChallengeResponse challenge, string answer) =>

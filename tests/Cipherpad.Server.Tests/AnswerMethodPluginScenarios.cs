@@ -154,14 +154,17 @@ public abstract class AnswerMethodPluginScenarios
 
         public Task<CipherpadError?> IssueAsync(AnswerMethodRequest request, Challenge challenge, CancellationToken cancellationToken)
         {
-            var code = RandomNumberGenerator.GetString("0123456789", 8);
+            var code = RandomNumberGenerator.GetString("0123456789", Answer.DigitsFor(challenge.Question));
             challenge.AnswerProtected = SHA256.HashData(Encoding.ASCII.GetBytes(code));
             codes.Send(challenge.Id, code);
             return Task.FromResult<CipherpadError?>(null);
         }
 
+        public Task<double> GuessChanceAsync(Guid accountId, int parts, CancellationToken cancellationToken) =>
+            Task.FromResult(Math.Pow(10, -8 * parts));
+
         public Task<AnswerCheck> CheckAsync(Challenge challenge, string typedAnswer, DateTimeOffset now, CancellationToken cancellationToken) =>
-            Task.FromResult(Answer.Normalize(typedAnswer) is { } digits && challenge.AnswerProtected is { } expected
+            Task.FromResult(Answer.Normalize(typedAnswer, Answer.DigitsFor(challenge.Question)) is { } digits && challenge.AnswerProtected is { } expected
                 && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.ASCII.GetBytes(digits)), expected)
                 ? AnswerCheck.Right()
                 : AnswerCheck.Wrong);

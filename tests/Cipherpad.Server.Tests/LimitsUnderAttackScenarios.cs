@@ -47,11 +47,11 @@ public abstract class LimitsUnderAttackScenarios
     }
 
     [Fact]
-    public async Task A_burst_of_wrong_answers_from_40_addresses_over_many_questions_gets_no_more_evaluated_than_the_account_wide_allowance()
+    public async Task A_burst_of_wrong_answers_from_40_addresses_gets_no_more_evaluated_than_the_days_guess_budget_and_the_owner_still_logs_in()
     {
         var evaluated = new EvaluationCount();
         using var factory = await CountingEvaluationsAsync(evaluated);
-        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
         factory.Time.Stop(); // no back-off window runs out during the burst
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         var questions = new List<string>();
@@ -64,10 +64,16 @@ public abstract class LimitsUnderAttackScenarios
         var results = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
             (await (await shop.PostAsJsonAsync($"/api/v1/challenges/{questions[i % 60]}/verify", new { answer = $"{i:D8}", userIp = $"198.18.0.{i % 40}" }))
                 .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString()));
+        evaluated.Reset();
+        var owner = await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad, userIp: "192.0.2.99");
 
-        // Twenty free attempts for all unknown sources together, then one per back-off window.
-        Assert.InRange(evaluated.Value, 1, 21);
-        Assert.Equal(300 - evaluated.Value, results.Count(r => r == "throttled"));
+        // One pad, a 7-minute window: each evaluated one-part guess has 7 in 10⁸ of being right, and the day's 10⁻⁶ pays for 14.
+        Assert.InRange(results.Count(r => r == "wrong"), 1, 14);
+        Assert.Equal(300, results.Count(r => r is "wrong" or "locked" or "throttled"));
+        Assert.Equal("success", owner);
+        Assert.Equal(1, evaluated.Value);
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.InRange(await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().GuessRisks.SumAsync(r => r.Spent), 7e-8, 1e-6);
     }
 
     [Fact]
@@ -86,7 +92,8 @@ public abstract class LimitsUnderAttackScenarios
             var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
             var id = challenge.GetProperty("challengeId").GetString()!;
             var right = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow());
-            var answers = Enumerable.Range(0, 100).Select(i => i == 50 + round ? right : $"{i:D8}").ToArray();
+            var digits = Core.Answers.Answer.DigitsFor(challenge.GetProperty("question").GetString()!); // questions grow as the guesses add up
+            var answers = Enumerable.Range(0, 100).Select(i => i == 50 + round ? right : $"{i:D8}".PadLeft(digits, '0')).ToArray();
 
             var results = await Task.WhenAll(answers.Select(async answer =>
                 (await (await shop.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer })).Content.ReadFromJsonAsync<JsonElement>())
@@ -125,7 +132,7 @@ public abstract class LimitsUnderAttackScenarios
         using var factory = await CreateFactoryAsync();
         await Journeys.RegisterAndActivateAsync(factory, "ann@example.com", sms: true);
         var now = factory.Time.GetUtcNow();
-        factory.Time.Offset += Server.AnswerMethods.Sms.SmsHourlyQuota.HourOf(now).AddHours(1).AddMinutes(10) - now; // the burst stays in one hour
+        factory.Time.Offset += Server.Storage.UtcPeriods.HourOf(now).AddHours(1).AddMinutes(10) - now; // the burst stays in one hour
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         using var bank = await Journeys.RelyingPartyClientAsync(factory, "Demo Bank");
 
@@ -239,6 +246,9 @@ public abstract class LimitsUnderAttackScenarios
 
         public Task<Problems.CipherpadError?> IssueAsync(AnswerMethodRequest request, Challenge challenge, CancellationToken cancellationToken) =>
             inner.IssueAsync(request, challenge, cancellationToken);
+
+        public Task<double> GuessChanceAsync(Guid accountId, int parts, CancellationToken cancellationToken) =>
+            inner.GuessChanceAsync(accountId, parts, cancellationToken);
 
         public Task<AnswerCheck> CheckAsync(Challenge challenge, string typedAnswer, DateTimeOffset now, CancellationToken cancellationToken)
         {

@@ -108,15 +108,18 @@ public abstract class PruningScenarios
                 AccountId = accountId, Source = "answer:198.51.100.7", ConsecutiveFailures = 6, BlockedUntil = longAgo, LastSuccessAt = now - TimeSpan.FromDays(400),
             });
         db.SmsQuotas.AddRange(
-            new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(longAgo - TimeSpan.FromDays(1)), Sent = 5 },
-            new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now - TimeSpan.FromDays(2)), Sent = 2 },
-            new SmsQuota { AccountId = accountId, Day = SmsQuota.DayOf(now), Sent = 1 });
+            new SmsQuota { AccountId = accountId, Day = Server.Storage.UtcPeriods.DayOf(longAgo - TimeSpan.FromDays(1)), Sent = 5 },
+            new SmsQuota { AccountId = accountId, Day = Server.Storage.UtcPeriods.DayOf(now - TimeSpan.FromDays(2)), Sent = 2 },
+            new SmsQuota { AccountId = accountId, Day = Server.Storage.UtcPeriods.DayOf(now), Sent = 1 });
+        db.GuessRisks.AddRange(
+            new GuessRisk { AccountId = accountId, Day = Server.Storage.UtcPeriods.DayOf(longAgo - TimeSpan.FromDays(1)), Spent = 1e-6 },
+            new GuessRisk { AccountId = accountId, Day = Server.Storage.UtcPeriods.DayOf(now), Spent = 7e-8 });
         var shopId = Guid.CreateVersion7();
         db.SmsHourlyQuotas.AddRange(
-            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = shopId, Hour = SmsHourlyQuota.HourOf(longAgo), Sent = 3 },
-            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = SmsHourlyQuota.EveryRelyingParty, Hour = SmsHourlyQuota.HourOf(longAgo), Sent = 3 },
-            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = shopId, Hour = SmsHourlyQuota.HourOf(recently), Sent = 1 },
-            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = SmsHourlyQuota.EveryRelyingParty, Hour = SmsHourlyQuota.HourOf(now), Sent = 2 });
+            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = shopId, Hour = Server.Storage.UtcPeriods.HourOf(longAgo), Sent = 3 },
+            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = SmsHourlyQuota.EveryRelyingParty, Hour = Server.Storage.UtcPeriods.HourOf(longAgo), Sent = 3 },
+            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = shopId, Hour = Server.Storage.UtcPeriods.HourOf(recently), Sent = 1 },
+            new SmsHourlyQuota { AccountId = accountId, RelyingPartyId = SmsHourlyQuota.EveryRelyingParty, Hour = Server.Storage.UtcPeriods.HourOf(now), Sent = 2 });
 
         // Registrations: one never confirmed whose link expired long ago (it goes, with its link), one whose link expired
         // only recently (registration frees its address, the pruner waits), and a confirmed account from long ago.
@@ -145,9 +148,9 @@ public abstract class PruningScenarios
 
         db.MailQuotas.AddRange(
             new Notifications.MailQuota { Recipient = Notifications.MailQuota.ForAccount(accountId), Kind = Notifications.MailQuotaKind.NewActivationCode,
-                Hour = Notifications.MailQuota.HourOf(longAgo), Sent = 5 },
+                Hour = Server.Storage.UtcPeriods.HourOf(longAgo), Sent = 5 },
             new Notifications.MailQuota { Recipient = Notifications.MailQuota.ForAddress("someone@example.com"), Kind = Notifications.MailQuotaKind.AliasConfirmation,
-                Hour = Notifications.MailQuota.HourOf(now), Sent = 1 });
+                Hour = Server.Storage.UtcPeriods.HourOf(now), Sent = 1 });
         db.NoticeWindows.AddRange(
             new Notifications.NoticeWindow { AccountId = accountId, Kind = Notifications.NotificationKind.FailedAttempts, StartedAt = longAgo, Events = 1 },
             // Old, but its 14 events are not told yet.
@@ -174,7 +177,7 @@ public abstract class PruningScenarios
         var result = await PruneAsync(factory, now);
 
         Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, UnconfirmedAccounts: 1, EmailConfirmations: 3, EmailLinks: 1,
-            ActivationSessions: 1, ActivationCodes: 1, ActivationAttempts: 1, SourceThrottles: 1, SmsQuotaDays: 1, SmsQuotaHours: 2, SpentHumanChecks: 1, SignInSessions: 1,
+            ActivationSessions: 1, ActivationCodes: 1, ActivationAttempts: 1, SourceThrottles: 1, SmsQuotaDays: 1, SmsQuotaHours: 2, GuessRiskDays: 1, SpentHumanChecks: 1, SignInSessions: 1,
             OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
@@ -198,6 +201,7 @@ public abstract class PruningScenarios
         Assert.Equal(1, await db.RecoveryRecords.CountAsync(r => r.AccountId == accountId));
         Assert.Equal(1, await db.Devices.CountAsync(d => d.AccountId == accountId));
         Assert.Equal(2, (await db.ActivationAttempts.SingleAsync()).FailedAttempts);
+        Assert.Equal(7e-8, (await db.GuessRisks.SingleAsync()).Spent);
         Assert.True(await db.RelyingParties.AnyAsync(r => r.ClientId == "rp_gone"));
         Assert.Equal(["confirmed@example.com", "recent@example.com"], (await db.Accounts.Select(a => a.Email).ToListAsync()).Order(StringComparer.Ordinal));
         Assert.Equal(["recent"], await db.EmailConfirmations.Where(c => c.TokenHash == "recent" || c.TokenHash == "lapsed" || c.TokenHash == "confirmed")
@@ -215,7 +219,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(21, first.Total);
+        Assert.Equal(22, first.Total);
         Assert.Equal(0, second.Total);
     }
 

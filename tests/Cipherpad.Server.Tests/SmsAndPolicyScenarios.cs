@@ -31,7 +31,7 @@ public abstract partial class SmsAndPolicyScenarios
     private static void TenMinutesIntoAnHour(CipherpadFactory factory)
     {
         var now = factory.Time.GetUtcNow();
-        factory.Time.Offset += SmsHourlyQuota.HourOf(now).AddHours(1).AddMinutes(10) - now;
+        factory.Time.Offset += Server.Storage.UtcPeriods.HourOf(now).AddHours(1).AddMinutes(10) - now;
     }
 
     private static async Task<(string? Code, int? RetryAfter)> RefusalAsync(HttpResponseMessage response)

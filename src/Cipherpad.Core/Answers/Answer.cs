@@ -8,9 +8,9 @@ public enum AnswerVerdict
 {
     /// <summary>The answer is right for this question, purpose, payment and time.</summary>
     Correct,
-    /// <summary>The answer is 8 digits but not the right ones.</summary>
+    /// <summary>The answer has the right number of digits but not the right ones.</summary>
     Wrong,
-    /// <summary>The text is not an answer at all (not 8 digits once spaces and dashes are removed).</summary>
+    /// <summary>The text is not an answer at all (not 8 digits per part of the question once spaces and dashes are removed).</summary>
     Malformed,
 }
 
@@ -20,47 +20,68 @@ public static class Answer
     /// <summary>
     /// The answer to <paramref name="question"/> for <paramref name="purpose"/> at <paramref name="now"/>.
     /// A payment needs <paramref name="payment"/>; the other purposes must not have it.
+    /// A compound question's answer is the answers to its parts, joined in order.
     /// </summary>
-    /// <exception cref="ArgumentException">The question is not 6–64 digits, or the payment details do not fit the purpose.</exception>
+    /// <exception cref="ArgumentException">The question is not a question (<see cref="Question.PartCount"/>), or the payment details do not fit the purpose.</exception>
     public static string Compute(DeviceKeys keys, Purpose purpose, string question, DateTimeOffset now, PaymentDetails? payment = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(question);
-        var suite = SuiteFor(purpose, question, payment);
-        return Ocra.Compute(suite, keys.AnswerKey(purpose), Input(question, payment, suite.TimeStepAt(now)));
+        var partLength = PartLength(question);
+        var answer = new System.Text.StringBuilder(DigitsFor(question));
+        for (var start = 0; start < question.Length; start += partLength + 1)
+        {
+            var part = question.Substring(start, partLength);
+            var suite = SuiteFor(purpose, part, payment);
+            answer.Append(Ocra.Compute(suite, keys.AnswerKey(purpose), Input(part, payment, suite.TimeStepAt(now))));
+        }
+        return answer.ToString();
     }
+
+    /// <summary>How many digits the answer to <paramref name="question"/> has: 8 for each of its parts.</summary>
+    /// <exception cref="ArgumentException">The question is not a question.</exception>
+    public static int DigitsFor(ReadOnlySpan<char> question) => PartCountOf(question) * AnswerSuites.AnswerDigits;
 
     /// <summary>
     /// Checks <paramref name="typedAnswer"/> (spaces and dashes ignored) against every time step of
-    /// <paramref name="window"/> around <paramref name="now"/>, comparing in constant time. Allocates nothing.
+    /// <paramref name="window"/> around <paramref name="now"/>, comparing in constant time. A compound question is answered
+    /// when every part's 8 digits match, each at any step of the window. Allocates nothing.
     /// </summary>
-    /// <exception cref="ArgumentException">The question is not 6–64 digits, or the payment details do not fit the purpose.</exception>
+    /// <exception cref="ArgumentException">The question is not a question, or the payment details do not fit the purpose.</exception>
     public static AnswerVerdict Verify(DeviceKeys keys, Purpose purpose, ReadOnlySpan<char> question, PaymentDetails? payment,
         ReadOnlySpan<char> typedAnswer, DateTimeOffset now, TimeWindow window)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(window);
-        var suite = SuiteFor(purpose, question, payment);
-        Span<char> answer = stackalloc char[AnswerSuites.AnswerDigits];
+        var partLength = PartLength(question);
+        Span<char> answer = stackalloc char[DigitsFor(question)];
         if (!TryNormalize(typedAnswer, answer))
         {
             return AnswerVerdict.Malformed;
         }
         var key = keys.AnswerKey(purpose);
-        var currentStep = suite.TimeStepAt(now);
         Span<char> expected = stackalloc char[AnswerSuites.AnswerDigits];
-        var found = false;
-        // Every step is checked, so the time taken does not tell which step matched.
-        for (var step = currentStep - window.PastSteps; step <= currentStep + window.FutureSteps; step++)
+        var allFound = true;
+        for (var part = 0; part * (partLength + 1) < question.Length; part++)
         {
-            var error = Ocra.TryCompute(suite, key, Input(question, payment, step), expected, out _);
-            if (error is not null)
+            var partQuestion = question.Slice(part * (partLength + 1), partLength);
+            var partAnswer = answer.Slice(part * AnswerSuites.AnswerDigits, AnswerSuites.AnswerDigits);
+            var suite = SuiteFor(purpose, partQuestion, payment);
+            var currentStep = suite.TimeStepAt(now);
+            var found = false;
+            // Every step of every part is checked, so the time taken does not tell which step or part matched.
+            for (var step = currentStep - window.PastSteps; step <= currentStep + window.FutureSteps; step++)
             {
-                throw new OcraException(error);
+                var error = Ocra.TryCompute(suite, key, Input(partQuestion, payment, step), expected, out _);
+                if (error is not null)
+                {
+                    throw new OcraException(error);
+                }
+                found |= Ocra.FixedTimeEquals(expected, partAnswer);
             }
-            found |= Ocra.FixedTimeEquals(expected, answer);
+            allFound &= found;
         }
-        return found ? AnswerVerdict.Correct : AnswerVerdict.Wrong;
+        return allFound ? AnswerVerdict.Correct : AnswerVerdict.Wrong;
     }
 
     /// <summary>Shows an answer in groups, such as <c>1234 5678</c>.</summary>
@@ -102,19 +123,26 @@ public static class Answer
         return count == digits.Length;
     }
 
-    /// <summary>Reads a typed answer as 8 digits, or null when it is not one.</summary>
-    public static string? Normalize(string? typed)
+    /// <summary>Reads a typed answer as <paramref name="digits"/> digits (8 per part of the question), or null when it is not one.</summary>
+    public static string? Normalize(string? typed, int digits = AnswerSuites.AnswerDigits)
     {
-        Span<char> digits = stackalloc char[AnswerSuites.AnswerDigits];
-        return TryNormalize(typed, digits) ? new string(digits) : null;
+        ArgumentOutOfRangeException.ThrowIfLessThan(digits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(digits, Question.MaxParts * AnswerSuites.AnswerDigits);
+        Span<char> normalized = stackalloc char[digits];
+        return TryNormalize(typed, normalized) ? new string(normalized) : null;
     }
+
+    private static int PartCountOf(ReadOnlySpan<char> question) => Question.PartCount(question) is var parts and > 0
+        ? parts
+        : throw new ArgumentException(
+            $"A question is {Question.MinLength} to {Question.MaxLength} decimal digits, or up to {Question.MaxParts} such parts of one length joined by '{Question.Separator}'.",
+            nameof(question));
+
+    private static int PartLength(ReadOnlySpan<char> question) =>
+        (question.Length - (PartCountOf(question) - 1)) / PartCountOf(question);
 
     private static OcraSuite SuiteFor(Purpose purpose, ReadOnlySpan<char> question, PaymentDetails? payment)
     {
-        if (!Question.IsWellFormed(question, question.Length) || question.Length < Question.MinLength || question.Length > Question.MaxLength)
-        {
-            throw new ArgumentException($"A question is {Question.MinLength} to {Question.MaxLength} decimal digits.", nameof(question));
-        }
         if ((purpose == Purpose.Payment) != (payment is not null))
         {
             throw new ArgumentException(purpose == Purpose.Payment

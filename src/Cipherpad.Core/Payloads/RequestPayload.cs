@@ -291,10 +291,9 @@ public sealed record RequestPayload
         {
             return $"The relying-party name must be 1 to {MaxRelyingPartyLength} characters without control characters.";
         }
-        if (question is null || question.Length < Answers.Question.MinLength || !Answers.Question.IsWellFormed(question, question.Length)
-            || question.Length > Answers.Question.MaxLength)
+        if (question is null || Answers.Question.PartCount(question) == 0)
         {
-            return $"The question must be {Answers.Question.MinLength} to {Answers.Question.MaxLength} decimal digits.";
+            return $"The question must be {Answers.Question.MinLength} to {Answers.Question.MaxLength} decimal digits, or up to {Answers.Question.MaxParts} such parts joined by '{Answers.Question.Separator}'.";
         }
         if (description is not null && (string.IsNullOrWhiteSpace(description) || description.Length > MaxDescriptionLength || description.Any(char.IsControl)))
         {

@@ -34,6 +34,13 @@ public interface IAnswerMethod
     /// </summary>
     Task<CipherpadError?> IssueAsync(AnswerMethodRequest request, Challenge challenge, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The chance that one guessed answer is accepted, for a question of <paramref name="parts"/> parts to this account: how
+    /// many answers the method accepts for it (pads × minutes of the time window, say) divided by how many there are.
+    /// Every answer spends this much of the account's daily budget before it is evaluated (<see cref="GuessRisks"/>).
+    /// </summary>
+    Task<double> GuessChanceAsync(Guid accountId, int parts, CancellationToken cancellationToken);
+
     /// <summary>Whether <paramref name="typedAnswer"/> answers <paramref name="challenge"/>, compared in constant time. Changes nothing.</summary>
     Task<AnswerCheck> CheckAsync(Challenge challenge, string typedAnswer, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -56,7 +56,7 @@ public sealed class ChallengeConfiguration : IEntityTypeConfiguration<Challenge>
         builder.HasIndex(c => new { c.AccountId, c.CreatedAt });
         builder.Property(c => c.Purpose).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
-        builder.Property(c => c.Question).HasMaxLength(64);
+        builder.Property(c => c.Question).HasMaxLength(200); // up to 3 parts of 64 digits and 2 separators
         builder.Property(c => c.Method).HasMaxLength(16);
         builder.Property(c => c.Description).HasMaxLength(200);
         builder.Property(c => c.Payee).HasMaxLength(64);

@@ -99,10 +99,12 @@ public static class ChallengeEndpoints
         {
             return NotFound(id);
         }
-        // A text that is not 8 digits cannot be right, so it is refused before it could use up one of the question's attempts.
-        if (string.IsNullOrWhiteSpace(request.Answer) || request.Answer.Length > 64 || Answer.Normalize(request.Answer) is null)
+        // A text that is not 8 digits per part of the question cannot be right, so it is refused before it could use up one
+        // of the question's attempts.
+        var digits = Answer.DigitsFor(challenge.Question);
+        if (string.IsNullOrWhiteSpace(request.Answer) || request.Answer.Length > 64 || Answer.Normalize(request.Answer, digits) is null)
         {
-            return BadRequest($"'answer' must be the {AnswerSuites.AnswerDigits} digits the user typed (spaces and dashes are ignored).", "answer");
+            return BadRequest($"'answer' must be the {digits} digits the user typed (spaces and dashes are ignored).", "answer");
         }
         if (challenge.Purpose == Purpose.Payment && (request.Payee ?? request.Amount ?? request.Currency) is not null)
         {

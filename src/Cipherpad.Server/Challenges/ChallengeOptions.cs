@@ -36,6 +36,13 @@ public sealed class ChallengeOptions
     [Range(5, 100)]
     public int AccountFailuresBeforeBackoff { get; set; } = 20;
 
+    /// <summary>
+    /// The chance that guessing gets into an account in one UTC day, at most: the wrong answers evaluated against an account
+    /// in a day may together have no more chance of having been right (see <see cref="GuessRisks"/>).
+    /// </summary>
+    [Range(1e-9, 1e-4)]
+    public double GuessRiskPerDay { get; set; } = 1e-6;
+
     /// <summary>The longest wait the back-off imposes.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(15);

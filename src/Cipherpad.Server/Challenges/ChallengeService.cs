@@ -40,6 +40,7 @@ public sealed class ChallengeService(
     DeviceRegistry devices,
     AuthorizationLogWriter log,
     SourceThrottles throttles,
+    GuessRisks risks,
     AccountDirectory directory,
     Notifier notifier,
     IOptions<CipherpadOptions> options,
@@ -78,12 +79,13 @@ public sealed class ChallengeService(
             return refused;
         }
         var now = time.GetUtcNow();
+        var parts = await risks.PartsForNewQuestionAsync(account.Id, parts => answerMethod.GuessChanceAsync(account.Id, parts, cancellationToken), cancellationToken);
         var challenge = new Challenge
         {
             RelyingPartyId = party.Id,
             AccountId = account.Id,
             Purpose = purpose,
-            Question = Question.Generate(Settings.QuestionLength),
+            Question = Question.Generate(Settings.QuestionLength, parts),
             CreatedAt = now,
             ExpiresAt = now + Settings.Lifetime,
             Status = ChallengeStatus.Pending,
@@ -112,12 +114,14 @@ public sealed class ChallengeService(
     {
         ArgumentNullException.ThrowIfNull(party);
         var now = time.GetUtcNow();
+        var nobody = NobodysAccountId(login);
+        var parts = await risks.PartsForNewQuestionAsync(nobody, parts => Task.FromResult(CipherPadMethod.ChanceOfGuess(1, Settings, parts)), cancellationToken);
         var challenge = new Challenge
         {
             RelyingPartyId = party.Id,
-            AccountId = NobodysAccountId(login),
+            AccountId = nobody,
             Purpose = Purpose.Login,
-            Question = Question.Generate(Settings.QuestionLength),
+            Question = Question.Generate(Settings.QuestionLength, parts),
             CreatedAt = now,
             ExpiresAt = now + Settings.Lifetime,
             Status = ChallengeStatus.Pending,
@@ -170,7 +174,7 @@ public sealed class ChallengeService(
         {
             return await Refused(VerifyResult.Expired, 0);
         }
-        if (await throttles.TryReserveAsync(challenge.AccountId, ThrottleScope, source, cancellationToken) is { } wait)
+        if (await throttles.TryReserveAsync(challenge.AccountId, ThrottleScope, source, cancellationToken, accountWide: false) is { } wait)
         {
             return await Refused(VerifyResult.Throttled, attemptsLeft, wait);
         }
@@ -185,7 +189,25 @@ public sealed class ChallengeService(
             return await Refused(await SettledAsync(challenge.Id, now, cancellationToken), 0);
         }
 
+        // The answer's chance of being right is taken from the account's budget for the day before it is evaluated too. A
+        // question too easy for what is left of the budget cannot be answered any more: the next one has more parts.
         var answerMethod = methods.Find(challenge.Method);
+        var parts = Question.PartCount(challenge.Question);
+        var chance = answerMethod is not null
+            ? await answerMethod.GuessChanceAsync(challenge.AccountId, parts, cancellationToken)
+            : CipherPadMethod.ChanceOfGuess(1, Settings, parts); // an unanswerable question spends like a one-pad account's
+        if (!await risks.TryTakeAsync(challenge.AccountId, chance, cancellationToken))
+        {
+            var lockedForBudget = await LockAsync(challenge.Id, cancellationToken);
+            var refused = await Refused(VerifyResult.Locked, 0);
+            if (lockedForBudget)
+            {
+                await notifier.NotifyAsync(challenge.AccountId, NotificationKind.FailedAttempts,
+                    $"A {purpose} question for your account was locked: so many wrong answers were tried today that your next questions are longer.", where,
+                    cancellationToken);
+            }
+            return refused;
+        }
         var check = answerMethod is not null
             ? await answerMethod.CheckAsync(challenge, typedAnswer, now, cancellationToken)
             : AnswerCheck.Wrong; // a method no longer offered answers nothing
@@ -211,6 +233,7 @@ public sealed class ChallengeService(
                 await devices.TouchAsync(deviceId, now, cancellationToken);
             }
             await answerMethod.AcceptedAsync(challenge, party, cancellationToken);
+            await risks.GiveBackAsync(challenge.AccountId, chance, cancellationToken);
             log.Add(challenge.AccountId, ResultName(VerifyResult.Success), challenge.Method, purpose, party.Name, source, check.DeviceId, challenge.Id,
                 Details(challenge));
             await db.SaveChangesAsync(cancellationToken);
@@ -229,9 +252,7 @@ public sealed class ChallengeService(
         }
 
         var wrongAnswers = await db.Challenges.AsNoTracking().Where(c => c.Id == challenge.Id).Select(c => c.WrongAnswers).SingleAsync(cancellationToken);
-        var lockedNow = wrongAnswers >= Settings.MaxWrongAnswers && await db.Challenges
-            .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending)
-            .ExecuteUpdateAsync(c => c.SetProperty(x => x.Status, ChallengeStatus.Locked), cancellationToken) == 1;
+        var lockedNow = wrongAnswers >= Settings.MaxWrongAnswers && await LockAsync(challenge.Id, cancellationToken);
         var left = Math.Max(0, Settings.MaxWrongAnswers - wrongAnswers);
         var outcome = await Refused(left == 0 ? VerifyResult.Locked : VerifyResult.Wrong, left);
         if (lockedNow)
@@ -241,6 +262,11 @@ public sealed class ChallengeService(
         }
         return outcome;
     }
+
+    /// <summary>Locks a pending question; true for the one call that did.</summary>
+    private async Task<bool> LockAsync(Guid challengeId, CancellationToken cancellationToken) =>
+        await db.Challenges.Where(c => c.Id == challengeId && c.Status == ChallengeStatus.Pending)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.Status, ChallengeStatus.Locked), cancellationToken) == 1;
 
     /// <summary>Why a question that can take no more answers cannot: answered, expired, or out of attempts.</summary>
     private async Task<VerifyResult> SettledAsync(Guid challengeId, DateTimeOffset now, CancellationToken cancellationToken)

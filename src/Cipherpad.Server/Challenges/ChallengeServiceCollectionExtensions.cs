@@ -7,6 +7,7 @@ public static class ChallengeServiceCollectionExtensions
     {
         services.AddScoped<ChallengeService>();
         services.AddScoped<SourceThrottles>();
+        services.AddScoped<GuessRisks>();
         return services;
     }
 }

@@ -44,15 +44,19 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
     /// failure until <see cref="RecordSuccessAsync"/> says otherwise; returns null when the attempt may go ahead, or how
     /// long the source must still wait. Each count is a conditional update, so a burst of parallel attempts gets no more
     /// than the free attempts and then one per back-off window, on any database and across server instances.
+    /// <paramref name="accountWide"/> says whether the account-wide layer applies too; answers to questions leave it out,
+    /// because <see cref="GuessRisks"/> bounds distributed guessing without holding up the owner at a new address.
     /// </summary>
-    public async Task<TimeSpan?> TryReserveAsync(Guid accountId, string scope, string source, CancellationToken cancellationToken)
+    public async Task<TimeSpan?> TryReserveAsync(Guid accountId, string scope, string source, CancellationToken cancellationToken, bool accountWide = true)
     {
         var own = await ReserveAsync(accountId, Key(scope, source), Settings.FailuresBeforeBackoff, cancellationToken);
         if (own.Wait is { } wait)
         {
             return wait;
         }
-        return own.OwnerSource ? null : (await ReserveAsync(accountId, Key(scope, AllSources), Settings.AccountFailuresBeforeBackoff, cancellationToken)).Wait;
+        return own.OwnerSource || !accountWide
+            ? null
+            : (await ReserveAsync(accountId, Key(scope, AllSources), Settings.AccountFailuresBeforeBackoff, cancellationToken)).Wait;
     }
 
     /// <summary>Clears both counts and remembers the source as one the owner succeeded from.</summary>
@@ -123,5 +127,5 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
             $"INSERT INTO \"SourceThrottles\" (\"AccountId\", \"Source\", \"ConsecutiveFailures\") VALUES ({accountId}, {key}, {0}) ON CONFLICT DO NOTHING",
             cancellationToken);
 
-    private static string Key(string scope, string source) => $"{scope}:{source}";
+    private static string Key(string scope, string source) => $"{scope}:{Web.ClientAddress.GuessingSource(source)}";
 }

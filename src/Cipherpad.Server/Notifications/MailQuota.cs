@@ -38,12 +38,6 @@ public sealed class MailQuota
 
     /// <summary>The key of an address that is no account's; give it normalized.</summary>
     public static string ForAddress(string address) => $"address:{address}";
-
-    public static DateTimeOffset HourOf(DateTimeOffset at)
-    {
-        var utc = at.ToUniversalTime();
-        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
-    }
 }
 
 public sealed class MailQuotaConfiguration : IEntityTypeConfiguration<MailQuota>

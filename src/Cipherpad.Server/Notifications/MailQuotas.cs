@@ -17,7 +17,7 @@ public sealed class MailQuotas(CipherpadDbContext db, IOptions<CipherpadOptions>
     public async Task<bool> TryReserveAsync(string recipient, MailQuotaKind kind, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(recipient);
-        var hour = MailQuota.HourOf(time.GetUtcNow());
+        var hour = UtcPeriods.HourOf(time.GetUtcNow());
         var limit = options.Value.Email.PerRecipientPerHour;
         // The hour is stored as UTC ticks (CipherpadDbContext's conversion); raw SQL has to pass it in that form.
         await db.Database.ExecuteSqlAsync(

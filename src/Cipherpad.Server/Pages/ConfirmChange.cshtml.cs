@@ -30,12 +30,13 @@ public sealed class ConfirmChangeModel(AccountChanges changes) : AccountPage
 
     public async Task<IActionResult> OnPostAsync(Guid id, string? answer, CancellationToken cancellationToken)
     {
-        if (Core.Answers.Answer.Normalize(answer) is null)
+        await OnGetAsync(id, cancellationToken);
+        if (Question is not null && Core.Answers.Answer.Normalize(answer, Core.Answers.Answer.DigitsFor(Question)) is null)
         {
-            await OnGetAsync(id, cancellationToken);
-            Problem ??= SignInModel.NotAnAnswer;
+            Problem = SignInModel.NotAnAnswerTo(Question);
             return Page();
         }
+        Problem = null;
         var outcome = await changes.ConfirmAsync(AccountId, id, answer ?? "", Source, Sessions.SignInSessions.SessionOf(User), cancellationToken);
         await OnGetAsync(id, cancellationToken);
         if (outcome.Result != VerifyResult.Success && !Applied)

@@ -54,9 +54,9 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             ChallengeId = null;
             return Page();
         }
-        if (Core.Answers.Answer.Normalize(Answer) is null)
+        if (Core.Answers.Answer.Normalize(Answer, Core.Answers.Answer.DigitsFor(challenge.Question)) is null)
         {
-            Problem = NotAnAnswer;
+            Problem = NotAnAnswerTo(challenge.Question);
             Show(challenge);
             return Page();
         }
@@ -85,8 +85,9 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         return Page();
     }
 
-    /// <summary>What a page says to a typed text that cannot be an answer; it costs no attempt, since it cannot be right.</summary>
-    internal const string NotAnAnswer = "An answer is the 8 digits your cipher pad shows (spaces and dashes are ignored). This did not count as an attempt.";
+    /// <summary>What a page says to a typed text that cannot be an answer to <paramref name="question"/>; it costs no attempt, since it cannot be right.</summary>
+    internal static string NotAnAnswerTo(string question) =>
+        $"An answer is the {Core.Answers.Answer.DigitsFor(question)} digits your cipher pad shows (spaces and dashes are ignored). This did not count as an attempt.";
 
     private void Show(Challenge challenge)
     {

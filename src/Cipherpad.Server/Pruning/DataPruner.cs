@@ -1,5 +1,4 @@
 using Cipherpad.Server.Accounts;
-using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,11 +7,11 @@ namespace Cipherpad.Server.Pruning;
 
 /// <summary>How many rows of each kind one run deleted.</summary>
 public sealed record PruneResult(int PendingAccountChanges, int Challenges, int UnconfirmedAccounts, int EmailConfirmations, int EmailLinks,
-    int ActivationSessions, int ActivationCodes, int ActivationAttempts, int SourceThrottles, int SmsQuotaDays, int SmsQuotaHours, int SpentHumanChecks, int SignInSessions,
+    int ActivationSessions, int ActivationCodes, int ActivationAttempts, int SourceThrottles, int SmsQuotaDays, int SmsQuotaHours, int GuessRiskDays, int SpentHumanChecks, int SignInSessions,
     int OutboxMessages, int MailQuotaHours, int NoticeWindows)
 {
     public int Total => PendingAccountChanges + Challenges + UnconfirmedAccounts + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
-        + ActivationAttempts + SourceThrottles + SmsQuotaDays + SmsQuotaHours + SpentHumanChecks + SignInSessions + OutboxMessages + MailQuotaHours + NoticeWindows;
+        + ActivationAttempts + SourceThrottles + SmsQuotaDays + SmsQuotaHours + GuessRiskDays + SpentHumanChecks + SignInSessions + OutboxMessages + MailQuotaHours + NoticeWindows;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
     public IReadOnlyList<(string Kind, int Count)> ByKind() =>
@@ -28,6 +27,7 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
         ("back-off rows", SourceThrottles),
         ("SMS quota days", SmsQuotaDays),
         ("SMS quota hours", SmsQuotaHours),
+        ("guess-risk days", GuessRiskDays),
         ("spent human checks", SpentHumanChecks),
         ("sign-in sessions", SignInSessions),
         ("sent or abandoned outbox messages", OutboxMessages),
@@ -90,11 +90,12 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
             .OrderBy(t => t.AccountId).ThenBy(t => t.Source), cancellationToken);
 
         // Only today's quota and this hour's are read.
-        var firstKeptDay = SmsQuota.DayOf(cutoff);
+        var firstKeptDay = UtcPeriods.DayOf(cutoff);
         var quotaDays = await DeleteAsync(db.SmsQuotas.Where(q => q.Day < firstKeptDay).OrderBy(q => q.AccountId).ThenBy(q => q.Day), cancellationToken);
-        var firstKeptHour = SmsHourlyQuota.HourOf(cutoff);
+        var firstKeptHour = UtcPeriods.HourOf(cutoff);
         var quotaHours = await DeleteAsync(db.SmsHourlyQuotas.Where(q => q.Hour < firstKeptHour)
             .OrderBy(q => q.AccountId).ThenBy(q => q.RelyingPartyId).ThenBy(q => q.Hour), cancellationToken);
+        var riskDays = await DeleteAsync(db.GuessRisks.Where(r => r.Day < firstKeptDay).OrderBy(r => r.AccountId).ThenBy(r => r.Day), cancellationToken);
 
         // A spent check only has to outlive its challenge, which the signature check refuses once expired.
         var spentChecks = await DeleteAsync(db.SpentHumanChecks.Where(s => s.ExpiresAt < cutoff).OrderBy(s => s.Challenge), cancellationToken);
@@ -111,7 +112,7 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         var windows = await DeleteAsync(db.NoticeWindows.Where(w => w.StartedAt < cutoff && w.Events <= 1)
             .OrderBy(w => w.AccountId).ThenBy(w => w.Kind), cancellationToken);
 
-        return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, attempts, throttles, quotaDays, quotaHours, spentChecks, signIns,
+        return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, attempts, throttles, quotaDays, quotaHours, riskDays, spentChecks, signIns,
             messages, mailHours, windows);
     }
 

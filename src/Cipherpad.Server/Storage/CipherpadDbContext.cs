@@ -29,6 +29,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<RelyingParty> RelyingParties => Set<RelyingParty>();
     public DbSet<Challenge> Challenges => Set<Challenge>();
     public DbSet<SourceThrottle> SourceThrottles => Set<SourceThrottle>();
+    public DbSet<GuessRisk> GuessRisks => Set<GuessRisk>();
     public DbSet<SmsQuota> SmsQuotas => Set<SmsQuota>();
     public DbSet<SmsHourlyQuota> SmsHourlyQuotas => Set<SmsHourlyQuota>();
     public DbSet<PendingAccountChange> PendingAccountChanges => Set<PendingAccountChange>();

@@ -191,4 +191,41 @@ public sealed class AnswerTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("12345678", 1)]
+    [InlineData("12345678-87654321", 2)]
+    [InlineData("123456-654321-000000", 3)]
+    [InlineData("12345678-87654321-11111111-22222222", 0)]
+    [InlineData("12345678-8765432", 0)]
+    [InlineData("12345678--87654321", 0)]
+    [InlineData("12345678-", 0)]
+    [InlineData("-12345678", 0)]
+    [InlineData("1234567a", 0)]
+    [InlineData("12345", 0)]
+    [InlineData("", 0)]
+    public void A_question_has_one_to_three_parts_of_one_length(string question, int parts) =>
+        Assert.Equal(parts, Question.PartCount(question));
+
+    [Fact]
+    public void A_compound_answer_is_the_answers_to_its_parts_joined_and_every_part_must_be_right()
+    {
+        using var keys = NewDevice();
+        var question = Question.Generate(8, 3);
+        var parts = question.Split(Question.Separator);
+        var answer = Answer.Compute(keys, Purpose.Payment, question, Now, Payment);
+
+        Assert.Equal(string.Concat(parts.Select(p => Answer.Compute(keys, Purpose.Payment, p, Now, Payment))), answer);
+        Assert.Equal(24, Answer.DigitsFor(question));
+        Assert.Equal(AnswerVerdict.Correct, Answer.Verify(keys, Purpose.Payment, question, Payment, Answer.Group(answer), Now, TimeWindow.Default));
+        for (var part = 0; part < 3; part++)
+        {
+            var oneWrong = answer.ToCharArray();
+            oneWrong[(part * 8) + 3] = (char)('0' + ((oneWrong[(part * 8) + 3] - '0' + 1) % 10));
+            Assert.Equal(AnswerVerdict.Wrong, Answer.Verify(keys, Purpose.Payment, question, Payment, new string(oneWrong), Now, TimeWindow.Default));
+        }
+        Assert.Equal(AnswerVerdict.Malformed, Answer.Verify(keys, Purpose.Payment, question, Payment, answer.AsSpan(0, 16), Now, TimeWindow.Default));
+        Assert.Equal(AnswerVerdict.Wrong, Answer.Verify(keys, Purpose.Payment, question, PaymentDetails.Create("123456789012", "12.51", "USD"), answer, Now,
+            TimeWindow.Default));
+    }
 }

@@ -62,6 +62,18 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
         return null;
     }
 
+    /// <summary>Any active pad's answer at any minute of the window is accepted, each part's from the same pad.</summary>
+    public async Task<double> GuessChanceAsync(Guid accountId, int parts, CancellationToken cancellationToken) =>
+        ChanceOfGuess(Math.Max(1, (await devices.ActiveAsync(accountId, cancellationToken)).Count), options.Value.Challenges, parts);
+
+    /// <summary>The chance that a guess matches one of <paramref name="pads"/> pads' answers at any minute of the window, for every part.</summary>
+    public static double ChanceOfGuess(int pads, ChallengeOptions settings, int parts)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var minutes = settings.PastSteps + settings.FutureSteps + 1;
+        return pads * Math.Pow(minutes / Math.Pow(10, AnswerSuites.AnswerDigits), parts);
+    }
+
     public async Task<AnswerCheck> CheckAsync(Challenge challenge, string typedAnswer, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(challenge);

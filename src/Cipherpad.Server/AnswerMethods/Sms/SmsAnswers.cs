@@ -37,7 +37,7 @@ public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProte
     public async Task<CipherpadError?> TryReserveAsync(Guid accountId, Guid relyingPartyId, bool daily, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var hour = SmsHourlyQuota.HourOf(now);
+        var hour = UtcPeriods.HourOf(now);
         var untilNextHour = hour.AddHours(1) - now;
         // The relying party's own share goes first: a relying party at its limit then never touches the counts it
         // shares with every other relying party.
@@ -50,7 +50,7 @@ public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProte
             await ReturnHourAsync(accountId, relyingPartyId, hour, cancellationToken);
             return Errors.SmsAccountLimitReached(Settings.PerAccountPerHour, untilNextHour);
         }
-        var day = SmsQuota.DayOf(now);
+        var day = UtcPeriods.DayOf(now);
         if (daily && !await TryTakeDayAsync(accountId, day, cancellationToken))
         {
             await ReturnHourAsync(accountId, SmsHourlyQuota.EveryRelyingParty, hour, cancellationToken);
@@ -90,7 +90,7 @@ public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProte
 
     public async Task<int> LeftTodayAsync(Guid accountId, CancellationToken cancellationToken)
     {
-        var day = SmsQuota.DayOf(time.GetUtcNow());
+        var day = UtcPeriods.DayOf(time.GetUtcNow());
         var sent = await db.SmsQuotas.Where(q => q.AccountId == accountId && q.Day == day).Select(q => (int?)q.Sent).SingleOrDefaultAsync(cancellationToken) ?? 0;
         return Math.Max(0, Settings.DailyLimit - sent);
     }
@@ -101,7 +101,7 @@ public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProte
     /// </summary>
     public async Task<int> LeftThisHourAsync(Guid accountId, Guid relyingPartyId, CancellationToken cancellationToken)
     {
-        var hour = SmsHourlyQuota.HourOf(time.GetUtcNow());
+        var hour = UtcPeriods.HourOf(time.GetUtcNow());
         var sent = await db.SmsHourlyQuotas.AsNoTracking()
             .Where(q => q.AccountId == accountId && q.Hour == hour && (q.RelyingPartyId == relyingPartyId || q.RelyingPartyId == SmsHourlyQuota.EveryRelyingParty))
             .Select(q => new { q.RelyingPartyId, q.Sent }).ToListAsync(cancellationToken);
@@ -123,7 +123,7 @@ public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProte
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(challenge);
-        var answer = RandomNumberGenerator.GetString("0123456789", AnswerSuites.AnswerDigits);
+        var answer = RandomNumberGenerator.GetString("0123456789", Answer.DigitsFor(challenge.Question));
         challenge.AnswerProtected = protector.Protect(Encoding.ASCII.GetBytes(answer), $"{AnswerPurpose}:{challenge.Id}");
         var minutes = (challenge.ExpiresAt - challenge.CreatedAt).TotalMinutes.ToString("0", CultureInfo.InvariantCulture);
         var fee = payment is null ? null : Fee(payment.Currency.Code)!;
@@ -165,7 +165,7 @@ public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProte
     public bool Matches(Challenge challenge, string typed)
     {
         ArgumentNullException.ThrowIfNull(challenge);
-        var normalized = Answer.Normalize(typed);
+        var normalized = Answer.Normalize(typed, Answer.DigitsFor(challenge.Question));
         if (challenge.AnswerProtected is null || normalized is null)
         {
             return false;

@@ -18,17 +18,10 @@ public sealed class SmsHourlyQuota
     /// <summary>The relying party that asked for the SMS, or <see cref="EveryRelyingParty"/>.</summary>
     public Guid RelyingPartyId { get; set; }
 
-    /// <summary>The start of the UTC hour (see <see cref="HourOf"/>).</summary>
+    /// <summary>The start of the UTC hour (see <see cref="Storage.UtcPeriods.HourOf"/>).</summary>
     public DateTimeOffset Hour { get; set; }
 
     public int Sent { get; set; }
-
-    /// <summary>The start of the UTC hour that <paramref name="at"/> falls in, the form of <see cref="Hour"/>.</summary>
-    public static DateTimeOffset HourOf(DateTimeOffset at)
-    {
-        var utc = at.ToUniversalTime();
-        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
-    }
 }
 
 public sealed class SmsHourlyQuotaConfiguration : IEntityTypeConfiguration<SmsHourlyQuota>

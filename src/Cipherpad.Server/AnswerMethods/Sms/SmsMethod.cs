@@ -38,6 +38,10 @@ public sealed class SmsMethod(SmsAnswers answers) : IAnswerMethod
         return null;
     }
 
+    /// <summary>One answer is accepted: the one the server made, 8 random digits per part of the question.</summary>
+    public Task<double> GuessChanceAsync(Guid accountId, int parts, CancellationToken cancellationToken) =>
+        Task.FromResult(Math.Pow(10, -AnswerSuites.AnswerDigits * parts));
+
     public Task<AnswerCheck> CheckAsync(Challenge challenge, string typedAnswer, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult(answers.Matches(challenge, typedAnswer) ? AnswerCheck.Right() : AnswerCheck.Wrong);
 

@@ -12,13 +12,6 @@ public sealed class SmsQuota
     public int Day { get; set; }
 
     public int Sent { get; set; }
-
-    /// <summary>The UTC day of <paramref name="at"/> as yyyymmdd, the form of <see cref="Day"/>.</summary>
-    public static int DayOf(DateTimeOffset at)
-    {
-        var utc = at.UtcDateTime;
-        return (utc.Year * 10000) + (utc.Month * 100) + utc.Day;
-    }
 }
 
 public sealed class SmsQuotaConfiguration : IEntityTypeConfiguration<SmsQuota>

@@ -501,8 +501,8 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 
                     b.Property<string>("Question")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<Guid>("RelyingPartyId")
                         .HasColumnType("uuid");
@@ -520,6 +520,22 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.HasIndex("AccountId", "CreatedAt");
 
                     b.ToTable("Challenges");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Challenges.GuessRisk", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Spent")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("AccountId", "Day");
+
+                    b.ToTable("GuessRisks");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Challenges.SourceThrottle", b =>

@@ -492,7 +492,7 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
 
                     b.Property<string>("Question")
                         .IsRequired()
-                        .HasMaxLength(64)
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("RelyingPartyId")
@@ -511,6 +511,22 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.HasIndex("AccountId", "CreatedAt");
 
                     b.ToTable("Challenges");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Challenges.GuessRisk", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Spent")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("AccountId", "Day");
+
+                    b.ToTable("GuessRisks");
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Challenges.SourceThrottle", b =>
