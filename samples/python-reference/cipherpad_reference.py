@@ -57,6 +57,8 @@ def canonical_payment(payee: str, amount: str, currency: str) -> str:
 
 
 def answer(keys: dict, purpose: str, question: str, unix_time: int, payment=None) -> str:
+    if "-" in question:  # a compound question: the answers to its parts, joined
+        return "".join(answer(keys, purpose, part, unix_time, payment) for part in question.split("-"))
     suite = f"OCRA-1:HOTP-SHA256-8:QN{len(question):02d}" + ("-S064" if purpose == "payment" else "") + "-T1M"
     message = suite.encode() + b"\x00"
     message += bytes.fromhex(format(int(question), "X").ljust(256, "0"))
