@@ -208,6 +208,38 @@ public abstract class MailLimitScenarios
     }
 
     [Fact]
+    public async Task The_count_of_failed_attempts_is_mailed_once_the_hour_is_over_even_if_no_attempt_follows()
+    {
+        using var factory = await CreateFactoryAsync(new Dictionary<string, string> { ["Cipherpad:Challenges:MaxWrongAnswers"] = "1" });
+        await Journeys.RegisterAndActivateAsync(factory, Ann);
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        for (var i = 0; i < 3; i++)
+        {
+            var id = (await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = Ann })).Content.ReadFromJsonAsync<JsonElement>())
+                .GetProperty("challengeId").GetString()!;
+            await shop.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer = "00000000", userIp = $"198.18.0.{i}" });
+        }
+        var mailsBefore = (await MailsToAsync(factory, Ann)).Count;
+        async Task<int> MailDigestsAsync()
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Notifications.NoticeDigests>().MailDueAsync(default);
+        }
+
+        var withinTheHour = await MailDigestsAsync();
+        factory.Time.Offset += TimeSpan.FromMinutes(61);
+        var afterTheHour = await Task.WhenAll(MailDigestsAsync(), MailDigestsAsync(), MailDigestsAsync());
+        var again = await MailDigestsAsync();
+        var digests = (await MailsToAsync(factory, Ann)).Skip(mailsBefore).ToList();
+
+        Assert.Equal(0, withinTheHour);
+        Assert.Equal(1, afterTheHour.Sum());
+        Assert.Equal(0, again);
+        var digest = Assert.Single(digests);
+        Assert.Contains("3 questions for your account were locked after wrong answers", digest.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_notice_repeated_within_the_hour_is_not_mailed_but_successful_logins_are_each_mailed()
     {
         using var factory = await CreateFactoryAsync();

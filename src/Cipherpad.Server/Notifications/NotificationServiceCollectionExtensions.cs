@@ -26,6 +26,8 @@ public static class NotificationServiceCollectionExtensions
         services.AddHostedService<OutboxWorker>();
         services.AddScoped<MailQuotas>();
         services.AddScoped<Notifier>();
+        services.AddScoped<NoticeDigests>();
+        services.AddHostedService<NoticeDigestWorker>();
         return services;
     }
 }
