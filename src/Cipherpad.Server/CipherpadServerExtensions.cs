@@ -67,9 +67,11 @@ public static class CipherpadServerExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseTrustedProxies();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();
+        app.UseNoStore();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseRelyingPartyAuthentication();
