@@ -66,6 +66,7 @@ public static class CipherpadServerExtensions
     public static WebApplication UseCipherpad(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.LogPublicUrlOnStart();
         app.UseTrustedProxies();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
