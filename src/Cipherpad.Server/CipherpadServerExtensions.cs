@@ -66,10 +66,13 @@ public static class CipherpadServerExtensions
     public static WebApplication UseCipherpad(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.LogPublicUrlOnStart();
         app.UseTrustedProxies();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();
+        app.UseNoStore();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseRelyingPartyAuthentication();

@@ -1,6 +1,8 @@
 using Cipherpad.Server;
 using Cipherpad.Server.Admin;
+using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
+using Microsoft.Extensions.Options;
 
 // A command (or --help) administers and exits; any other arguments are the host's, such as --urls or --environment.
 if (AdminCommandLine.IsAdminCommand(args))
@@ -11,12 +13,23 @@ if (AdminCommandLine.IsAdminCommand(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCipherpad();
 var app = builder.Build();
-if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CipherpadOptions>>().Value.MigrateAtStart)
+try
 {
-    await app.Services.MigrateDatabaseAsync();
+    // The settings and the master key first: a server that must refuse to start does so before it creates or migrates anything.
+    _ = app.Services.GetRequiredService<MasterKey>();
+    if (app.Services.GetRequiredService<IOptions<CipherpadOptions>>().Value.MigrateAtStart)
+    {
+        await app.Services.MigrateDatabaseAsync();
+    }
+    app.UseCipherpad();
+    await app.RunAsync();
 }
-app.UseCipherpad();
-await app.RunAsync();
+catch (OptionsValidationException refused)
+{
+    // A setting to fix, not a crash: the message says which and how, without a stack trace.
+    await Console.Error.WriteLineAsync($"{AdminCommandLine.ProgramName} cannot start: {refused.Message}");
+    return 1;
+}
 return 0;
 
 /// <summary>Exposed so integration tests can host the real application.</summary>

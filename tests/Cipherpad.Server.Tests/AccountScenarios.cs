@@ -166,6 +166,24 @@ public abstract class AccountScenarios
     }
 
     [Fact]
+    public async Task Recovery_keeps_the_methods_the_person_had_unless_they_change_them()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com", sms: true);
+        using var browser = factory.Browser();
+        Assert.Contains("We sent a recovery link", await Recovery.AnswerAsync(browser, "ann@example.com", "Grandma's blue teapot"), StringComparison.Ordinal);
+        var link = System.Text.RegularExpressions.Regex.Match(Journeys.LatestEmailTo(factory, "ann@example.com").TextBody!, @"/recover/confirm\?token=[\w-]+").Value;
+        var choice = await HtmlPage.OpenAsync(browser, link);
+
+        var recovered = await HtmlPage.FromAsync(browser, await choice.SubmitAsShownAsync(""));
+
+        Assert.Contains("Your old cipher pads no longer work", recovered.Text, StringComparison.Ordinal);
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var policy = await shop.PolicyAsync("ann@example.com");
+        Assert.True(policy.SmsMethod, "answers by SMS stay on");
+    }
+
+    [Fact]
     public async Task At_most_three_recoveries_in_thirty_days()
     {
         using var factory = await CreateFactoryAsync();

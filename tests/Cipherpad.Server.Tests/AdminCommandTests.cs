@@ -158,6 +158,46 @@ public sealed class AdminCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Outside_development_the_program_refuses_the_development_key_exits_1_and_creates_nothing()
+    {
+        var developmentKey = Path.Combine(_factory.DataDirectory, "master.key");
+        await File.WriteAllTextAsync(developmentKey, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+
+        async Task<(int ExitCode, string Error)> RunAsync(params string[] arguments)
+        {
+            var start = Program(arguments);
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment.Remove("CIPHERPAD_MASTER_KEY");
+            using var process = Process.Start(start)!;
+            try
+            {
+                var error = process.StandardError.ReadToEndAsync();
+                _ = process.StandardOutput.ReadToEndAsync();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                await process.WaitForExitAsync(timeout.Token);
+                return (process.ExitCode, await error);
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true); // a server that started after all
+                }
+            }
+        }
+        var server = await RunAsync("--urls", "http://127.0.0.1:0");
+        var command = await RunAsync("support", "list");
+
+        Assert.Equal(1, server.ExitCode);
+        Assert.StartsWith($"cipherpad-server cannot start: The only master key is {developmentKey}, the key a Development run made", server.Error,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", server.Error, StringComparison.Ordinal); // a message, not a stack trace
+        Assert.Equal(1, command.ExitCode);
+        Assert.Contains("the key a Development run made for itself", command.Error, StringComparison.Ordinal);
+        Assert.Equal([developmentKey], Directory.GetFileSystemEntries(_factory.DataDirectory)); // no database was created
+    }
+
+    [Fact]
     public async Task Rp_rotate_secret_prints_a_new_secret_and_the_old_one_stops_at_once()
     {
         _ = _factory.Services;

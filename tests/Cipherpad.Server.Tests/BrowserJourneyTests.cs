@@ -57,10 +57,28 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         await page.FillAsync("#SecurityAnswer", answer);
     }
 
+    /// <summary>
+    /// What the browser reports breaking the Content-Security-Policy: an inline script or style it refused, which a
+    /// person would see as a page without its script or its look.
+    /// </summary>
+    private static List<string> RecordPolicyViolations(IPage page)
+    {
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                violations.Add(message.Text);
+            }
+        };
+        return violations;
+    }
+
     [Fact]
     public async Task A_person_registers_activates_and_signs_in_in_a_browser()
     {
         var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } }); // a phone's screen
+        var violations = RecordPolicyViolations(page);
         await page.GotoAsync(new Uri(_server, "/register").ToString());
         await FillRegistrationAsync(page, "Ann", "ann@example.com", "+49 170 1234567", "What was on my grandmother's shelf?", "a blue teapot with a chip");
         await Assertions.Expect(page.Locator("#human-check-status")).ToHaveTextAsync("Checked: you are a person. You can send the form.",
@@ -88,6 +106,12 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
 
         await Assertions.Expect(page.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
         await Assertions.Expect(page.Locator("table").Last).ToContainTextAsync("success");
+        await page.GotoAsync(new Uri(_server, "/account/devices").ToString());
+        await Assertions.Expect(page.Locator("#devices")).ToContainTextAsync("phone");
+        // The stylesheet applies under the policy: the page keeps its width and the revoke button its colour.
+        Assert.Equal("576px", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).maxWidth"));
+        Assert.Equal("rgb(176, 0, 32)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('button.danger')).backgroundColor"));
+        Assert.Empty(violations);
         var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(screenshots);
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "personal-account.png"), FullPage = true });
@@ -147,6 +171,7 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
     {
         var oldPhone = await Journeys.RegisterAndActivateAsync(_factory, "ann@example.com");
         var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        var violations = RecordPolicyViolations(page);
         await page.GotoAsync(new Uri(_server, "/signin").ToString());
         await page.ClickAsync("text=Recover your account");
         await page.FillAsync("#Email", "ann@example.com");
@@ -179,6 +204,7 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
         await page.GotoAsync(new Uri(_server, "/account/devices").ToString());
         await Assertions.Expect(page.Locator("#devices")).ToContainTextAsync("revoked");
+        Assert.Empty(violations);
     }
 
     [Fact]

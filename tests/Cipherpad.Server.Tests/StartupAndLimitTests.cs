@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using Cipherpad.Contracts.Activations;
 using Cipherpad.Contracts.Challenges;
@@ -38,6 +39,36 @@ public sealed class StartupAndLimitTests
 
         Assert.Contains("No master key: set CIPHERPAD_MASTER_KEY", exception.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(factory.DataDirectory, "master.key")));
+    }
+
+    [Fact]
+    public void Outside_development_the_server_refuses_the_key_a_development_run_left_in_the_data_directory()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, "Production", new Dictionary<string, string> { ["Cipherpad:MasterKey:Value"] = "" });
+        File.WriteAllText(Path.Combine(factory.DataDirectory, "master.key"), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+
+        var exception = Assert.ThrowsAny<OptionsValidationException>(() => factory.Services.GetService(typeof(Server.Security.SecretProtector)));
+
+        Assert.Contains("the key a Development run made for itself, and it is not used outside Development", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Cipherpad:MasterKey:File", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Outside_development_a_key_file_named_in_the_settings_is_used()
+    {
+        var keyFile = Path.Combine(Path.GetTempPath(), "cipherpad-key-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(keyFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        try
+        {
+            using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, "Production",
+                new Dictionary<string, string> { ["Cipherpad:MasterKey:Value"] = "", ["Cipherpad:MasterKey:File"] = keyFile });
+
+            Assert.NotNull(factory.Services.GetService(typeof(Server.Security.SecretProtector)));
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
     }
 
     [Fact]

@@ -125,9 +125,10 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         db.RecoveryRecords.Add(new RecoveryRecord { AccountId = link.AccountId, At = now });
         log.Add(link.AccountId, "success", "recovery", "recovery", null, ip, detail: "every cipher pad revoked; new activation code sent");
         await accounts.SendActivationCodeAsync(await db.Accounts.SingleAsync(a => a.Id == link.AccountId, cancellationToken), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         await notifier.NotifyAsync(link.AccountId, NotificationKind.Recovery,
-            "Your account was recovered: every cipher pad was revoked and a new activation code was sent by SMS.", $"from {ip}", cancellationToken);
+            $"Your account was recovered: every cipher pad was revoked, a new activation code was sent by SMS, and it answers with {methods.Describe(methodsChosen)}.",
+            $"from {ip}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return null;
     }
 

@@ -1,12 +1,18 @@
 using Cipherpad.Server.AuthorizationLog;
+using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Sessions;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Accounts;
 
-/// <summary>Support requests, and the administrator's changes of an account's e-mail or phone, each written to the authorization log.</summary>
-public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory directory, AuthorizationLogWriter log, SignInSessions sessions, TimeProvider time)
+/// <summary>
+/// Support requests, and the administrator's changes of an account's e-mail or phone. Each change ends every sign-in
+/// session, is written to the authorization log and is mailed to the owner (a changed e-mail to the former address
+/// too), all in one transaction.
+/// </summary>
+public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory directory, AuthorizationLogWriter log, SignInSessions sessions,
+    Notifier notifier, TimeProvider time)
 {
     public async Task<SupportRequest> SubmitAsync(string accountEmail, string name, string contact, string lost, string message, string? ip,
         CancellationToken cancellationToken)
@@ -40,7 +46,7 @@ public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory dire
         await db.SupportRequests.Where(r => r.Id == id && r.ResolvedAt == null)
             .ExecuteUpdateAsync(r => r.SetProperty(x => x.ResolvedAt, time.GetUtcNow()).SetProperty(x => x.Resolution, note), cancellationToken) == 1;
 
-    /// <summary>Changes an account's e-mail; refuses an address any account uses. Logged.</summary>
+    /// <summary>Changes an account's e-mail; refuses an address any account uses.</summary>
     public async Task<string?> ChangeEmailAsync(string currentEmail, string newEmail, string reason, CancellationToken cancellationToken)
     {
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Email == AccountRules.NormalizeEmail(currentEmail), cancellationToken);
@@ -58,15 +64,18 @@ public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory dire
             return $"{normalized} is already used by an account.";
         }
         var old = account.Email;
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
         account.Email = normalized;
+        log.Add(account.Id, "changed", "admin", "e-mail change", null, null, detail: $"e-mail {old} → {normalized}: {reason}");
         await db.SaveChangesAsync(cancellationToken);
         await sessions.EndAllAsync(account.Id, SignInSessions.AdminChange, null, cancellationToken);
-        await log.AppendAsync(account.Id, "changed", "admin", "e-mail change", null, null, detail: $"e-mail {old} → {normalized}: {reason}",
-            cancellationToken: cancellationToken);
+        await notifier.NotifyEmailChangedAsync(account.Id, old, $"The e-mail address of your account was changed from {old} to {normalized}.",
+            "by an administrator, after a support request", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return null;
     }
 
-    /// <summary>Changes an account's phone. Logged.</summary>
+    /// <summary>Changes an account's phone.</summary>
     public async Task<string?> ChangePhoneAsync(string email, string phone, string reason, CancellationToken cancellationToken)
     {
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Email == AccountRules.NormalizeEmail(email), cancellationToken);
@@ -80,11 +89,16 @@ public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory dire
             return "The phone must be in international form, such as +49 170 1234567.";
         }
         var old = account.Phone;
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
         account.Phone = normalized;
+        log.Add(account.Id, "changed", "admin", "phone change", null, null,
+            detail: $"phone {AccountRules.MaskPhone(old)} → {AccountRules.MaskPhone(normalized)}: {reason}");
         await db.SaveChangesAsync(cancellationToken);
         await sessions.EndAllAsync(account.Id, SignInSessions.AdminChange, null, cancellationToken);
-        await log.AppendAsync(account.Id, "changed", "admin", "phone change", null, null,
-            detail: $"phone {AccountRules.MaskPhone(old)} → {AccountRules.MaskPhone(normalized)}: {reason}", cancellationToken: cancellationToken);
+        await notifier.NotifyAsync(account.Id, NotificationKind.SecurityChanges,
+            $"The phone number of your account was changed from {AccountRules.MaskPhone(old)} to {AccountRules.MaskPhone(normalized)}.",
+            "by an administrator, after a support request", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return null;
     }
 }

@@ -180,6 +180,8 @@ internal sealed class AdminServices : IAsyncDisposable
         var app = builder.Build();
         try
         {
+            // As the server: without a master key it may use, refuse before the database is created or migrated.
+            _ = app.Services.GetRequiredService<Security.MasterKey>();
             await Storage.StorageExtensions.MigrateDatabaseAsync(app.Services, cancellationToken);
         }
         catch

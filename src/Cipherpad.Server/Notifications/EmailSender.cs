@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -25,10 +26,12 @@ public sealed class EmailSender(IOptions<CipherpadOptions> options, ILogger<Emai
 
         if (string.IsNullOrWhiteSpace(settings.SmtpHost))
         {
-            var outbox = options.Value.DataPath(settings.OutboxDirectory);
-            Directory.CreateDirectory(outbox);
-            var file = Path.Combine(outbox, $"{time.GetUtcNow():yyyyMMdd-HHmmss-fffffff}-{Guid.NewGuid():N}.eml");
-            await message.WriteToAsync(file, cancellationToken);
+            var file = Path.Combine(options.Value.DataPath(settings.OutboxDirectory), $"{time.GetUtcNow():yyyyMMdd-HHmmss-fffffff}-{Guid.NewGuid():N}.eml");
+            // The mail holds links and codes: only the server's user may read it.
+            await using (var stream = OwnerOnlyFiles.Create(file))
+            {
+                await message.WriteToAsync(stream, cancellationToken);
+            }
             logger.LogInformation("E-mail \"{Subject}\" written to the outbox {File}", subject, file);
             return;
         }

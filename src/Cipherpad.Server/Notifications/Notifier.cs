@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cipherpad.Server.Notifications;
 
-/// <summary>The authorization facts a person can choose to be told about by e-mail.</summary>
+/// <summary>
+/// The facts mailed to the owner: authorizations, which the owner chooses on <c>/account/notifications</c>, and changes
+/// to the account's security, which are always mailed (<see cref="Notifier.AlwaysMailed"/>).
+/// </summary>
 [Flags]
 public enum NotificationKind
 {
@@ -14,12 +17,17 @@ public enum NotificationKind
     NewDevice = 8,
     AliasChanges = 16,
     Recovery = 32,
+
+    /// <summary>Any other change that bears on security: pads, methods, security question, confirm-all, e-mail or phone.</summary>
+    SecurityChanges = 64,
     Default = FailedAttempts | PaymentConfirmations | NewDevice | AliasChanges | Recovery,
 }
 
 /// <summary>
-/// E-mails a fact to the account's owner when they chose that kind: what happened, where, when, and what to do if it was
-/// not them. The mail goes through the outbox and is saved with the request's other changes: call it once the fact is
+/// E-mails a fact to the account's owner when they chose that kind, and every change to the account's security whatever
+/// they chose: what happened, where, when, and what to do if it was not them. A security change is what an intruder
+/// with the owner's pad, or someone who talked support into it, would do first, and turning its mail off would be the
+/// step before; so the owner cannot turn it off. The mail goes through the outbox and is saved with the request's other changes: call it once the fact is
 /// decided, inside the transaction that records it when there is one.
 /// Kinds that anyone can cause (<see cref="Coalesced"/>: a stranger's wrong answers lock questions) are mailed at most
 /// once per <see cref="NoticeWindow.Length"/>: the first event mails at once, later ones in the window are counted,
@@ -31,20 +39,33 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
 {
     public const NotificationKind Coalesced = NotificationKind.FailedAttempts;
 
+    /// <summary>Mailed whatever the owner chose: the changes that bear on the account's security.</summary>
+    public const NotificationKind AlwaysMailed =
+        NotificationKind.NewDevice | NotificationKind.AliasChanges | NotificationKind.Recovery | NotificationKind.SecurityChanges;
+
+    /// <summary>What the owner chooses to be told about: authorizations.</summary>
     public static readonly IReadOnlyList<(NotificationKind Kind, string Label)> Choices =
     [
         (NotificationKind.SuccessfulLogins, "Successful logins"),
         (NotificationKind.FailedAttempts, "Failed attempts (a question locked after wrong answers)"),
         (NotificationKind.PaymentConfirmations, "Payment confirmations"),
-        (NotificationKind.NewDevice, "A new cipher pad activated"),
-        (NotificationKind.AliasChanges, "Aliases added or removed"),
-        (NotificationKind.Recovery, "Recovery of the account"),
     ];
 
-    public async Task NotifyAsync(Guid accountId, NotificationKind kind, string what, string? where, CancellationToken cancellationToken)
+    public Task NotifyAsync(Guid accountId, NotificationKind kind, string what, string? where, CancellationToken cancellationToken) =>
+        NotifyAsync(accountId, kind, what, where, [], cancellationToken);
+
+    /// <summary>
+    /// Mails a change of the account's e-mail address to the new address and to <paramref name="formerEmail"/>: the mailbox
+    /// the owner had learns that the account left it, the one way an owner finds out that someone else had it moved.
+    /// </summary>
+    public Task NotifyEmailChangedAsync(Guid accountId, string formerEmail, string what, string? where, CancellationToken cancellationToken) =>
+        NotifyAsync(accountId, NotificationKind.SecurityChanges, what, where, [formerEmail], cancellationToken);
+
+    private async Task NotifyAsync(Guid accountId, NotificationKind kind, string what, string? where, IReadOnlyList<string> alsoTo,
+        CancellationToken cancellationToken)
     {
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
-        if (account is null || (account.Notifications & kind) == 0)
+        if (account is null || ((account.Notifications & kind) == 0 && (AlwaysMailed & kind) == 0))
         {
             return;
         }
@@ -68,18 +89,24 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
                 "If this was not you, revoke that cipher pad in your personal account now, and change your security question; if you cannot sign in, use recovery or contact support.",
             _ => "If this was not you, sign in to your personal account, revoke any cipher pad you do not recognise, and contact support.",
         };
-        outbox.Email(account.Email, $"Cipherpad: {what}",
-            $"""
-            Hello {account.FirstName},
+        var why = (AlwaysMailed & kind) != 0
+            ? "Every change to your account's security is mailed to you; this cannot be turned off."
+            : "You chose to be told about this in your personal account's notification settings.";
+        foreach (var recipient in alsoTo.Prepend(account.Email))
+        {
+            outbox.Email(recipient, $"Cipherpad: {what}",
+                $"""
+                Hello {account.FirstName},
 
-            {what}
-            When: {now:u}
-            {(where is null ? "" : $"Where: {where}")}
+                {what}
+                When: {now:u}
+                {(where is null ? "" : $"Where: {where}")}
 
-            {earlier}{advice}
+                {earlier}{advice}
 
-            You chose to be told about this in your personal account's notification settings.
-            """);
+                {why}
+                """);
+        }
         await db.SaveChangesAsync(cancellationToken);
     }
 

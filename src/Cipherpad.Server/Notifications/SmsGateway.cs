@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Notifications;
@@ -32,10 +33,10 @@ public sealed class OutboxSmsGateway(IOptions<CipherpadOptions> options, ILogger
 {
     public async Task SendAsync(string phone, string text, CancellationToken cancellationToken = default)
     {
-        var outbox = options.Value.DataPath(options.Value.Sms.OutboxDirectory);
-        Directory.CreateDirectory(outbox);
-        var file = Path.Combine(outbox, $"{time.GetUtcNow():yyyyMMdd-HHmmss-fffffff}-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { to = phone, text, at = time.GetUtcNow() }), cancellationToken);
+        var file = Path.Combine(options.Value.DataPath(options.Value.Sms.OutboxDirectory), $"{time.GetUtcNow():yyyyMMdd-HHmmss-fffffff}-{Guid.NewGuid():N}.json");
+        // The SMS holds codes and answers: only the server's user may read it.
+        await using var stream = OwnerOnlyFiles.Create(file);
+        await JsonSerializer.SerializeAsync(stream, new { to = phone, text, at = time.GetUtcNow() }, cancellationToken: cancellationToken);
         logger.LogInformation("SMS to {Phone} written to the outbox {File}", AccountRules.MaskPhone(phone), file);
     }
 }

@@ -16,10 +16,21 @@ public sealed record MethodChoice(IReadOnlyList<IAnswerMethod> Methods, IReadOnl
         return [.. methods.Registered.Select(m => m.Name).Where(name => form[name] == "true")];
     }
 
-    /// <summary>A person's first choice, at registration or recovery: every registered method offered, the cipher pad ticked.</summary>
+    /// <summary>A person's first choice, at registration: every registered method offered, the cipher pad ticked.</summary>
     public static MethodChoice First(AccountMethods methods)
     {
         ArgumentNullException.ThrowIfNull(methods);
         return new(methods.Registered, [AnswerMethods.CipherPad.CipherPadMethod.MethodName]);
+    }
+
+    /// <summary>
+    /// The choice at recovery: the methods the account has on stay ticked, so that recovering changes none of them unless
+    /// the person does; and the cipher pad, which recovery activates anew.
+    /// </summary>
+    public static async Task<MethodChoice> KeepingAsync(AccountMethods methods, Guid accountId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        var on = await methods.OnAsync(accountId, cancellationToken);
+        return new(methods.Registered, [AnswerMethods.CipherPad.CipherPadMethod.MethodName, .. on]);
     }
 }

@@ -13,16 +13,17 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.
     public bool Done { get; private set; }
     public string? Phone { get; private set; }
     public string? ActivateCommand { get; private set; }
-    public MethodChoice Choice => MethodChoice.First(methods);
+    public MethodChoice Choice { get; private set; } = new([], []);
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
     {
-        if (await emailLinks.AccountForAsync(token, EmailLinkKind.Recovery, cancellationToken) is null)
+        if (await emailLinks.AccountForAsync(token, EmailLinkKind.Recovery, cancellationToken) is not { } account)
         {
             Problem = "This recovery link is unknown, was already used, or has expired.";
             return;
         }
         Token = token;
+        Choice = await MethodChoice.KeepingAsync(methods, account.Id, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostAsync(string? token, CancellationToken cancellationToken)
@@ -38,6 +39,7 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.
         else if (account is not null)
         {
             Token = token;
+            Choice = new(methods.Registered, MethodChoice.Read(Request.Form, methods));
         }
         return Page();
     }

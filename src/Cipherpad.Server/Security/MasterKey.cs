@@ -1,11 +1,14 @@
 using System.Security.Cryptography;
+using Cipherpad.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Security;
 
 /// <summary>
 /// The 32-byte key that encrypts every secret at rest. It comes from CIPHERPAD_MASTER_KEY (or
-/// Cipherpad:MasterKey:Value), else from the key file; only in Development is a missing file created.
+/// Cipherpad:MasterKey:Value), else from the key file named by Cipherpad:MasterKey:File. Only in Development is a key
+/// made when none is given, into the data directory (<c>master.key</c>); outside Development that file is
+/// refused, so a key that a developer's run left beside the database never protects production data unnoticed.
 /// </summary>
 public sealed class MasterKey
 {
@@ -34,29 +37,36 @@ public sealed class MasterKey
         {
             return new MasterKey(Decode(value, EnvironmentVariable));
         }
-        var file = options.MasterKey.File is { Length: > 0 } configured ? Path.GetFullPath(configured) : options.DataPath("master.key");
+        var configured = options.MasterKey.File is { Length: > 0 } name ? Path.GetFullPath(name) : null;
+        // Without a file named, the key Development makes for itself, in the data directory.
+        var file = configured ?? options.DataPath("master.key");
         if (File.Exists(file))
         {
+            if (configured is null && !environment.IsDevelopment())
+            {
+                throw Refusal($"The only master key is {file}, the key a Development run made for itself, and it is not used outside " +
+                    $"Development: set {EnvironmentVariable} to a key of your own (openssl rand -base64 32). If data you keep is encrypted " +
+                    "with that key, move the file out of the data directory and name it in Cipherpad:MasterKey:File.");
+            }
             return new MasterKey(Decode(File.ReadAllText(file), file));
         }
         if (!environment.IsDevelopment())
         {
-            throw new OptionsValidationException(CipherpadOptions.Section, typeof(CipherpadOptions),
-            [
-                $"No master key: set {EnvironmentVariable} to 32 random bytes in base64 (openssl rand -base64 32), " +
-                $"or put them in the file {file} (Cipherpad:MasterKey:File). It is generated automatically only in Development.",
-            ]);
+            throw Refusal($"No master key: set {EnvironmentVariable} to 32 random bytes in base64 (openssl rand -base64 32), or name a file " +
+                $"holding them in Cipherpad:MasterKey:File{(configured is null ? "" : $" (it names {configured}, which does not exist)")}. " +
+                "A key is made automatically only in Development.");
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var key = RandomNumberGenerator.GetBytes(32);
-        File.WriteAllText(file, Convert.ToBase64String(key));
-        if (!OperatingSystem.IsWindows())
+        using (var stream = OwnerOnlyFiles.Create(file))
         {
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
         }
         LogGenerated(logger, file);
         return new MasterKey(key);
     }
+
+    private static OptionsValidationException Refusal(string message) =>
+        new(CipherpadOptions.Section, typeof(CipherpadOptions), [message]);
 
     private static byte[] Decode(string base64, string source)
     {
@@ -71,8 +81,7 @@ public sealed class MasterKey
         catch (FormatException)
         {
         }
-        throw new OptionsValidationException(CipherpadOptions.Section, typeof(CipherpadOptions),
-            [$"The master key from {source} is not 32 bytes in base64 (openssl rand -base64 32 makes one)."]);
+        throw Refusal($"The master key from {source} is not 32 bytes in base64 (openssl rand -base64 32 makes one).");
     }
 
     private static void LogGenerated(ILogger logger, string file) =>

@@ -51,18 +51,43 @@ public static class StorageExtensions
             : new OwnedTransaction(null);
     }
 
-    /// <summary>Creates the data directory and applies pending migrations.</summary>
+    /// <summary>Creates the data directory and a new SQLite file (both readable by the server's user only) and applies pending migrations.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CipherpadOptions>>().Value;
-        Directory.CreateDirectory(Path.GetFullPath(options.DataDirectory));
+        OwnerOnlyFiles.CreateFolder(Path.GetFullPath(options.DataDirectory));
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            CreateSqliteFile(db.Database.GetConnectionString());
+        }
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             // Write-ahead logging lets readers proceed while one request writes.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Creates the database file empty (SQLite takes an empty file as a new database) with the owner-only mode, before
+    /// SQLite would create it with the default one; its -wal and -shm files take the database file's mode.
+    /// </summary>
+    private static void CreateSqliteFile(string? connectionString)
+    {
+        var settings = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        if (settings.Mode != Microsoft.Data.Sqlite.SqliteOpenMode.Memory && settings.DataSource is { Length: > 0 } file && file != ":memory:"
+            && !File.Exists(file))
+        {
+            try
+            {
+                OwnerOnlyFiles.Create(file).Dispose();
+            }
+            catch (IOException) when (File.Exists(file))
+            {
+                // another process created it a moment ago
+            }
         }
     }
 }

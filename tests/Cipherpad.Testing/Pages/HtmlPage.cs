@@ -74,6 +74,18 @@ public class HtmlPage
     public Task<HttpResponseMessage> SubmitAsync(string handler, IReadOnlyDictionary<string, string>? fields = null) =>
         SubmitAsync(Form(handler), fields ?? new Dictionary<string, string>());
 
+    /// <summary>
+    /// Posts the page's form for <paramref name="handler"/> as a person who changed nothing in it: its hidden fields and the
+    /// boxes the page shows ticked go along.
+    /// </summary>
+    public Task<HttpResponseMessage> SubmitAsShownAsync(string handler)
+    {
+        var form = Form(handler);
+        var ticked = form.QuerySelectorAll<IHtmlInputElement>("input[type=checkbox][checked]").Where(box => !string.IsNullOrEmpty(box.Name))
+            .ToDictionary(box => box.Name!, box => box.Value, StringComparer.Ordinal);
+        return SubmitAsync(form, ticked);
+    }
+
     protected IHtmlFormElement Form(string handler)
     {
         var forms = Document.QuerySelectorAll<IHtmlFormElement>("main form[method=post]");

@@ -24,8 +24,11 @@ public interface IAccountChangeHandler
 {
     Type ChangeType { get; }
 
-    /// <summary>Whether applying it ends the account's other sign-in sessions: true for every change that bears on security.</summary>
-    bool EndsOtherSessions { get; }
+    /// <summary>
+    /// Whether it bears on security: applying it ends the account's other sign-in sessions and is mailed to the owner,
+    /// whatever notifications they chose. True for every kind but a pad's new name and the choice of notifications.
+    /// </summary>
+    bool BearsOnSecurity { get; }
 
     Task ApplyAsync(Guid accountId, AccountChange change, DateTimeOffset now, CancellationToken cancellationToken);
 }
@@ -34,7 +37,7 @@ public abstract class AccountChangeHandler<TChange> : IAccountChangeHandler wher
 {
     public Type ChangeType => typeof(TChange);
 
-    public virtual bool EndsOtherSessions => true;
+    public virtual bool BearsOnSecurity => true;
 
     public Task ApplyAsync(Guid accountId, AccountChange change, DateTimeOffset now, CancellationToken cancellationToken) =>
         ApplyAsync(accountId, (TChange)change, now, cancellationToken);

@@ -1,5 +1,6 @@
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Notifications;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Sessions;
 using Cipherpad.Server.Storage;
@@ -12,10 +13,11 @@ public sealed record ChangeConfirmation(VerifyResult Result, int AttemptsLeft, P
 /// <summary>
 /// Every account change that matters goes through here: it is described, an action question is issued to the
 /// account's own cipher pad, and the change is applied once, only after the right answer. Spending the answer and
-/// applying the change commit in one transaction, so a crash between them loses neither half.
+/// applying the change commit in one transaction, so a crash between them loses neither half; so does the mail that
+/// tells the owner of a change that bears on security.
 /// </summary>
 public sealed class AccountChanges(CipherpadDbContext db, ChallengeService challenges, RelyingPartyService relyingParties,
-    IEnumerable<IAccountChangeHandler> handlers, SignInSessions sessions, TimeProvider time)
+    IEnumerable<IAccountChangeHandler> handlers, SignInSessions sessions, Notifier notifier, TimeProvider time)
 {
     /// <summary>Asks the account's cipher pad to confirm <paramref name="change"/>; null when the account has no active pad to ask.</summary>
     public async Task<PendingAccountChange?> RequestAsync(Guid accountId, AccountChange change, string description, CancellationToken cancellationToken)
@@ -55,7 +57,7 @@ public sealed class AccountChanges(CipherpadDbContext db, ChallengeService chall
 
     /// <summary>
     /// Checks the answer; on success applies the change exactly once and, for a change that bears on security, ends the
-    /// account's other sign-in sessions (all but <paramref name="currentSession"/>).
+    /// account's other sign-in sessions (all but <paramref name="currentSession"/>) and mails the owner.
     /// </summary>
     public async Task<ChangeConfirmation> ConfirmAsync(Guid accountId, Guid changeId, string answer, string source, Guid? currentSession,
         CancellationToken cancellationToken)
@@ -79,9 +81,11 @@ public sealed class AccountChanges(CipherpadDbContext db, ChallengeService chall
                 var handler = handlers.SingleOrDefault(h => h.ChangeType == change.GetType())
                     ?? throw new InvalidOperationException($"No handler applies {change.GetType().Name}.");
                 await handler.ApplyAsync(accountId, change, now, cancellationToken);
-                if (handler.EndsOtherSessions)
+                if (handler.BearsOnSecurity)
                 {
                     await sessions.EndAllAsync(accountId, SignInSessions.SecurityChange, currentSession, cancellationToken);
+                    await notifier.NotifyAsync(accountId, NotificationKind.SecurityChanges, $"Confirmed with your cipher pad: {pending.Change.Description}.",
+                        $"from {source}", cancellationToken);
                 }
             }
         }

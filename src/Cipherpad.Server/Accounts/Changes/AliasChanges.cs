@@ -1,4 +1,3 @@
-using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,11 +14,9 @@ public sealed class AddAliasHandler(Aliases aliases) : AccountChangeHandler<AddA
         aliases.SendConfirmationAsync(accountId, change.Address, cancellationToken);
 }
 
-public sealed class RemoveAliasHandler(CipherpadDbContext db, Notifier notifier) : AccountChangeHandler<RemoveAliasChange>
+/// <summary>Deletes the alias; the owner is mailed as for every change that bears on security (<see cref="AccountChanges"/>).</summary>
+public sealed class RemoveAliasHandler(CipherpadDbContext db) : AccountChangeHandler<RemoveAliasChange>
 {
-    protected override async Task ApplyAsync(Guid accountId, RemoveAliasChange change, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await db.AccountAliases.Where(a => a.Id == change.AliasId && a.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
-        await notifier.NotifyAsync(accountId, NotificationKind.AliasChanges, $"Remove the alias {change.Address}: done.", null, cancellationToken);
-    }
+    protected override Task ApplyAsync(Guid accountId, RemoveAliasChange change, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.AccountAliases.Where(a => a.Id == change.AliasId && a.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
 }

@@ -13,7 +13,7 @@ public sealed record AddDeviceChange : AccountChange;
 
 public sealed class RenameDeviceHandler(DeviceRegistry devices) : AccountChangeHandler<RenameDeviceChange>
 {
-    public override bool EndsOtherSessions => false;
+    public override bool BearsOnSecurity => false;
 
     protected override Task ApplyAsync(Guid accountId, RenameDeviceChange change, DateTimeOffset now, CancellationToken cancellationToken) =>
         devices.RenameAsync(accountId, change.DeviceId, change.Name, cancellationToken);
