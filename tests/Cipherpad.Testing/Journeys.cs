@@ -183,12 +183,15 @@ public static partial class Journeys
         return await confirmPage.ConfirmAsync(AnswerWith(factory, deviceSecret, answerPurpose, confirmPage.Question!));
     }
 
-    public static MimeMessage LatestEmailTo(CipherpadFactory factory, string email)
+    public static MimeMessage LatestEmailTo(CipherpadFactory factory, string email) => EmailsTo(factory, email).First();
+
+    /// <summary>The mails sent to <paramref name="email"/>, newest first.</summary>
+    public static IEnumerable<MimeMessage> EmailsTo(CipherpadFactory factory, string email)
     {
         factory.SendOutbox();
         var outbox = Path.Combine(factory.DataDirectory, "outbox", "email");
         var messages = Directory.GetFiles(outbox, "*.eml").OrderByDescending(f => f, StringComparer.Ordinal).Select(file => MimeMessage.Load(file));
-        return messages.First(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, email, StringComparison.OrdinalIgnoreCase)));
+        return messages.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, email, StringComparison.OrdinalIgnoreCase)));
     }
 
     /// <summary>The texts of the SMS in the outbox, oldest first.</summary>

@@ -12,22 +12,12 @@ using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.Accounts;
 
-public enum SecurityAnswerOutcome
-{
-    LinkSent,
-    Wrong,
-    Throttled,
-    LimitReached,
-    Busy,
-
-    /// <summary>The answer was right, but this hour's recovery links to the account are all sent.</summary>
-    MailLimitReached,
-}
-
 /// <summary>
-/// Recovery: e-mail → security question → link by e-mail → choose methods → every old cipher pad revoked and a new
-/// activation code by SMS. Wrong security answers back off per source; recoveries are limited per window.
-/// Also "forgot activation code": an e-mail link that sends a new code by SMS.
+/// Recovery: e-mail → a link by e-mail → on the linked page, the security question and the methods → every old cipher pad
+/// revoked and a new activation code by SMS. The link comes first, so that the security question is shown, and can be
+/// guessed at, only by whoever reads the owner's mail; asking for a link says the same whether or not the address has an
+/// account. Wrong security answers back off per source and, past a few from everywhere, for every source that never
+/// answered right; recoveries are limited per window. Also "forgot activation code": an e-mail link that sends a new code by SMS.
 /// </summary>
 public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, AccountMethods methods, DeviceRegistry devices, EmailLinks links,
     SourceThrottles throttles, Outbox outbox, AuthorizationLogWriter log, Notifier notifier, SignInSessions sessions, Web.PublicLinks publicLinks,
@@ -49,55 +39,44 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         return await db.RecoveryRecords.CountAsync(r => r.AccountId == accountId && r.At > since, cancellationToken) >= Settings.MaxRecoveries;
     }
 
-    public async Task<(SecurityAnswerOutcome Outcome, TimeSpan? Wait)> AnswerSecurityQuestionAsync(Account account, string? answer, string ip,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Mails a recovery link if the address is an account's, at most <see cref="EmailOptions.PerRecipientPerHour"/> an
+    /// hour; the page says the same whatever happened. An unknown address takes from a count of its own, so its answer
+    /// comes no sooner. Every link sent works until it expires or one of them is used, so links a stranger asks for only
+    /// put more working links in the owner's mailbox.
+    /// </summary>
+    public async Task RequestRecoveryLinkAsync(string? address, string ip, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(account);
-        if (await throttles.TryReserveAsync(account.Id, ThrottleScope, ip, cancellationToken) is { } wait)
+        var account = await FindAsync(address, cancellationToken);
+        var recipient = account is null ? MailQuota.ForAddress(AccountRules.NormalizeEmail(address ?? "")) : MailQuota.ForAccount(account.Id);
+        if (!await mailQuotas.TryReserveAsync(recipient, MailQuotaKind.Recovery, cancellationToken) || account is null)
         {
-            return (SecurityAnswerOutcome.Throttled, wait);
-        }
-        if (await LimitReachedAsync(account.Id, cancellationToken))
-        {
-            return (SecurityAnswerOutcome.LimitReached, null);
-        }
-        var matches = await slowHashes.MatchesAsync(answer ?? "", account.SecurityAnswerHash, cancellationToken);
-        if (matches is null)
-        {
-            return (SecurityAnswerOutcome.Busy, null);
-        }
-        if (matches == false)
-        {
-            await log.AppendAsync(account.Id, "wrong", "security-question", "recovery", null, ip, cancellationToken: cancellationToken);
-            return (SecurityAnswerOutcome.Wrong, null);
-        }
-        await throttles.RecordSuccessAsync(account.Id, ThrottleScope, ip, cancellationToken);
-        if (!await mailQuotas.TryReserveAsync(MailQuota.ForAccount(account.Id), MailQuotaKind.Recovery, cancellationToken))
-        {
-            return (SecurityAnswerOutcome.MailLimitReached, null);
+            return;
         }
         var link = links.Issue(account.Id, EmailLinkKind.Recovery);
         outbox.Email(account.Email, "Recover your Cipherpad account",
             $"""
             Hello {account.FirstName},
 
-            someone answered your security question to recover your Cipherpad account (from {ip}, {time.GetUtcNow():u}).
-            If it was you, open this link within {links.Lifetime.TotalMinutes:0} minutes to get a new activation code by SMS:
+            someone asked to recover your Cipherpad account (from {ip}, {time.GetUtcNow():u}).
+            If it was you, open this link within {links.Lifetime.TotalMinutes:0} minutes, answer your security question and choose
+            your methods; a new activation code then goes to your phone by SMS:
 
             {link}
 
-            Your current cipher pads will stop working at that moment.
-            If it was not you, do not open the link, and change your security question in your personal account.
+            Your current cipher pads stop working when you finish.
+            If it was not you, ignore this message: nobody can recover your account without this link and your security answer.
             """);
         await db.SaveChangesAsync(cancellationToken);
-        return (SecurityAnswerOutcome.LinkSent, null);
     }
 
     /// <summary>
-    /// Completes a recovery: the link is used once, every old cipher pad is revoked at once, the methods are set and a
-    /// new activation code goes by SMS. Returns a problem, or null.
+    /// Completes a recovery from its link: the security answer is checked (after the back-off is reserved and within the
+    /// bound on parallel hashing), then the link is used once, every old cipher pad is revoked at once, the methods are set
+    /// and a new activation code goes by SMS. Returns a problem, or null.
     /// </summary>
-    public async Task<string?> CompleteRecoveryAsync(string? token, IReadOnlyCollection<string> methodsChosen, string ip, CancellationToken cancellationToken)
+    public async Task<string?> CompleteRecoveryAsync(string? token, string? answer, IReadOnlyCollection<string> methodsChosen, string ip,
+        CancellationToken cancellationToken)
     {
         if (AccountMethods.FirstChoiceProblem(methodsChosen) is { } problem)
         {
@@ -106,12 +85,27 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         var link = await links.FindAsync(token, EmailLinkKind.Recovery, cancellationToken);
         if (link is null)
         {
-            return "This recovery link is unknown, was already used, or has expired.";
+            return LinkDoesNotWork;
         }
         if (await LimitReachedAsync(link.AccountId, cancellationToken))
         {
             return $"This account was recovered {Settings.MaxRecoveries} times in the last {Settings.RecoveryWindow.TotalDays:0} days; contact support.";
         }
+        if (await throttles.TryReserveAsync(link.AccountId, ThrottleScope, ip, cancellationToken) is { } wait)
+        {
+            return $"Too many wrong answers: wait {Math.Ceiling(wait.TotalSeconds)} seconds before trying again.";
+        }
+        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == link.AccountId, cancellationToken);
+        switch (await slowHashes.MatchesAsync(answer ?? "", account.SecurityAnswerHash, cancellationToken))
+        {
+            case null:
+                return AccountService.Busy;
+            case false:
+                await log.AppendAsync(account.Id, "wrong", "security-question", "recovery", null, ip, cancellationToken: cancellationToken);
+                return "That is not the answer to your security question.";
+        }
+        await throttles.RecordSuccessAsync(account.Id, ThrottleScope, ip, cancellationToken);
+
         var now = time.GetUtcNow();
         // The link is spent, the old pads revoked, the methods set and the new code sent together, or none of it.
         await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
@@ -131,6 +125,9 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         await transaction.CommitAsync(cancellationToken);
         return null;
     }
+
+    /// <summary>What a recovery page says to a link that is unknown, used or expired.</summary>
+    public const string LinkDoesNotWork = "This recovery link is unknown, was already used, or has expired.";
 
     /// <summary>
     /// Mails a "new activation code" link, if the account exists and has no active cipher pad; an account that has one is

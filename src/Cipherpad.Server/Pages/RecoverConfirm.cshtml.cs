@@ -5,10 +5,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cipherpad.Server.Pages;
 
-/// <summary>Recovery, last step: the e-mailed link; choosing methods revokes every old cipher pad and sends a new code.</summary>
+/// <summary>
+/// Recovery, last step, reached only through the e-mailed link: the security question and the methods; the right answer
+/// revokes every old cipher pad and sends a new code.
+/// </summary>
 public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.AccountMethods methods, EmailLinks emailLinks, PublicLinks links) : PageModel
 {
     public string? Token { get; private set; }
+    public string? SecurityQuestion { get; private set; }
     public string? Problem { get; private set; }
     public bool Done { get; private set; }
     public string? Phone { get; private set; }
@@ -19,17 +23,19 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.
     {
         if (await emailLinks.AccountForAsync(token, EmailLinkKind.Recovery, cancellationToken) is not { } account)
         {
-            Problem = "This recovery link is unknown, was already used, or has expired.";
+            Problem = RecoveryService.LinkDoesNotWork;
             return;
         }
         Token = token;
+        SecurityQuestion = account.SecurityQuestion;
         Choice = await MethodChoice.KeepingAsync(methods, account.Id, cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostAsync(string? token, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string? token, string? answer, CancellationToken cancellationToken)
     {
         var account = await emailLinks.AccountForAsync(token, EmailLinkKind.Recovery, cancellationToken);
-        Problem = await recovery.CompleteRecoveryAsync(token, MethodChoice.Read(Request.Form, methods), ClientAddress.Of(HttpContext), cancellationToken);
+        Problem = await recovery.CompleteRecoveryAsync(token, answer, MethodChoice.Read(Request.Form, methods), ClientAddress.Of(HttpContext),
+            cancellationToken);
         if (Problem is null && account is not null)
         {
             Done = true;
@@ -39,6 +45,7 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.
         else if (account is not null)
         {
             Token = token;
+            SecurityQuestion = account.SecurityQuestion;
             Choice = new(methods.Registered, MethodChoice.Read(Request.Form, methods));
         }
         return Page();

@@ -76,14 +76,18 @@ public class HtmlPage
 
     /// <summary>
     /// Posts the page's form for <paramref name="handler"/> as a person who changed nothing in it: its hidden fields and the
-    /// boxes the page shows ticked go along.
+    /// boxes the page shows ticked go along, and the fields in <paramref name="typed"/>, as typed.
     /// </summary>
-    public Task<HttpResponseMessage> SubmitAsShownAsync(string handler)
+    public Task<HttpResponseMessage> SubmitAsShownAsync(string handler, IReadOnlyDictionary<string, string>? typed = null)
     {
         var form = Form(handler);
-        var ticked = form.QuerySelectorAll<IHtmlInputElement>("input[type=checkbox][checked]").Where(box => !string.IsNullOrEmpty(box.Name))
+        var fields = form.QuerySelectorAll<IHtmlInputElement>("input[type=checkbox][checked]").Where(box => !string.IsNullOrEmpty(box.Name))
             .ToDictionary(box => box.Name!, box => box.Value, StringComparer.Ordinal);
-        return SubmitAsync(form, ticked);
+        foreach (var (name, value) in typed ?? new Dictionary<string, string>())
+        {
+            fields[name] = value;
+        }
+        return SubmitAsync(form, fields);
     }
 
     protected IHtmlFormElement Form(string handler)
