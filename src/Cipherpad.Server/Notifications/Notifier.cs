@@ -27,8 +27,8 @@ public enum NotificationKind
 /// E-mails a fact to the account's owner when they chose that kind, and every change to the account's security whatever
 /// they chose: what happened, where, when, and what to do if it was not them. A security change is what an intruder
 /// with the owner's pad, or someone who talked support into it, would do first, and turning its mail off would be the
-/// step before; so the owner cannot turn it off. The mail goes through the outbox and is saved with the request's other changes: call it once the fact is
-/// decided, inside the transaction that records it when there is one.
+/// step before; so the owner cannot turn it off. The mail goes through the outbox and is saved with the request's other
+/// changes: call it once the fact is decided, inside the transaction that records it when there is one.
 /// Kinds that anyone can cause (<see cref="Coalesced"/>: a stranger's wrong answers lock questions) are mailed at most
 /// once per <see cref="NoticeWindow.Length"/>: the first event mails at once, later ones in the window are counted,
 /// and the first mail after the window says how many there were. Otherwise a guesser could fill the owner's mailbox
