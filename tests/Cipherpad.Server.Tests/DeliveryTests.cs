@@ -23,6 +23,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     private WebApplication _gateway = null!;
     private int _gatewayStatus = 200;
     private TaskCompletionSource _gatewayAnswers = CompletedGate();
+    private TaskCompletionSource? _hungGate;
     private Uri _gatewayUri = null!;
     private int _smtpPort;
 
@@ -56,6 +57,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _gatewayAnswers.TrySetResult();
+        _hungGate?.TrySetResult();
         await _gateway.DisposeAsync();
         await _smtp.DisposeAsync();
     }
@@ -194,7 +196,8 @@ public sealed class DeliveryTests : IAsyncLifetime
         var took = clock.Elapsed;
         await factory.SendOutboxAsync(); // the attempt runs into the send timeout
         var waiting = (await OutboxAsync(factory)).Last();
-        _gatewayAnswers.SetResult();
+        _hungGate = _gatewayAnswers;
+        _gatewayAnswers = CompletedGate(); // the next request is answered; the timed-out one never is, so it is never counted
         factory.Time.Offset += TimeSpan.FromSeconds(6);
         await factory.SendOutboxAsync();
         var challenge = (await created.Content.ReadFromJsonAsync<ChallengeResponse>())!;
