@@ -211,6 +211,36 @@ public abstract class LimitsUnderAttackScenarios
             || p.Contains("\"status\":429", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task Strangers_who_use_up_the_hours_recovery_links_only_fill_the_owners_mailbox_with_links_that_work()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        for (var i = 0; i < 20; i++) // a distributed guess at her logins as well
+        {
+            var id = (await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>())
+                .GetProperty("challengeId").GetString()!;
+            await shop.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer = "00000000", userIp = $"198.18.0.{i}" });
+        }
+        using (var stranger = factory.Browser())
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await Recovery.RequestLinkAsync(stranger, "ann@example.com");
+            }
+        }
+        var linksMailed = Journeys.EmailsTo(factory, "ann@example.com").Count(m => m.Subject == "Recover your Cipherpad account");
+
+        using var owner = factory.Browser();
+        await Recovery.RequestLinkAsync(owner, "ann@example.com"); // no more links this hour, and the page does not say so
+        var recovered = await Recovery.AnswerAsync(owner, await Recovery.OpenLatestLinkAsync(factory, owner, "ann@example.com"), "Grandma's blue teapot");
+
+        Assert.Equal(5, linksMailed);
+        Assert.Equal(5, Journeys.EmailsTo(factory, "ann@example.com").Count(m => m.Subject == "Recover your Cipherpad account"));
+        Assert.Contains("Your old cipher pads no longer work", recovered, StringComparison.Ordinal);
+    }
+
     /// <summary>The server with its real answer methods, the cipher pad's counting each answer it checks.</summary>
     private Task<CipherpadFactory> CountingEvaluationsAsync(EvaluationCount evaluated) => CreateFactoryAsync(services =>
     {
