@@ -373,9 +373,9 @@ public static class CipherpadCommands
 
     private static void CheckPinRules(string pin)
     {
-        if (pin.Length < 4 || pin.Length > 64)
+        if (PinRules.Problem(pin) is { } problem)
         {
-            throw new CipherpadCliException("A PIN is 4 to 64 characters.", 2, "usage");
+            throw new CipherpadCliException(problem, 2, "weak-pin");
         }
     }
 
