@@ -274,8 +274,10 @@ public sealed class CliJourneyTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("wrong-code", run.Json.GetProperty("error").GetString());
         Assert.Contains("4 attempt(s) left", run.Error, StringComparison.Ordinal);
-        var accounts = await cli.RunAsync(Pin, "accounts", "--json");
-        Assert.Empty(accounts.Json.EnumerateArray());
+        Assert.False(File.Exists(Path.Combine(_home, "pad.json")), "a pad whose activation failed keeps no PIN and no file");
+        var retried = await cli.RunAsync("135792", "activate", "--server", server.ToString(), "--email", "ann@example.com", "--code", code, "--json");
+        Assert.True(retried.ExitCode == 0, retried.Error);
+        Assert.Equal(0, (await cli.RunAsync("135792", "accounts")).ExitCode);
     }
 
     [Fact]
@@ -294,6 +296,7 @@ public sealed class CliJourneyTests : IDisposable
         Assert.Contains("12 digits", badCode.Error, StringComparison.Ordinal);
         Assert.Equal(1, unreachable.ExitCode);
         Assert.Contains("Cannot reach the server", unreachable.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_home, "pad.json")), "an activation that failed saves no PIN");
     }
 
     [Fact]
