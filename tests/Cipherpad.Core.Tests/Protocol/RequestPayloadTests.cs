@@ -94,6 +94,22 @@ public sealed class RequestPayloadTests
         Assert.Equal(PayloadStatus.Malformed, opening.Status);
     }
 
+    private static string SealedForA(string signed) =>
+        $"{signed}#{DeviceA.KeyId}.{Base64Url.EncodeToString(HMACSHA256.HashData(DeviceA.PayloadKey.ToArray(), Encoding.ASCII.GetBytes(signed)).AsSpan(0, 16))}";
+
+    [Theory]
+    [InlineData("payee=123456789012&amt=12.5&cur=USD")]
+    [InlineData("payee=123456789012&amt=012.50&cur=USD")]
+    [InlineData("payee=123456789012&amt=12.500&cur=USD")]
+    [InlineData("payee=123456789012&amt=12.50&cur=usd")]
+    [InlineData("payee=%20123456789012&amt=12.50&cur=USD")]
+    [InlineData("payee=123456789012&amt=1250&cur=USD")]
+    public void An_authentic_payment_not_written_as_a_writer_writes_it_is_malformed(string details)
+    {
+        var text = SealedForA($"CP1?rp=DemoShop&p=payment&q=12345678&exp=1790000300&{details}");
+        Assert.Equal(PayloadStatus.Malformed, RequestPayload.Open(text, [DeviceA], Now).Status);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
