@@ -10,7 +10,7 @@ public enum AnswerVerdict
     Correct,
     /// <summary>The answer is 8 digits but not the right ones.</summary>
     Wrong,
-    /// <summary>The text is not an answer at all (not 8 digits once spaces and dashes are removed).</summary>
+    /// <summary>The text is not an answer at all (not 8 digits once spaces, tabs, no-break spaces and hyphen-minus are removed).</summary>
     Malformed,
 }
 
@@ -31,7 +31,7 @@ public static class Answer
     }
 
     /// <summary>
-    /// Checks <paramref name="typedAnswer"/> (spaces and dashes ignored) against every time step of
+    /// Checks <paramref name="typedAnswer"/> (spaces, tabs, no-break spaces and hyphen-minus ignored) against every time step of
     /// <paramref name="window"/> around <paramref name="now"/>, comparing in constant time. Allocates nothing.
     /// </summary>
     /// <exception cref="ArgumentException">The question is not 6–64 digits, or the payment details do not fit the purpose.</exception>
@@ -81,8 +81,8 @@ public static class Answer
     }
 
     /// <summary>
-    /// Reads a typed answer: spaces, tabs and dashes are ignored; what remains must be exactly
-    /// <paramref name="digits"/>.Length decimal digits, which are written there.
+    /// Reads a typed answer: space, tab, no-break space (U+00A0) and hyphen-minus are ignored, nothing else; what
+    /// remains must be exactly <paramref name="digits"/>.Length ASCII digits, which are written there.
     /// </summary>
     public static bool TryNormalize(ReadOnlySpan<char> typed, Span<char> digits)
     {
