@@ -20,6 +20,8 @@ import urllib.parse
 ZERO_DIGIT_CURRENCIES = set("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split())
 THREE_DIGIT_CURRENCIES = set("BHD IQD JOD KWD LYD OMR TND".split())
 FOUR_DIGIT_CURRENCIES = set("CLF UYW".split())
+# Section 4: what is trimmed from payee, amount and currency. Not str.strip()'s default, which also removes U+001C-U+001F.
+WHITE_SPACE = "\t\n\v\f\r \u0085\u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000"
 
 
 def hkdf_sha256(ikm: bytes, salt: bytes, info: bytes, length: int) -> bytes:
@@ -44,16 +46,25 @@ def device_keys(secret: bytes) -> dict:
 
 
 def canonical_payment(payee: str, amount: str, currency: str) -> str:
-    currency = currency.strip().upper()
+    payee, amount, currency = payee.strip(WHITE_SPACE), amount.strip(WHITE_SPACE), currency.strip(WHITE_SPACE)
+    if not (1 <= len(payee) <= 64 and all("!" <= c <= "~" for c in payee)):
+        raise ValueError(f"payee {payee!r}")
+    if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+        raise ValueError(f"currency {currency!r}")
+    currency = currency.upper()
     digits = 0 if currency in ZERO_DIGIT_CURRENCIES else 3 if currency in THREE_DIGIT_CURRENCIES else 4 if currency in FOUR_DIGIT_CURRENCIES else 2
-    whole, _, fraction = amount.strip().partition(".")
+    whole, point, fraction = amount.partition(".")
+    if not (whole and whole.isascii() and whole.isdigit()) or (point and not (fraction and fraction.isascii() and fraction.isdigit())):
+        raise ValueError(f"amount {amount!r}")
     fraction = fraction.rstrip("0")
     if len(fraction) > digits:
         raise ValueError(f"{amount} has more than {digits} decimal places for {currency}")
     minor = int(whole + fraction.ljust(digits, "0"))
     if minor == 0:
         raise ValueError("zero amount")
-    return f"CP1-PAY:{currency}:{minor}:{payee.strip()}"
+    if len(str(minor)) > 18:
+        raise ValueError("more than 18 digits in minor units")
+    return f"CP1-PAY:{currency}:{minor}:{payee}"
 
 
 def answer(keys: dict, purpose: str, question: str, unix_time: int, payment=None) -> str:
@@ -100,6 +111,13 @@ def main() -> int:
     for vector in vectors["paymentEncodings"]:
         assert canonical_payment(vector["payee"], vector["amount"], vector["currency"]) == vector["canonical"]
         checked += 1
+    for vector in vectors["paymentErrors"]:
+        try:
+            canonical_payment(vector["payee"], vector["amount"], vector["currency"])
+        except ValueError:
+            checked += 1
+        else:
+            raise AssertionError(vector)
     for vector in vectors["payloads"]:
         for secret in vector["deviceSecrets"]:
             status, fields = open_payload(vector["text"], device_keys(bytes.fromhex(secret)))

@@ -60,22 +60,20 @@ public static class CipherpadCommands
             var typedCode = result.GetValue(code) ?? Terminal.ReadLine("Activation code: ");
             var digits = ActivationCode.Normalize(typedCode) ?? throw new CipherpadCliException($"An activation code is {ActivationCode.Length} digits, such as 4711-0815-2342.", 2, "usage");
             var home = HomeDirectory(result);
-            PadStore store;
             string pin;
-            PadVault vault;
-            if (PadStore.Exists(home))
+            if (PadStore.TryPeek(home, out _))
             {
-                store = PadStore.Load(home);
                 pin = terminal.ReadPin();
-                vault = Unlock(store, pin);
             }
             else
             {
                 pin = terminal.ReadInitialPin();
                 CheckPinRules(pin);
-                store = PadStore.Create(home, pin, NewStoreIterations());
-                vault = new PadVault();
             }
+            // The lock is held through the server's two calls, so no other run changes the pad before the account is added.
+            using var store = Lock(home);
+            var vault = store.Exists ? Unlock(store, pin) : NewVault(pin);
+            // Nothing about the new account is written unless the server confirmed it: a failed activation leaves no PIN behind.
             var (secret, deviceId) = await ActivationApi.ActivateAsync(serverUri, address, digits,
                 result.GetValue(name) ?? $"cipherpad on {Environment.MachineName}", cancellationToken);
             vault.Accounts.RemoveAll(a => a.Email == address);
@@ -88,7 +86,14 @@ public static class CipherpadCommands
                 ActivatedAt = DateTimeOffset.UtcNow,
             });
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
-            store.Save(pin, vault);
+            if (store.Exists)
+            {
+                store.Save(pin, vault);
+            }
+            else
+            {
+                store.Create(pin, NewStoreIterations(), vault);
+            }
             terminal.Result($"Activated: {address} at {serverUri.ToString().TrimEnd('/')}. This cipher pad now answers offline.", new { activated = address, server = serverUri, deviceId });
             return 0;
         }));
@@ -147,7 +152,8 @@ public static class CipherpadCommands
                     2, "usage");
             }
 
-            var (_, vault, _) = Open(result, terminal, forAnswer: true);
+            using var pad = Open(result, terminal, forAnswer: true);
+            var vault = pad.Vault;
             PadAccount account;
             string? verified = null;
             string questionText;
@@ -226,7 +232,8 @@ public static class CipherpadCommands
         var command = new Command("accounts", "List the accounts on this cipher pad.");
         command.SetAction((result, _) => Run(result, terminal =>
         {
-            var (_, vault, _) = Open(result, terminal);
+            using var pad = Open(result, terminal);
+            var vault = pad.Vault;
             var lines = vault.Accounts.Select(a => $"{a.Email}  {a.Server}  (activated {a.ActivatedAt:u})");
             terminal.Result(vault.Accounts.Count == 0 ? "No accounts." : string.Join(Environment.NewLine, lines),
                 vault.Accounts.Select(a => new { email = a.Email, server = a.Server, deviceId = a.DeviceId, activatedAt = a.ActivatedAt }));
@@ -240,10 +247,13 @@ public static class CipherpadCommands
         var command = new Command("pin", "Change the PIN.");
         command.SetAction((result, _) => Run(result, terminal =>
         {
-            var (store, vault, _) = Open(result, terminal);
-            var newPin = terminal.ReadNewPin();
-            CheckPinRules(newPin);
-            store.Save(newPin, vault);
+            string? newPin = null;
+            using var pad = Open(result, terminal, beforeUnlock: () =>
+            {
+                newPin = terminal.ReadNewPin();
+                CheckPinRules(newPin);
+            });
+            pad.Store.Save(newPin!, pad.Vault);
             terminal.Result("PIN changed.", new { changed = true });
             return Task.FromResult(0);
         }));
@@ -258,7 +268,8 @@ public static class CipherpadCommands
         var command = new Command("settings", "Show or change the settings.") { autoDeactivate, paranoid, grouped };
         command.SetAction((result, _) => Run(result, terminal =>
         {
-            var (store, vault, pin) = Open(result, terminal);
+            using var pad = Open(result, terminal);
+            var vault = pad.Vault;
             var changed = false;
             if (result.GetValue(autoDeactivate) is { } limit)
             {
@@ -281,7 +292,7 @@ public static class CipherpadCommands
             }
             if (changed)
             {
-                store.Save(pin, vault);
+                pad.Store.Save(pad.Pin, vault);
             }
             var s = vault.Settings;
             terminal.Result(string.Create(CultureInfo.InvariantCulture,
@@ -298,16 +309,17 @@ public static class CipherpadCommands
         var command = new Command("deactivate", "Erase an account (or, with --all, everything) from this cipher pad.") { AccountOption, all };
         command.SetAction((result, _) => Run(result, terminal =>
         {
-            var (store, vault, pin) = Open(result, terminal);
+            using var pad = Open(result, terminal);
+            var vault = pad.Vault;
             if (result.GetValue(all) || vault.Accounts.Count <= 1 && result.GetValue(AccountOption) is null)
             {
-                store.Erase();
+                pad.Store.Erase();
                 terminal.Result("This cipher pad is erased.", new { erased = true });
                 return Task.FromResult(0);
             }
             var account = ChooseAccount(vault, result.GetValue(AccountOption));
             vault.Accounts.Remove(account);
-            store.Save(pin, vault);
+            pad.Store.Save(pad.Pin, vault);
             terminal.Result($"{account.Email} is erased from this cipher pad.", new { erased = account.Email });
             return Task.FromResult(0);
         }));
@@ -326,6 +338,16 @@ public static class CipherpadCommands
             Terminal.Error(exception.Message, json, exception.Code);
             return exception.ExitCode;
         }
+        catch (PadFileDamagedException exception)
+        {
+            Terminal.Error(exception.Message, json, "damaged");
+            return 5;
+        }
+        catch (TimeoutException exception)
+        {
+            Terminal.Error(exception.Message, json, "busy");
+            return 1;
+        }
         catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             Terminal.Error(exception.Message, json, "store");
@@ -333,24 +355,63 @@ public static class CipherpadCommands
         }
     }
 
-    private static (PadStore Store, PadVault Vault, string Pin) Open(ParseResult result, Terminal terminal, bool forAnswer = false)
+    /// <summary>An unlocked pad whose lock is held until it is disposed.</summary>
+    private sealed class OpenPad(PadStore store, PadVault vault, string pin) : IDisposable
+    {
+        public PadStore Store { get; } = store;
+        public PadVault Vault { get; } = vault;
+        public string Pin { get; } = pin;
+
+        public void Dispose() => Store.Dispose();
+    }
+
+    /// <summary>
+    /// Reads the PIN (and whatever <paramref name="beforeUnlock"/> reads), then takes the pad's lock and unlocks it. The
+    /// lock is taken after every prompt, so a person typing does not hold up other runs.
+    /// </summary>
+    private static OpenPad Open(ParseResult result, Terminal terminal, bool forAnswer = false, Action? beforeUnlock = null)
     {
         var home = HomeDirectory(result);
-        if (!PadStore.Exists(home))
+        if (!PadStore.TryPeek(home, out var paranoid))
         {
-            throw new CipherpadCliException($"This cipher pad is not activated yet (no file in {home}): run 'cipherpad activate'.", 1, "not-activated");
+            throw NotActivated(home);
         }
-        var store = PadStore.Load(home);
-        var pin = terminal.ReadPin(allowEnvironment: !(forAnswer && store.Paranoid));
-        return (store, Unlock(store, pin), pin);
+        var pin = terminal.ReadPin(allowEnvironment: !(forAnswer && paranoid));
+        beforeUnlock?.Invoke();
+        var store = Lock(home);
+        try
+        {
+            if (!store.Exists)
+            {
+                throw NotActivated(home);
+            }
+            return new OpenPad(store, Unlock(store, pin), pin);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    private static PadStore Lock(string home) => PadStore.Open(home, PadStore.LockTimeout);
+
+    private static CipherpadCliException NotActivated(string home) =>
+        new($"This cipher pad is not activated yet (no file in {home}): run 'cipherpad activate'.", 1, "not-activated");
+
+    private static PadVault NewVault(string pin)
+    {
+        CheckPinRules(pin);
+        return new PadVault();
     }
 
     private static PadVault Unlock(PadStore store, string pin)
     {
+        var limit = store.AutoDeactivateAfter;
         var vault = store.Unlock(pin, out var erased);
         if (erased)
         {
-            throw new CipherpadCliException($"Wrong PIN {store.AutoDeactivateAfter} times in a row: this cipher pad erased itself. Activate it again.", 4, "erased");
+            throw new CipherpadCliException($"Wrong PIN {limit} times in a row: this cipher pad erased itself. Activate it again.", 4, "erased");
         }
         return vault ?? throw new CipherpadCliException(
             $"Wrong PIN. {store.AutoDeactivateAfter - store.WrongPins} more wrong PIN(s) and this cipher pad erases itself.", 3, "wrong-pin");
@@ -375,9 +436,9 @@ public static class CipherpadCommands
 
     private static void CheckPinRules(string pin)
     {
-        if (pin.Length < 4 || pin.Length > 64)
+        if (PinRules.Problem(pin) is { } problem)
         {
-            throw new CipherpadCliException("A PIN is 4 to 64 characters.", 2, "usage");
+            throw new CipherpadCliException(problem, 2, "weak-pin");
         }
     }
 
@@ -388,6 +449,6 @@ public static class CipherpadCommands
     // Only for new pads; tests and slow devices may lower it, never below the minimum.
     private static int NewStoreIterations() =>
         int.TryParse(Environment.GetEnvironmentVariable("CIPHERPAD_KDF_ITERATIONS"), NumberStyles.None, CultureInfo.InvariantCulture, out var iterations)
-            ? Math.Max(iterations, PadStore.MinimumIterations)
+            ? Math.Clamp(iterations, PadStore.MinimumIterations, PadStore.MaximumIterations)
             : PadStore.DefaultIterations;
 }

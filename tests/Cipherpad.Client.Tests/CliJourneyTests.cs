@@ -11,7 +11,7 @@ namespace Cipherpad.Client.Tests;
 /// <summary>The real cipherpad CLI against a real server listening on loopback.</summary>
 public sealed class CliJourneyTests : IDisposable
 {
-    private const string Pin = "2468";
+    private const string Pin = "246813";
     private readonly string _home = Path.Combine(Path.GetTempPath(), "cipherpad-cli-" + Guid.NewGuid().ToString("N")[..10]);
     private readonly CipherpadFactory _factory = new(DatabaseProvider.Sqlite, null);
 
@@ -193,9 +193,9 @@ public sealed class CliJourneyTests : IDisposable
         var (_, cli) = await ActivatedAsync();
         Assert.Equal(0, (await cli.RunAsync(Pin, "settings", "--auto-deactivate", "3")).ExitCode);
 
-        var first = await cli.RunAsync("0000", "answer", "12345678");
-        var second = await cli.RunAsync("0000", "answer", "12345678", "--json");
-        var third = await cli.RunAsync("0000", "answer", "12345678");
+        var first = await cli.RunAsync("000000", "answer", "12345678");
+        var second = await cli.RunAsync("000000", "answer", "12345678", "--json");
+        var third = await cli.RunAsync("000000", "answer", "12345678");
         var afterwards = await cli.RunAsync(Pin, "answer", "12345678");
 
         Assert.Equal(3, first.ExitCode);
@@ -214,8 +214,8 @@ public sealed class CliJourneyTests : IDisposable
         Assert.Equal(0, (await cli.RunAsync(Pin, "settings", "--auto-deactivate", "3")).ExitCode);
         for (var round = 0; round < 3; round++)
         {
-            Assert.Equal(3, (await cli.RunAsync("0000", "answer", "12345678")).ExitCode);
-            Assert.Equal(3, (await cli.RunAsync("0000", "answer", "12345678")).ExitCode);
+            Assert.Equal(3, (await cli.RunAsync("000000", "answer", "12345678")).ExitCode);
+            Assert.Equal(3, (await cli.RunAsync("000000", "answer", "12345678")).ExitCode);
             Assert.Equal(0, (await cli.RunAsync(Pin, "answer", "12345678")).ExitCode);
         }
     }
@@ -225,9 +225,9 @@ public sealed class CliJourneyTests : IDisposable
     {
         var (_, cli) = await ActivatedAsync();
 
-        var changed = await cli.RunWithInputAsync(null, $"{Pin}\n13579\n", "pin", "--pin-stdin");
+        var changed = await cli.RunWithInputAsync(null, $"{Pin}\n135792\n", "pin", "--pin-stdin");
         var oldPin = await cli.RunAsync(Pin, "answer", "12345678");
-        var newPin = await cli.RunWithInputAsync(null, "13579\n", "answer", "12345678", "--pin-stdin");
+        var newPin = await cli.RunWithInputAsync(null, "135792\n", "answer", "12345678", "--pin-stdin");
 
         Assert.True(changed.ExitCode == 0, changed.Error);
         Assert.Equal(3, oldPin.ExitCode);
@@ -299,8 +299,10 @@ public sealed class CliJourneyTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("wrong-code", run.Json.GetProperty("error").GetString());
         Assert.Contains("4 attempt(s) left", run.Error, StringComparison.Ordinal);
-        var accounts = await cli.RunAsync(Pin, "accounts", "--json");
-        Assert.Empty(accounts.Json.EnumerateArray());
+        Assert.False(File.Exists(Path.Combine(_home, "pad.json")), "a pad whose activation failed keeps no PIN and no file");
+        var retried = await cli.RunAsync("135792", "activate", "--server", server.ToString(), "--email", "ann@example.com", "--code", code, "--json");
+        Assert.True(retried.ExitCode == 0, retried.Error);
+        Assert.Equal(0, (await cli.RunAsync("135792", "accounts")).ExitCode);
     }
 
     [Fact]
@@ -319,6 +321,20 @@ public sealed class CliJourneyTests : IDisposable
         Assert.Contains("12 digits", badCode.Error, StringComparison.Ordinal);
         Assert.Equal(1, unreachable.ExitCode);
         Assert.Contains("Cannot reach the server", unreachable.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_home, "pad.json")), "an activation that failed saves no PIN");
+    }
+
+    [Fact]
+    public async Task A_weak_PIN_is_refused_before_the_activation_code_is_sent()
+    {
+        var cli = new Cli(_home);
+
+        var run = await cli.RunAsync("1234", "activate", "--server", "http://127.0.0.1:1", "--email", "a@example.com", "--code", "1234-5678-9012", "--json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("weak-pin", run.Json.GetProperty("error").GetString());
+        Assert.Contains("at least 6", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_home, "pad.json")));
     }
 
     [Fact]

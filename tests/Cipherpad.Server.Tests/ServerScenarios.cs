@@ -41,7 +41,7 @@ public abstract class ServerScenarios
         var challenge = await CreateLoginChallengeAsync(shop, "Ann@Example.com");
         var question = challenge.Question;
         Assert.Matches("^[0-9]{8}$", question);
-        Assert.StartsWith("data:image/png;base64,", challenge.QrImage, StringComparison.Ordinal);
+        Assert.Equal($"/api/v1/challenges/{challenge.ChallengeId}/qr.png", challenge.QrImage);
         Assert.StartsWith("CP1?rp=Demo%20Shop&p=login&q=" + question, challenge.QrPayload, StringComparison.Ordinal);
         var result = await VerifyAsync(shop, challenge, AnswerFor(secret, challenge, factory.Time.GetUtcNow()));
 

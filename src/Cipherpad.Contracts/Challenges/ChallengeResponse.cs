@@ -8,11 +8,11 @@ namespace Cipherpad.Contracts.Challenges;
 /// <param name="ExpiresAt">When the question stops accepting answers.</param>
 /// <param name="QrPayload">The sealed request payload the cipher pad verifies; empty when the method is not <c>app</c>.</param>
 /// <param name="QrImage">
-/// The payload's QR code: a PNG data URL when the challenge is created, the path of <c>qr.png</c> when it is read;
-/// <see langword="null"/> when there is no payload.
+/// The path of the payload's QR code, <c>/api/v1/challenges/{id}/qr.png</c> (a PNG, read with the same credentials), after
+/// a create and a read alike; <see langword="null"/> when there is no payload.
 /// </param>
 /// <param name="Status">One of <see cref="ChallengeStatuses"/>.</param>
-/// <param name="AttemptsLeft">Wrong answers still allowed before the question locks.</param>
+/// <param name="AttemptsLeft">Answers the question still takes before it locks; 0 once it is succeeded, locked or expired.</param>
 /// <param name="Payment">What a payment pays; <see langword="null"/> for other purposes.</param>
 /// <param name="Description">The operation of an action; <see langword="null"/> for other purposes.</param>
 public sealed record ChallengeResponse(Guid ChallengeId, string Purpose, string Method, string Question, DateTimeOffset ExpiresAt, string QrPayload,

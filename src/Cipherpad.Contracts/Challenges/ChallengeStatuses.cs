@@ -14,4 +14,7 @@ public static class ChallengeStatuses
 
     /// <summary>Too many wrong answers; ask for a new question.</summary>
     public const string Locked = "locked";
+
+    /// <summary>Never answered right and past its lifetime; ask for a new question.</summary>
+    public const string Expired = "expired";
 }

@@ -10,7 +10,7 @@ public enum AnswerVerdict
     Correct,
     /// <summary>The answer has the right number of digits but not the right ones.</summary>
     Wrong,
-    /// <summary>The text is not an answer at all (not 8 digits per part of the question once spaces and dashes are removed).</summary>
+    /// <summary>The text is not an answer at all (not 8 digits per part of the question once spaces, tabs, no-break spaces and hyphen-minus are removed).</summary>
     Malformed,
 }
 
@@ -43,7 +43,7 @@ public static class Answer
     public static int DigitsFor(ReadOnlySpan<char> question) => PartCountOf(question) * AnswerSuites.AnswerDigits;
 
     /// <summary>
-    /// Checks <paramref name="typedAnswer"/> (spaces and dashes ignored) against every time step of
+    /// Checks <paramref name="typedAnswer"/> (spaces, tabs, no-break spaces and hyphen-minus ignored) against every time step of
     /// <paramref name="window"/> around <paramref name="now"/>, comparing in constant time. A compound question is answered
     /// when every part's 8 digits match, each at any step of the window. Allocates nothing.
     /// </summary>
@@ -102,8 +102,8 @@ public static class Answer
     }
 
     /// <summary>
-    /// Reads a typed answer: spaces, tabs and dashes are ignored; what remains must be exactly
-    /// <paramref name="digits"/>.Length decimal digits, which are written there.
+    /// Reads a typed answer: space, tab, no-break space (U+00A0) and hyphen-minus are ignored, nothing else; what
+    /// remains must be exactly <paramref name="digits"/>.Length ASCII digits, which are written there.
     /// </summary>
     public static bool TryNormalize(ReadOnlySpan<char> typed, Span<char> digits)
     {

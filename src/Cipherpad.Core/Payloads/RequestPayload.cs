@@ -259,9 +259,12 @@ public sealed record RequestPayload
             return null;
         }
         PaymentDetails? payment = null;
+        // Each payment has one text: the fields must be as a writer writes them (amt with exactly the currency's minor-unit
+        // digits, cur in capitals, payee without surrounding spaces), not merely denote the same payment.
         if (purpose == Purpose.Payment
             && (!fields.TryGetValue("payee", out var payee) || !fields.TryGetValue("amt", out var amount) || !fields.TryGetValue("cur", out var currency)
-                || !PaymentDetails.TryCreate(payee, amount, currency, out payment, out _)))
+                || !PaymentDetails.TryCreate(payee, amount, currency, out payment, out _)
+                || payment.Payee != payee || payment.Amount != amount || payment.Currency.Code != currency))
         {
             return null;
         }

@@ -7,9 +7,27 @@ namespace Cipherpad.Server.Accounts;
 /// <summary>What a person may register with; each rule gives a message a person can act on.</summary>
 public static class AccountRules
 {
+    /// <summary>The shortest security answer, in characters other than spaces.</summary>
+    public const int MinSecurityAnswerLength = 6;
+
+    /// <summary>The longest security answer, in UTF-16 code units after normalization.</summary>
+    public const int MaxSecurityAnswerLength = 200;
+
+    // Answers people give to any question, compared after normalization and with spaces removed. Not a dictionary
+    // attack's list: the PBKDF2 hash, the per-source back-off and the mailed link do that work; these are only the
+    // answers a guesser tries first.
     private static readonly HashSet<string> TrivialAnswers = new(StringComparer.Ordinal)
     {
-        "1234", "12345", "123456", "password", "qwerty", "answer", "secret", "test", "yes", "no", "none", "nothing", "abcd", "asdf", "0000", "1111",
+        "1234", "12345", "123456", "1234567", "12345678", "123456789", "654321", "111111", "000000", "abc123", "abcdef",
+        "password", "password1", "passwort", "qwerty", "qwertz", "azerty", "letmein", "iloveyou", "secret", "answer", "test", "yes", "no",
+        "none", "nothing", "nobody", "unknown", "idontknow", "dontknow", "noidea", "notapplicable", "abcd", "asdf", "0000", "1111",
+        "yellow", "purple", "orange", "violet", "silver", "golden", "maroon", "turquoise",
+    };
+
+    // Words that add nothing to the question's own: "my first concert" answers "First concert?" with its own words.
+    private static readonly HashSet<string> FillerWords = new(StringComparer.Ordinal)
+    {
+        "a", "an", "the", "my", "your", "is", "was", "it", "of", "in", "on", "at", "to", "for", "and", "or", "what", "which", "who", "where", "when", "how",
     };
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
@@ -65,25 +83,37 @@ public static class AccountRules
         : question.Trim().Length > 200 ? "The security question is longer than 200 characters."
         : null;
 
-    /// <summary>Rejects answers an attacker could guess from the account or from a short list.</summary>
+    /// <summary>
+    /// Rejects answers an attacker could guess: shorter than <see cref="MinSecurityAnswerLength"/> characters besides
+    /// spaces ("blue"), on a short list of answers given to any question, one character repeated, made only of the
+    /// question's own words ("Favourite colour?" — "favourite colour"), or the person's name, e-mail or phone. Each
+    /// message names the security answer, so a page can show it at that field.
+    /// </summary>
     public static string? SecurityAnswerProblem(string? answer, string question, params string?[] personalDetails)
     {
         var normalized = Security.Hashing.NormalizeAnswer(answer ?? "");
-        if (normalized.Length < 4)
+        var compact = normalized.Replace(" ", "", StringComparison.Ordinal);
+        if (normalized.Length > MaxSecurityAnswerLength)
         {
-            return "The security answer must be at least 4 characters.";
+            return Invariant($"The security answer is longer than {MaxSecurityAnswerLength} characters.");
         }
-        if (normalized.Length > 200)
-        {
-            return "The security answer is longer than 200 characters.";
-        }
-        if (TrivialAnswers.Contains(normalized) || normalized.Distinct().Count() == 1)
+        if (compact.Length > 0 && (TrivialAnswers.Contains(string.Concat(compact.Where(char.IsLetterOrDigit))) || compact.Distinct().Count() == 1))
         {
             return "That security answer is too easy to guess; choose one only you know.";
         }
-        if (normalized == Security.Hashing.NormalizeAnswer(question))
+        if (compact.Length < MinSecurityAnswerLength)
         {
-            return "The security answer must not repeat the question.";
+            return Invariant($"The security answer must be at least {MinSecurityAnswerLength} characters, not counting spaces: a short answer such as a colour is among the first guesses. Several words only you would give work best.");
+        }
+        var words = Words(normalized);
+        if (words.Count == 0)
+        {
+            return "The security answer must contain letters or digits.";
+        }
+        words.ExceptWith(FillerWords);
+        if (Words(Security.Hashing.NormalizeAnswer(question)).IsSupersetOf(words))
+        {
+            return "The security answer must not repeat the question's words; answer it with something only you know.";
         }
         foreach (var detail in personalDetails)
         {
@@ -94,6 +124,25 @@ public static class AccountRules
             }
         }
         return null;
+    }
+
+    private static HashSet<string> Words(string normalized)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        var word = new StringBuilder();
+        foreach (var c in normalized + " ")
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                word.Append(c);
+            }
+            else if (word.Length > 0)
+            {
+                words.Add(word.ToString());
+                word.Clear();
+            }
+        }
+        return words;
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ public static class ChallengeEndpoints
     }
 
     private static async Task<Results<Created<ChallengeResponse>, ProblemHttpResult>> CreateAsync(CreateChallengeRequest request, HttpContext context,
-        ChallengeService challenges, IOptions<CipherpadOptions> options, CancellationToken cancellationToken)
+        ChallengeService challenges, IOptions<CipherpadOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var purposeName = request.Purpose ?? "login";
         if (!Purposes.TryParseWireName(purposeName, out var purpose))
@@ -74,14 +74,14 @@ public static class ChallengeEndpoints
         {
             return created.Error!.ToProblem(context.Response);
         }
-        return TypedResults.Created($"/api/v1/challenges/{created.Value.Id}", View(created.Value, options.Value, includeImage: true));
+        return TypedResults.Created($"/api/v1/challenges/{created.Value.Id}", View(created.Value, options.Value, time.GetUtcNow()));
     }
 
     private static async Task<Results<Ok<ChallengeResponse>, ProblemHttpResult>> GetAsync(Guid id, HttpContext context, ChallengeService challenges,
-        IOptions<CipherpadOptions> options, CancellationToken cancellationToken)
+        IOptions<CipherpadOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var challenge = await challenges.FindAsync(context.RelyingParty().Id, id, cancellationToken);
-        return challenge is null ? NotFound(id) : TypedResults.Ok(View(challenge, options.Value, includeImage: false));
+        return challenge is null ? NotFound(id) : TypedResults.Ok(View(challenge, options.Value, time.GetUtcNow()));
     }
 
     private static async Task<IResult> QrAsync(Guid id, HttpContext context, ChallengeService challenges, CancellationToken cancellationToken)
@@ -104,7 +104,7 @@ public static class ChallengeEndpoints
         var digits = Answer.DigitsFor(challenge.Question);
         if (string.IsNullOrWhiteSpace(request.Answer) || request.Answer.Length > 64 || Answer.Normalize(request.Answer, digits) is null)
         {
-            return BadRequest($"'answer' must be the {digits} digits the user typed (spaces and dashes are ignored).", "answer");
+            return BadRequest($"'answer' must be the {digits} digits the user typed (spaces, tabs, no-break spaces and dashes are ignored).", "answer");
         }
         if (challenge.Purpose == Purpose.Payment && (request.Payee ?? request.Amount ?? request.Currency) is not null)
         {
@@ -134,12 +134,25 @@ public static class ChallengeEndpoints
             outcome.RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : null));
     }
 
-    private static ChallengeResponse View(Challenge challenge, CipherpadOptions options, bool includeImage) =>
-        new(challenge.Id, challenge.Purpose.WireName(), challenge.Method, challenge.Question, challenge.ExpiresAt, challenge.QrPayload,
-            challenge.QrPayload.Length == 0 ? null : includeImage ? QrCodes.PngDataUrl(challenge.QrPayload) : $"/api/v1/challenges/{challenge.Id}/qr.png",
-            challenge.Status.ToString().ToLowerInvariant(), Math.Max(0, options.Challenges.MaxWrongAnswers - challenge.WrongAnswers),
+    /// <summary>
+    /// The same view after a create and a read: <c>qrImage</c> is always the path of <c>qr.png</c>, and <c>attemptsLeft</c>
+    /// is what verify would say, 0 once the question takes no more answers (succeeded, locked or expired).
+    /// </summary>
+    private static ChallengeResponse View(Challenge challenge, CipherpadOptions options, DateTimeOffset now)
+    {
+        var open = challenge.Status == ChallengeStatus.Pending && challenge.ExpiresAt > now;
+        var status = challenge.Status switch
+        {
+            ChallengeStatus.Succeeded => ChallengeStatuses.Succeeded,
+            ChallengeStatus.Locked => ChallengeStatuses.Locked,
+            _ => open ? ChallengeStatuses.Pending : ChallengeStatuses.Expired,
+        };
+        return new(challenge.Id, challenge.Purpose.WireName(), challenge.Method, challenge.Question, challenge.ExpiresAt, challenge.QrPayload,
+            challenge.QrPayload.Length == 0 ? null : $"/api/v1/challenges/{challenge.Id}/qr.png",
+            status, open ? Math.Max(0, options.Challenges.MaxWrongAnswers - challenge.WrongAnswers) : 0,
             challenge.Payment() is { } payment ? new PaymentView(payment.Payee, payment.Amount, payment.Currency.Code) : null,
             challenge.Description);
+    }
 
     private static string FieldOf(PaymentErrorCode code) => code switch
     {

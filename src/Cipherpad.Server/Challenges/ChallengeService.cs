@@ -248,7 +248,8 @@ public sealed class ChallengeService(
             }
             await transaction.CommitAsync(cancellationToken);
             await throttles.RecordSuccessAsync(challenge.AccountId, ThrottleScope, source, cancellationToken);
-            return new VerifyOutcome(VerifyResult.Success, attemptsLeft, null, challenge.AccountId);
+            // Answered: the question takes no more answers, so none are left (as for already-used, and as a read says).
+            return new VerifyOutcome(VerifyResult.Success, 0, null, challenge.AccountId);
         }
 
         var wrongAnswers = await db.Challenges.AsNoTracking().Where(c => c.Id == challenge.Id).Select(c => c.WrongAnswers).SingleAsync(cancellationToken);

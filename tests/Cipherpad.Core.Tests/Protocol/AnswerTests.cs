@@ -113,6 +113,29 @@ public sealed class AnswerTests
     }
 
     [Fact]
+    public void A_typed_answer_ignores_exactly_space_tab_no_break_space_and_hyphen_minus()
+    {
+        var ignored = Enumerable.Range(0, 0x10000).Select(c => (char)c).Where(c => Answer.Normalize($"9808{c}4054") is not null).ToArray();
+
+        Assert.Equal(['\t', ' ', '-', '\u00A0'], ignored);
+    }
+
+    /// <summary>The characters docs/protocol.md §4 lists as trimmed from payee, amount and currency: Unicode's White_Space.</summary>
+    public static readonly char[] WhiteSpace =
+        ['\t', '\n', '\v', '\f', '\r', ' ', '\u0085', '\u00A0', '\u1680', '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006',
+         '\u2007', '\u2008', '\u2009', '\u200A', '\u2028', '\u2029', '\u202F', '\u205F', '\u3000'];
+
+    [Fact]
+    public void Payment_details_trim_exactly_the_white_space_the_protocol_lists()
+    {
+        var all = Enumerable.Range(0, 0x10000).Select(c => (char)c).ToArray();
+
+        Assert.Equal(WhiteSpace, all.Where(c => PaymentDetails.TryCreate($"{c}123{c}", "1", "USD", out var p, out _) && p.Payee == "123"));
+        Assert.Equal(WhiteSpace, all.Where(c => PaymentDetails.TryCreate("123", $"{c}1{c}", "USD", out var p, out _) && p.MinorUnits == 100));
+        Assert.Equal(WhiteSpace, all.Where(c => PaymentDetails.TryCreate("123", "1", $"{c}USD{c}", out _, out _)));
+    }
+
+    [Fact]
     public void Answers_are_grouped_for_display()
     {
         Assert.Equal("1234 5678", Answer.Group("12345678"));

@@ -94,6 +94,74 @@ public sealed class RequestPayloadTests
         Assert.Equal(PayloadStatus.Malformed, opening.Status);
     }
 
+    private static string SealedForA(string signed) =>
+        $"{signed}#{DeviceA.KeyId}.{Base64Url.EncodeToString(HMACSHA256.HashData(DeviceA.PayloadKey.ToArray(), Encoding.ASCII.GetBytes(signed)).AsSpan(0, 16))}";
+
+    [Theory]
+    [InlineData("payee=123456789012&amt=12.5&cur=USD")]
+    [InlineData("payee=123456789012&amt=012.50&cur=USD")]
+    [InlineData("payee=123456789012&amt=12.500&cur=USD")]
+    [InlineData("payee=123456789012&amt=12.50&cur=usd")]
+    [InlineData("payee=%20123456789012&amt=12.50&cur=USD")]
+    [InlineData("payee=123456789012&amt=1250&cur=USD")]
+    public void An_authentic_payment_not_written_as_a_writer_writes_it_is_malformed(string details)
+    {
+        var text = SealedForA($"CP1?rp=DemoShop&p=payment&q=12345678&exp=1790000300&{details}");
+        Assert.Equal(PayloadStatus.Malformed, RequestPayload.Open(text, [DeviceA], Now).Status);
+    }
+
+    [Fact]
+    public void The_fields_may_come_in_any_order()
+    {
+        var text = SealedForA("CP1?cur=USD&amt=12.50&payee=123456789012&exp=1790000300&q=12345678&p=payment&rp=DemoShop");
+        var opening = RequestPayload.Open(text, [DeviceA], Now);
+        Assert.Equal(PayloadStatus.Verified, opening.Status);
+        Assert.Equal(PaymentRequest(), opening.Payload);
+    }
+
+    [Fact]
+    public void The_tag_is_compared_as_text_so_a_second_spelling_of_the_same_bytes_is_tampered()
+    {
+        var text = PaymentRequest().Seal([DeviceA]);
+        // 16 bytes take 22 base64url characters; the last one carries 2 bits of the tag and 4 zero bits. Setting those
+        // bits spells another text that a lenient decoder would read as the same 16 bytes.
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var last = Alphabet.IndexOf(text[^1], StringComparison.Ordinal);
+        Assert.Equal(0, last & 0x0F);
+        var respelled = text[..^1] + Alphabet[last | 0x01];
+
+        Assert.Equal(PayloadStatus.Verified, RequestPayload.Open(text, [DeviceA], Now).Status);
+        Assert.Equal(PayloadStatus.Tampered, RequestPayload.Open(respelled, [DeviceA], Now).Status);
+        Assert.Equal(PayloadStatus.Tampered, RequestPayload.Open(text + "==", [DeviceA], Now).Status);
+    }
+
+    [Fact]
+    public void Values_are_percent_encoded_keeping_only_unreserved_characters_with_capital_hex()
+    {
+        var printable = new string(Enumerable.Range(0x21, 0x7E - 0x21 + 1).Select(c => (char)c).ToArray());
+        var text = RequestPayload.ForAction("Shop", "12345678", " " + printable + "é€😀", Now).Seal([DeviceA]);
+        var encoded = text[(text.IndexOf("&d=", StringComparison.Ordinal) + 3)..text.IndexOf('#', StringComparison.Ordinal)];
+
+        var expected = new StringBuilder();
+        foreach (var b in Encoding.UTF8.GetBytes(" " + printable + "é€😀"))
+        {
+            var c = (char)b;
+            expected.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' ? c.ToString() : $"%{b:X2}");
+        }
+        Assert.Equal(expected.ToString(), encoded);
+    }
+
+    [Fact]
+    public void An_ASCII_description_of_200_code_units_always_fits_beside_an_ASCII_name()
+    {
+        // Every character escaped (3 each), the longest question, the last expiry a reader accepts, eight devices.
+        var devices = Enumerable.Range(0, 8).Select(_ => new DeviceKeys(RandomNumberGenerator.GetBytes(32))).ToList();
+        var request = RequestPayload.ForAction(new string('&', 64), new string('9', 64), new string('%', 200), DateTimeOffset.FromUnixTimeSeconds(253402300799));
+
+        Assert.True(request.SealedLength(devices.Count) <= RequestPayload.MaxTextLength, $"{request.SealedLength(devices.Count)} characters");
+        Assert.Equal(PayloadStatus.Verified, RequestPayload.Open(request.Seal(devices), [devices[7]], Now).Status);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

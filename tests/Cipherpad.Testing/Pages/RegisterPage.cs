@@ -13,14 +13,15 @@ public sealed class RegisterPage : HtmlPage
     public static async Task<RegisterPage> OpenAsync(HttpClient browser) => new(browser, await ReadAsync(browser, "/register"));
 
     /// <summary>Creates the account; a success redirects, a refusal shows the form again with its problems.</summary>
-    public Task<HttpResponseMessage> RegisterAsync(string email, string phone, string securityAnswer, string? humanCheck = null, string firstName = "Ann") =>
+    public Task<HttpResponseMessage> RegisterAsync(string email, string phone, string securityAnswer, string? humanCheck = null, string firstName = "Ann",
+        string securityQuestion = "What was on my grandmother's shelf?") =>
         SubmitAsync("", new Dictionary<string, string>
         {
             ["FirstName"] = firstName,
             ["LastName"] = "Example",
             ["Email"] = email,
             ["Phone"] = phone,
-            ["SecurityQuestion"] = "What was on my grandmother's shelf?",
+            ["SecurityQuestion"] = securityQuestion,
             ["SecurityAnswer"] = securityAnswer,
             ["HumanCheck"] = humanCheck ?? SolveHumanCheck(),
             ["Website"] = "",
