@@ -31,7 +31,7 @@ public sealed class ProblemCatalogueTests
     {
         var problem = Errors.WrongActivationCode(3).ToProblem().ProblemDetails;
 
-        Assert.Equal((403, "The activation code is wrong; 3 attempt(s) left."), (problem.Status!.Value, problem.Detail!));
+        Assert.Equal((403, "The activation code is wrong, already used or expired; 3 attempt(s) left from this address."), (problem.Status!.Value, problem.Detail!));
         Assert.Equal("wrong-activation-code", problem.Extensions["code"]);
         Assert.Equal("clientConfirmation", problem.Extensions["field"]);
         Assert.Equal(3, problem.Extensions["attemptsLeft"]);
