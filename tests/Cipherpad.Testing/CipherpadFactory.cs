@@ -47,6 +47,10 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
     public string Environment { get; }
+    public DatabaseProvider Provider => _provider;
+
+    /// <summary>The PostgreSQL database's connection string; null for SQLite, whose file is in <see cref="DataDirectory"/>.</summary>
+    public string? ConnectionString => _connectionString;
     public AdjustableTime Time { get; } = new();
     public string MasterKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

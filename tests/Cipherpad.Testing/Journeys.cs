@@ -214,6 +214,23 @@ public static partial class Journeys
         return match.Value;
     }
 
+    /// <summary>The newest activation code in the SMS outbox for each phone number it was sent to.</summary>
+    public static Dictionary<string, string> ActivationCodesByPhone(CipherpadFactory factory)
+    {
+        factory.SendOutbox();
+        var codes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(Path.Combine(factory.DataDirectory, "outbox", "sms"), "*.json").Order(StringComparer.Ordinal))
+        {
+            using var sms = JsonDocument.Parse(File.ReadAllText(file));
+            var match = ActivationCodeText().Match(sms.RootElement.GetProperty("text").GetString()!);
+            if (match.Success)
+            {
+                codes[sms.RootElement.GetProperty("to").GetString()!] = match.Value;
+            }
+        }
+        return codes;
+    }
+
     public static string ConfirmationLink(string body)
     {
         var match = ConfirmationUrl().Match(body);
