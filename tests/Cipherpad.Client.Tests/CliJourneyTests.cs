@@ -75,7 +75,10 @@ public sealed class CliJourneyTests : IDisposable
             // As if strangers had spent nearly all of today's guess budget on this account.
             var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
             var account = await db.Accounts.SingleAsync();
-            db.GuessRisks.Add(new Server.Challenges.GuessRisk { AccountId = account.Id, Day = Server.Storage.UtcPeriods.DayOf(_factory.Time.GetUtcNow()), Spent = 9.9e-7 });
+            var now = _factory.Time.GetUtcNow(); // the pad answers by the real clock, so the server's cannot be moved: tomorrow too, in case midnight comes
+            db.GuessRisks.AddRange(
+                new Server.Challenges.GuessRisk { AccountId = account.Id, Day = Server.Storage.UtcPeriods.DayOf(now), Spent = 9.9e-7 },
+                new Server.Challenges.GuessRisk { AccountId = account.Id, Day = Server.Storage.UtcPeriods.DayOf(now.AddDays(1)), Spent = 9.9e-7 });
             await db.SaveChangesAsync();
         }
         using var browser = _factory.Browser();

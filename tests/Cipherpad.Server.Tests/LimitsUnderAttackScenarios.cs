@@ -51,6 +51,7 @@ public abstract class LimitsUnderAttackScenarios
     {
         var evaluated = new EvaluationCount();
         using var factory = await CountingEvaluationsAsync(evaluated);
+        factory.Time.MoveToEarlyInADay(); // the day's guess budget is the one the burst spends
         var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
         factory.Time.Stop(); // no back-off window runs out during the burst
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
@@ -215,6 +216,7 @@ public abstract class LimitsUnderAttackScenarios
     public async Task Strangers_who_use_up_the_hours_recovery_links_only_fill_the_owners_mailbox_with_links_that_work()
     {
         using var factory = await CreateFactoryAsync();
+        factory.Time.MoveToEarlyInADay(); // one hour of mail quota
         await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         for (var i = 0; i < 20; i++) // a distributed guess at her logins as well

@@ -27,7 +27,15 @@ public abstract class MailLimitScenarios
         ["Cipherpad:RateLimits:MailFormsPerAddressPerHour"] = "1000000",
     };
 
-    protected abstract Task<CipherpadFactory> CreateFactoryAsync(IReadOnlyDictionary<string, string>? settings = null);
+    protected abstract Task<CipherpadFactory> NewFactoryAsync(IReadOnlyDictionary<string, string>? settings);
+
+    /// <summary>A server whose clock stands ten minutes into a day, so that no test of an hourly limit runs across two hours.</summary>
+    private async Task<CipherpadFactory> CreateFactoryAsync(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var factory = await NewFactoryAsync(settings);
+        factory.Time.MoveToEarlyInADay();
+        return factory;
+    }
 
     private static async Task<List<MimeMessage>> MailsToAsync(CipherpadFactory factory, string email)
     {
@@ -264,13 +272,13 @@ public abstract class MailLimitScenarios
 
 public sealed class SqliteMailLimitScenarios : MailLimitScenarios
 {
-    protected override Task<CipherpadFactory> CreateFactoryAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+    protected override Task<CipherpadFactory> NewFactoryAsync(IReadOnlyDictionary<string, string>? settings) =>
         Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: settings));
 }
 
 [Collection(PostgresDatabaseGroup.Name)]
 public sealed class PostgresMailLimitScenarios(PostgresServer postgres) : MailLimitScenarios
 {
-    protected override async Task<CipherpadFactory> CreateFactoryAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+    protected override async Task<CipherpadFactory> NewFactoryAsync(IReadOnlyDictionary<string, string>? settings) =>
         new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync(), settings: settings);
 }

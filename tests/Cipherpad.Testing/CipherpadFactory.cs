@@ -21,6 +21,16 @@ public sealed class AdjustableTime : TimeProvider
     public void Stop() => _stoppedAt ??= base.GetUtcNow();
 
     public override DateTimeOffset GetUtcNow() => (_stoppedAt ?? base.GetUtcNow()) + Offset;
+
+    /// <summary>
+    /// Moves the clock to ten minutes into the next UTC day, so that a test of a daily budget (or an hourly one) cannot run
+    /// across midnight or the hour.
+    /// </summary>
+    public void MoveToEarlyInADay()
+    {
+        var now = GetUtcNow();
+        Offset += new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1).AddMinutes(10) - now;
+    }
 }
 
 /// <summary>The real server over the real HTTP pipeline, with its own data folder and database.</summary>
