@@ -5,6 +5,8 @@ using System.Text.Json;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
 using Cipherpad.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cipherpad.Server.Tests;
 
@@ -46,6 +48,31 @@ public abstract class BadInputScenarios
         var (response, _) = await Journeys.ActivateAsync(factory.CreateClient(), "ann@example.com", code, name);
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-request", "deviceName");
+    }
+
+    [Fact]
+    public async Task A_pad_stored_with_a_direction_character_in_its_name_can_still_be_renamed_and_revoked_and_shows_the_character_as_its_code()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        Guid deviceId;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // As a pad named before names were checked, or by an intruder.
+            var db = scope.ServiceProvider.GetRequiredService<Storage.CipherpadDbContext>();
+            var device = await db.Devices.SingleAsync();
+            deviceId = device.Id;
+            await db.Devices.Where(d => d.Id == deviceId).ExecuteUpdateAsync(d => d.SetProperty(x => x.Name, "pad \u202Eevil\u0007"));
+        }
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", pad);
+
+        var renamed = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Rename",
+            new() { ["DeviceId"] = deviceId.ToString(), ["Name"] = "laptop" }, pad);
+        var revoked = await Journeys.ChangeAccountAsync(factory, browser, "/account/devices", "Revoke", new() { ["DeviceId"] = deviceId.ToString() }, pad);
+
+        Assert.Contains("Done: Rename cipher pad \"pad [U+202E]evil[U+0007]\" to \"laptop\"", renamed.Text, StringComparison.Ordinal);
+        Assert.Contains("Done: Revoke cipher pad \"laptop\"", revoked.Text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -26,14 +26,14 @@ public sealed class DevicesModel(DeviceRegistry devices, AccountChanges changes)
             await OnGetAsync(cancellationToken);
             return Page();
         }
-        return await RequestAsync(new RenameDeviceChange(device.Id, trimmed), $"Rename cipher pad \"{device.Name}\" to \"{trimmed}\"", cancellationToken);
+        return await RequestAsync(new RenameDeviceChange(device.Id, trimmed), $"Rename cipher pad \"{Web.DisplayText.Shown(device.Name)}\" to \"{trimmed}\"", cancellationToken);
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid deviceId, CancellationToken cancellationToken)
     {
         var device = await OwnDeviceAsync(deviceId, cancellationToken);
         return device is null ? NotFound()
-            : await RequestAsync(new RevokeDeviceChange(device.Id), $"Revoke cipher pad \"{device.Name}\"", cancellationToken);
+            : await RequestAsync(new RevokeDeviceChange(device.Id), $"Revoke cipher pad \"{Web.DisplayText.Shown(device.Name)}\"", cancellationToken);
     }
 
     public Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken) =>

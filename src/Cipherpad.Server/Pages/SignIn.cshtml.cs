@@ -87,7 +87,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
 
     /// <summary>What a page says to a typed text that cannot be an answer to <paramref name="question"/>; it costs no attempt, since it cannot be right.</summary>
     internal static string NotAnAnswerTo(string question) =>
-        $"An answer is the {Core.Answers.Answer.DigitsFor(question)} digits your cipher pad shows (spaces and dashes are ignored). This did not count as an attempt.";
+        $"An answer is the {Core.Answers.Answer.DigitsFor(question)} digits your cipher pad shows (spaces, tabs and dashes are ignored). This did not count as an attempt.";
 
     private void Show(Challenge challenge)
     {

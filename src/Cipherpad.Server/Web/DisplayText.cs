@@ -33,6 +33,32 @@ public static class DisplayText
         return null;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> with every character that cannot be shown written as its code (<c>[U+202E]</c>): for text
+    /// stored before this rule, so that it can still be named in a confirmation (a pad to rename or revoke) and is seen
+    /// for what it is.
+    /// </summary>
+    public static string Shown(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var shown = new StringBuilder(text.Length);
+        var rest = text.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var status = Rune.DecodeFromUtf16(rest, out var rune, out var consumed);
+            if (status == OperationStatus.Done && IsShowable(rune, multiLine: false))
+            {
+                shown.Append(rest[..consumed]);
+            }
+            else
+            {
+                shown.Append(CultureInfo.InvariantCulture, $"[U+{(status == OperationStatus.Done ? rune.Value : rest[0]):X4}]");
+            }
+            rest = rest[consumed..];
+        }
+        return shown.ToString();
+    }
+
     /// <summary>The number of Unicode characters (scalar values), the unit every length limit on shown text uses.</summary>
     public static int Length(string text)
     {
