@@ -16,7 +16,7 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
 {
     public const string MethodName = "app";
 
-    private (Guid AccountId, List<Device> Active)? _issuing;
+    private (Guid AccountId, List<Device> Active)? _read;
 
     public string Name => MethodName;
 
@@ -27,8 +27,7 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
     public async Task<CipherpadError?> CanIssueAsync(AnswerMethodRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var active = await devices.ActiveAsync(request.Account.Id, cancellationToken);
-        _issuing = (request.Account.Id, active);
+        var active = await ActiveAsync(request.Account.Id, cancellationToken);
         return active.Count == 0 ? Errors.NoActiveCipherPad(request.Login) : null;
     }
 
@@ -36,9 +35,7 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(challenge);
-        var active = _issuing is { } known && known.AccountId == request.Account.Id
-            ? known.Active
-            : await devices.ActiveAsync(request.Account.Id, cancellationToken);
+        var active = await ActiveAsync(request.Account.Id, cancellationToken);
         var payload = challenge.Purpose switch
         {
             Purpose.Action => RequestPayload.ForAction(request.RelyingParty.Name, challenge.Question, request.Description!, challenge.ExpiresAt),
@@ -64,7 +61,7 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
 
     /// <summary>Any active pad's answer at any minute of the window is accepted, each part's from the same pad.</summary>
     public async Task<double> GuessChanceAsync(Guid accountId, int parts, CancellationToken cancellationToken) =>
-        ChanceOfGuess(Math.Max(1, (await devices.ActiveAsync(accountId, cancellationToken)).Count), options.Value.Challenges, parts);
+        ChanceOfGuess(Math.Max(1, (await ActiveAsync(accountId, cancellationToken)).Count), options.Value.Challenges, parts);
 
     /// <summary>The chance that a guess matches one of <paramref name="pads"/> pads' answers at any minute of the window, for every part.</summary>
     public static double ChanceOfGuess(int pads, ChallengeOptions settings, int parts)
@@ -82,7 +79,7 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
         var payment = challenge.Payment();
         var check = AnswerCheck.Wrong;
         // Every pad is tried, whatever matched, so the time taken does not tell which pad answered.
-        foreach (var device in await devices.ActiveAsync(challenge.AccountId, cancellationToken))
+        foreach (var device in await ActiveAsync(challenge.AccountId, cancellationToken))
         {
             using var keys = devices.Keys(device);
             if (Answer.Verify(keys, challenge.Purpose, challenge.Question, payment, typedAnswer, now, window) == AnswerVerdict.Correct)
@@ -91,5 +88,20 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
             }
         }
         return check;
+    }
+
+    /// <summary>
+    /// The account's active pads, read once per request: issuing a question asks whether it can be issued, how likely a
+    /// guess is (for each number of parts) and then seals it; verifying asks the chance and then checks the answer.
+    /// </summary>
+    private async Task<List<Device>> ActiveAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        if (_read is { } known && known.AccountId == accountId)
+        {
+            return known.Active;
+        }
+        var active = await devices.ActiveAsync(accountId, cancellationToken);
+        _read = (accountId, active);
+        return active;
     }
 }
