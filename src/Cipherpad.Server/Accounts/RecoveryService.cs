@@ -47,9 +47,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
     /// </summary>
     public async Task RequestRecoveryLinkAsync(string? address, string ip, CancellationToken cancellationToken)
     {
-        var account = await FindAsync(address, cancellationToken);
-        var recipient = account is null ? MailQuota.ForAddress(AccountRules.NormalizeEmail(address ?? "")) : MailQuota.ForAccount(account.Id);
-        if (!await mailQuotas.TryReserveAsync(recipient, MailQuotaKind.Recovery, cancellationToken) || account is null)
+        if (await AccountToMailAsync(address, MailQuotaKind.Recovery, cancellationToken) is not { } account)
         {
             return;
         }
@@ -126,6 +124,18 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         return null;
     }
 
+    /// <summary>
+    /// The account behind <paramref name="address"/>, if it has one and this hour's mails of <paramref name="kind"/> to it
+    /// are not all sent; one is taken. An unknown address takes from a count of its own, so that it costs the same
+    /// statements as an account's and its answer comes no sooner.
+    /// </summary>
+    private async Task<Account?> AccountToMailAsync(string? address, MailQuotaKind kind, CancellationToken cancellationToken)
+    {
+        var account = await FindAsync(address, cancellationToken);
+        var recipient = account is null ? MailQuota.ForAddress(AccountRules.NormalizeEmail(address ?? "")) : MailQuota.ForAccount(account.Id);
+        return await mailQuotas.TryReserveAsync(recipient, kind, cancellationToken) ? account : null;
+    }
+
     /// <summary>What a recovery page says to a link that is unknown, used or expired.</summary>
     public const string LinkDoesNotWork = "This recovery link is unknown, was already used, or has expired.";
 
@@ -137,11 +147,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
     /// </summary>
     public async Task RequestNewActivationCodeAsync(string? address, CancellationToken cancellationToken)
     {
-        var account = await FindAsync(address, cancellationToken);
-        // An unknown address takes from a count of its own, so that it costs the same statements as an account's and
-        // its answer comes no sooner.
-        var recipient = account is null ? MailQuota.ForAddress(AccountRules.NormalizeEmail(address ?? "")) : MailQuota.ForAccount(account.Id);
-        if (!await mailQuotas.TryReserveAsync(recipient, MailQuotaKind.NewActivationCode, cancellationToken) || account is null)
+        if (await AccountToMailAsync(address, MailQuotaKind.NewActivationCode, cancellationToken) is not { } account)
         {
             return;
         }
