@@ -36,7 +36,7 @@ public sealed class NoticeDigests(CipherpadDbContext db, Outbox outbox, TimeProv
                     in the hour from {window.StartedAt:u}, {window.Events} questions for your account were locked after wrong answers.
                     We mailed you about the first of them and counted the others.
 
-                    Someone may be trying to log in as you. Your account is safe as long as your cipher pad is yours; nobody can log in without its answer.
+                    {Notifier.AdviceOn(window.Kind)}
                     If this goes on, your next questions may be longer: type all of the question into your cipher pad.
 
                     You chose to be told about this in your personal account's notification settings.

@@ -82,13 +82,7 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
                 : "";
             earlier += "If there are more in the next hour, we count them and tell you how many in the next mail about this, instead of mailing each.\n";
         }
-        var advice = kind switch
-        {
-            NotificationKind.FailedAttempts => "Someone may be trying to log in as you. Your account is safe as long as your cipher pad is yours; nobody can log in without its answer.",
-            NotificationKind.NewDevice or NotificationKind.Recovery =>
-                "If this was not you, revoke that cipher pad in your personal account now, and change your security question; if you cannot sign in, use recovery or contact support.",
-            _ => "If this was not you, sign in to your personal account, revoke any cipher pad you do not recognise, and contact support.",
-        };
+        var advice = AdviceOn(kind);
         var why = (AlwaysMailed & kind) != 0
             ? "Every change to your account's security is mailed to you; this cannot be turned off."
             : "You chose to be told about this in your personal account's notification settings.";
@@ -109,6 +103,15 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
         }
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>What the owner should do on being told of <paramref name="kind"/>.</summary>
+    internal static string AdviceOn(NotificationKind kind) => kind switch
+    {
+        NotificationKind.FailedAttempts => "Someone may be trying to log in as you. Your account is safe as long as your cipher pad is yours; nobody can log in without its answer.",
+        NotificationKind.NewDevice or NotificationKind.Recovery =>
+            "If this was not you, revoke that cipher pad in your personal account now, and change your security question; if you cannot sign in, use recovery or contact support.",
+        _ => "If this was not you, sign in to your personal account, revoke any cipher pad you do not recognise, and contact support.",
+    };
 
     private static string Plural(NotificationKind kind) => kind switch
     {
