@@ -78,23 +78,12 @@ public sealed class ChallengeService(
         {
             return refused;
         }
-        var now = time.GetUtcNow();
-        var parts = await risks.PartsForNewQuestionAsync(account.Id, parts => answerMethod.GuessChanceAsync(account.Id, parts, cancellationToken), cancellationToken);
-        var challenge = new Challenge
-        {
-            RelyingPartyId = party.Id,
-            AccountId = account.Id,
-            Purpose = purpose,
-            Question = Question.Generate(Settings.QuestionLength, parts),
-            CreatedAt = now,
-            ExpiresAt = now + Settings.Lifetime,
-            Status = ChallengeStatus.Pending,
-            Method = answerMethod.Name,
-            Description = description,
-            Payee = payment?.Payee,
-            Amount = payment?.Amount,
-            Currency = payment?.Currency.Code,
-        };
+        var challenge = await NewQuestionAsync(party, account.Id, purpose, answerMethod.Name,
+            parts => answerMethod.GuessChanceAsync(account.Id, parts, cancellationToken), cancellationToken);
+        challenge.Description = description;
+        challenge.Payee = payment?.Payee;
+        challenge.Amount = payment?.Amount;
+        challenge.Currency = payment?.Currency.Code;
         if (await answerMethod.IssueAsync(request, challenge, cancellationToken) is { } failed)
         {
             return failed;
@@ -113,26 +102,36 @@ public sealed class ChallengeService(
     public async Task<Challenge> CreateUnanswerableAsync(RelyingParty party, string login, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(party);
-        var now = time.GetUtcNow();
-        var nobody = NobodysAccountId(login);
-        var parts = await risks.PartsForNewQuestionAsync(nobody, parts => Task.FromResult(CipherPadMethod.ChanceOfGuess(1, Settings, parts)), cancellationToken);
-        var challenge = new Challenge
-        {
-            RelyingPartyId = party.Id,
-            AccountId = nobody,
-            Purpose = Purpose.Login,
-            Question = Question.Generate(Settings.QuestionLength, parts),
-            CreatedAt = now,
-            ExpiresAt = now + Settings.Lifetime,
-            Status = ChallengeStatus.Pending,
-            Method = Unanswerable,
-        };
+        var challenge = await NewQuestionAsync(party, NobodysAccountId(login), Purpose.Login, Unanswerable,
+            parts => Task.FromResult(UnanswerableChance(parts)), cancellationToken);
         using var nobodysPad = new DeviceKeys(RandomNumberGenerator.GetBytes(DeviceKeys.SecretLength));
         challenge.QrPayload = Core.Payloads.RequestPayload.ForLogin(party.Name, challenge.Question, challenge.ExpiresAt).Seal([nobodysPad]);
         db.Challenges.Add(challenge);
         await db.SaveChangesAsync(cancellationToken);
         return challenge;
     }
+
+    /// <summary>A pending question, given as many parts as the account's guess budget for the day calls for; not yet saved.</summary>
+    private async Task<Challenge> NewQuestionAsync(RelyingParty party, Guid accountId, Purpose purpose, string method,
+        Func<int, Task<double>> chanceOfGuess, CancellationToken cancellationToken)
+    {
+        var parts = await risks.PartsForNewQuestionAsync(accountId, chanceOfGuess, cancellationToken);
+        var now = time.GetUtcNow();
+        return new Challenge
+        {
+            RelyingPartyId = party.Id,
+            AccountId = accountId,
+            Purpose = purpose,
+            Question = Question.Generate(Settings.QuestionLength, parts),
+            CreatedAt = now,
+            ExpiresAt = now + Settings.Lifetime,
+            Status = ChallengeStatus.Pending,
+            Method = method,
+        };
+    }
+
+    /// <summary>An unanswerable question spends the guess budget like a one-pad account's, so that both grow longer alike.</summary>
+    private double UnanswerableChance(int parts) => CipherPadMethod.ChanceOfGuess(1, Settings, parts);
 
     /// <summary>The <see cref="Challenge.Method"/> of <see cref="CreateUnanswerableAsync"/>'s questions: no method answers it.</summary>
     public const string Unanswerable = "none";
@@ -195,7 +194,7 @@ public sealed class ChallengeService(
         var parts = Question.PartCount(challenge.Question);
         var chance = answerMethod is not null
             ? await answerMethod.GuessChanceAsync(challenge.AccountId, parts, cancellationToken)
-            : CipherPadMethod.ChanceOfGuess(1, Settings, parts); // an unanswerable question spends like a one-pad account's
+            : UnanswerableChance(parts);
         if (!await risks.TryTakeAsync(challenge.AccountId, chance, cancellationToken))
         {
             var lockedForBudget = await LockAsync(challenge.Id, cancellationToken);
