@@ -23,13 +23,13 @@ public sealed class AccountDirectory(CipherpadDbContext db)
     {
         ArgumentNullException.ThrowIfNull(login);
         var address = AccountRules.NormalizeEmail(login);
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address, cancellationToken);
-        if (account is not null)
-        {
-            return account;
-        }
-        var alias = await db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address, cancellationToken);
-        return alias is null ? null : await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alias.AccountId, cancellationToken);
+        // One statement: every relying party's create looks an account up.
+        return await db.SingleOrDefaultAsync<Account>(
+            """
+            SELECT * FROM "Accounts" WHERE "Email" = @address
+            OR "Id" = (SELECT "AccountId" FROM "AccountAliases" WHERE "Email" = @address)
+            ORDER BY CASE WHEN "Email" = @address THEN 0 ELSE 1 END LIMIT 1
+            """, new { address }, cancellationToken);
     }
 
     /// <summary>Whether any account uses <paramref name="address"/>, as its e-mail or as an alias.</summary>

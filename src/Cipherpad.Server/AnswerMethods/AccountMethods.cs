@@ -19,8 +19,10 @@ public sealed class AccountMethods(CipherpadDbContext db, IEnumerable<IAnswerMet
         db.AccountMethods.AsNoTracking().Where(m => m.AccountId == accountId && m.State == AccountMethodState.On).Select(m => m.Method)
             .ToListAsync(cancellationToken);
 
-    public Task<bool> IsOnAsync(Guid accountId, string method, CancellationToken cancellationToken) =>
-        db.AccountMethods.AnyAsync(m => m.AccountId == accountId && m.Method == method && m.State == AccountMethodState.On, cancellationToken);
+    public async Task<bool> IsOnAsync(Guid accountId, string method, CancellationToken cancellationToken) =>
+        await db.SingleOrDefaultAsync<int>(
+            """SELECT COUNT(*) FROM "AccountMethods" WHERE "AccountId" = @accountId AND "Method" = @method AND "State" = @on""",
+            new { accountId, method, on = nameof(AccountMethodState.On) }, cancellationToken) > 0;
 
     /// <summary>Turns exactly <paramref name="on"/> on and every other registered method off. Saved with the context's other changes.</summary>
     public async Task SetAsync(Guid accountId, IReadOnlyCollection<string> on, CancellationToken cancellationToken)

@@ -43,6 +43,7 @@ public sealed class ChallengeService(
     GuessRisks risks,
     AccountDirectory directory,
     Notifier notifier,
+    WriteTransactions writes,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
@@ -84,13 +85,16 @@ public sealed class ChallengeService(
         challenge.Payee = payment?.Payee;
         challenge.Amount = payment?.Amount;
         challenge.Currency = payment?.Currency.Code;
-        if (await answerMethod.IssueAsync(request, challenge, cancellationToken) is { } failed)
+        // What the method writes to get the question to the user (an SMS in the outbox) commits with the question.
+        return await writes.RunAsync<Result<Challenge>>(async () =>
         {
-            return failed;
-        }
-        db.Challenges.Add(challenge);
-        await db.SaveChangesAsync(cancellationToken);
-        return challenge;
+            if (await answerMethod.IssueAsync(request, challenge, cancellationToken) is { } failed)
+            {
+                return failed;
+            }
+            await SaveNewAsync(challenge, cancellationToken);
+            return challenge;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -106,9 +110,30 @@ public sealed class ChallengeService(
             parts => Task.FromResult(UnanswerableChance(parts)), cancellationToken);
         using var nobodysPad = new DeviceKeys(RandomNumberGenerator.GetBytes(DeviceKeys.SecretLength));
         challenge.QrPayload = Core.Payloads.RequestPayload.ForLogin(party.Name, challenge.Question, challenge.ExpiresAt).Seal([nobodysPad]);
-        db.Challenges.Add(challenge);
-        await db.SaveChangesAsync(cancellationToken);
+        await writes.RunAsync(() => SaveNewAsync(challenge, cancellationToken), cancellationToken);
         return challenge;
+    }
+
+    /// <summary>Inserts the new question (along with whatever the request's context has staged, such as an SMS in the outbox).</summary>
+    private async Task SaveNewAsync(Challenge challenge, CancellationToken cancellationToken)
+    {
+        await db.ExecuteAsync(
+            """
+            INSERT INTO "Challenges" ("Id", "RelyingPartyId", "AccountId", "Purpose", "Question", "CreatedAt", "ExpiresAt", "WrongAnswers", "Status",
+                "Description", "Payee", "Amount", "Currency", "Method", "AnswerProtected", "QrPayload")
+            VALUES (@Id, @RelyingPartyId, @AccountId, @Purpose, @Question, @CreatedAt, @ExpiresAt, @WrongAnswers, @Status,
+                @Description, @Payee, @Amount, @Currency, @Method, @AnswerProtected, @QrPayload)
+            """,
+            new
+            {
+                challenge.Id, challenge.RelyingPartyId, challenge.AccountId, Purpose = challenge.Purpose.ToString(), challenge.Question, challenge.CreatedAt,
+                challenge.ExpiresAt, challenge.WrongAnswers, Status = challenge.Status.ToString(), challenge.Description, challenge.Payee, challenge.Amount,
+                challenge.Currency, challenge.Method, challenge.AnswerProtected, challenge.QrPayload,
+            }, cancellationToken);
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     /// <summary>A pending question, given as many parts as the account's guess budget for the day calls for; not yet saved.</summary>
@@ -140,7 +165,8 @@ public sealed class ChallengeService(
         new(SHA256.HashData(Encoding.UTF8.GetBytes("Cipherpad unanswerable question:" + Accounts.AccountRules.NormalizeEmail(login))).AsSpan(0, 16));
 
     public Task<Challenge?> FindAsync(Guid relyingPartyId, Guid challengeId, CancellationToken cancellationToken = default) =>
-        db.Challenges.AsNoTracking().SingleOrDefaultAsync(c => c.Id == challengeId && c.RelyingPartyId == relyingPartyId, cancellationToken);
+        db.SingleOrDefaultAsync<Challenge>("""SELECT * FROM "Challenges" WHERE "Id" = @challengeId AND "RelyingPartyId" = @relyingPartyId""",
+            new { challengeId, relyingPartyId }, cancellationToken);
 
     public async Task<VerifyOutcome> VerifyAsync(RelyingParty party, Challenge challenge, string typedAnswer, string source,
         CancellationToken cancellationToken = default)
@@ -149,8 +175,6 @@ public sealed class ChallengeService(
         ArgumentNullException.ThrowIfNull(challenge);
         var now = time.GetUtcNow();
         var purpose = challenge.Purpose.WireName();
-        var attemptsLeft = Math.Max(0, Settings.MaxWrongAnswers - challenge.WrongAnswers);
-        var where = $"{party.Name}, from {source}";
         async Task<VerifyOutcome> Refused(VerifyResult result, int left, TimeSpan? retryAfter = null)
         {
             if (challenge.Method == Unanswerable)
@@ -173,19 +197,32 @@ public sealed class ChallengeService(
         {
             return await Refused(VerifyResult.Expired, 0);
         }
+        // Everything from here commits in one transaction, and the answer is given only once that commit is durable: the
+        // reservations below, the verdict, and what it records.
+        return await writes.RunAsync(() => ReserveAndCheckAsync(party, challenge, typedAnswer, source, now, Refused, cancellationToken), cancellationToken);
+    }
+
+    private async Task<VerifyOutcome> ReserveAndCheckAsync(RelyingParty party, Challenge challenge, string typedAnswer, string source, DateTimeOffset now,
+        Func<VerifyResult, int, TimeSpan?, Task<VerifyOutcome>> refused, CancellationToken cancellationToken)
+    {
+        var purpose = challenge.Purpose.WireName();
+        var where = $"{party.Name}, from {source}";
         if (await throttles.TryReserveAsync(challenge.AccountId, ThrottleScope, source, cancellationToken, accountWide: false) is { } wait)
         {
-            return await Refused(VerifyResult.Throttled, attemptsLeft, wait);
+            return await refused(VerifyResult.Throttled, Math.Max(0, Settings.MaxWrongAnswers - challenge.WrongAnswers), wait);
         }
 
         // One of the question's attempts is reserved before the answer is looked at, so however many answers arrive at
         // once, no more than the limit are ever evaluated. A right answer gives its attempt back.
-        var reserved = await db.Challenges
-            .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending && c.ExpiresAt > now && c.WrongAnswers < Settings.MaxWrongAnswers)
-            .ExecuteUpdateAsync(c => c.SetProperty(x => x.WrongAnswers, x => x.WrongAnswers + 1), cancellationToken);
-        if (reserved == 0)
+        var wrongAnswers = await db.SingleOrDefaultAsync<int?>(
+            """
+            UPDATE "Challenges" SET "WrongAnswers" = "WrongAnswers" + 1
+            WHERE "Id" = @Id AND "Status" = @pending AND "ExpiresAt" > @now AND "WrongAnswers" < @max
+            RETURNING "WrongAnswers"
+            """, new { challenge.Id, pending = nameof(ChallengeStatus.Pending), now, max = Settings.MaxWrongAnswers }, cancellationToken);
+        if (wrongAnswers is null)
         {
-            return await Refused(await SettledAsync(challenge.Id, now, cancellationToken), 0);
+            return await refused(await SettledAsync(challenge.Id, now, cancellationToken), 0, null);
         }
 
         // The answer's chance of being right is taken from the account's budget for the day before it is evaluated too. A
@@ -198,14 +235,14 @@ public sealed class ChallengeService(
         if (!await risks.TryTakeAsync(challenge.AccountId, chance, cancellationToken))
         {
             var lockedForBudget = await LockAsync(challenge.Id, cancellationToken);
-            var refused = await Refused(VerifyResult.Locked, 0);
+            var outcome = await refused(VerifyResult.Locked, 0, null);
             if (lockedForBudget)
             {
                 await notifier.NotifyAsync(challenge.AccountId, NotificationKind.FailedAttempts,
                     $"A {purpose} question for your account was locked: so many wrong answers were tried today that your next questions are longer.", where,
                     cancellationToken);
             }
-            return refused;
+            return outcome;
         }
         var check = answerMethod is not null
             ? await answerMethod.CheckAsync(challenge, typedAnswer, now, cancellationToken)
@@ -214,18 +251,15 @@ public sealed class ChallengeService(
         {
             // The accepted answer, what its method writes for it (a fee), its log entry and the notice commit together: a
             // crash leaves all of them or none.
-            await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
-            var won = await db.Challenges
-                .Where(c => c.Id == challenge.Id && c.Status == ChallengeStatus.Pending)
-                .ExecuteUpdateAsync(c => c
-                    .SetProperty(x => x.Status, ChallengeStatus.Succeeded)
-                    .SetProperty(x => x.AnsweredAt, now)
-                    .SetProperty(x => x.DeviceId, check.DeviceId)
-                    .SetProperty(x => x.WrongAnswers, x => x.WrongAnswers - 1), cancellationToken);
+            var won = await db.ExecuteAsync(
+                """
+                UPDATE "Challenges" SET "Status" = @succeeded, "AnsweredAt" = @now, "DeviceId" = @DeviceId, "WrongAnswers" = "WrongAnswers" - 1
+                WHERE "Id" = @Id AND "Status" = @pending
+                """, new { challenge.Id, succeeded = nameof(ChallengeStatus.Succeeded), now, check.DeviceId, pending = nameof(ChallengeStatus.Pending) },
+                cancellationToken);
             if (won == 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                return await Refused(await SettledAsync(challenge.Id, now, cancellationToken), 0);
+                return await refused(await SettledAsync(challenge.Id, now, cancellationToken), 0, null);
             }
             if (check.DeviceId is { } deviceId)
             {
@@ -233,9 +267,12 @@ public sealed class ChallengeService(
             }
             await answerMethod.AcceptedAsync(challenge, party, cancellationToken);
             await risks.GiveBackAsync(challenge.AccountId, chance, cancellationToken);
-            log.Add(challenge.AccountId, ResultName(VerifyResult.Success), challenge.Method, purpose, party.Name, source, check.DeviceId, challenge.Id,
-                Details(challenge));
-            await db.SaveChangesAsync(cancellationToken);
+            await log.AppendAsync(challenge.AccountId, ResultName(VerifyResult.Success), challenge.Method, purpose, party.Name, source, check.DeviceId,
+                challenge.Id, Details(challenge), cancellationToken);
+            if (db.ChangeTracker.HasChanges())
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
             if (challenge.Purpose == Purpose.Login)
             {
                 await notifier.NotifyAsync(challenge.AccountId, NotificationKind.SuccessfulLogins, "You logged in.", where, cancellationToken);
@@ -245,33 +282,32 @@ public sealed class ChallengeService(
                 await notifier.NotifyAsync(challenge.AccountId, NotificationKind.PaymentConfirmations, $"You confirmed a payment: {Details(challenge)}.", where,
                     cancellationToken);
             }
-            await transaction.CommitAsync(cancellationToken);
-            await throttles.RecordSuccessAsync(challenge.AccountId, ThrottleScope, source, cancellationToken);
+            await throttles.RecordSuccessAsync(challenge.AccountId, ThrottleScope, source, cancellationToken, accountWide: false);
             // Answered: the question takes no more answers, so none are left (as for already-used, and as a read says).
             return new VerifyOutcome(VerifyResult.Success, 0, null, challenge.AccountId);
         }
 
-        var wrongAnswers = await db.Challenges.AsNoTracking().Where(c => c.Id == challenge.Id).Select(c => c.WrongAnswers).SingleAsync(cancellationToken);
         var lockedNow = wrongAnswers >= Settings.MaxWrongAnswers && await LockAsync(challenge.Id, cancellationToken);
-        var left = Math.Max(0, Settings.MaxWrongAnswers - wrongAnswers);
-        var outcome = await Refused(left == 0 ? VerifyResult.Locked : VerifyResult.Wrong, left);
+        var left = Math.Max(0, Settings.MaxWrongAnswers - wrongAnswers.Value);
+        var wrong = await refused(left == 0 ? VerifyResult.Locked : VerifyResult.Wrong, left, null);
         if (lockedNow)
         {
             await notifier.NotifyAsync(challenge.AccountId, NotificationKind.FailedAttempts,
                 $"A {purpose} question for your account was locked after {Settings.MaxWrongAnswers} wrong answers.", where, cancellationToken);
         }
-        return outcome;
+        return wrong;
     }
 
     /// <summary>Locks a pending question; true for the one call that did.</summary>
     private async Task<bool> LockAsync(Guid challengeId, CancellationToken cancellationToken) =>
-        await db.Challenges.Where(c => c.Id == challengeId && c.Status == ChallengeStatus.Pending)
-            .ExecuteUpdateAsync(c => c.SetProperty(x => x.Status, ChallengeStatus.Locked), cancellationToken) == 1;
+        await db.ExecuteAsync("""UPDATE "Challenges" SET "Status" = @locked WHERE "Id" = @challengeId AND "Status" = @pending""",
+            new { challengeId, locked = nameof(ChallengeStatus.Locked), pending = nameof(ChallengeStatus.Pending) }, cancellationToken) == 1;
 
     /// <summary>Why a question that can take no more answers cannot: answered, expired, or out of attempts.</summary>
     private async Task<VerifyResult> SettledAsync(Guid challengeId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var current = await db.Challenges.AsNoTracking().Where(c => c.Id == challengeId).Select(c => new { c.Status, c.ExpiresAt }).SingleAsync(cancellationToken);
+        var current = (await db.SingleOrDefaultAsync<Challenge>("""SELECT * FROM "Challenges" WHERE "Id" = @challengeId""", new { challengeId },
+            cancellationToken))!;
         return current.Status switch
         {
             ChallengeStatus.Succeeded => VerifyResult.AlreadyUsed,

@@ -27,8 +27,8 @@ public sealed class GuessRisks(CipherpadDbContext db, IOptions<CipherpadOptions>
     {
         ArgumentNullException.ThrowIfNull(chanceOfGuess);
         var day = UtcPeriods.DayOf(time.GetUtcNow());
-        var spent = await db.GuessRisks.AsNoTracking().Where(r => r.AccountId == accountId && r.Day == day).Select(r => (double?)r.Spent)
-            .SingleOrDefaultAsync(cancellationToken) ?? 0;
+        var spent = await db.SingleOrDefaultAsync<double?>("""SELECT "Spent" FROM "GuessRisks" WHERE "AccountId" = @accountId AND "Day" = @day""",
+            new { accountId, day }, cancellationToken) ?? 0;
         for (var parts = 1; parts < Question.MaxParts; parts++)
         {
             if (spent + (options.Value.Challenges.MaxWrongAnswers * await chanceOfGuess(parts)) <= Budget)
@@ -42,19 +42,16 @@ public sealed class GuessRisks(CipherpadDbContext db, IOptions<CipherpadOptions>
     /// <summary>Takes <paramref name="chance"/> from today's budget before an answer is evaluated; false when it does not fit.</summary>
     public async Task<bool> TryTakeAsync(Guid accountId, double chance, CancellationToken cancellationToken)
     {
-        var day = UtcPeriods.DayOf(time.GetUtcNow());
-        await db.Database.ExecuteSqlAsync(
-            $"""INSERT INTO "GuessRisks" ("AccountId", "Day", "Spent") VALUES ({accountId}, {day}, {0.0}) ON CONFLICT DO NOTHING""", cancellationToken);
-        var budget = Budget;
-        return await db.GuessRisks.Where(r => r.AccountId == accountId && r.Day == day && r.Spent + chance <= budget)
-            .ExecuteUpdateAsync(r => r.SetProperty(x => x.Spent, x => x.Spent + chance), cancellationToken) == 1;
+        // One statement, whoever else is taking: the day's first answer inserts the row, the others add to it if it fits.
+        return await db.ExecuteAsync(
+            """
+            INSERT INTO "GuessRisks" ("AccountId", "Day", "Spent") SELECT @accountId, @day, @chance WHERE @chance <= @budget
+            ON CONFLICT ("AccountId", "Day") DO UPDATE SET "Spent" = "GuessRisks"."Spent" + @chance WHERE "GuessRisks"."Spent" + @chance <= @budget
+            """, new { accountId, day = UtcPeriods.DayOf(time.GetUtcNow()), chance, budget = Budget }, cancellationToken) == 1;
     }
 
     /// <summary>Gives back what a right answer took: it was the owner's, not a guess.</summary>
-    public Task GiveBackAsync(Guid accountId, double chance, CancellationToken cancellationToken)
-    {
-        var day = UtcPeriods.DayOf(time.GetUtcNow());
-        return db.GuessRisks.Where(r => r.AccountId == accountId && r.Day == day && r.Spent >= chance)
-            .ExecuteUpdateAsync(r => r.SetProperty(x => x.Spent, x => x.Spent - chance), cancellationToken);
-    }
+    public Task GiveBackAsync(Guid accountId, double chance, CancellationToken cancellationToken) =>
+        db.ExecuteAsync("""UPDATE "GuessRisks" SET "Spent" = "Spent" - @chance WHERE "AccountId" = @accountId AND "Day" = @day AND "Spent" >= @chance""",
+            new { accountId, day = UtcPeriods.DayOf(time.GetUtcNow()), chance }, cancellationToken);
 }

@@ -59,73 +59,73 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
             : (await ReserveAsync(accountId, Key(scope, AllSources), Settings.AccountFailuresBeforeBackoff, cancellationToken)).Wait;
     }
 
-    /// <summary>Clears both counts and remembers the source as one the owner succeeded from.</summary>
-    public async Task RecordSuccessAsync(Guid accountId, string scope, string source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Clears the source's count and remembers it as one the owner succeeded from, and clears the account-wide count when
+    /// <paramref name="accountWide"/> (as <see cref="TryReserveAsync"/> was called).
+    /// </summary>
+    public async Task RecordSuccessAsync(Guid accountId, string scope, string source, CancellationToken cancellationToken, bool accountWide = true)
     {
-        var now = time.GetUtcNow();
-        string own = Key(scope, source), all = Key(scope, AllSources);
-        await db.SourceThrottles.Where(t => t.AccountId == accountId && t.Source == all).ExecuteDeleteAsync(cancellationToken);
-        if (await db.SourceThrottles.Where(t => t.AccountId == accountId && t.Source == own).ExecuteUpdateAsync(t => t
-            .SetProperty(x => x.ConsecutiveFailures, 0).SetProperty(x => x.BlockedUntil, (DateTimeOffset?)null).SetProperty(x => x.LastSuccessAt, now),
-            cancellationToken) == 0)
+        if (accountWide)
         {
-            var row = db.SourceThrottles.Add(new SourceThrottle { AccountId = accountId, Source = own, LastSuccessAt = now });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                row.State = EntityState.Detached; // rows change only by statements: a tracked copy would clash with the next insert
-            }
-            catch (DbUpdateException)
-            {
-                db.ChangeTracker.Clear(); // recorded concurrently
-            }
+            await db.ExecuteAsync("""DELETE FROM "SourceThrottles" WHERE "AccountId" = @accountId AND "Source" = @all""",
+                new { accountId, all = Key(scope, AllSources) }, cancellationToken);
         }
+        await db.ExecuteAsync(
+            """
+            INSERT INTO "SourceThrottles" ("AccountId", "Source", "ConsecutiveFailures", "LastSuccessAt") VALUES (@accountId, @key, 0, @now)
+            ON CONFLICT ("AccountId", "Source") DO UPDATE SET "ConsecutiveFailures" = 0, "BlockedUntil" = NULL, "LastSuccessAt" = @now
+            """, new { accountId, key = Key(scope, source), now = time.GetUtcNow() }, cancellationToken);
     }
 
+    /// <summary>
+    /// Counts one attempt for <paramref name="key"/>: below <paramref name="failuresBeforeBackoff"/> it is free; at or past
+    /// it, the attempt that reaches each count starts the next wait and goes ahead, and any other attempt at that count waits.
+    /// </summary>
     private async Task<(TimeSpan? Wait, bool OwnerSource)> ReserveAsync(Guid accountId, string key, int failuresBeforeBackoff, CancellationToken cancellationToken)
     {
-        await EnsureRowAsync(accountId, key, cancellationToken);
-        for (var attempt = 0; attempt < 8; attempt++)
+        var now = time.GetUtcNow();
+        // One statement counts the attempt unless the source is waiting; on PostgreSQL it locks the row until the request
+        // commits, so a concurrent attempt counts after it and sees its wait.
+        var counted = await db.SingleOrDefaultAsync<Counted>(
+            """
+            INSERT INTO "SourceThrottles" ("AccountId", "Source", "ConsecutiveFailures") VALUES (@accountId, @key, 1)
+            ON CONFLICT ("AccountId", "Source") DO UPDATE SET "ConsecutiveFailures" = "SourceThrottles"."ConsecutiveFailures" + 1
+            WHERE "SourceThrottles"."BlockedUntil" IS NULL OR "SourceThrottles"."BlockedUntil" <= @now
+            RETURNING "ConsecutiveFailures", "LastSuccessAt"
+            """, new { accountId, key, now }, cancellationToken);
+        if (counted is null)
         {
-            var now = time.GetUtcNow();
-            var rows = db.SourceThrottles.Where(t => t.AccountId == accountId && t.Source == key && (t.BlockedUntil == null || t.BlockedUntil <= now));
-            // Below the threshold an attempt is free: counting it is one conditional increment, whoever else is counting.
-            if (await rows.Where(t => t.ConsecutiveFailures < failuresBeforeBackoff - 1)
-                .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsecutiveFailures, x => x.ConsecutiveFailures + 1), cancellationToken) == 1)
-            {
-                return (null, await IsOwnerSourceAsync(accountId, key, cancellationToken));
-            }
-            var row = await db.SourceThrottles.AsNoTracking().SingleOrDefaultAsync(t => t.AccountId == accountId && t.Source == key, cancellationToken);
-            if (row is null)
-            {
-                await EnsureRowAsync(accountId, key, cancellationToken); // a success elsewhere cleared it meanwhile
-                continue;
-            }
-            if (row.BlockedUntil is { } until && until > now)
-            {
-                return (until - now, row.LastSuccessAt is not null);
-            }
-            // At or past the threshold this attempt starts the next wait; only the one that read the current count may.
-            var exponent = Math.Min(row.ConsecutiveFailures + 1 - failuresBeforeBackoff, 20);
-            var blockedUntil = now + TimeSpan.FromSeconds(Math.Min(Math.Pow(2, exponent), Settings.MaxBackoff.TotalSeconds));
-            if (await rows.Where(t => t.ConsecutiveFailures == row.ConsecutiveFailures).ExecuteUpdateAsync(t => t
-                .SetProperty(x => x.ConsecutiveFailures, x => x.ConsecutiveFailures + 1)
-                .SetProperty(x => x.BlockedUntil, blockedUntil), cancellationToken) == 1)
-            {
-                return (null, row.LastSuccessAt is not null);
-            }
+            return await WaitingAsync(accountId, key, now, cancellationToken);
         }
-        return (TimeSpan.FromSeconds(1), false); // lost every race: the burst it belongs to is being counted
+        var ownerSource = counted.LastSuccessAt is not null;
+        if (counted.ConsecutiveFailures < failuresBeforeBackoff)
+        {
+            return (null, ownerSource);
+        }
+        var exponent = Math.Min(counted.ConsecutiveFailures - failuresBeforeBackoff, 20);
+        var blockedUntil = now + TimeSpan.FromSeconds(Math.Min(Math.Pow(2, exponent), Settings.MaxBackoff.TotalSeconds));
+        var started = await db.ExecuteAsync(
+            """
+            UPDATE "SourceThrottles" SET "BlockedUntil" = @blockedUntil
+            WHERE "AccountId" = @accountId AND "Source" = @key AND "ConsecutiveFailures" = @count AND ("BlockedUntil" IS NULL OR "BlockedUntil" <= @now)
+            """, new { accountId, key, count = counted.ConsecutiveFailures, blockedUntil, now }, cancellationToken);
+        // Another attempt counted past this one before it could start the wait (possible outside a write transaction): that
+        // one goes ahead, this one waits.
+        return started == 1 ? (null, ownerSource) : await WaitingAsync(accountId, key, now, cancellationToken);
     }
 
-    private Task<bool> IsOwnerSourceAsync(Guid accountId, string key, CancellationToken cancellationToken) =>
-        db.SourceThrottles.AnyAsync(t => t.AccountId == accountId && t.Source == key && t.LastSuccessAt != null, cancellationToken);
+    private async Task<(TimeSpan? Wait, bool OwnerSource)> WaitingAsync(Guid accountId, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = await db.SingleOrDefaultAsync<SourceThrottle>(
+            """SELECT * FROM "SourceThrottles" WHERE "AccountId" = @accountId AND "Source" = @key""", new { accountId, key }, cancellationToken);
+        return (row?.BlockedUntil is { } until && until > now ? until - now : TimeSpan.FromSeconds(1), row?.LastSuccessAt is not null);
+    }
 
-    // Racing requests may all find the row missing; the database keeps the first insert and ignores the others.
-    private Task<int> EnsureRowAsync(Guid accountId, string key, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO \"SourceThrottles\" (\"AccountId\", \"Source\", \"ConsecutiveFailures\") VALUES ({accountId}, {key}, {0}) ON CONFLICT DO NOTHING",
-            cancellationToken);
+    private sealed class Counted
+    {
+        public int ConsecutiveFailures { get; init; }
+        public DateTimeOffset? LastSuccessAt { get; init; }
+    }
 
     private static string Key(string scope, string source) => $"{scope}:{Web.ClientAddress.GuessingSource(source)}";
 }

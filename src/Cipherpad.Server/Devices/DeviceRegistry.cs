@@ -15,7 +15,8 @@ public sealed class DeviceRegistry(CipherpadDbContext db, SecretProtector protec
 
     /// <summary>The active pads, oldest first (the order the request payload seals for).</summary>
     public Task<List<Device>> ActiveAsync(Guid accountId, CancellationToken cancellationToken) =>
-        db.Devices.AsNoTracking().Where(d => d.AccountId == accountId && d.RevokedAt == null).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
+        db.ListAsync<Device>("""SELECT * FROM "Devices" WHERE "AccountId" = @accountId AND "RevokedAt" IS NULL ORDER BY "ActivatedAt" """,
+            new { accountId }, cancellationToken);
 
     /// <summary>Every pad the account ever activated, revoked ones included, oldest first.</summary>
     public Task<List<Device>> AllAsync(Guid accountId, CancellationToken cancellationToken) =>
@@ -40,8 +41,16 @@ public sealed class DeviceRegistry(CipherpadDbContext db, SecretProtector protec
         db.Devices.Where(d => d.Id == deviceId && d.AccountId == accountId)
             .ExecuteUpdateAsync(d => d.SetProperty(x => x.Name, name), cancellationToken);
 
+    /// <summary>
+    /// Records that the pad answered now, to the minute: within a minute of the last time recorded, nothing is written, so
+    /// a pad in constant use costs one write a minute rather than one per answer.
+    /// </summary>
     public Task<int> TouchAsync(Guid deviceId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.Devices.Where(d => d.Id == deviceId).ExecuteUpdateAsync(d => d.SetProperty(x => x.LastUsedAt, now), cancellationToken);
+        db.ExecuteAsync("""UPDATE "Devices" SET "LastUsedAt" = @now WHERE "Id" = @deviceId AND ("LastUsedAt" IS NULL OR "LastUsedAt" <= @recorded)""",
+            new { deviceId, now, recorded = now - LastUsedPrecision }, cancellationToken);
+
+    /// <summary>How exactly <see cref="Device.LastUsedAt"/> follows the pad's answers.</summary>
+    public static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
 
     /// <summary>Encrypts a new pad's secret under the master key, bound to the device's id.</summary>
     public byte[] ProtectSecret(Guid deviceId, ReadOnlySpan<byte> secret) => protector.Protect(secret, $"{DeviceSecretPurpose}:{deviceId}");

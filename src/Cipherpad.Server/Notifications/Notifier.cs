@@ -64,6 +64,12 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
     private async Task NotifyAsync(Guid accountId, NotificationKind kind, string what, string? where, IReadOnlyList<string> alsoTo,
         CancellationToken cancellationToken)
     {
+        // Most authorizations are of a kind the owner did not choose: that is known from one column, before anything else is read.
+        if ((AlwaysMailed & kind) == 0 && ((NotificationKind)(await db.SingleOrDefaultAsync<int?>(
+            """SELECT "Notifications" FROM "Accounts" WHERE "Id" = @accountId""", new { accountId }, cancellationToken) ?? 0) & kind) == 0)
+        {
+            return;
+        }
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
         if (account is null || ((account.Notifications & kind) == 0 && (AlwaysMailed & kind) == 0))
         {

@@ -32,7 +32,8 @@ public sealed class RelyingPartyService(CipherpadDbContext db, TimeProvider time
     /// </summary>
     public async Task<RelyingParty?> AuthenticateAsync(string clientId, string clientSecret, CancellationToken cancellationToken = default)
     {
-        var party = await db.RelyingParties.AsNoTracking().SingleOrDefaultAsync(r => r.ClientId == clientId && !r.IsBuiltIn, cancellationToken);
+        var party = await db.SingleOrDefaultAsync<RelyingParty>(
+            """SELECT * FROM "RelyingParties" WHERE "ClientId" = @clientId AND NOT "IsBuiltIn" """, new { clientId }, cancellationToken);
         // Hash even for an unknown id, so the response time does not tell which ids exist.
         var matches = Hashing.TokenMatches(clientSecret, party?.ClientSecretHash ?? new string('0', 64));
         return matches && party!.DisabledAt is null ? party : null;
