@@ -6,7 +6,6 @@ using Cipherpad.Server.Accounts;
 using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.AuthorizationLog;
-using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Problems;
@@ -37,7 +36,6 @@ public sealed record VerifyOutcome(VerifyResult Result, int AttemptsLeft, TimeSp
 public sealed class ChallengeService(
     CipherpadDbContext db,
     AccountMethods methods,
-    DeviceRegistry devices,
     AuthorizationLogWriter log,
     SourceThrottles throttles,
     GuessRisks risks,
@@ -261,10 +259,7 @@ public sealed class ChallengeService(
             {
                 return await refused(await SettledAsync(challenge.Id, now, cancellationToken), 0, null);
             }
-            if (check.DeviceId is { } deviceId)
-            {
-                await devices.TouchAsync(deviceId, now, cancellationToken);
-            }
+            (challenge.Status, challenge.AnsweredAt, challenge.DeviceId) = (ChallengeStatus.Succeeded, now, check.DeviceId);
             await answerMethod.AcceptedAsync(challenge, party, cancellationToken);
             await risks.GiveBackAsync(challenge.AccountId, chance, cancellationToken);
             await log.AppendAsync(challenge.AccountId, ResultName(VerifyResult.Success), challenge.Method, purpose, party.Name, source, check.DeviceId,

@@ -3,6 +3,7 @@ using Cipherpad.Core.Payloads;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Problems;
+using Cipherpad.Server.RelyingParties;
 using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server.AnswerMethods.CipherPad;
@@ -88,6 +89,18 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
             }
         }
         return check;
+    }
+
+    /// <summary>The pad that answered was used now: recorded to the minute, so most answers write nothing for it.</summary>
+    public async Task AcceptedAsync(Challenge challenge, RelyingParty relyingParty, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        if (challenge is { DeviceId: { } padId, AnsweredAt: { } answeredAt }
+            && (await ActiveAsync(challenge.AccountId, cancellationToken)).Find(pad => pad.Id == padId) is { } answering
+            && (answering.LastUsedAt is null || answering.LastUsedAt <= answeredAt - DeviceRegistry.LastUsedPrecision))
+        {
+            await devices.TouchAsync(padId, answeredAt, cancellationToken);
+        }
     }
 
     /// <summary>
