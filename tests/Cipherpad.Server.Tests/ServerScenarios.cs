@@ -69,6 +69,11 @@ public abstract class ServerScenarios
         Assert.Equal("Verified: log in at Demo Shop", opening.Message);
         var png = await shop.GetAsync($"/api/v1/challenges/{challenge.ChallengeId}/qr.png");
         Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        // Drawn on request only, and the same until the question expires: the relying party alone may keep it till then.
+        Assert.True(png.Headers.CacheControl is { Private: true, NoStore: false, MaxAge: { } keep } && keep > TimeSpan.Zero
+            && keep <= challenge.ExpiresAt - factory.Time.GetUtcNow() + TimeSpan.FromSeconds(1), $"Cache-Control: {png.Headers.CacheControl}");
+        var read = await shop.GetAsync($"/api/v1/challenges/{challenge.ChallengeId}");
+        Assert.True(read.Headers.CacheControl?.NoStore, "the question itself is never kept");
     }
 
     private static string AnswerFor(byte[] deviceSecret, ChallengeResponse challenge, Purpose purpose, Core.Payments.PaymentDetails? payment, DateTimeOffset now)

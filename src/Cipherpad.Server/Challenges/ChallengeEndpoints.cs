@@ -84,10 +84,21 @@ public static class ChallengeEndpoints
         return challenge is null ? NotFound(id) : TypedResults.Ok(View(challenge, options.Value, time.GetUtcNow()));
     }
 
-    private static async Task<IResult> QrAsync(Guid id, HttpContext context, ChallengeService challenges, CancellationToken cancellationToken)
+    /// <summary>
+    /// The PNG is drawn only here, for a relying party that wants it: most show <c>qrPayload</c> their own way. It never
+    /// changes, so the relying party may keep it (privately: it answers an authenticated call) until the question expires.
+    /// </summary>
+    private static async Task<IResult> QrAsync(Guid id, HttpContext context, ChallengeService challenges, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var challenge = await challenges.FindAsync(context.RelyingParty().Id, id, cancellationToken);
-        return challenge is null || challenge.QrPayload.Length == 0 ? NotFound(id) : TypedResults.File(QrCodes.Png(challenge.QrPayload), "image/png");
+        if (challenge is null || challenge.QrPayload.Length == 0)
+        {
+            return NotFound(id);
+        }
+        var lifeLeft = (int)Math.Max(0, Math.Floor((challenge.ExpiresAt - time.GetUtcNow()).TotalSeconds));
+        context.Response.Headers.CacheControl = $"private, max-age={lifeLeft}";
+        return TypedResults.File(QrCodes.Png(challenge.QrPayload), "image/png");
     }
 
     private static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> VerifyAsync(Guid id, VerifyRequest request, HttpContext context,

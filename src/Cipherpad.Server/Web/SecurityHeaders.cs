@@ -52,6 +52,7 @@ public static class SecurityHeaders
     /// <summary>
     /// <c>Cache-Control: no-store</c> on every response not served from <c>wwwroot</c>: pages and API answers carry
     /// personal data, questions, codes and tokens, which no browser or proxy cache may keep. Goes after <c>UseStaticFiles</c>.
+    /// An endpoint that sets its own <c>Cache-Control</c> (a question's QR code, kept privately) keeps it.
     /// </summary>
     public static WebApplication UseNoStore(this WebApplication app)
     {
@@ -60,7 +61,10 @@ public static class SecurityHeaders
         {
             context.Response.OnStarting(() =>
             {
-                context.Response.Headers.CacheControl = "no-store";
+                if (string.IsNullOrEmpty(context.Response.Headers.CacheControl))
+                {
+                    context.Response.Headers.CacheControl = "no-store";
+                }
                 return Task.CompletedTask;
             });
             return next(context);
