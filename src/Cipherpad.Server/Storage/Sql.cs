@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
+using System.Reflection;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -8,17 +11,21 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Cipherpad.Server.Storage;
 
 /// <summary>
-/// Hand-written SQL for the requests that run most often (a relying party's create and verify), through Dapper on the
-/// request context's own connection and inside its open transaction, so that it commits with whatever the context
-/// saves. The same statements run on SQLite and PostgreSQL: quoted identifiers, <c>ON CONFLICT</c> and
-/// <c>RETURNING</c>. Values are stored as the model stores them (<see cref="CipherpadDbContext"/>): times as UTC ticks, a
-/// <see cref="Guid"/> as SQLite's upper-case text or PostgreSQL's uuid, enums as their names (pass <c>.ToString()</c>).
+/// Hand-written SQL for the requests that run most often (a relying party's create and verify), on the request context's
+/// own connection and inside its open transaction, so that it commits with whatever the context saves. The same
+/// statements run on SQLite and PostgreSQL: quoted identifiers, <c>ON CONFLICT</c> and <c>RETURNING</c>. Arguments are an
+/// object whose properties name the <c>@parameters</c>, stored as the model stores them (<see cref="CipherpadDbContext"/>):
+/// times as UTC ticks, a <see cref="Guid"/> as SQLite's upper-case text or PostgreSQL's uuid; pass enums as the text or
+/// number their column holds. Rows are read into objects by Dapper.
+/// On PostgreSQL, Npgsql prepares each statement once per connection (see <see cref="StorageExtensions"/>).
 /// </summary>
 public static class Sql
 {
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> ArgumentProperties = new();
+
     static Sql()
     {
-        // Dapper would pass these itself, as SQLite's provider sees fit; they must be what Entity Framework stores.
+        // Dapper would read these as the provider sees fit; they must be read as Entity Framework stores them.
         SqlMapper.RemoveTypeMap(typeof(Guid));
         SqlMapper.RemoveTypeMap(typeof(Guid?));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
@@ -27,70 +34,125 @@ public static class Sql
         SqlMapper.AddTypeHandler(new UtcTicksColumn());
     }
 
+    /// <summary>The one row the statement returns, or the default when it returns none.</summary>
+    /// <exception cref="InvalidOperationException">The statement returned more than one row.</exception>
     public static async Task<T?> SingleOrDefaultAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await OpenAsync(db, cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, arguments, transaction, cancellationToken: cancellationToken));
+        var command = await CommandAsync(db, sql, arguments, cancellationToken);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return default;
+            }
+            var row = RowParser<T>(reader)(reader);
+            return await reader.ReadAsync(cancellationToken) ? throw new InvalidOperationException("The statement returned more than one row.") : row;
+        }
+        finally
+        {
+            await command.DisposeAsync();
+        }
     }
 
     public static async Task<List<T>> ListAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await OpenAsync(db, cancellationToken);
-        return [.. await connection.QueryAsync<T>(new CommandDefinition(sql, arguments, transaction, cancellationToken: cancellationToken))];
+        var command = await CommandAsync(db, sql, arguments, cancellationToken);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<T>();
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                var parse = RowParser<T>(reader);
+                do
+                {
+                    rows.Add(parse(reader));
+                }
+                while (await reader.ReadAsync(cancellationToken));
+            }
+            return rows;
+        }
+        finally
+        {
+            await command.DisposeAsync();
+        }
     }
 
     /// <summary>Runs a statement; returns the number of rows it changed.</summary>
     public static async Task<int> ExecuteAsync(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await OpenAsync(db, cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, arguments, transaction, cancellationToken: cancellationToken));
+        var command = await CommandAsync(db, sql, arguments, cancellationToken);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await command.DisposeAsync();
+        }
     }
 
-    /// <summary>The context's connection, opened for the rest of its request (the context closes it), and its open transaction.</summary>
-    private static async ValueTask<(DbConnection Connection, DbTransaction? Transaction)> OpenAsync(CipherpadDbContext db, CancellationToken cancellationToken)
+    /// <summary>Reads a row into <typeparamref name="T"/>: an object by its columns' names, a number or a text from the one column.</summary>
+    private static Func<DbDataReader, T> RowParser<T>(DbDataReader reader)
+    {
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        return type.IsPrimitive || type == typeof(string)
+            ? row => row.GetValue(0) is var value and not DBNull ? (T)Convert.ChangeType(value, type, CultureInfo.InvariantCulture) : default!
+            : reader.GetRowParser<T>();
+    }
+
+    /// <summary>A command for <paramref name="sql"/> on the context's connection, in its open transaction, with the arguments bound.</summary>
+    private static async ValueTask<DbCommand> CommandAsync(CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var connection = db.Database.GetDbConnection();
         if (connection.State != ConnectionState.Open)
         {
+            // The context closes it when the request ends.
             await db.Database.OpenConnectionAsync(cancellationToken);
         }
-        return (connection, db.Database.CurrentTransaction?.GetDbTransaction());
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (arguments is not null)
+        {
+            foreach (var property in ArgumentProperties.GetOrAdd(arguments.GetType(), type => type.GetProperties()))
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@" + property.Name;
+                parameter.Value = Stored(property.GetValue(arguments), command is SqliteCommand);
+                command.Parameters.Add(parameter);
+            }
+        }
+        return command;
     }
+
+    private static object Stored(object? value, bool sqlite) => value switch
+    {
+        null => DBNull.Value,
+        Guid guid => sqlite ? guid.ToString().ToUpperInvariant() : guid,
+        DateTimeOffset time => time.UtcTicks,
+        Enum => throw new ArgumentException("Pass an enum as the text or the number its column stores."),
+        _ => value,
+    };
 
     private sealed class GuidColumn : SqlMapper.TypeHandler<Guid>
     {
-        public override void SetValue(IDbDataParameter parameter, Guid value)
-        {
-            if (parameter is SqliteParameter)
-            {
-                parameter.DbType = DbType.String;
-                parameter.Value = value.ToString().ToUpperInvariant();
-            }
-            else
-            {
-                parameter.DbType = DbType.Guid;
-                parameter.Value = value;
-            }
-        }
+        public override void SetValue(IDbDataParameter parameter, Guid value) => throw new NotSupportedException("Arguments are bound by Sql.");
 
         public override Guid Parse(object value) => value switch
         {
             Guid guid => guid,
             string text => Guid.Parse(text),
-            byte[] bytes => new Guid(bytes),
             _ => throw new DataException($"A {value?.GetType().Name} is not a stored Guid."),
         };
     }
 
     private sealed class UtcTicksColumn : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
-        {
-            parameter.DbType = DbType.Int64;
-            parameter.Value = value.UtcTicks;
-        }
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => throw new NotSupportedException("Arguments are bound by Sql.");
 
-        public override DateTimeOffset Parse(object value) => new(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
+        public override DateTimeOffset Parse(object value) => new(Convert.ToInt64(value, CultureInfo.InvariantCulture), TimeSpan.Zero);
     }
 }
