@@ -17,9 +17,11 @@ public sealed class AdminCommandTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    private async Task<(int ExitCode, string Output, string Error)> AdminAsync(params string[] arguments)
+    private Task<(int ExitCode, string Output, string Error)> AdminAsync(params string[] arguments) => AdminAsync(Program(arguments));
+
+    private static async Task<(int ExitCode, string Output, string Error)> AdminAsync(ProcessStartInfo start)
     {
-        using var process = Process.Start(Program(arguments))!;
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -38,7 +40,6 @@ public sealed class AdminCommandTests : IDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["Cipherpad__DataDirectory"] = _factory.DataDirectory;
         start.Environment["CIPHERPAD_MASTER_KEY"] = _factory.MasterKey;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
         return start;
     }
 
@@ -102,6 +103,36 @@ public sealed class AdminCommandTests : IDisposable
         var entry = await db.AuthorizationLog.SingleAsync(e => e.Method == "admin");
         Assert.Equal("phone change", entry.Purpose);
         Assert.Contains("support " + id, entry.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_command_prints_only_its_result_and_the_logs_go_to_standard_error()
+    {
+        // From a folder without the server's appsettings.json, as 'dotnet run --project src/Cipherpad.Server' from the
+        // repository runs it, and with every log level at Information: Entity Framework's statements included.
+        var elsewhere = Directory.CreateTempSubdirectory("cipherpad-admin-");
+        ProcessStartInfo Elsewhere(params string[] arguments)
+        {
+            var start = Program(arguments);
+            start.WorkingDirectory = elsewhere.FullName;
+            start.Environment["Logging__LogLevel__Default"] = "Information";
+            return start;
+        }
+        try
+        {
+            var added = await AdminAsync(Elsewhere("rp", "add", "--name", "Demo Shop"));
+            var listed = await AdminAsync(Elsewhere("rp", "list"));
+
+            Assert.True(added.ExitCode == 0, added.Error);
+            Assert.StartsWith("Relying party \"Demo Shop\" added.", added.Output, StringComparison.Ordinal);
+            var line = Assert.Single(listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Matches(@"^rp_\S+  Demo Shop  \(added [^)]+\)$", line.TrimEnd('\r'));
+            Assert.DoesNotContain("Executed DbCommand", listed.Error, StringComparison.Ordinal); // below Warning, not written at all
+        }
+        finally
+        {
+            elsewhere.Delete(recursive: true);
+        }
     }
 
     [Fact]
