@@ -136,6 +136,37 @@ public sealed class AdminCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bare_file_path_as_the_sqlite_connection_string_is_the_database_file()
+    {
+        var file = Path.Combine(_factory.DataDirectory, "elsewhere", "cipherpad.db");
+        var migrate = Program(["migrate"]);
+        migrate.Environment["Cipherpad__Database__ConnectionString"] = file;
+        var list = Program(["rp", "list"]);
+        list.Environment["Cipherpad__Database__ConnectionString"] = file;
+
+        var migrated = await AdminAsync(migrate);
+        var listed = await AdminAsync(list);
+
+        Assert.True(migrated.ExitCode == 0, migrated.Error);
+        Assert.True(listed.ExitCode == 0, listed.Error);
+        Assert.True(new FileInfo(file).Length > 0, "the migrated database is the file named");
+        Assert.False(File.Exists(Path.Combine(_factory.DataDirectory, "cipherpad.db")));
+    }
+
+    [Fact]
+    public async Task A_connection_string_sqlite_cannot_read_stops_a_command_with_one_line_naming_the_setting()
+    {
+        var start = Program(["rp", "list"]);
+        start.Environment["Cipherpad__Database__ConnectionString"] = "Data Sourc=/srv/cipherpad.db";
+
+        var (exitCode, _, error) = await AdminAsync(start);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("Cipherpad:Database:ConnectionString is not a SQLite connection string", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Unknown_commands_print_the_usage()
     {
         _ = _factory.Services;

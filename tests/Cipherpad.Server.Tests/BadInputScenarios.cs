@@ -59,7 +59,7 @@ public abstract class BadInputScenarios
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             // As a pad named before names were checked, or by an intruder.
-            var db = scope.ServiceProvider.GetRequiredService<Storage.CipherpadDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
             var device = await db.Devices.SingleAsync();
             deviceId = device.Id;
             await db.Devices.Where(d => d.Id == deviceId).ExecuteUpdateAsync(d => d.SetProperty(x => x.Name, "pad \u202Eevil\u0007"));

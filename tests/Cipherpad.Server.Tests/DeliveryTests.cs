@@ -81,7 +81,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     private static async Task<List<Notifications.OutboxMessage>> OutboxAsync(CipherpadFactory factory)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<Storage.CipherpadDbContext>().OutboxMessages.AsNoTracking().OrderBy(m => m.CreatedAt).ToListAsync();
+        return await scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>().OutboxMessages.AsNoTracking().OrderBy(m => m.CreatedAt).ToListAsync();
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         await factory.SendOutboxAsync();
         var text = _sms.Last().Body.GetProperty("text").GetString()!;
         await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<Storage.CipherpadDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
         var feesBeforeAnswer = await db.FeeLedger.CountAsync();
         var challenge = (await payment.Content.ReadFromJsonAsync<ChallengeResponse>())!;
         var verified = await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest(SmsAnswer(text)));

@@ -9,7 +9,7 @@ public sealed class EmailLinksTests : WithAnAccount
     private async Task<string> IssueAsync(EmailLinkKind kind, string? address = null)
     {
         var link = Links.Issue(Ann.Id, kind, address);
-        await Service<Storage.CipherpadDbContext>().SaveChangesAsync();
+        await Service<Server.Storage.CipherpadDbContext>().SaveChangesAsync();
         return link;
     }
 
