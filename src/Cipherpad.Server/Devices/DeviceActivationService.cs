@@ -158,9 +158,9 @@ public sealed class DeviceActivationService(
         device.SecretProtected = devices.ProtectSecret(device.Id, result.DeviceSecret);
         CryptographicOperations.ZeroMemory(result.DeviceSecret);
         db.Devices.Add(device);
-        log.Add(account.Id, "success", "activation", "activation", null, ip, device.Id, detail: $"device \"{device.Name}\" activated");
+        log.Add(account.Id, "success", "activation", "activation", null, ip, device.Id, detail: $"device \"{Web.DisplayText.Shown(device.Name)}\" activated");
         await db.SaveChangesAsync(cancellationToken);
-        await notifier.NotifyAsync(account.Id, Notifications.NotificationKind.NewDevice, $"A new cipher pad, \"{device.Name}\", was activated for your account.",
+        await notifier.NotifyAsync(account.Id, Notifications.NotificationKind.NewDevice, $"A new cipher pad, \"{Web.DisplayText.Shown(device.Name)}\", was activated for your account.",
             $"from {ip}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new(ActivationOutcome.Activated, ServerConfirmation: result.ServerConfirmation, Device: device);
