@@ -6,7 +6,9 @@ namespace Cipherpad.Server.Accounts;
 /// <summary>
 /// Finds accounts by id, and which account an address belongs to. An address belongs to at most one account, as its
 /// e-mail or as a confirmed alias: logins are looked up here, and an address is given to an account (registration, alias, an administrator's
-/// change of e-mail) only if this says it is free. Addresses are normalized here; callers may pass them as typed.
+/// change of e-mail) only if this says it is free. Addresses are normalized here; callers may pass them as typed. An
+/// address stored before ASCII-only lowercasing is found too, and keeps its form from being given to another account
+/// (<see cref="StoredEmail"/>).
 /// </summary>
 public sealed class AccountDirectory(CipherpadDbContext db)
 {
@@ -22,13 +24,12 @@ public sealed class AccountDirectory(CipherpadDbContext db)
     public async Task<Account?> FindAsync(string login, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(login);
-        var address = AccountRules.NormalizeEmail(login);
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address, cancellationToken);
+        var account = await db.Accounts.AsNoTracking().StoredAsCurrentFirst(login).FirstOrDefaultAsync(cancellationToken);
         if (account is not null)
         {
             return account;
         }
-        var alias = await db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address, cancellationToken);
+        var alias = await db.AccountAliases.AsNoTracking().StoredAsCurrentFirst(login).FirstOrDefaultAsync(cancellationToken);
         return alias is null ? null : await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alias.AccountId, cancellationToken);
     }
 
@@ -36,8 +37,7 @@ public sealed class AccountDirectory(CipherpadDbContext db)
     public async Task<bool> InUseAsync(string address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var normalized = AccountRules.NormalizeEmail(address);
-        return await db.Accounts.AnyAsync(a => a.Email == normalized, cancellationToken)
-            || await db.AccountAliases.AnyAsync(a => a.Email == normalized, cancellationToken);
+        return await db.Accounts.StoredAs(address).AnyAsync(cancellationToken)
+            || await db.AccountAliases.StoredAs(address).AnyAsync(cancellationToken);
     }
 }
