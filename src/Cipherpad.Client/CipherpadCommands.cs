@@ -52,7 +52,8 @@ public static class CipherpadCommands
         var command = new Command("activate", "Activate this cipher pad for an account with the code from the SMS.") { server, email, code, name };
         command.SetAction((result, cancellationToken) => Run(result, async terminal =>
         {
-            var address = result.GetValue(email)!.Trim().ToLowerInvariant();
+            // As the server stores it and the transcript binds it (docs/protocol.md §6): trimmed, only A–Z lowercased.
+            var address = KeyAgreement.NormalizeEmail(result.GetValue(email)!);
             if (!Uri.TryCreate(result.GetValue(server), UriKind.Absolute, out var serverUri) || serverUri.Scheme is not ("http" or "https"))
             {
                 throw new CipherpadCliException($"--server must be the server's http(s) address, such as http://localhost:5080; '{result.GetValue(server)}' is not.", 2, "usage");
@@ -429,8 +430,11 @@ public static class CipherpadCommands
                 : throw new CipherpadCliException("This cipher pad has several accounts: choose one with --account " +
                     string.Join(" | ", vault.Accounts.Select(a => a.Email)), 2, "usage");
         }
-        var wanted = email.Trim().ToLowerInvariant();
+        var wanted = KeyAgreement.NormalizeEmail(email);
+        // Earlier versions stored the address with every letter lowercased, Ä as ä too: a pad activated then is found by that form.
+        var earlier = wanted.ToLowerInvariant();
         return vault.Accounts.FirstOrDefault(a => a.Email == wanted)
+            ?? vault.Accounts.FirstOrDefault(a => a.Email == earlier)
             ?? throw new CipherpadCliException($"There is no account {wanted} on this cipher pad.", 1, "unknown-account");
     }
 

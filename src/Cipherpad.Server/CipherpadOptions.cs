@@ -75,7 +75,10 @@ public sealed class DatabaseOptions
     /// <summary>Sqlite (default, a file in the data directory) or PostgreSql.</summary>
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    /// <summary>The connection string; for Sqlite, empty means <c>{DataDirectory}/cipherpad.db</c>.</summary>
+    /// <summary>
+    /// The connection string. For Sqlite also a bare file path, relative to the data directory; empty means
+    /// <c>{DataDirectory}/cipherpad.db</c> (<see cref="Storage.StorageExtensions.SqliteConnectionString"/>).
+    /// </summary>
     public string? ConnectionString { get; set; }
 }
 

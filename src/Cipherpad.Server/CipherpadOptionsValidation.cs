@@ -18,6 +18,10 @@ public sealed class CipherpadOptionsValidation : IValidateOptions<CipherpadOptio
         {
             failures.Add("Cipherpad:Database:ConnectionString is required when Cipherpad:Database:Provider is PostgreSql.");
         }
+        else if (ConnectionStringProblem(options) is { } problem)
+        {
+            failures.Add(problem);
+        }
         if (!string.IsNullOrWhiteSpace(options.Sms.WebhookUrl)
             && (!Uri.TryCreate(options.Sms.WebhookUrl, UriKind.Absolute, out var webhook) || webhook.Scheme is not ("http" or "https")))
         {
@@ -40,6 +44,32 @@ public sealed class CipherpadOptionsValidation : IValidateOptions<CipherpadOptio
             }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // Read as the provider will, so that a value it cannot read stops the start with this line instead of a stack trace at
+    // the first query. The parser's message names the fault, not the value, which may hold a password.
+    private static string? ConnectionStringProblem(CipherpadOptions options)
+    {
+        try
+        {
+            if (options.Database.Provider == DatabaseProvider.PostgreSql)
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(options.Database.ConnectionString);
+            }
+            else
+            {
+                _ = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Storage.StorageExtensions.SqliteConnectionString(options));
+            }
+            return null;
+        }
+        catch (ArgumentException exception)
+        {
+            return options.Database.Provider == DatabaseProvider.PostgreSql
+                ? $"Cipherpad:Database:ConnectionString is not a PostgreSQL connection string ({exception.Message}); write it as " +
+                    "Host=db;Database=cipherpad;Username=cipherpad;Password=…"
+                : $"Cipherpad:Database:ConnectionString is not a SQLite connection string ({exception.Message}); give the database file's " +
+                    "path, such as /var/lib/cipherpad/cipherpad.db, or a connection string such as Data Source=/var/lib/cipherpad/cipherpad.db.";
+        }
     }
 
     private static void Check(object section, string path, List<string> failures)

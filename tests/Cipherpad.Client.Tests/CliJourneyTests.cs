@@ -261,6 +261,26 @@ public sealed class CliJourneyTests : IDisposable
     }
 
     [Fact]
+    public async Task An_address_with_a_capital_outside_ascii_is_activated_and_chosen_as_the_server_stores_it()
+    {
+        var server = _factory.StartOnLoopback();
+        using var browser = _factory.Browser();
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(_factory, browser, "Ärger.Ann@Example.COM");
+        var cli = new Cli(_home);
+
+        var activated = await cli.RunAsync(Pin, "activate", "--server", server.ToString(), "--email", " Ärger.Ann@Example.COM", "--code", code, "--json");
+        using var shop = await Journeys.RelyingPartyClientAsync(_factory);
+        var challenge = await shop.CreateChallengeAsync(new CreateChallengeRequest("Ärger.ann@example.com"));
+        var answered = await cli.RunAsync(Pin, "answer", challenge.Question, "--account", "Ärger.ANN@EXAMPLE.com", "--json");
+
+        Assert.True(activated.ExitCode == 0, activated.Error);
+        Assert.Equal("Ärger.ann@example.com", activated.Json.GetProperty("activated").GetString()); // only A–Z lowercased, as docs/protocol.md §6 says
+        Assert.True(answered.ExitCode == 0, answered.Error);
+        var verdict = await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest(answered.Json.GetProperty("answer").GetString()!));
+        Assert.Equal(VerifyResults.Success, verdict.Result);
+    }
+
+    [Fact]
     public async Task Settings_change_how_answers_are_shown()
     {
         var (_, cli) = await ActivatedAsync();

@@ -61,6 +61,29 @@ public sealed class PadFileTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(run)));
 
     [Fact]
+    public async Task An_account_whose_address_an_earlier_version_lowercased_whole_is_still_chosen_as_typed()
+    {
+        File.Delete(PadPath);
+        using (var store = PadStore.Open(_home, PadStore.LockTimeout))
+        {
+            // Earlier versions lowercased every letter of the address, Ä as ä too; now only A–Z are.
+            store.Create(Pin, PadStore.MinimumIterations, new PadVault
+            {
+                Accounts = [new PadAccount
+                {
+                    Email = "ärger@example.com", Server = "http://localhost:5080", DeviceId = Guid.NewGuid(),
+                    DeviceSecret = Convert.ToBase64String(SHA256.HashData("Cipherpad vector device A"u8)),
+                }],
+            });
+        }
+
+        var answered = await _cli.RunAsync(Pin, "answer", "12345678", "--account", "Ärger@Example.com", "--json");
+
+        Assert.True(answered.ExitCode == 0, answered.Error);
+        Assert.Equal("ärger@example.com", answered.Json.GetProperty("account").GetString());
+    }
+
+    [Fact]
     public async Task Parallel_wrong_PINs_erase_the_pad_exactly_at_the_limit()
     {
         Assert.Equal(0, (await _cli.RunAsync(Pin, "settings", "--auto-deactivate", "5")).ExitCode);

@@ -17,9 +17,11 @@ public sealed class AdminCommandTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    private async Task<(int ExitCode, string Output, string Error)> AdminAsync(params string[] arguments)
+    private Task<(int ExitCode, string Output, string Error)> AdminAsync(params string[] arguments) => AdminAsync(Program(arguments));
+
+    private static async Task<(int ExitCode, string Output, string Error)> AdminAsync(ProcessStartInfo start)
     {
-        using var process = Process.Start(Program(arguments))!;
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -38,7 +40,6 @@ public sealed class AdminCommandTests : IDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["Cipherpad__DataDirectory"] = _factory.DataDirectory;
         start.Environment["CIPHERPAD_MASTER_KEY"] = _factory.MasterKey;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
         return start;
     }
 
@@ -102,6 +103,67 @@ public sealed class AdminCommandTests : IDisposable
         var entry = await db.AuthorizationLog.SingleAsync(e => e.Method == "admin");
         Assert.Equal("phone change", entry.Purpose);
         Assert.Contains("support " + id, entry.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_command_prints_only_its_result_and_the_logs_go_to_standard_error()
+    {
+        // From a folder without the server's appsettings.json, as 'dotnet run --project src/Cipherpad.Server' from the
+        // repository runs it, and with every log level at Information: Entity Framework's statements included.
+        var elsewhere = Directory.CreateTempSubdirectory("cipherpad-admin-");
+        ProcessStartInfo Elsewhere(params string[] arguments)
+        {
+            var start = Program(arguments);
+            start.WorkingDirectory = elsewhere.FullName;
+            start.Environment["Logging__LogLevel__Default"] = "Information";
+            return start;
+        }
+        try
+        {
+            var added = await AdminAsync(Elsewhere("rp", "add", "--name", "Demo Shop"));
+            var listed = await AdminAsync(Elsewhere("rp", "list"));
+
+            Assert.True(added.ExitCode == 0, added.Error);
+            Assert.StartsWith("Relying party \"Demo Shop\" added.", added.Output, StringComparison.Ordinal);
+            var line = Assert.Single(listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Matches(@"^rp_\S+  Demo Shop  \(added [^)]+\)$", line.TrimEnd('\r'));
+            Assert.DoesNotContain("Executed DbCommand", listed.Error, StringComparison.Ordinal); // below Warning, not written at all
+        }
+        finally
+        {
+            elsewhere.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_bare_file_path_as_the_sqlite_connection_string_is_the_database_file()
+    {
+        var file = Path.Combine(_factory.DataDirectory, "elsewhere", "cipherpad.db");
+        var migrate = Program(["migrate"]);
+        migrate.Environment["Cipherpad__Database__ConnectionString"] = file;
+        var list = Program(["rp", "list"]);
+        list.Environment["Cipherpad__Database__ConnectionString"] = file;
+
+        var migrated = await AdminAsync(migrate);
+        var listed = await AdminAsync(list);
+
+        Assert.True(migrated.ExitCode == 0, migrated.Error);
+        Assert.True(listed.ExitCode == 0, listed.Error);
+        Assert.True(new FileInfo(file).Length > 0, "the migrated database is the file named");
+        Assert.False(File.Exists(Path.Combine(_factory.DataDirectory, "cipherpad.db")));
+    }
+
+    [Fact]
+    public async Task A_connection_string_sqlite_cannot_read_stops_a_command_with_one_line_naming_the_setting()
+    {
+        var start = Program(["rp", "list"]);
+        start.Environment["Cipherpad__Database__ConnectionString"] = "Data Sourc=/srv/cipherpad.db";
+
+        var (exitCode, _, error) = await AdminAsync(start);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("Cipherpad:Database:ConnectionString is not a SQLite connection string", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]

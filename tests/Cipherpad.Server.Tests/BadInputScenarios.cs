@@ -50,20 +50,22 @@ public abstract class BadInputScenarios
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-request", "deviceName");
     }
 
+    // As a pad named before names were checked, or by an intruder with access to the database.
+    private static async Task<Guid> StorePadNameAsync(CipherpadFactory factory, string name)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
+        var deviceId = (await db.Devices.SingleAsync()).Id;
+        await db.Devices.Where(d => d.Id == deviceId).ExecuteUpdateAsync(d => d.SetProperty(x => x.Name, name));
+        return deviceId;
+    }
+
     [Fact]
     public async Task A_pad_stored_with_a_direction_character_in_its_name_can_still_be_renamed_and_revoked_and_shows_the_character_as_its_code()
     {
         using var factory = await CreateFactoryAsync();
         var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
-        Guid deviceId;
-        await using (var scope = factory.Services.CreateAsyncScope())
-        {
-            // As a pad named before names were checked, or by an intruder.
-            var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
-            var device = await db.Devices.SingleAsync();
-            deviceId = device.Id;
-            await db.Devices.Where(d => d.Id == deviceId).ExecuteUpdateAsync(d => d.SetProperty(x => x.Name, "pad \u202Eevil\u0007"));
-        }
+        var deviceId = await StorePadNameAsync(factory, "pad \u202Eevil\u0007");
         using var browser = factory.Browser();
         await Journeys.SignInAsync(factory, browser, "ann@example.com", pad);
 
@@ -73,6 +75,28 @@ public abstract class BadInputScenarios
 
         Assert.Contains("Done: Rename cipher pad \"pad [U+202E]evil[U+0007]\" to \"laptop\"", renamed.Text, StringComparison.Ordinal);
         Assert.Contains("Done: Revoke cipher pad \"laptop\"", revoked.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pad_stored_with_a_direction_character_in_its_name_is_listed_with_the_character_as_its_code_on_every_page()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        await StorePadNameAsync(factory, "pad \u202Eevil\u0007");
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", pad);
+
+        var devices = await Testing.Pages.DevicesPage.OpenAsync(browser);
+        var account = await Testing.Pages.AccountPage.OpenAsync(browser);
+        var log = await Testing.Pages.HtmlPage.OpenAsync(browser, "/account/log");
+        var csv = await browser.GetStringAsync("/account/log?handler=Csv");
+
+        const string Shown = "pad [U+202E]evil[U+0007]";
+        Assert.Equal(Shown, Assert.Single(devices.Devices).Name);
+        Assert.Equal([Shown], account.DeviceNames);
+        Assert.Contains(Shown, log.Text, StringComparison.Ordinal); // the pad that was activated
+        Assert.Contains(Shown, csv, StringComparison.Ordinal);
+        Assert.All([devices.Source, account.Source, log.Source, csv], text => Assert.DoesNotContain(text, c => c is '\u202E' or '\u0007'));
     }
 
     [Theory]

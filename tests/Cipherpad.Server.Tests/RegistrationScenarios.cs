@@ -212,6 +212,50 @@ public abstract class RegistrationScenarios
         }
         Assert.Equal(1, await AccountCountAsync(factory));
     }
+
+    [Fact]
+    public async Task An_address_with_capitals_inside_and_outside_ascii_activates_with_a_pad_that_follows_the_protocol()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        const string Typed = " Ärger.Ann@Example.COM";
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, Typed.Trim());
+
+        // Core's client binds the address as docs/protocol.md §6 says: white space trimmed, A–Z lowercased, Ä kept.
+        var (activated, pad) = await Journeys.ActivateAsync(factory.CreateClient(), Typed, code);
+
+        Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.Equal("Ärger.ann@example.com", (await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Accounts.SingleAsync()).Email);
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "Ärger.ANN@example.com", pad!));
+    }
+
+    [Fact]
+    public async Task An_account_stored_with_every_letter_lowercased_by_an_earlier_version_is_still_found_however_it_is_typed()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        using var registered = await Journeys.SubmitRegistrationAsync(browser, "Ärger@example.com");
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // As versions before ASCII-only lowercasing stored it.
+            await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Accounts
+                .ExecuteUpdateAsync(a => a.SetProperty(x => x.Email, "ärger@example.com"));
+        }
+        var chosen = await (await Journeys.ConfirmEmailAsync(factory, browser, "ärger@example.com")).ChooseMethodsAsync(app: true, sms: false);
+        Assert.True(chosen.CodeSent, "the page says the activation code was sent");
+
+        var (activated, pad) = await Journeys.ActivateAsync(factory.CreateClient(), "Ärger@example.com", Journeys.LatestActivationCode(factory));
+        using var again = await Journeys.SubmitRegistrationAsync(factory.Browser(), "ÄRGER@example.com");
+
+        Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "Ärger@example.com", pad!));
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ärger@example.com", pad!));
+        Assert.NotEqual(HttpStatusCode.Redirect, again.StatusCode); // the address is taken, in whichever case its Ä is typed
+        Assert.Equal(1, await AccountCountAsync(factory));
+    }
 }
 
 public sealed class SqliteRegistrationScenarios : RegistrationScenarios

@@ -18,6 +18,7 @@ public sealed class StartupAndLimitTests
     [InlineData("Cipherpad:Challenges:MaxWrongAnswers", "0", "MaxWrongAnswers")]
     [InlineData("Cipherpad:Sms:PaymentFees:USD", "-1", "PaymentFees")]
     [InlineData("Cipherpad:Database:Provider", "PostgreSql", "ConnectionString is required")]
+    [InlineData("Cipherpad:Database:ConnectionString", "Data Sourc=/srv/cipherpad.db", "Cipherpad:Database:ConnectionString is not a SQLite connection string")]
     [InlineData("Cipherpad:MasterKey:Value", "c2hvcnQ=", "not 32 bytes")]
     [InlineData("Cipherpad:Pruning:KeepExpiredFor", "01:00:00", "Cipherpad:Pruning:KeepExpiredFor")]
     public void A_bad_setting_stops_the_server_with_a_message_naming_it(string key, string value, string expected)
@@ -28,6 +29,22 @@ public sealed class StartupAndLimitTests
 
         var messages = string.Join(" | ", Flatten(exception).Select(e => e.Message));
         Assert.Contains(expected, messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_postgresql_address_in_url_form_stops_the_server_with_a_message_naming_the_setting_but_not_the_password()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
+        {
+            ["Cipherpad:Database:Provider"] = "PostgreSql",
+            ["Cipherpad:Database:ConnectionString"] = "postgres://cipherpad:s3cret@db/cipherpad",
+        });
+
+        var exception = Assert.ThrowsAny<Exception>(() => factory.Services.GetService(typeof(Server.Security.SecretProtector)));
+
+        var messages = string.Join(" | ", Flatten(exception).Select(e => e.Message));
+        Assert.Contains("Cipherpad:Database:ConnectionString is not a PostgreSQL connection string", messages, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", messages, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,7 +6,9 @@ namespace Cipherpad.Server.Accounts;
 /// <summary>
 /// Finds accounts by id, and which account an address belongs to. An address belongs to at most one account, as its
 /// e-mail or as a confirmed alias: logins are looked up here, and an address is given to an account (registration, alias, an administrator's
-/// change of e-mail) only if this says it is free. Addresses are normalized here; callers may pass them as typed.
+/// change of e-mail) only if this says it is free. Addresses are normalized here; callers may pass them as typed. An
+/// address stored before ASCII-only lowercasing is found too, and keeps its form from being given to another account
+/// (<see cref="StoredEmail"/>).
 /// </summary>
 public sealed class AccountDirectory(CipherpadDbContext db)
 {
@@ -22,22 +24,25 @@ public sealed class AccountDirectory(CipherpadDbContext db)
     public async Task<Account?> FindAsync(string login, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(login);
-        var address = AccountRules.NormalizeEmail(login);
-        // One statement: every relying party's create looks an account up.
+        var forms = StoredEmail.Forms(login);
+        // One statement, as every relying party's create looks an account up: the address as an account's own e-mail before
+        // an alias, and each in its current form before the earlier one.
         return await db.SingleOrDefaultAsync<Account>(
             """
-            SELECT * FROM "Accounts" WHERE "Email" = @address
-            OR "Id" = (SELECT "AccountId" FROM "AccountAliases" WHERE "Email" = @address)
-            ORDER BY CASE WHEN "Email" = @address THEN 0 ELSE 1 END LIMIT 1
-            """, new { address }, cancellationToken);
+            SELECT a.* FROM "Accounts" a JOIN (
+                SELECT "Id" AS "AccountId", CASE WHEN "Email" = @current THEN 0 ELSE 1 END AS "Rank" FROM "Accounts" WHERE "Email" IN (@current, @earlier)
+                UNION ALL
+                SELECT "AccountId", CASE WHEN "Email" = @current THEN 2 ELSE 3 END FROM "AccountAliases" WHERE "Email" IN (@current, @earlier)
+            ) found ON a."Id" = found."AccountId"
+            ORDER BY found."Rank" LIMIT 1
+            """, new { current = forms[0], earlier = forms[^1] }, cancellationToken);
     }
 
     /// <summary>Whether any account uses <paramref name="address"/>, as its e-mail or as an alias.</summary>
     public async Task<bool> InUseAsync(string address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var normalized = AccountRules.NormalizeEmail(address);
-        return await db.Accounts.AnyAsync(a => a.Email == normalized, cancellationToken)
-            || await db.AccountAliases.AnyAsync(a => a.Email == normalized, cancellationToken);
+        return await db.Accounts.StoredAs(address).AnyAsync(cancellationToken)
+            || await db.AccountAliases.StoredAs(address).AnyAsync(cancellationToken);
     }
 }

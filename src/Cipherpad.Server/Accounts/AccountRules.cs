@@ -30,7 +30,13 @@ public static class AccountRules
         "a", "an", "the", "my", "your", "is", "was", "it", "of", "in", "on", "at", "to", "for", "and", "or", "what", "which", "who", "where", "when", "how",
     };
 
-    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+    /// <summary>
+    /// An address as accounts and aliases store it and as the activation transcript binds it (docs/protocol.md §6): the
+    /// white space of §4 trimmed and the ASCII letters A–Z lowercased, nothing else, so that a cipher pad written from the
+    /// protocol derives the same keys as the server. <c>Ärger@Example.COM</c> is <c>Ärger@example.com</c>. Addresses stored
+    /// before this rule are still found (<see cref="StoredEmail"/>).
+    /// </summary>
+    public static string NormalizeEmail(string email) => Core.Activation.KeyAgreement.NormalizeEmail(email);
 
     public static string? EmailProblem(string? email)
     {

@@ -142,7 +142,7 @@ public sealed class AccountService(
     /// <summary>Deletes the account holding <paramref name="address"/> if it is an expired, unconfirmed registration, with its links.</summary>
     private async Task ForgetExpiredRegistrationAsync(string address, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var expired = ExpiredRegistrations.At(db, now).Where(a => a.Email == address);
+        var expired = ExpiredRegistrations.At(db, now).StoredAs(address);
         await db.EmailConfirmations.Where(c => expired.Any(a => a.Id == c.AccountId)).ExecuteDeleteAsync(cancellationToken);
         await expired.ExecuteDeleteAsync(cancellationToken);
     }

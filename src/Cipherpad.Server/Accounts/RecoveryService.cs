@@ -27,11 +27,8 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
 
     private AccountOptions Settings => options.Value.Accounts;
 
-    public Task<Account?> FindAsync(string? address, CancellationToken cancellationToken)
-    {
-        var normalized = AccountRules.NormalizeEmail(address ?? "");
-        return db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == normalized && a.MethodsChosenAt != null, cancellationToken);
-    }
+    public Task<Account?> FindAsync(string? address, CancellationToken cancellationToken) =>
+        db.Accounts.AsNoTracking().Where(a => a.MethodsChosenAt != null).StoredAsCurrentFirst(address ?? "").FirstOrDefaultAsync(cancellationToken);
 
     public async Task<bool> LimitReachedAsync(Guid accountId, CancellationToken cancellationToken)
     {

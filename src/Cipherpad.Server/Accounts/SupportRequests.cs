@@ -49,7 +49,7 @@ public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory dire
     /// <summary>Changes an account's e-mail; refuses an address any account uses.</summary>
     public async Task<string?> ChangeEmailAsync(string currentEmail, string newEmail, string reason, CancellationToken cancellationToken)
     {
-        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Email == AccountRules.NormalizeEmail(currentEmail), cancellationToken);
+        var account = await db.Accounts.StoredAsCurrentFirst(currentEmail).FirstOrDefaultAsync(cancellationToken);
         if (account is null)
         {
             return $"There is no account {currentEmail}.";
@@ -78,7 +78,7 @@ public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory dire
     /// <summary>Changes an account's phone.</summary>
     public async Task<string?> ChangePhoneAsync(string email, string phone, string reason, CancellationToken cancellationToken)
     {
-        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Email == AccountRules.NormalizeEmail(email), cancellationToken);
+        var account = await db.Accounts.StoredAsCurrentFirst(email).FirstOrDefaultAsync(cancellationToken);
         if (account is null)
         {
             return $"There is no account {email}.";

@@ -176,6 +176,12 @@ internal sealed class AdminServices : IAsyncDisposable
     public static async Task<AdminServices> OpenAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder();
+        // Standard output is the command's result, which people read and scripts parse: the server's logs (such as Entity
+        // Framework's statements while it migrates) go to standard error, and only warnings and errors unless a setting
+        // asks for more of one category (Logging:LogLevel:Cipherpad); Logging:LogLevel:Default does not.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         builder.AddCipherpad();
         var app = builder.Build();
         try

@@ -44,12 +44,9 @@ public sealed class DeviceActivationService(
     public async Task<ActivationStart> StartAsync(string email, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var address = AccountRules.NormalizeEmail(email);
-        var code = await (from c in db.ActivationCodes
-                          join a in db.Accounts on c.AccountId equals a.Id
-                          where a.Email == address
-                          orderby c.CreatedAt descending
-                          select c).FirstOrDefaultAsync(cancellationToken);
+        var account = db.Accounts.StoredAsCurrentFirst(email).Select(a => a.Id);
+        var code = await db.ActivationCodes.Where(c => c.AccountId == account.FirstOrDefault()).OrderByDescending(c => c.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
         using var server = ActivationServer.Start();
         var sessionId = "act_" + Hashing.NewToken()[..24];
         db.ActivationSessions.Add(new ActivationSession
@@ -82,7 +79,8 @@ public sealed class DeviceActivationService(
         var settings = options.Value.Activation;
         var address = AccountRules.NormalizeEmail(email);
         var code = await db.ActivationCodes.SingleOrDefaultAsync(c => c.Id == session.ActivationCodeId, cancellationToken);
-        var account = code is null ? null : await db.Accounts.SingleOrDefaultAsync(a => a.Id == code.AccountId && a.Email == address, cancellationToken);
+        var account = code is null ? null
+            : await db.Accounts.StoredAs(address).SingleOrDefaultAsync(a => a.Id == code.AccountId, cancellationToken);
         if (account is null)
         {
             code = null;
@@ -110,6 +108,8 @@ public sealed class DeviceActivationService(
             ? Encoding.ASCII.GetString(protector.Unprotect(code!.CodeProtected, $"{AccountService.ActivationCodePurpose}:{code.Id}"))
             : Core.Activation.ActivationCode.Generate();
         using var server = ActivationServer.Resume(protector.Unprotect(session.EphemeralKeyProtected, $"{EphemeralKeyPurpose}:{session.Id}"));
+        // The transcript binds the address as the pad sent it, by the protocol's rule, not as it is stored: an account
+        // stored before that rule (StoredEmail) is found under its earlier form, and its pad still agrees with the server.
         var result = server.Finish(address, session.Id, codeText, clientPublicKey, clientConfirmation);
         if (result.Failure == ActivationFailure.InvalidPublicKey)
         {
@@ -158,9 +158,9 @@ public sealed class DeviceActivationService(
         device.SecretProtected = devices.ProtectSecret(device.Id, result.DeviceSecret);
         CryptographicOperations.ZeroMemory(result.DeviceSecret);
         db.Devices.Add(device);
-        log.Add(account.Id, "success", "activation", "activation", null, ip, device.Id, detail: $"device \"{device.Name}\" activated");
+        log.Add(account.Id, "success", "activation", "activation", null, ip, device.Id, detail: $"device \"{Web.DisplayText.Shown(device.Name)}\" activated");
         await db.SaveChangesAsync(cancellationToken);
-        await notifier.NotifyAsync(account.Id, Notifications.NotificationKind.NewDevice, $"A new cipher pad, \"{device.Name}\", was activated for your account.",
+        await notifier.NotifyAsync(account.Id, Notifications.NotificationKind.NewDevice, $"A new cipher pad, \"{Web.DisplayText.Shown(device.Name)}\", was activated for your account.",
             $"from {ip}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new(ActivationOutcome.Activated, ServerConfirmation: result.ServerConfirmation, Device: device);

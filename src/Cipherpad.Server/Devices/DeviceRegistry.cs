@@ -22,9 +22,13 @@ public sealed class DeviceRegistry(CipherpadDbContext db, SecretProtector protec
     public Task<List<Device>> AllAsync(Guid accountId, CancellationToken cancellationToken) =>
         db.Devices.AsNoTracking().Where(d => d.AccountId == accountId).OrderBy(d => d.ActivatedAt).ToListAsync(cancellationToken);
 
-    /// <summary>The name of every pad the account ever activated, by the pad's id.</summary>
+    /// <summary>
+    /// The name of every pad the account ever activated, by the pad's id, as a person is shown it: a control or direction
+    /// character a name was stored with before names were checked is written as its code (<see cref="Web.DisplayText.Shown"/>).
+    /// </summary>
     public Task<Dictionary<Guid, string>> NamesAsync(Guid accountId, CancellationToken cancellationToken) =>
-        db.Devices.AsNoTracking().Where(d => d.AccountId == accountId).ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
+        db.Devices.AsNoTracking().Where(d => d.AccountId == accountId)
+            .ToDictionaryAsync(d => d.Id, d => Web.DisplayText.Shown(d.Name), cancellationToken);
 
     public Task<Device?> FindActiveAsync(Guid accountId, Guid deviceId, CancellationToken cancellationToken) =>
         db.Devices.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deviceId && d.AccountId == accountId && d.RevokedAt == null, cancellationToken);

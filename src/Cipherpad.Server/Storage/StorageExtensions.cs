@@ -16,16 +16,14 @@ public static class StorageExtensions
         ArgumentNullException.ThrowIfNull(options);
         if (options.Database.Provider == DatabaseProvider.PostgreSql)
         {
-            var connectionString = ForRequests(options.Database.ConnectionString);
-            services.AddPooledDbContextFactory<PostgresCipherpadDbContext>((provider, db) => db.UseNpgsql(connectionString)
+            // Read when the first context is made, after the settings were validated: a malformed string is reported by name.
+            services.AddPooledDbContextFactory<PostgresCipherpadDbContext>((provider, db) => db.UseNpgsql(ForRequests(options.Database.ConnectionString))
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
             services.AddSingleton<IDbContextFactory<CipherpadDbContext>, ProviderContextFactory<PostgresCipherpadDbContext>>();
         }
         else
         {
-            var connectionString = options.Database.ConnectionString is { Length: > 0 } configured
-                ? configured
-                : $"Data Source={options.DataPath("cipherpad.db")}";
+            var connectionString = SqliteConnectionString(options);
             services.AddPooledDbContextFactory<SqliteCipherpadDbContext>((provider, db) => db.UseSqlite(connectionString)
                 .AddInterceptors([new SqliteBusyTimeout(), .. provider.GetServices<IInterceptor>()]));
             services.AddSingleton<IDbContextFactory<CipherpadDbContext>, ProviderContextFactory<SqliteCipherpadDbContext>>();
@@ -58,6 +56,22 @@ public static class StorageExtensions
     private static bool HasSetting(string? connectionString, string name) =>
         (connectionString ?? "").Split(';').Any(part => part.Split('=')[0].Trim().Replace(" ", "", StringComparison.Ordinal)
             .Equals(name.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The SQLite connection string the settings give. Empty: the file cipherpad.db in the data directory. Without an
+    /// <c>=</c>: the database file's path, relative to the data directory, as people write it in an environment variable
+    /// (<c>Cipherpad__Database__ConnectionString=/var/lib/cipherpad/cipherpad.db</c>). Otherwise a connection string as
+    /// Microsoft.Data.Sqlite reads it (<c>Data Source=…</c>), whose relative paths are the working directory's.
+    /// </summary>
+    public static string SqliteConnectionString(CipherpadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var configured = options.Database.ConnectionString;
+        var file = string.IsNullOrWhiteSpace(configured) ? "cipherpad.db"
+            : !configured.Contains('=', StringComparison.Ordinal) ? configured.Trim()
+            : null;
+        return file is null ? configured! : new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = options.DataPath(file) }.ToString();
+    }
 
     private sealed class ProviderContextFactory<TContext>(IDbContextFactory<TContext> provider) : IDbContextFactory<CipherpadDbContext>
         where TContext : CipherpadDbContext

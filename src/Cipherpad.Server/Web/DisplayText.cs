@@ -35,8 +35,8 @@ public static class DisplayText
 
     /// <summary>
     /// <paramref name="text"/> with every character that cannot be shown written as its code (<c>[U+202E]</c>): for text
-    /// stored before this rule, so that it can still be named in a confirmation (a pad to rename or revoke) and is seen
-    /// for what it is.
+    /// stored before this rule, so that wherever it is shown (a pad's name in a list, the log, a mail, a confirmation of
+    /// renaming or revoking it) it is seen for what it is.
     /// </summary>
     public static string Shown(string text)
     {

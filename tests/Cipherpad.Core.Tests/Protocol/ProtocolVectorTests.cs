@@ -160,6 +160,23 @@ public sealed class ProtocolVectorTests
     }
 
     [Fact]
+    public void Activation_binds_the_e_mail_with_only_ascii_letters_lowercased_and_section_4_white_space_trimmed()
+    {
+        var activation = Vectors("activation");
+        string Hex(string name) => activation.GetProperty(name).GetString()!;
+        var serverPublicKey = Convert.FromHexString(Hex("serverPublicKey"));
+        var clientPublicKey = Convert.FromHexString(Hex("clientPublicKey"));
+
+        foreach (var vector in Vectors("activationEmails").EnumerateArray())
+        {
+            var email = vector.GetProperty("email").GetString()!;
+            Assert.Equal(vector.GetProperty("normalizedEmail").GetString(), KeyAgreement.NormalizeEmail(email));
+            Assert.Equal(vector.GetProperty("transcriptHash").GetString(),
+                Convert.ToHexStringLower(KeyAgreement.TranscriptHash(email, Hex("activationId"), serverPublicKey, clientPublicKey)));
+        }
+    }
+
+    [Fact]
     public void Protocol_document_quotes_every_vector_output()
     {
         var document = TestData.ReadText("protocol.md");
@@ -185,6 +202,11 @@ public sealed class ProtocolVectorTests
             quoted.Add(vector.GetProperty("text").GetString()!);
         }
         quoted.AddRange(Vectors("activation").EnumerateObject().Select(p => p.Value.GetString()!));
+        foreach (var vector in Vectors("activationEmails").EnumerateArray())
+        {
+            quoted.Add(vector.GetProperty("normalizedEmail").GetString()!);
+            quoted.Add(vector.GetProperty("transcriptHash").GetString()!);
+        }
 
         var missing = quoted.Where(value => !document.Contains(value, StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, "docs/protocol.md does not quote: " + string.Join(", ", missing));
