@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Cipherpad.LoadGenerator.Measurement;
+
+namespace Cipherpad.LoadGenerator;
+
+/// <summary>The results as markdown tables, ready for docs/performance.md: rates and latencies, CPU per round trip.</summary>
+internal static class Report
+{
+    public static void Write(TextWriter output, IReadOnlyList<PhaseResult> results, LoadOptions options)
+    {
+        output.WriteLine();
+        output.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; " +
+            $"{DateTime.UtcNow:yyyy-MM-dd}. Each target: {options.WarmupSeconds} s warm-up, then phases of at most {options.Seconds} s and " +
+            $"{options.MaxRoundTrips:N0} round trips; a round trip fails after {options.Timeout.TotalSeconds:0} s.");
+        output.WriteLine();
+        output.WriteLine("One round trip is:");
+        foreach (var target in results.DistinctBy(result => result.Target))
+        {
+            output.WriteLine($"- {target.Target}: {target.RoundTrip}");
+        }
+        WriteRates(output, results);
+        WriteCpu(output, results);
+    }
+
+    private static void WriteRates(TextWriter output, IReadOnlyList<PhaseResult> results)
+    {
+        output.WriteLine();
+        output.WriteLine("| target | phase | in flight (max) | seconds | round trips | round trips/s | p50 ms | p90 ms | p99 ms | max ms | failures |");
+        output.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            output.WriteLine($"| {r.Target} | {r.Phase} | {r.InFlight} | {r.Seconds:F1} | {r.RoundTrips} | {r.RoundTripsPerSecond:F0} | " +
+                $"{Milliseconds(r.Latency.P50)} | {Milliseconds(r.Latency.P90)} | {Milliseconds(r.Latency.P99)} | {Milliseconds(r.Latency.Max)} | {r.Failures} |");
+        }
+        output.WriteLine();
+        output.WriteLine("Open-loop latencies count from each round trip's scheduled start, so time queued behind a busy server is included.");
+    }
+
+    private static void WriteCpu(TextWriter output, IReadOnlyList<PhaseResult> results)
+    {
+        output.WriteLine();
+        output.WriteLine("CPU per round trip, µs (user + system time from /proc/<pid>/stat over the phase ÷ successful round trips):");
+        output.WriteLine();
+        output.WriteLine("| target | phase | server | database | client | total |");
+        output.WriteLine("|---|---|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            output.WriteLine($"| {r.Target} | {r.Phase} | {Microseconds(r.MicrosecondsPerRoundTrip(r.Cpu.ServerSeconds))} | " +
+                $"{Microseconds(r.MicrosecondsPerRoundTrip(r.Cpu.DatabaseSeconds))} | {Microseconds(r.MicrosecondsPerRoundTrip(r.Cpu.ClientSeconds))} | " +
+                $"{Microseconds(r.MicrosecondsPerRoundTrip(r.Cpu.TotalSeconds))} |");
+        }
+        output.WriteLine();
+        output.WriteLine("database —: no process of its own (SQLite runs inside the server). Client: the load generator, including computing the answers.");
+    }
+
+    private static string Milliseconds(double value) => double.IsNaN(value) ? "—" : value.ToString("F2", CultureInfo.InvariantCulture);
+    private static string Microseconds(double value) => double.IsNaN(value) ? "—" : value.ToString("F0", CultureInfo.InvariantCulture);
+}
