@@ -10,7 +10,7 @@ namespace Cipherpad.LoadGenerator;
 /// </summary>
 internal static class Benchmark
 {
-    public static readonly string[] Targets = ["sqlite", "postgresql"];
+    public static readonly string[] Targets = ["sqlite", "postgresql", "hello"];
 
     public static async Task<int> RunAsync(IReadOnlyCollection<string> targets, LoadOptions options)
     {
@@ -22,7 +22,8 @@ internal static class Benchmark
             var measured = target switch
             {
                 "sqlite" => await MeasureAsync("Cipherpad, SQLite", () => CipherpadTarget.StartAsync(DatabaseProvider.Sqlite, options, log), options, log),
-                _ => await MeasureAsync("Cipherpad, PostgreSQL", () => CipherpadTarget.StartAsync(DatabaseProvider.PostgreSql, options, log), options, log),
+                "postgresql" => await MeasureAsync("Cipherpad, PostgreSQL", () => CipherpadTarget.StartAsync(DatabaseProvider.PostgreSql, options, log), options, log),
+                _ => await MeasureAsync(Report.HelloWorld, () => HelloWorldTarget.StartAsync(options, log), options, log),
             };
             // null: it could not be measured.
             complete &= measured is not null && measured.All(result => result.Failures == 0);

@@ -11,7 +11,7 @@ internal static class LoadGeneratorCommand
     {
         var targets = new Argument<string[]>("targets")
         {
-            Description = "What to measure: sqlite, postgresql, or both (also: all).",
+            Description = "What to measure: sqlite, postgresql, both (the two), hello (the hello-world ceiling), or all.",
             Arity = ArgumentArity.ZeroOrMore,
             DefaultValueFactory = _ => ["all"],
         };
@@ -25,7 +25,8 @@ internal static class LoadGeneratorCommand
         var maxRoundTrips = Bounded("--max-round-trips", 1_000_000, 1, 10_000_000, "The most round trips one phase starts.");
         var timeout = Bounded("--timeout", 5, 1, 60, "Seconds after which a round trip counts as failed.");
         var command = new RootCommand(
-            "Login round trips over HTTP on loopback, against cipherpad-server as a process of its own. Bounded in time and in count.")
+            "Login round trips over HTTP on loopback, against cipherpad-server as a process of its own, beside a hello-world ASP.NET Core " +
+            "server. Bounded in time and in count.")
         {
             targets, seconds, warmup, workers, inFlight, accounts, sources, maxRoundTrips, timeout,
         };

@@ -4,9 +4,11 @@ using Cipherpad.LoadGenerator.Measurement;
 
 namespace Cipherpad.LoadGenerator;
 
-/// <summary>The results as markdown tables, ready for docs/performance.md: rates and latencies, CPU per round trip.</summary>
+/// <summary>The results as markdown tables, ready for docs/performance.md: rates and latencies, CPU per round trip, ratios.</summary>
 internal static class Report
 {
+    public const string HelloWorld = "hello world";
+
     public static void Write(TextWriter output, IReadOnlyList<PhaseResult> results, LoadOptions options)
     {
         output.WriteLine();
@@ -21,6 +23,7 @@ internal static class Report
         }
         WriteRates(output, results);
         WriteCpu(output, results);
+        WriteRatios(output, results);
     }
 
     private static void WriteRates(TextWriter output, IReadOnlyList<PhaseResult> results)
@@ -51,9 +54,32 @@ internal static class Report
                 $"{Microseconds(r.MicrosecondsPerRoundTrip(r.Cpu.TotalSeconds))} |");
         }
         output.WriteLine();
-        output.WriteLine("database —: no process of its own (SQLite runs inside the server). Client: the load generator, including computing the answers.");
+        output.WriteLine("database —: no process of its own (SQLite runs inside the server; hello world has none). Client: the load generator, " +
+            "including computing the answers.");
     }
 
+    private static void WriteRatios(TextWriter output, IReadOnlyList<PhaseResult> results)
+    {
+        var maxima = results.Where(r => r.Phase == "closed loop").ToDictionary(r => r.Target, r => r.RoundTripsPerSecond);
+        var cipherpad = maxima.Where(target => target.Key.StartsWith("Cipherpad", StringComparison.Ordinal)).ToList();
+        if (cipherpad.Count == 0)
+        {
+            return;
+        }
+        maxima.TryGetValue(HelloWorld, out var helloWorld);
+        output.WriteLine();
+        output.WriteLine("Maximum rates compared (closed loop, round trips/s):");
+        output.WriteLine();
+        output.WriteLine($"| target | round trips/s | ÷ hello world ({Rate(helloWorld)}) |");
+        output.WriteLine("|---|---:|---:|");
+        foreach (var (target, rate) in cipherpad)
+        {
+            output.WriteLine($"| {target} | {rate:F0} | {Ratio(rate, helloWorld)} |");
+        }
+    }
+
+    private static string Rate(double rate) => rate > 0 ? rate.ToString("F0", CultureInfo.InvariantCulture) : "not measured";
+    private static string Ratio(double rate, double of) => of > 0 ? (rate / of).ToString("F3", CultureInfo.InvariantCulture) : "—";
     private static string Milliseconds(double value) => double.IsNaN(value) ? "—" : value.ToString("F2", CultureInfo.InvariantCulture);
     private static string Microseconds(double value) => double.IsNaN(value) ? "—" : value.ToString("F0", CultureInfo.InvariantCulture);
 }
