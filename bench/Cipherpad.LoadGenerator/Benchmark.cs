@@ -10,7 +10,7 @@ namespace Cipherpad.LoadGenerator;
 /// </summary>
 internal static class Benchmark
 {
-    public static readonly string[] Targets = ["sqlite", "postgresql", "hello"];
+    public static readonly string[] Targets = ["sqlite", "postgresql", "hello", "yubiserver"];
 
     public static async Task<int> RunAsync(IReadOnlyCollection<string> targets, LoadOptions options)
     {
@@ -23,9 +23,10 @@ internal static class Benchmark
             {
                 "sqlite" => await MeasureAsync("Cipherpad, SQLite", () => CipherpadTarget.StartAsync(DatabaseProvider.Sqlite, options, log), options, log),
                 "postgresql" => await MeasureAsync("Cipherpad, PostgreSQL", () => CipherpadTarget.StartAsync(DatabaseProvider.PostgreSql, options, log), options, log),
-                _ => await MeasureAsync(Report.HelloWorld, () => HelloWorldTarget.StartAsync(options, log), options, log),
+                "hello" => await MeasureAsync(Report.HelloWorld, () => HelloWorldTarget.StartAsync(options, log), options, log),
+                _ => await MeasureYubiserverAsync(options, log),
             };
-            // null: it could not be measured.
+            // null: it could not be measured; empty: it is not installed, which is said and is no failure of the run.
             complete &= measured is not null && measured.All(result => result.Failures == 0);
             results.AddRange(measured ?? []);
         }
@@ -46,5 +47,15 @@ internal static class Benchmark
             log.WriteLine($"{name}: could not be measured: {exception.Message}");
             return null;
         }
+    }
+
+    private static async Task<IReadOnlyList<PhaseResult>?> MeasureYubiserverAsync(LoadOptions options, TextWriter log)
+    {
+        if (!YubiserverTarget.IsInstalled)
+        {
+            log.WriteLine(YubiserverTarget.NotInstalled);
+            return [];
+        }
+        return await PrivateNetwork.MeasureYubiserverAsync(options, log);
     }
 }

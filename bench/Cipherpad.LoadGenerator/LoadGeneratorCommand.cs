@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cipherpad.LoadGenerator.Targets;
 
 namespace Cipherpad.LoadGenerator;
 
@@ -11,7 +12,7 @@ internal static class LoadGeneratorCommand
     {
         var targets = new Argument<string[]>("targets")
         {
-            Description = "What to measure: sqlite, postgresql, both (the two), hello (the hello-world ceiling), or all.",
+            Description = "What to measure: sqlite, postgresql, both (the two), hello (the hello-world ceiling), yubiserver, or all.",
             Arity = ArgumentArity.ZeroOrMore,
             DefaultValueFactory = _ => ["all"],
         };
@@ -24,17 +25,22 @@ internal static class LoadGeneratorCommand
         var sources = Bounded("--sources", 40, 1, 10_000, "User addresses the verify requests rotate over.");
         var maxRoundTrips = Bounded("--max-round-trips", 1_000_000, 1, 10_000_000, "The most round trips one phase starts.");
         var timeout = Bounded("--timeout", 5, 1, 60, "Seconds after which a round trip counts as failed.");
+        var inPrivateNetwork = new Option<bool>(PrivateNetwork.Option) { Hidden = true };
         var command = new RootCommand(
             "Login round trips over HTTP on loopback, against cipherpad-server as a process of its own, beside a hello-world ASP.NET Core " +
-            "server. Bounded in time and in count.")
+            "server and yubiserver. Bounded in time and in count.")
         {
-            targets, seconds, warmup, workers, inFlight, accounts, sources, maxRoundTrips, timeout,
+            targets, seconds, warmup, workers, inFlight, accounts, sources, maxRoundTrips, timeout, inPrivateNetwork,
         };
         command.SetAction(async (result, _) =>
         {
             var options = new LoadOptions(result.GetValue(seconds), result.GetValue(warmup), result.GetValue(workers),
                 result.GetValue(inFlight) is > 0 and var cap ? cap : 4 * result.GetValue(workers), result.GetValue(accounts),
                 result.GetValue(sources), result.GetValue(maxRoundTrips), TimeSpan.FromSeconds(result.GetValue(timeout)));
+            if (result.GetValue(inPrivateNetwork))
+            {
+                return await PrivateNetwork.MeasureYubiserverHereAsync(options);
+            }
             var chosen = result.GetValue(targets)!.SelectMany(Expand).ToHashSet(StringComparer.Ordinal);
             return await Benchmark.RunAsync(chosen, options);
         });

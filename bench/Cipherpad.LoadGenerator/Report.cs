@@ -8,6 +8,7 @@ namespace Cipherpad.LoadGenerator;
 internal static class Report
 {
     public const string HelloWorld = "hello world";
+    public const string Yubiserver = "yubiserver";
 
     public static void Write(TextWriter output, IReadOnlyList<PhaseResult> results, LoadOptions options)
     {
@@ -67,14 +68,15 @@ internal static class Report
             return;
         }
         maxima.TryGetValue(HelloWorld, out var helloWorld);
+        maxima.TryGetValue(Yubiserver, out var yubiserver);
         output.WriteLine();
         output.WriteLine("Maximum rates compared (closed loop, round trips/s):");
         output.WriteLine();
-        output.WriteLine($"| target | round trips/s | ÷ hello world ({Rate(helloWorld)}) |");
-        output.WriteLine("|---|---:|---:|");
+        output.WriteLine($"| target | round trips/s | ÷ hello world ({Rate(helloWorld)}) | ÷ yubiserver ({Rate(yubiserver)}) |");
+        output.WriteLine("|---|---:|---:|---:|");
         foreach (var (target, rate) in cipherpad)
         {
-            output.WriteLine($"| {target} | {rate:F0} | {Ratio(rate, helloWorld)} |");
+            output.WriteLine($"| {target} | {rate:F0} | {Ratio(rate, helloWorld)} | {Ratio(rate, yubiserver)} |");
         }
     }
 

@@ -12,7 +12,8 @@ internal static class TargetBenchmark
     public static async Task<IReadOnlyList<PhaseResult>> RunAsync(ILoadTarget target, LoadOptions options, TextWriter log)
     {
         var phase = TimeSpan.FromSeconds(options.Seconds);
-        var (workers, inFlight) = (options.Workers, options.InFlight);
+        var workers = Math.Min(options.Workers, target.MaxInFlight);
+        var inFlight = Math.Min(options.InFlight, target.MaxInFlight);
         log.WriteLine($"{target.Name}: warming up, {workers} in flight for {options.WarmupSeconds} s (not measured)…");
         var warmup = await ClosedLoop.RunAsync(target, workers, TimeSpan.FromSeconds(options.WarmupSeconds), options.MaxRoundTrips, options.Timeout);
         DescribeFailures(log, target.Name, "warm-up", warmup);
