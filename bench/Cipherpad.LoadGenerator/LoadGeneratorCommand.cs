@@ -18,7 +18,8 @@ internal static class LoadGeneratorCommand
         };
         targets.AcceptOnlyFromAmong(TargetNames);
         var seconds = Bounded("--seconds", 10, 1, 300, "How long each measured phase (closed loop, open loop) runs, in seconds.");
-        var warmup = Bounded("--warmup", 5, 0, 300, "How long the warm-up before them runs, in seconds; it is not measured.");
+        var warmup = Bounded("--warmup", 5, 0, 300, "The least the warm-up before them runs, in seconds; it is not measured.");
+        var maxWarmup = Bounded("--max-warmup", 30, 0, 600, "The most the warm-up runs while the server is still compiling (JIT), in seconds.");
         var workers = Bounded("--workers", 16, 1, 1024, "Round trips in flight in the closed loop.");
         var inFlight = Bounded("--in-flight", 0, 0, 4096, "The most round trips in flight in the open loop (default: 4 × workers).");
         var accounts = Bounded("--accounts", 32, 1, 1000, "Cipherpad accounts the logins rotate over.");
@@ -30,11 +31,12 @@ internal static class LoadGeneratorCommand
             "Login round trips over HTTP on loopback, against cipherpad-server as a process of its own, beside a hello-world ASP.NET Core " +
             "server and yubiserver. Bounded in time and in count.")
         {
-            targets, seconds, warmup, workers, inFlight, accounts, sources, maxRoundTrips, timeout, inPrivateNetwork,
+            targets, seconds, warmup, maxWarmup, workers, inFlight, accounts, sources, maxRoundTrips, timeout, inPrivateNetwork,
         };
         command.SetAction(async (result, _) =>
         {
-            var options = new LoadOptions(result.GetValue(seconds), result.GetValue(warmup), result.GetValue(workers),
+            var options = new LoadOptions(result.GetValue(seconds), result.GetValue(warmup),
+                Math.Max(result.GetValue(warmup), result.GetValue(maxWarmup)), result.GetValue(workers),
                 result.GetValue(inFlight) is > 0 and var cap ? cap : 4 * result.GetValue(workers), result.GetValue(accounts),
                 result.GetValue(sources), result.GetValue(maxRoundTrips), TimeSpan.FromSeconds(result.GetValue(timeout)));
             if (result.GetValue(inPrivateNetwork))

@@ -14,7 +14,7 @@ internal static class Report
     {
         output.WriteLine();
         output.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; " +
-            $"{DateTime.UtcNow:yyyy-MM-dd}. Each target: {options.WarmupSeconds} s warm-up, then phases of at most {options.Seconds} s and " +
+            $"{DateTime.UtcNow:yyyy-MM-dd}. Each target: {options.WarmupSeconds}–{options.MaxWarmupSeconds} s warm-up until the server's JIT is quiet, then phases of at most {options.Seconds} s and " +
             $"{options.MaxRoundTrips:N0} round trips; a round trip fails after {options.Timeout.TotalSeconds:0} s.");
         output.WriteLine();
         output.WriteLine("One round trip is:");

@@ -14,5 +14,5 @@ internal sealed class Recording
     /// <summary>Failures by reason, such as <c>verify: throttled</c> or <c>timeout</c>.</summary>
     public IReadOnlyDictionary<string, long> FailuresByReason => _failures;
 
-    public void Fail(string reason) => _failures.AddOrUpdate(reason, 1, (_, count) => count + 1);
+    public void Fail(string reason, long count = 1) => _failures.AddOrUpdate(reason, count, (_, before) => before + count);
 }

@@ -3,8 +3,8 @@ using Cipherpad.LoadGenerator.Targets;
 namespace Cipherpad.LoadGenerator.Measurement;
 
 /// <summary>
-/// The phases every target goes through: a warm-up that is not measured (JIT, connection pools, database caches), the
-/// closed loop that finds its maximum rate, and an open loop that offers half of that rate, as a service would run in
+/// The phases every target goes through: a warm-up that is not measured (<see cref="WarmUp"/>), the closed loop that
+/// finds its maximum rate, and an open loop that offers half of that rate, as a service would run in
 /// production, to show latency and CPU when the server is not saturated.
 /// </summary>
 internal static class TargetBenchmark
@@ -14,9 +14,15 @@ internal static class TargetBenchmark
         var phase = TimeSpan.FromSeconds(options.Seconds);
         var workers = Math.Min(options.Workers, target.MaxInFlight);
         var inFlight = Math.Min(options.InFlight, target.MaxInFlight);
-        log.WriteLine($"{target.Name}: warming up, {workers} in flight for {options.WarmupSeconds} s (not measured)…");
-        var warmup = await ClosedLoop.RunAsync(target, workers, TimeSpan.FromSeconds(options.WarmupSeconds), options.MaxRoundTrips, options.Timeout);
-        DescribeFailures(log, target.Name, "warm-up", warmup);
+        log.WriteLine($"{target.Name}: warming up, {workers} in flight, {options.WarmupSeconds} to {options.MaxWarmupSeconds} s " +
+            "until the server's JIT is quiet (not measured)…");
+        var warmup = await WarmUp.RunAsync(target, workers, TimeSpan.FromSeconds(options.WarmupSeconds),
+            TimeSpan.FromSeconds(options.MaxWarmupSeconds), options);
+        log.WriteLine(warmup.Warm
+            ? $"{target.Name}: warmed up in {warmup.Elapsed.TotalSeconds:F0} s, at {warmup.LastRate:F0} round trips/s in the last second"
+            : $"{target.Name}: warm-up stopped at its {options.MaxWarmupSeconds} s limit with the server's JIT still busy " +
+              $"({warmup.LastJitSeconds * 1000:F0} ms of CPU in the last second); lengthen --max-warmup");
+        DescribeFailures(log, target.Name, "warm-up", warmup.Failures);
 
         log.WriteLine($"{target.Name}: closed loop, {workers} in flight for {options.Seconds} s…");
         var closed = await MeasureAsync(target, "closed loop", workers, log,

@@ -36,20 +36,22 @@ internal sealed class CipherpadTarget : ILoadTarget
     private long _sequence;
 
     private CipherpadTarget(string name, Cleanup cleanup, HttpClient http, IReadOnlyList<Account> accounts, IReadOnlyList<string> sources,
-        ProcessCpu server, ProcessCpu? database)
+        int serverProcessId, ProcessCpu? database)
     {
         Name = name;
         _cleanup = cleanup;
         _http = http;
         _accounts = accounts;
         _sources = sources;
-        Server = server;
+        Server = ProcessCpu.Of(serverProcessId);
+        ServerJit = ProcessCpu.TieredJit(serverProcessId);
         Database = database;
     }
 
     public string Name { get; }
     public string RoundTripDescription => "a login: POST /api/v1/challenges, the answer computed as a cipher pad does, POST …/verify with userIp";
     public ProcessCpu Server { get; }
+    public ProcessCpu? ServerJit { get; }
     public ProcessCpu? Database { get; }
 
     public static async Task<CipherpadTarget> StartAsync(DatabaseProvider provider, LoadOptions options, TextWriter log)
@@ -80,7 +82,7 @@ internal sealed class CipherpadTarget : ILoadTarget
                 client.Dispose();
                 return ValueTask.CompletedTask;
             });
-            return new(name, cleanup, http, accounts, UserAddresses(options.Sources), ProcessCpu.Of(server.ProcessId), database);
+            return new(name, cleanup, http, accounts, UserAddresses(options.Sources), server.ProcessId, database);
         }
         catch
         {

@@ -25,11 +25,13 @@ internal sealed class HelloWorldTarget : ILoadTarget
         _process = process;
         _http = http;
         Server = ProcessCpu.Of(process.Id);
+        ServerJit = ProcessCpu.TieredJit(process.Id);
     }
 
     public string Name => "hello world";
     public string RoundTripDescription => "two POSTs to /echo with a login's two request bodies, each parsed and written back";
     public ProcessCpu Server { get; }
+    public ProcessCpu? ServerJit { get; }
     public ProcessCpu? Database => null;
 
     public static async Task<HelloWorldTarget> StartAsync(LoadOptions options, TextWriter log)

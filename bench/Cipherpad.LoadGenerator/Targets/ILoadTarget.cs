@@ -21,6 +21,9 @@ internal interface ILoadTarget : IAsyncDisposable
     /// <summary>The database's processes' CPU; null when the database runs inside the server process or there is none.</summary>
     ProcessCpu? Database { get; }
 
+    /// <summary>A .NET server's tiered JIT compiler (<see cref="ProcessCpu.TieredJit"/>), which the warm-up waits for; null for others.</summary>
+    ProcessCpu? ServerJit => null;
+
     /// <summary>The most round trips it serves correctly at once; the loops use no more lanes than this.</summary>
     int MaxInFlight => int.MaxValue;
 

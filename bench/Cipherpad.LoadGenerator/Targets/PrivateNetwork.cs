@@ -102,7 +102,7 @@ internal static class PrivateNetwork
         return Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, typeof(PrivateNetwork).Assembly.Location] : [host];
     }
 
-    // Starting (tokens, the daemon), the warm-up, two phases and their stragglers, with a minute to spare.
+    // Starting (tokens, the daemon), the longest warm-up, two phases and their stragglers, with a minute to spare.
     private static TimeSpan Deadline(LoadOptions options) =>
-        TimeSpan.FromSeconds(options.WarmupSeconds + 2 * options.Seconds + 60) + 3 * options.Timeout;
+        TimeSpan.FromSeconds(options.MaxWarmupSeconds + 2 * options.Seconds + 60) + 4 * options.Timeout;
 }
