@@ -14,8 +14,10 @@ internal static class TargetBenchmark
         var phase = TimeSpan.FromSeconds(options.Seconds);
         var workers = Math.Min(options.Workers, target.MaxInFlight);
         var inFlight = Math.Min(options.InFlight, target.MaxInFlight);
-        log.WriteLine($"{target.Name}: warming up, {workers} in flight, {options.WarmupSeconds} to {options.MaxWarmupSeconds} s " +
-            "until the server's JIT is quiet (not measured)…");
+        log.WriteLine(target.ServerJit is null
+            ? $"{target.Name}: warming up, {workers} in flight for {options.WarmupSeconds} s (not measured)…"
+            : $"{target.Name}: warming up, {workers} in flight, {options.WarmupSeconds} to {options.MaxWarmupSeconds} s " +
+              "until the server's JIT is quiet (not measured)…");
         var warmup = await WarmUp.RunAsync(target, workers, TimeSpan.FromSeconds(options.WarmupSeconds),
             TimeSpan.FromSeconds(options.MaxWarmupSeconds), options);
         log.WriteLine(warmup.Warm
