@@ -15,6 +15,9 @@ public sealed class PostgresServer : IAsyncLifetime
     private string _binDirectory = "";
     private int _port;
 
+    /// <summary>The cluster's data directory; its <c>postmaster.pid</c> names the process every other one is a child of.</summary>
+    public string DataDirectory => Path.Combine(_directory, "data");
+
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={_port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20";
 

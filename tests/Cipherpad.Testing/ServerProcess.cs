@@ -22,6 +22,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Where the server listens, such as http://127.0.0.1:41234.</summary>
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The server's process id, for reading what it costs in <c>/proc</c>.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The last lines the server wrote, for a failure's message.</summary>
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 

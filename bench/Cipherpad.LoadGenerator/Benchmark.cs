@@ -1,0 +1,61 @@
+using Cipherpad.LoadGenerator.Measurement;
+using Cipherpad.LoadGenerator.Targets;
+using Cipherpad.Server;
+
+namespace Cipherpad.LoadGenerator;
+
+/// <summary>
+/// Runs the chosen targets one after another, so that each has the machine to itself, and reports them together. Exits
+/// with 1 when a target could not be measured or a round trip failed.
+/// </summary>
+internal static class Benchmark
+{
+    public static readonly string[] Targets = ["sqlite", "postgresql", "hello", "yubiserver"];
+
+    public static async Task<int> RunAsync(IReadOnlyCollection<string> targets, LoadOptions options)
+    {
+        var log = Console.Out;
+        var results = new List<PhaseResult>();
+        var complete = true;
+        foreach (var target in Targets.Where(targets.Contains))
+        {
+            var measured = target switch
+            {
+                "sqlite" => await MeasureAsync("Cipherpad, SQLite", () => CipherpadTarget.StartAsync(DatabaseProvider.Sqlite, options, log), options, log),
+                "postgresql" => await MeasureAsync("Cipherpad, PostgreSQL", () => CipherpadTarget.StartAsync(DatabaseProvider.PostgreSql, options, log), options, log),
+                "hello" => await MeasureAsync(Report.HelloWorld, () => HelloWorldTarget.StartAsync(options, log), options, log),
+                _ => await MeasureYubiserverAsync(options, log),
+            };
+            // null: it could not be measured; empty: it is not installed, which is said and is no failure of the run.
+            complete &= measured is not null && measured.All(result => result.Failures == 0);
+            results.AddRange(measured ?? []);
+        }
+        Report.Write(log, results, options);
+        return complete ? 0 : 1;
+    }
+
+    private static async Task<IReadOnlyList<PhaseResult>?> MeasureAsync<T>(string name, Func<Task<T>> start, LoadOptions options, TextWriter log)
+        where T : ILoadTarget
+    {
+        try
+        {
+            await using var target = await start();
+            return await TargetBenchmark.RunAsync(target, options, log);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException)
+        {
+            log.WriteLine($"{name}: could not be measured: {exception.Message}");
+            return null;
+        }
+    }
+
+    private static async Task<IReadOnlyList<PhaseResult>?> MeasureYubiserverAsync(LoadOptions options, TextWriter log)
+    {
+        if (!YubiserverTarget.IsInstalled)
+        {
+            log.WriteLine(YubiserverTarget.NotInstalled);
+            return [];
+        }
+        return await PrivateNetwork.MeasureYubiserverAsync(options, log);
+    }
+}

@@ -1,0 +1,25 @@
+namespace Cipherpad.LoadGenerator.Measurement;
+
+/// <summary>
+/// CPU time spent during one measured phase, in seconds, by role: the server process, the database's processes (null when
+/// the database runs inside the server, as SQLite does, or there is none), and the load generator itself.
+/// </summary>
+internal sealed record CpuUse(double ServerSeconds, double? DatabaseSeconds, double ClientSeconds)
+{
+    public double TotalSeconds => ServerSeconds + (DatabaseSeconds ?? 0) + ClientSeconds;
+}
+
+/// <summary>
+/// One measured phase of one target, whose round trip is described by <see cref="RoundTrip"/>. <see cref="RoundTrips"/>
+/// counts the successful ones only; a failure (a wrong status, a result other than success, a timeout) is in
+/// <see cref="Failures"/>, and the phase's log line says why.
+/// </summary>
+internal sealed record PhaseResult(string Target, string RoundTrip, string Phase, int InFlight, double Seconds, long RoundTrips, long Failures,
+    Latencies Latency, CpuUse Cpu)
+{
+    public double RoundTripsPerSecond => Seconds > 0 ? RoundTrips / Seconds : 0;
+
+    /// <summary>CPU microseconds per successful round trip; NaN when none succeeded.</summary>
+    public double MicrosecondsPerRoundTrip(double? seconds) =>
+        seconds is { } value && RoundTrips > 0 ? value * 1e6 / RoundTrips : double.NaN;
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Cipherpad.LoadGenerator.Measurement;
+
+namespace Cipherpad.LoadGenerator;
+
+/// <summary>The results as markdown tables, ready for docs/performance.md: rates and latencies, CPU per round trip, ratios.</summary>
+internal static class Report
+{
+    public const string HelloWorld = "hello world";
+    public const string Yubiserver = "yubiserver";
+
+    public static void Write(TextWriter output, IReadOnlyList<PhaseResult> results, LoadOptions options)
+    {
+        output.WriteLine();
+        output.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; " +
+            $"{DateTime.UtcNow:yyyy-MM-dd}. Each target: {options.WarmupSeconds}–{options.MaxWarmupSeconds} s warm-up until the server's JIT is quiet, then phases of at most {options.Seconds} s and " +
+            $"{options.MaxRoundTrips:N0} round trips; a round trip fails after {options.Timeout.TotalSeconds:0} s.");
+        output.WriteLine();
+        output.WriteLine("One round trip is:");
+        foreach (var target in results.DistinctBy(result => result.Target))
+        {
+            output.WriteLine($"- {target.Target}: {target.RoundTrip}");
+        }
+        WriteRates(output, results);
+        WriteCpu(output, results);
+        WriteRatios(output, results);
+    }
+
+    private static void WriteRates(TextWriter output, IReadOnlyList<PhaseResult> results)
+    {
+        output.WriteLine();
+        output.WriteLine("| target | phase | in flight (max) | seconds | round trips | round trips/s | p50 ms | p90 ms | p99 ms | max ms | failures |");
+        output.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            output.WriteLine($"| {r.Target} | {r.Phase} | {r.InFlight} | {r.Seconds:F1} | {r.RoundTrips} | {r.RoundTripsPerSecond:F0} | " +
+                $"{Milliseconds(r.Latency.P50)} | {Milliseconds(r.Latency.P90)} | {Milliseconds(r.Latency.P99)} | {Milliseconds(r.Latency.Max)} | {r.Failures} |");
+        }
+        output.WriteLine();
+        output.WriteLine("Open-loop latencies count from each round trip's scheduled start, so time queued behind a busy server is included.");
+    }
+
+    private static void WriteCpu(TextWriter output, IReadOnlyList<PhaseResult> results)
+    {
+        output.WriteLine();
+        output.WriteLine("CPU per round trip, µs (user + system time from /proc/<pid>/stat over the phase ÷ successful round trips):");
+        output.WriteLine();
+        output.WriteLine("| target | phase | server | database | client | total |");
+        output.WriteLine("|---|---|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            output.WriteLine($"| {r.Target} | {r.Phase} | {Microseconds(r.MicrosecondsPerRoundTrip(r.Cpu.ServerSeconds))} | " +
+                $"{Microseconds(r.MicrosecondsPerRoundTrip(r.Cpu.DatabaseSeconds))} | {Microseconds(r.MicrosecondsPerRoundTrip(r.Cpu.ClientSeconds))} | " +
+                $"{Microseconds(r.MicrosecondsPerRoundTrip(r.Cpu.TotalSeconds))} |");
+        }
+        output.WriteLine();
+        output.WriteLine("database —: no process of its own (SQLite runs inside the server; hello world has none). Client: the load generator, " +
+            "including computing the answers.");
+    }
+
+    private static void WriteRatios(TextWriter output, IReadOnlyList<PhaseResult> results)
+    {
+        var maxima = results.Where(r => r.Phase == "closed loop").ToDictionary(r => r.Target, r => r.RoundTripsPerSecond);
+        var cipherpad = maxima.Where(target => target.Key.StartsWith("Cipherpad", StringComparison.Ordinal)).ToList();
+        if (cipherpad.Count == 0)
+        {
+            return;
+        }
+        maxima.TryGetValue(HelloWorld, out var helloWorld);
+        maxima.TryGetValue(Yubiserver, out var yubiserver);
+        output.WriteLine();
+        output.WriteLine("Maximum rates compared (closed loop, round trips/s):");
+        output.WriteLine();
+        output.WriteLine($"| target | round trips/s | ÷ hello world ({Rate(helloWorld)}) | ÷ yubiserver ({Rate(yubiserver)}) |");
+        output.WriteLine("|---|---:|---:|---:|");
+        foreach (var (target, rate) in cipherpad)
+        {
+            output.WriteLine($"| {target} | {rate:F0} | {Ratio(rate, helloWorld)} | {Ratio(rate, yubiserver)} |");
+        }
+    }
+
+    private static string Rate(double rate) => rate > 0 ? rate.ToString("F0", CultureInfo.InvariantCulture) : "not measured";
+    private static string Ratio(double rate, double of) => of > 0 ? (rate / of).ToString("F3", CultureInfo.InvariantCulture) : "—";
+    private static string Milliseconds(double value) => double.IsNaN(value) ? "—" : value.ToString("F2", CultureInfo.InvariantCulture);
+    private static string Microseconds(double value) => double.IsNaN(value) ? "—" : value.ToString("F0", CultureInfo.InvariantCulture);
+}

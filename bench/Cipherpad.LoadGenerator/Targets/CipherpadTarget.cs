@@ -1,0 +1,178 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Cipherpad.Contracts.Challenges;
+using Cipherpad.Core.Answers;
+using Cipherpad.LoadGenerator.Measurement;
+using Cipherpad.Server;
+using Cipherpad.Server.RelyingParties;
+using Cipherpad.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Cipherpad.LoadGenerator.Targets;
+
+/// <summary>
+/// The real <c>cipherpad-server</c> as a process of its own on 127.0.0.1, over a SQLite file or a throwaway PostgreSQL
+/// cluster. A round trip is one login as a relying party and a user do it: create a question, compute the answer as a
+/// cipher pad would, verify it. The accounts and the relying party are set up beforehand through an in-process host on the
+/// same database and data folder (the tests' factory), whose background services are left out so that it stays idle while
+/// the server process is measured.
+/// </summary>
+internal sealed class CipherpadTarget : ILoadTarget
+{
+    // The server's per-minute request limits, lifted: the load generator is one relying party doing thousands of logins a
+    // second, which the limits exist to stop.
+    private static readonly Dictionary<string, string> LiftedRequestLimits = new(StringComparer.Ordinal)
+    {
+        ["Cipherpad:RateLimits:RelyingPartyPerMinute"] = "10000000",
+        ["Cipherpad:RateLimits:AddressPerMinute"] = "10000000",
+    };
+
+    private readonly Cleanup _cleanup;
+    private readonly HttpClient _http;
+    private readonly IReadOnlyList<Account> _accounts;
+    private readonly IReadOnlyList<string> _sources;
+    private long _sequence;
+
+    private CipherpadTarget(string name, Cleanup cleanup, HttpClient http, IReadOnlyList<Account> accounts, IReadOnlyList<string> sources,
+        int serverProcessId, ProcessCpu? database)
+    {
+        Name = name;
+        _cleanup = cleanup;
+        _http = http;
+        _accounts = accounts;
+        _sources = sources;
+        Server = ProcessCpu.Of(serverProcessId);
+        ServerJit = ProcessCpu.TieredJit(serverProcessId);
+        Database = database;
+    }
+
+    public string Name { get; }
+    public string RoundTripDescription => "a login: POST /api/v1/challenges, the answer computed as a cipher pad does, POST …/verify with userIp";
+    public ProcessCpu Server { get; }
+    public ProcessCpu? ServerJit { get; }
+    public ProcessCpu? Database { get; }
+
+    public static async Task<CipherpadTarget> StartAsync(DatabaseProvider provider, LoadOptions options, TextWriter log)
+    {
+        var name = provider == DatabaseProvider.Sqlite ? "Cipherpad, SQLite" : "Cipherpad, PostgreSQL";
+        var cleanup = new Cleanup();
+        try
+        {
+            string? connectionString = null;
+            ProcessCpu? database = null;
+            if (provider == DatabaseProvider.PostgreSql)
+            {
+                log.WriteLine($"{name}: starting a throwaway PostgreSQL cluster…");
+                var postgres = cleanup.Add(new PostgresServer(), cluster => new ValueTask(cluster.DisposeAsync()));
+                await postgres.InitializeAsync();
+                connectionString = await postgres.CreateDatabaseAsync();
+                database = ProcessCpu.PostgresCluster(postgres.DataDirectory);
+            }
+            var factory = cleanup.Add(new CipherpadFactory(provider, connectionString, settings: LiftedRequestLimits, services: WithoutBackgroundServices),
+                setup => setup.DisposeAsync());
+            log.WriteLine($"{name}: setting up {options.Accounts} accounts and a relying party…");
+            var accounts = await RegisterAccountsAsync(factory, options.Accounts, cleanup);
+            var credentials = await AddRelyingPartyAsync(factory);
+            var server = cleanup.Add(await ServerProcess.StartAsync(factory, LiftedRequestLimits), process => process.DisposeAsync());
+            log.WriteLine($"{name}: cipherpad-server (pid {server.ProcessId}) on {server.Address}");
+            var http = cleanup.Add(RelyingPartyClient(server.Address, credentials, options.Lanes), client =>
+            {
+                client.Dispose();
+                return ValueTask.CompletedTask;
+            });
+            return new(name, cleanup, http, accounts, UserAddresses(options.Sources), server.ProcessId, database);
+        }
+        catch
+        {
+            await cleanup.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<string?> RoundTripAsync(int lane, CancellationToken cancellationToken)
+    {
+        // Consecutive round trips, whichever lane runs them, go to the next account and come from the next user address.
+        var sequence = Interlocked.Increment(ref _sequence);
+        var account = _accounts[(int)(sequence % _accounts.Count)];
+        var userAddress = _sources[(int)(sequence % _sources.Count)];
+        using var created = await _http.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest(account.Email, ChallengePurposes.Login),
+            cancellationToken);
+        if (!created.IsSuccessStatusCode)
+        {
+            return $"create: {(int)created.StatusCode}";
+        }
+        if (await created.Content.ReadFromJsonAsync<ChallengeResponse>(cancellationToken) is not { } challenge)
+        {
+            return "create: empty answer";
+        }
+        // The server process runs on the real clock, so the answer is made for the real time.
+        var answer = Answer.Compute(account.Keys, Purpose.Login, challenge.Question, TimeProvider.System.GetUtcNow());
+        using var verified = await _http.PostAsJsonAsync($"/api/v1/challenges/{challenge.ChallengeId}/verify",
+            new VerifyRequest(answer, UserIp: userAddress), cancellationToken);
+        if (!verified.IsSuccessStatusCode)
+        {
+            return $"verify: {(int)verified.StatusCode}";
+        }
+        var result = (await verified.Content.ReadFromJsonAsync<VerifyResponse>(cancellationToken))?.Result;
+        return result == VerifyResults.Success ? null : $"verify: {result}";
+    }
+
+    public ValueTask DisposeAsync() => _cleanup.DisposeAsync();
+
+    // The in-process host only registers accounts; its outbox, digest and pruning loops would run beside the measured server
+    // and count as the load generator's CPU.
+    private static void WithoutBackgroundServices(IServiceCollection services)
+    {
+        var serverAssembly = typeof(DatabaseProvider).Assembly;
+        foreach (var background in services.Where(service =>
+            service.ServiceType == typeof(IHostedService) && service.ImplementationType?.Assembly == serverAssembly).ToList())
+        {
+            services.Remove(background);
+        }
+    }
+
+    private static async Task<IReadOnlyList<Account>> RegisterAccountsAsync(CipherpadFactory factory, int count, Cleanup cleanup)
+    {
+        var accounts = new List<Account>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var email = $"load{i}@example.com";
+            var secret = await Journeys.RegisterAndActivateAsync(factory, email);
+            accounts.Add(new(email, cleanup.Add(new DeviceKeys(secret), keys =>
+            {
+                keys.Dispose();
+                return ValueTask.CompletedTask;
+            })));
+        }
+        return accounts;
+    }
+
+    private static async Task<RelyingPartyCredentials> AddRelyingPartyAsync(CipherpadFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RelyingPartyService>().AddAsync("Load Shop");
+    }
+
+    private static HttpClient RelyingPartyClient(Uri server, RelyingPartyCredentials credentials, int connections)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections })
+        {
+            BaseAddress = server,
+            Timeout = Timeout.InfiniteTimeSpan, // each round trip has its own deadline
+        };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.ClientId}:{credentials.ClientSecret}")));
+        return http;
+    }
+
+    /// <summary>
+    /// Users' addresses from 198.18.0.0/15, the range set aside for benchmarks (RFC 2544): each verify names one as the user's,
+    /// so the per-source back-off sees many sources, as it would in production. All answers are right, so none backs off.
+    /// </summary>
+    private static string[] UserAddresses(int count) =>
+        [.. Enumerable.Range(0, count).Select(i => $"198.18.{i / 254}.{i % 254 + 1}")];
+
+    private sealed record Account(string Email, DeviceKeys Keys);
+}
