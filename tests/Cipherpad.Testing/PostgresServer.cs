@@ -15,6 +15,12 @@ public sealed class PostgresServer : IAsyncLifetime
     private string _binDirectory = "";
     private int _port;
 
+    /// <summary>
+    /// Whether commits wait for the disk, as in production: on for a benchmark, off (the default) for tests, which need the
+    /// database's logic, not its durability, and run faster without the flushes.
+    /// </summary>
+    public bool Durable { get; init; }
+
     /// <summary>The cluster's data directory; its <c>postmaster.pid</c> names the process every other one is a child of.</summary>
     public string DataDirectory => Path.Combine(_directory, "data");
 
@@ -47,7 +53,7 @@ public sealed class PostgresServer : IAsyncLifetime
         var data = Path.Combine(_directory, "data");
         await RunAsync(Path.Combine(_binDirectory, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"], runAs);
         await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", data, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60", "-o",
-            $"-p {_port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            $"-p {_port} -k {_directory} -c listen_addresses=127.0.0.1 {(Durable ? "-c fsync=on -c synchronous_commit=on -c full_page_writes=on" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")} -c max_connections=200",
             "start"], runAs);
     }
 

@@ -65,7 +65,7 @@ internal sealed class CipherpadTarget : ILoadTarget
             if (provider == DatabaseProvider.PostgreSql)
             {
                 log.WriteLine($"{name}: starting a throwaway PostgreSQL cluster…");
-                var postgres = cleanup.Add(new PostgresServer(), cluster => new ValueTask(cluster.DisposeAsync()));
+                var postgres = cleanup.Add(new PostgresServer { Durable = true }, cluster => new ValueTask(cluster.DisposeAsync()));
                 await postgres.InitializeAsync();
                 connectionString = await postgres.CreateDatabaseAsync();
                 database = ProcessCpu.PostgresCluster(postgres.DataDirectory);
