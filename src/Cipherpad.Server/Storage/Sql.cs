@@ -17,7 +17,8 @@ namespace Cipherpad.Server.Storage;
 /// object whose properties name the <c>@parameters</c>, stored as the model stores them (<see cref="CipherpadDbContext"/>):
 /// times as UTC ticks, a <see cref="Guid"/> as SQLite's upper-case text or PostgreSQL's uuid; pass enums as the text or
 /// number their column holds. Rows are read into objects by Dapper.
-/// On PostgreSQL, Npgsql prepares each statement once per connection (see <see cref="StorageExtensions"/>).
+/// On PostgreSQL, Npgsql prepares each statement once per connection (see <see cref="StorageExtensions"/>); on SQLite they
+/// share one connection, on which each is compiled once (<see cref="SqliteGroupCommit"/>).
 /// </summary>
 public static class Sql
 {
@@ -36,10 +37,8 @@ public static class Sql
 
     /// <summary>The one row the statement returns, or the default when it returns none.</summary>
     /// <exception cref="InvalidOperationException">The statement returned more than one row.</exception>
-    public static async Task<T?> SingleOrDefaultAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
-    {
-        var command = await CommandAsync(db, sql, arguments, cancellationToken);
-        try
+    public static Task<T?> SingleOrDefaultAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken) =>
+        RunAsync(db, sql, arguments, async command =>
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
@@ -48,17 +47,10 @@ public static class Sql
             }
             var row = RowParser<T>(reader)(reader);
             return await reader.ReadAsync(cancellationToken) ? throw new InvalidOperationException("The statement returned more than one row.") : row;
-        }
-        finally
-        {
-            await command.DisposeAsync();
-        }
-    }
+        }, cancellationToken);
 
-    public static async Task<List<T>> ListAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
-    {
-        var command = await CommandAsync(db, sql, arguments, cancellationToken);
-        try
+    public static Task<List<T>> ListAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken) =>
+        RunAsync(db, sql, arguments, async command =>
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var rows = new List<T>();
@@ -72,26 +64,11 @@ public static class Sql
                 while (await reader.ReadAsync(cancellationToken));
             }
             return rows;
-        }
-        finally
-        {
-            await command.DisposeAsync();
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Runs a statement; returns the number of rows it changed.</summary>
-    public static async Task<int> ExecuteAsync(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
-    {
-        var command = await CommandAsync(db, sql, arguments, cancellationToken);
-        try
-        {
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            await command.DisposeAsync();
-        }
-    }
+    public static Task<int> ExecuteAsync(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken) =>
+        RunAsync(db, sql, arguments, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
 
     /// <summary>Reads a row into <typeparamref name="T"/>: an object by its columns' names, a number or a text from the one column.</summary>
     private static Func<DbDataReader, T> RowParser<T>(DbDataReader reader)
@@ -102,30 +79,59 @@ public static class Sql
             : reader.GetRowParser<T>();
     }
 
-    /// <summary>A command for <paramref name="sql"/> on the context's connection, in its open transaction, with the arguments bound.</summary>
-    private static async ValueTask<DbCommand> CommandAsync(CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="sql"/> with the arguments bound: on SQLite on the hot path's connection (<see cref="SqliteGroupCommit"/>),
+    /// inside the request's write transaction when it has one; otherwise on the context's connection, in its open transaction.
+    /// </summary>
+    private static async Task<T> RunAsync<T>(CipherpadDbContext db, string sql, object? arguments, Func<DbCommand, Task<T>> execute,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (db.SqliteHotPath is { } hotPath)
+        {
+            if (transaction is null)
+            {
+                return await hotPath.StatementAsync(db, sql, command =>
+                {
+                    Bind(command, arguments);
+                    return execute(command);
+                }, cancellationToken);
+            }
+            if (hotPath.CompiledOn(db.Database.GetDbConnection(), sql) is { } compiled)
+            {
+                compiled.Transaction = (SqliteTransaction)transaction;
+                Bind(compiled, arguments);
+                return await execute(compiled);
+            }
+        }
+        // PostgreSQL, or a transaction the request opened on its context's own connection: a command for this one use.
         var connection = db.Database.GetDbConnection();
         if (connection.State != ConnectionState.Open)
         {
-            // The context closes it when the request ends.
-            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.OpenConnectionAsync(cancellationToken); // the context closes it when the request ends
         }
-        var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        if (arguments is not null)
+        command.Transaction = transaction;
+        Bind(command, arguments);
+        return await execute(command);
+    }
+
+    private static void Bind(DbCommand command, object? arguments)
+    {
+        command.Parameters.Clear();
+        if (arguments is null)
         {
-            foreach (var property in ArgumentProperties.GetOrAdd(arguments.GetType(), type => type.GetProperties()))
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = "@" + property.Name;
-                parameter.Value = Stored(property.GetValue(arguments), command is SqliteCommand);
-                command.Parameters.Add(parameter);
-            }
+            return;
         }
-        return command;
+        foreach (var property in ArgumentProperties.GetOrAdd(arguments.GetType(), type => type.GetProperties()))
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + property.Name;
+            parameter.Value = Stored(property.GetValue(arguments), command is SqliteCommand);
+            command.Parameters.Add(parameter);
+        }
     }
 
     private static object Stored(object? value, bool sqlite) => value switch

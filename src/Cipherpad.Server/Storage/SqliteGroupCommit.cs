@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -5,18 +6,30 @@ using Microsoft.EntityFrameworkCore;
 namespace Cipherpad.Server.Storage;
 
 /// <summary>
-/// Group commit for SQLite, which has none of its own: with <c>synchronous = FULL</c> every commit waits for its own
-/// fsync, so writers queue behind one another's disk flushes. Here the hot path's write transactions run one at a time
-/// in this process (waiting in an async queue rather than in SQLite's sleeping busy handler) with
-/// <c>synchronous = NORMAL</c>, which writes the commit to the write-ahead log without flushing it; then each waits
-/// for an fsync of the log that began after its commit. One fsync makes every commit before it durable, so concurrent
-/// requests share flushes, and none answers before its commit is on disk: as durable as <c>FULL</c>, for whatever a
-/// response reports. Every other write in the server keeps <c>synchronous = FULL</c>.
+/// The hot path's SQLite connection, and group commit, which SQLite has none of its own.
+/// <para>
+/// One connection: the hot path's statements (<see cref="Sql"/>) run one at a time on a single long-lived connection,
+/// waiting in an async queue rather than in SQLite's sleeping busy handler. It keeps its page cache warm (every other
+/// connection loses its cache whenever another one writes), and each statement is compiled once (SQLite's provider
+/// compiles every new command afresh). A request's write transaction borrows it for the request's context, so that what
+/// the context saves (an e-mail in the outbox) commits with the statements.
+/// </para>
+/// <para>
+/// Group commit: with <c>synchronous = FULL</c> every commit waits for its own fsync, so writers would queue behind one
+/// another's disk flushes. This connection runs with <c>synchronous = NORMAL</c>, which appends a commit to the
+/// write-ahead log without flushing it; each write transaction then waits for an fsync of the log that began after its
+/// commit. One fsync makes every commit before it durable, so concurrent requests share flushes, and none answers before
+/// its commit is on disk: as durable as <c>FULL</c>, for whatever a response reports. Every other connection keeps
+/// <c>synchronous = FULL</c>.
+/// </para>
 /// </summary>
 public sealed class SqliteGroupCommit : IDisposable
 {
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly SemaphoreSlim _connectionInUse = new(1, 1);
+    private readonly Dictionary<string, SqliteCommand> _compiled = new(StringComparer.Ordinal);
     private readonly Lock _flushLock = new();
+    private SqliteConnection? _connection;
+    private string? _writeAheadLog;
     private List<TaskCompletionSource> _waitingForFlush = [];
     private bool _flushing;
     private long _flushes;
@@ -24,24 +37,22 @@ public sealed class SqliteGroupCommit : IDisposable
     /// <summary>How many fsyncs of the log have completed: fewer than the commits they made durable, under load.</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
 
+    /// <summary>Runs <paramref name="work"/> in one transaction on the hot path's connection, and returns once its commit is on disk.</summary>
     public async Task<T> RunAsync<T>(CipherpadDbContext db, Func<Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(work);
-        if (db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        var log = WriteAheadLog(connection);
         T result;
-        await _writer.WaitAsync(cancellationToken);
+        await _connectionInUse.WaitAsync(cancellationToken);
         try
         {
-            if (log is not null)
+            var connection = Connection(db);
+            var own = db.Database.GetDbConnection();
+            if (own.State != ConnectionState.Closed)
             {
-                await SetSynchronousAsync(connection, "NORMAL");
+                throw new InvalidOperationException("A request's context must not hold its own connection open when the hot path lends it its one.");
             }
+            db.Database.SetDbConnection(connection, contextOwnsConnection: false);
             try
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -50,35 +61,94 @@ public sealed class SqliteGroupCommit : IDisposable
             }
             finally
             {
-                if (log is not null)
-                {
-                    await SetSynchronousAsync(connection, "FULL");
-                }
+                db.Database.SetDbConnection(own, contextOwnsConnection: true);
             }
         }
         finally
         {
-            _writer.Release();
+            _connectionInUse.Release();
         }
-        if (log is not null)
+        if (_writeAheadLog is { } log)
         {
             await FlushedAsync(log);
         }
         return result;
     }
 
-    /// <summary>The database's write-ahead log file, or null when the database does not use one (the commit then flushes itself).</summary>
-    private static string? WriteAheadLog(SqliteConnection connection)
+    /// <summary>
+    /// Runs one of the hot path's statements on its own, outside a write transaction, on the hot path's connection and
+    /// compiled once; a statement that changed something returns once its commit is on disk.
+    /// </summary>
+    public async Task<T> StatementAsync<T>(CipherpadDbContext db, string sql, Func<SqliteCommand, Task<T>> execute, CancellationToken cancellationToken)
     {
-        var file = connection.DataSource;
-        return string.IsNullOrEmpty(file) || !File.Exists(file + "-wal") ? null : file + "-wal";
+        ArgumentNullException.ThrowIfNull(execute);
+        T result;
+        bool changed;
+        await _connectionInUse.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = Connection(db);
+            var changesBefore = SQLitePCL.raw.sqlite3_total_changes(connection.Handle);
+            var command = Compiled(connection, sql);
+            command.Transaction = null;
+            result = await execute(command);
+            changed = SQLitePCL.raw.sqlite3_total_changes(connection.Handle) != changesBefore;
+        }
+        finally
+        {
+            _connectionInUse.Release();
+        }
+        if (changed && _writeAheadLog is { } log)
+        {
+            await FlushedAsync(log);
+        }
+        return result;
     }
 
-    private static async Task SetSynchronousAsync(DbConnection connection, string level)
+    /// <summary>
+    /// The statement compiled on the hot path's connection when <paramref name="connection"/> is it (inside a write
+    /// transaction, which holds it); null for any other connection.
+    /// </summary>
+    internal SqliteCommand? CompiledOn(DbConnection connection, string sql) =>
+        ReferenceEquals(connection, _connection) ? Compiled(_connection, sql) : null;
+
+    private SqliteCommand Compiled(SqliteConnection connection, string sql)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA synchronous = {level};";
-        await command.ExecuteNonQueryAsync();
+        if (!_compiled.TryGetValue(sql, out var command))
+        {
+            command = new SqliteCommand(sql, connection);
+            _compiled[sql] = command;
+        }
+        return command;
+    }
+
+    /// <summary>The hot path's connection, opened on first use on the server's database.</summary>
+    private SqliteConnection Connection(CipherpadDbContext db)
+    {
+        if (_connection is not null)
+        {
+            return _connection;
+        }
+        var connection = new SqliteConnection(db.Database.GetConnectionString());
+        connection.Open();
+        using (var settings = connection.CreateCommand())
+        {
+            settings.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+            settings.ExecuteNonQuery();
+        }
+        using var mode = connection.CreateCommand();
+        mode.CommandText = "PRAGMA journal_mode;";
+        if (string.Equals(mode.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            _writeAheadLog = connection.DataSource + "-wal";
+        }
+        else
+        {
+            // Without a write-ahead log there is nothing to flush apart from the commit: let each commit flush itself.
+            mode.CommandText = "PRAGMA synchronous = FULL;";
+            mode.ExecuteNonQuery();
+        }
+        return _connection = connection;
     }
 
     /// <summary>Completes after an fsync of <paramref name="log"/> that started after this call: a commit made before the call is then on disk.</summary>
@@ -142,5 +212,13 @@ public sealed class SqliteGroupCommit : IDisposable
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        foreach (var command in _compiled.Values)
+        {
+            command.Dispose();
+        }
+        _connection?.Dispose();
+        _connectionInUse.Dispose();
+    }
 }

@@ -28,7 +28,12 @@ public static class StorageExtensions
                 .AddInterceptors([new SqliteBusyTimeout(), .. provider.GetServices<IInterceptor>()]));
             services.AddSingleton<IDbContextFactory<CipherpadDbContext>, ProviderContextFactory<SqliteCipherpadDbContext>>();
         }
-        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<CipherpadDbContext>>().CreateDbContext());
+        services.AddScoped(provider =>
+        {
+            var db = provider.GetRequiredService<IDbContextFactory<CipherpadDbContext>>().CreateDbContext();
+            db.SqliteHotPath = db.Database.IsSqlite() ? provider.GetRequiredService<SqliteGroupCommit>() : null;
+            return db;
+        });
         services.AddSingleton<SqliteGroupCommit>();
         services.AddScoped<WriteTransactions>();
         return services;

@@ -46,11 +46,13 @@ public sealed class WriteTransactionsTests : IDisposable
                     new { accountId = Guid.NewGuid() }, default);
                 await Task.Delay(1); // another transaction queues meanwhile
             }, default);
-            // What the next user of this connection writes outside the hot path flushes itself again.
+            // The context has its own connection back, on which every other write flushes itself.
+            await db.Database.OpenConnectionAsync();
             var connection = (SqliteConnection)db.Database.GetDbConnection();
             await using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA synchronous;";
             Assert.Equal(2L, await command.ExecuteScalarAsync()); // FULL
+            await db.Database.CloseConnectionAsync();
         }));
 
         await using var check = _factory.Services.CreateAsyncScope();
