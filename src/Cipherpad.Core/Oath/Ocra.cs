@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,6 +15,17 @@ public static class Ocra
     public const int MaxResponseLength = 2 * OcraHashAlgorithms.MaxHashSize;
 
     private const int MaxMessageLength = 64 + 1 + 8 + OcraSuite.QuestionFieldSize + OcraHashAlgorithms.MaxHashSize + 512 + 8;
+
+    // A QN question has at most 128 decimal digits: 10^128 < 2^448, seven 64-bit limbs.
+    private const int MaxNumberLimbs = 7;
+    private const int ChunkDigits = 19;
+
+    private static ReadOnlySpan<ulong> PowersOf10 =>
+    [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
+        100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+        10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+    ];
 
     /// <summary>Computes the response as a string.</summary>
     /// <exception cref="OcraException">The key or an input is malformed for <paramref name="suite"/>.</exception>
@@ -228,34 +240,49 @@ public static class Ocra
     }
 
     // QN: the decimal number's hexadecimal digits, without leading zeros ("0" for zero), padded right.
+    // The number is built in 64-bit limbs, 19 decimal digits at a time (10^19 < 2^64), then shifted left until
+    // its first nibble is significant: its big-endian bytes are then exactly the left-aligned, right-padded field.
     private static void WriteDecimalAsNibbles(ReadOnlySpan<char> decimalDigits, Span<byte> field)
     {
-        Span<byte> number = stackalloc byte[64]; // 10^128 < 2^426: 54 bytes suffice
-        number.Clear();
-        foreach (var c in decimalDigits)
+        Span<ulong> limbs = stackalloc ulong[MaxNumberLimbs]; // least significant first
+        var used = 0;
+        var chunk = decimalDigits.Length % ChunkDigits; // the first chunk takes the odd digits, the rest 19 each
+        if (chunk == 0)
         {
-            var carry = c - '0';
-            for (var i = number.Length - 1; i >= 0; i--)
+            chunk = ChunkDigits;
+        }
+        for (var start = 0; start < decimalDigits.Length; start += chunk, chunk = ChunkDigits)
+        {
+            ulong carry = 0;
+            foreach (var c in decimalDigits.Slice(start, chunk))
             {
-                var product = (number[i] * 10) + carry;
-                number[i] = (byte)product;
-                carry = product >> 8;
+                carry = (carry * 10) + (uint)(c - '0');
+            }
+            var multiplier = PowersOf10[chunk];
+            for (var i = 0; i < used; i++)
+            {
+                var high = Math.BigMul(limbs[i], multiplier, out var low);
+                low += carry;
+                carry = high + (low < carry ? 1UL : 0UL);
+                limbs[i] = low;
+            }
+            if (carry != 0)
+            {
+                limbs[used++] = carry;
             }
         }
-        var firstNibble = 0;
-        while (firstNibble < 2 * number.Length - 1 && Nibble(number, firstNibble) == 0)
+        if (used == 0)
         {
-            firstNibble++;
+            return; // zero is the single nibble 0, which the cleared field already holds
         }
-        for (int source = firstNibble, target = 0; source < 2 * number.Length; source++, target++)
+
+        var shift = BitOperations.LeadingZeroCount(limbs[used - 1]) & ~3;
+        for (var i = used - 1; i >= 0; i--)
         {
-            var nibble = Nibble(number, source);
-            field[target / 2] |= (target % 2 == 0) ? (byte)(nibble << 4) : (byte)nibble;
+            var below = shift == 0 || i == 0 ? 0 : limbs[i - 1] >> (64 - shift);
+            BinaryPrimitives.WriteUInt64BigEndian(field.Slice(8 * (used - 1 - i), 8), (limbs[i] << shift) | below);
         }
     }
-
-    private static int Nibble(ReadOnlySpan<byte> bytes, int index) =>
-        index % 2 == 0 ? bytes[index / 2] >> 4 : bytes[index / 2] & 0x0F;
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
