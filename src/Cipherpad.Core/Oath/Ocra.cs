@@ -80,13 +80,41 @@ public static class Ocra
     public static bool Verify(OcraSuite suite, ReadOnlySpan<byte> key, OcraInput input, ReadOnlySpan<char> response)
     {
         ArgumentNullException.ThrowIfNull(suite);
-        Span<char> expected = stackalloc char[MaxResponseLength];
-        var error = TryCompute(suite, key, input, expected, out var written);
-        if (error is not null)
+        Span<byte> message = stackalloc byte[MaxMessageLength];
+        message = message[..suite.MessageLength];
+        ThrowIfError(BuildMessage(suite, key, input, message));
+        var step = input.TimeStep ?? 0; // ignored when the suite has no T
+        return MatchesAnyStep(suite, key, message, step, step, response);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="response"/> is the response at any time step from <paramref name="pastSteps"/> before
+    /// to <paramref name="futureSteps"/> after <paramref name="input"/>'s <see cref="OcraInput.TimeStep"/>: the window a
+    /// verifier allows for clock drift and typing time. Every step of the window is computed and compared in constant
+    /// time, so the time taken does not tell which step matched, or whether one did. Steps before 0 do not exist and are
+    /// not tried. The message is built once, so this is cheaper than one <see cref="Verify(OcraSuite, ReadOnlySpan{byte}, OcraInput, ReadOnlySpan{char})"/>
+    /// per step. A response of the wrong length or with other characters is simply not the response.
+    /// </summary>
+    /// <exception cref="ArgumentException">The suite has no T (time) input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A step count is negative.</exception>
+    /// <exception cref="OcraException">The key or an input is malformed for <paramref name="suite"/>.</exception>
+    public static bool VerifyTimeWindow(OcraSuite suite, ReadOnlySpan<byte> key, OcraInput input, int pastSteps, int futureSteps,
+        ReadOnlySpan<char> response)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        ArgumentOutOfRangeException.ThrowIfNegative(pastSteps);
+        ArgumentOutOfRangeException.ThrowIfNegative(futureSteps);
+        if (suite.TimeStep is null)
         {
-            throw new OcraException(error);
+            throw new ArgumentException($"The suite {suite.Text} has no T (time) input, so it has no time window.", nameof(suite));
         }
-        return FixedTimeEquals(expected[..written], response);
+        Span<byte> message = stackalloc byte[MaxMessageLength];
+        message = message[..suite.MessageLength];
+        ThrowIfError(BuildMessage(suite, key, input, message));
+        var step = input.TimeStep.GetValueOrDefault(); // BuildMessage has checked it is there and not negative
+        var firstStep = Math.Max(0, step - pastSteps);
+        var lastStep = step > long.MaxValue - futureSteps ? long.MaxValue : step + futureSteps;
+        return MatchesAnyStep(suite, key, message, firstStep, lastStep, response);
     }
 
     /// <summary>Constant-time equality of two responses (the length is not secret and may return early).</summary>
@@ -181,6 +209,77 @@ public static class Ocra
             return new(OcraErrorCode.UnexpectedInput, $"A time step was given but the suite {suite.Text} has no T input.");
         }
         return null;
+    }
+
+    private static void ThrowIfError(OcraError? error)
+    {
+        if (error is not null)
+        {
+            throw new OcraException(error);
+        }
+    }
+
+    // Computes the response at every step from firstStep to lastStep, writing each into the message's T field (when the
+    // suite has T), and compares each with the response without branching on the result. The response is not secret,
+    // so a malformed one may return at once.
+    private static bool MatchesAnyStep(OcraSuite suite, ReadOnlySpan<byte> key, Span<byte> message, long firstStep, long lastStep,
+        ReadOnlySpan<char> response)
+    {
+        long given = 0;
+        if (suite.Digits == 0 ? response.Length != suite.ResponseLength : !TryParseDigits(response, suite.Digits, out given))
+        {
+            return false;
+        }
+        var truncation = suite.Digits == 0 ? default : new TruncatedDigits(suite.Digits);
+        var timeField = suite.TimeStep is null ? default : message[^8..];
+        Span<byte> mac = stackalloc byte[OcraHashAlgorithms.MaxHashSize];
+        Span<char> hex = suite.Digits == 0 ? stackalloc char[MaxResponseLength] : default;
+        var matched = false;
+        for (var step = firstStep; ; step++)
+        {
+            if (!timeField.IsEmpty)
+            {
+                BinaryPrimitives.WriteInt64BigEndian(timeField, step);
+            }
+            var macLength = suite.Hash.Hmac(key, message, mac);
+            if (suite.Digits == 0)
+            {
+                matched |= FixedTimeEquals(hex[..FormatResponse(0, mac[..macLength], hex)], response);
+            }
+            else
+            {
+                matched |= (truncation.Of(mac[..macLength]) ^ given) == 0;
+            }
+            if (step == lastStep) // not step <= lastStep: lastStep may be long.MaxValue
+            {
+                break;
+            }
+        }
+        CryptographicOperations.ZeroMemory(mac);
+        if (suite.Digits == 0)
+        {
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(hex));
+        }
+        return matched;
+    }
+
+    // Exactly `digits` ASCII digits; their value fits a long (at most 10 digits).
+    private static bool TryParseDigits(ReadOnlySpan<char> response, int digits, out long value)
+    {
+        value = 0;
+        if (response.Length != digits)
+        {
+            return false;
+        }
+        foreach (var c in response)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+            value = (value * 10) + (c - '0');
+        }
+        return true;
     }
 
     private static OcraError? EncodeQuestion(OcraSuite suite, ReadOnlySpan<char> question, Span<byte> field)
@@ -298,7 +397,7 @@ public static class Ocra
             }
             return 2 * mac.Length;
         }
-        var truncated = DynamicTruncate(mac) % Pow10(digits);
+        long truncated = new TruncatedDigits(digits).Of(mac);
         for (var i = digits - 1; i >= 0; i--)
         {
             destination[i] = (char)('0' + (truncated % 10));
@@ -314,13 +413,28 @@ public static class Ocra
         return ((mac[offset] & 0x7F) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
     }
 
-    internal static long Pow10(int digits)
+    internal static long Pow10(int digits) => (long)PowersOf10[digits];
+
+    /// <summary>
+    /// The last <c>digits</c> decimal digits of the dynamic truncation, without a division: the truncation is secret
+    /// and a division's time can depend on its operands. Lemire, Kaser and Kurz, "Faster remainder by direct computation"
+    /// (2019): for 32-bit n and d, n mod d is the high 64 bits of ((ceil(2^64 / d) * n) mod 2^64) * d.
+    /// </summary>
+    internal readonly struct TruncatedDigits
     {
-        long result = 1;
-        for (var i = 0; i < digits; i++)
+        private readonly uint _divisor;
+        private readonly ulong _multiplier;
+
+        public TruncatedDigits(int digits)
         {
-            result *= 10;
+            // 31 bits are below 10^10, so 10 digits keep them all (a divisor of 0 marks it).
+            _divisor = digits < 10 ? (uint)PowersOf10[digits] : 0;
+            _multiplier = _divisor == 0 ? 0 : (ulong.MaxValue / _divisor) + 1; // the divisor is public: no secret here
         }
-        return result;
+
+        public uint Of(ReadOnlySpan<byte> mac) => Remainder((uint)DynamicTruncate(mac));
+
+        public uint Remainder(uint value) =>
+            _divisor == 0 ? value : (uint)Math.BigMul(_multiplier * value, _divisor, out _);
     }
 }

@@ -74,6 +74,16 @@ public sealed class OcraReferenceTests
                 Assert.True(Ocra.Verify(suite, key, input, expected));
             }, iter: 5_000);
 
+    [Fact]
+    public void The_division_free_remainder_is_the_remainder() =>
+        Gen.Select(Gen.Int[4, 10], Gen.OneOf(Gen.UInt[0, int.MaxValue], Gen.UInt[0, 20_000], Gen.UInt[int.MaxValue - 20_000, int.MaxValue],
+                Gen.Int[0, 9].Select(k => (uint)Math.Pow(10, k)), Gen.Int[1, 9].Select(k => (uint)Math.Pow(10, k) - 1)))
+            .Sample(t =>
+            {
+                var (digits, value) = t;
+                Assert.Equal(value % (ulong)Math.Pow(10, digits), new Ocra.TruncatedDigits(digits).Remainder(value));
+            }, iter: 200_000);
+
     private static string Question(OcraQuestionFormat format, int length, int seed)
     {
         var alphabet = format switch
