@@ -230,10 +230,9 @@ public static class Ocra
         {
             return false;
         }
-        var truncation = suite.Digits == 0 ? default : new TruncatedDigits(suite.Digits);
+        var truncation = TruncatedDigits.For(suite.Digits);
         var timeField = suite.TimeStep is null ? default : message[^8..];
         Span<byte> mac = stackalloc byte[OcraHashAlgorithms.MaxHashSize];
-        Span<char> hex = suite.Digits == 0 ? stackalloc char[MaxResponseLength] : default;
         var matched = false;
         for (var step = firstStep; ; step++)
         {
@@ -242,25 +241,25 @@ public static class Ocra
                 BinaryPrimitives.WriteInt64BigEndian(timeField, step);
             }
             var macLength = suite.Hash.Hmac(key, message, mac);
-            if (suite.Digits == 0)
-            {
-                matched |= FixedTimeEquals(hex[..FormatResponse(0, mac[..macLength], hex)], response);
-            }
-            else
-            {
-                matched |= (truncation.Of(mac[..macLength]) ^ given) == 0;
-            }
+            matched |= suite.Digits == 0
+                ? HexEquals(mac[..macLength], response)
+                : (truncation.Of(mac[..macLength]) ^ given) == 0;
             if (step == lastStep) // not step <= lastStep: lastStep may be long.MaxValue
             {
                 break;
             }
         }
         CryptographicOperations.ZeroMemory(mac);
-        if (suite.Digits == 0)
-        {
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(hex));
-        }
         return matched;
+    }
+
+    // Digits 0: the whole HMAC as lowercase hex (kept apart so the common case does not carry its buffer).
+    private static bool HexEquals(ReadOnlySpan<byte> mac, ReadOnlySpan<char> response)
+    {
+        Span<char> hex = stackalloc char[MaxResponseLength];
+        var equal = FixedTimeEquals(hex[..FormatResponse(0, mac, hex)], response);
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(hex));
+        return equal;
     }
 
     // Exactly `digits` ASCII digits; their value fits a long (at most 10 digits).
@@ -397,7 +396,7 @@ public static class Ocra
             }
             return 2 * mac.Length;
         }
-        long truncated = new TruncatedDigits(digits).Of(mac);
+        long truncated = TruncatedDigits.For(digits).Of(mac);
         for (var i = digits - 1; i >= 0; i--)
         {
             destination[i] = (char)('0' + (truncated % 10));
@@ -422,15 +421,20 @@ public static class Ocra
     /// </summary>
     internal readonly struct TruncatedDigits
     {
+        // One per digit count (0 to 10), so no verify divides even the public divisor.
+        private static readonly TruncatedDigits[] All = [.. Enumerable.Range(0, 11).Select(digits => new TruncatedDigits(digits))];
+
         private readonly uint _divisor;
         private readonly ulong _multiplier;
 
-        public TruncatedDigits(int digits)
+        private TruncatedDigits(int digits)
         {
-            // 31 bits are below 10^10, so 10 digits keep them all (a divisor of 0 marks it).
-            _divisor = digits < 10 ? (uint)PowersOf10[digits] : 0;
+            // 31 bits are below 10^10, so 10 digits keep them all, and 0 digits means no truncation: a divisor of 0 marks both.
+            _divisor = digits is > 0 and < 10 ? (uint)PowersOf10[digits] : 0;
             _multiplier = _divisor == 0 ? 0 : (ulong.MaxValue / _divisor) + 1; // the divisor is public: no secret here
         }
+
+        public static TruncatedDigits For(int digits) => All[digits];
 
         public uint Of(ReadOnlySpan<byte> mac) => Remainder((uint)DynamicTruncate(mac));
 

@@ -81,7 +81,7 @@ public sealed class OcraReferenceTests
             .Sample(t =>
             {
                 var (digits, value) = t;
-                Assert.Equal(value % (ulong)Math.Pow(10, digits), new Ocra.TruncatedDigits(digits).Remainder(value));
+                Assert.Equal(value % (ulong)Math.Pow(10, digits), Ocra.TruncatedDigits.For(digits).Remainder(value));
             }, iter: 200_000);
 
     private static string Question(OcraQuestionFormat format, int length, int seed)
