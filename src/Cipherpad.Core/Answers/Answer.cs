@@ -60,26 +60,15 @@ public static class Answer
             return AnswerVerdict.Malformed;
         }
         var key = keys.AnswerKey(purpose);
-        Span<char> expected = stackalloc char[AnswerSuites.AnswerDigits];
         var allFound = true;
+        // Every step of every part is checked, so the time taken does not tell which step or part matched.
         for (var part = 0; part * (partLength + 1) < question.Length; part++)
         {
             var partQuestion = question.Slice(part * (partLength + 1), partLength);
             var partAnswer = answer.Slice(part * AnswerSuites.AnswerDigits, AnswerSuites.AnswerDigits);
             var suite = SuiteFor(purpose, partQuestion, payment);
-            var currentStep = suite.TimeStepAt(now);
-            var found = false;
-            // Every step of every part is checked, so the time taken does not tell which step or part matched.
-            for (var step = currentStep - window.PastSteps; step <= currentStep + window.FutureSteps; step++)
-            {
-                var error = Ocra.TryCompute(suite, key, Input(partQuestion, payment, step), expected, out _);
-                if (error is not null)
-                {
-                    throw new OcraException(error);
-                }
-                found |= Ocra.FixedTimeEquals(expected, partAnswer);
-            }
-            allFound &= found;
+            allFound &= Ocra.VerifyTimeWindow(suite, key, Input(partQuestion, payment, suite.TimeStepAt(now)),
+                window.PastSteps, window.FutureSteps, partAnswer);
         }
         return allFound ? AnswerVerdict.Correct : AnswerVerdict.Wrong;
     }

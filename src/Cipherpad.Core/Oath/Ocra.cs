@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,6 +15,17 @@ public static class Ocra
     public const int MaxResponseLength = 2 * OcraHashAlgorithms.MaxHashSize;
 
     private const int MaxMessageLength = 64 + 1 + 8 + OcraSuite.QuestionFieldSize + OcraHashAlgorithms.MaxHashSize + 512 + 8;
+
+    // A QN question has at most 128 decimal digits: 10^128 < 2^448, seven 64-bit limbs.
+    private const int MaxNumberLimbs = 7;
+    private const int ChunkDigits = 19;
+
+    private static ReadOnlySpan<ulong> PowersOf10 =>
+    [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
+        100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+        10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+    ];
 
     /// <summary>Computes the response as a string.</summary>
     /// <exception cref="OcraException">The key or an input is malformed for <paramref name="suite"/>.</exception>
@@ -68,13 +80,41 @@ public static class Ocra
     public static bool Verify(OcraSuite suite, ReadOnlySpan<byte> key, OcraInput input, ReadOnlySpan<char> response)
     {
         ArgumentNullException.ThrowIfNull(suite);
-        Span<char> expected = stackalloc char[MaxResponseLength];
-        var error = TryCompute(suite, key, input, expected, out var written);
-        if (error is not null)
+        Span<byte> message = stackalloc byte[MaxMessageLength];
+        message = message[..suite.MessageLength];
+        ThrowIfError(BuildMessage(suite, key, input, message));
+        var step = input.TimeStep ?? 0; // ignored when the suite has no T
+        return MatchesAnyStep(suite, key, message, step, step, response);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="response"/> is the response at any time step from <paramref name="pastSteps"/> before
+    /// to <paramref name="futureSteps"/> after <paramref name="input"/>'s <see cref="OcraInput.TimeStep"/>: the window a
+    /// verifier allows for clock drift and typing time. Every step of the window is computed and compared in constant
+    /// time, so the time taken does not tell which step matched, or whether one did. Steps before 0 do not exist and are
+    /// not tried. The message is built once, so this is cheaper than one <see cref="Verify(OcraSuite, ReadOnlySpan{byte}, OcraInput, ReadOnlySpan{char})"/>
+    /// per step. A response of the wrong length or with other characters is simply not the response.
+    /// </summary>
+    /// <exception cref="ArgumentException">The suite has no T (time) input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A step count is negative.</exception>
+    /// <exception cref="OcraException">The key or an input is malformed for <paramref name="suite"/>.</exception>
+    public static bool VerifyTimeWindow(OcraSuite suite, ReadOnlySpan<byte> key, OcraInput input, int pastSteps, int futureSteps,
+        ReadOnlySpan<char> response)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        ArgumentOutOfRangeException.ThrowIfNegative(pastSteps);
+        ArgumentOutOfRangeException.ThrowIfNegative(futureSteps);
+        if (suite.TimeStep is null)
         {
-            throw new OcraException(error);
+            throw new ArgumentException($"The suite {suite.Text} has no T (time) input, so it has no time window.", nameof(suite));
         }
-        return FixedTimeEquals(expected[..written], response);
+        Span<byte> message = stackalloc byte[MaxMessageLength];
+        message = message[..suite.MessageLength];
+        ThrowIfError(BuildMessage(suite, key, input, message));
+        var step = input.TimeStep.GetValueOrDefault(); // BuildMessage has checked it is there and not negative
+        var firstStep = Math.Max(0, step - pastSteps);
+        var lastStep = step > long.MaxValue - futureSteps ? long.MaxValue : step + futureSteps;
+        return MatchesAnyStep(suite, key, message, firstStep, lastStep, response);
     }
 
     /// <summary>Constant-time equality of two responses (the length is not secret and may return early).</summary>
@@ -171,6 +211,76 @@ public static class Ocra
         return null;
     }
 
+    private static void ThrowIfError(OcraError? error)
+    {
+        if (error is not null)
+        {
+            throw new OcraException(error);
+        }
+    }
+
+    // Computes the response at every step from firstStep to lastStep, writing each into the message's T field (when the
+    // suite has T), and compares each with the response without branching on the result. The response is not secret,
+    // so a malformed one may return at once.
+    private static bool MatchesAnyStep(OcraSuite suite, ReadOnlySpan<byte> key, Span<byte> message, long firstStep, long lastStep,
+        ReadOnlySpan<char> response)
+    {
+        long given = 0;
+        if (suite.Digits == 0 ? response.Length != suite.ResponseLength : !TryParseDigits(response, suite.Digits, out given))
+        {
+            return false;
+        }
+        var truncation = TruncatedDigits.For(suite.Digits);
+        var timeField = suite.TimeStep is null ? default : message[^8..];
+        Span<byte> mac = stackalloc byte[OcraHashAlgorithms.MaxHashSize];
+        var matched = false;
+        for (var step = firstStep; ; step++)
+        {
+            if (!timeField.IsEmpty)
+            {
+                BinaryPrimitives.WriteInt64BigEndian(timeField, step);
+            }
+            var macLength = suite.Hash.Hmac(key, message, mac);
+            matched |= suite.Digits == 0
+                ? HexEquals(mac[..macLength], response)
+                : (truncation.Of(mac[..macLength]) ^ given) == 0;
+            if (step == lastStep) // not step <= lastStep: lastStep may be long.MaxValue
+            {
+                break;
+            }
+        }
+        CryptographicOperations.ZeroMemory(mac);
+        return matched;
+    }
+
+    // Digits 0: the whole HMAC as lowercase hex (kept apart so the common case does not carry its buffer).
+    private static bool HexEquals(ReadOnlySpan<byte> mac, ReadOnlySpan<char> response)
+    {
+        Span<char> hex = stackalloc char[MaxResponseLength];
+        var equal = FixedTimeEquals(hex[..FormatResponse(0, mac, hex)], response);
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(hex));
+        return equal;
+    }
+
+    // Exactly `digits` ASCII digits; their value fits a long (at most 10 digits).
+    private static bool TryParseDigits(ReadOnlySpan<char> response, int digits, out long value)
+    {
+        value = 0;
+        if (response.Length != digits)
+        {
+            return false;
+        }
+        foreach (var c in response)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+            value = (value * 10) + (c - '0');
+        }
+        return true;
+    }
+
     private static OcraError? EncodeQuestion(OcraSuite suite, ReadOnlySpan<char> question, Span<byte> field)
     {
         var format = suite.QuestionFormat;
@@ -228,34 +338,49 @@ public static class Ocra
     }
 
     // QN: the decimal number's hexadecimal digits, without leading zeros ("0" for zero), padded right.
+    // The number is built in 64-bit limbs, 19 decimal digits at a time (10^19 < 2^64), then shifted left until
+    // its first nibble is significant: its big-endian bytes are then exactly the left-aligned, right-padded field.
     private static void WriteDecimalAsNibbles(ReadOnlySpan<char> decimalDigits, Span<byte> field)
     {
-        Span<byte> number = stackalloc byte[64]; // 10^128 < 2^426: 54 bytes suffice
-        number.Clear();
-        foreach (var c in decimalDigits)
+        Span<ulong> limbs = stackalloc ulong[MaxNumberLimbs]; // least significant first
+        var used = 0;
+        var chunk = decimalDigits.Length % ChunkDigits; // the first chunk takes the odd digits, the rest 19 each
+        if (chunk == 0)
         {
-            var carry = c - '0';
-            for (var i = number.Length - 1; i >= 0; i--)
+            chunk = ChunkDigits;
+        }
+        for (var start = 0; start < decimalDigits.Length; start += chunk, chunk = ChunkDigits)
+        {
+            ulong carry = 0;
+            foreach (var c in decimalDigits.Slice(start, chunk))
             {
-                var product = (number[i] * 10) + carry;
-                number[i] = (byte)product;
-                carry = product >> 8;
+                carry = (carry * 10) + (uint)(c - '0');
+            }
+            var multiplier = PowersOf10[chunk];
+            for (var i = 0; i < used; i++)
+            {
+                var high = Math.BigMul(limbs[i], multiplier, out var low);
+                low += carry;
+                carry = high + (low < carry ? 1UL : 0UL);
+                limbs[i] = low;
+            }
+            if (carry != 0)
+            {
+                limbs[used++] = carry;
             }
         }
-        var firstNibble = 0;
-        while (firstNibble < 2 * number.Length - 1 && Nibble(number, firstNibble) == 0)
+        if (used == 0)
         {
-            firstNibble++;
+            return; // zero is the single nibble 0, which the cleared field already holds
         }
-        for (int source = firstNibble, target = 0; source < 2 * number.Length; source++, target++)
+
+        var shift = BitOperations.LeadingZeroCount(limbs[used - 1]) & ~3;
+        for (var i = used - 1; i >= 0; i--)
         {
-            var nibble = Nibble(number, source);
-            field[target / 2] |= (target % 2 == 0) ? (byte)(nibble << 4) : (byte)nibble;
+            var below = shift == 0 || i == 0 ? 0 : limbs[i - 1] >> (64 - shift);
+            BinaryPrimitives.WriteUInt64BigEndian(field.Slice(8 * (used - 1 - i), 8), (limbs[i] << shift) | below);
         }
     }
-
-    private static int Nibble(ReadOnlySpan<byte> bytes, int index) =>
-        index % 2 == 0 ? bytes[index / 2] >> 4 : bytes[index / 2] & 0x0F;
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
@@ -271,7 +396,7 @@ public static class Ocra
             }
             return 2 * mac.Length;
         }
-        var truncated = DynamicTruncate(mac) % Pow10(digits);
+        long truncated = TruncatedDigits.For(digits).Of(mac);
         for (var i = digits - 1; i >= 0; i--)
         {
             destination[i] = (char)('0' + (truncated % 10));
@@ -287,13 +412,33 @@ public static class Ocra
         return ((mac[offset] & 0x7F) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
     }
 
-    internal static long Pow10(int digits)
+    internal static long Pow10(int digits) => (long)PowersOf10[digits];
+
+    /// <summary>
+    /// The last <c>digits</c> decimal digits of the dynamic truncation, without a division: the truncation is secret
+    /// and a division's time can depend on its operands. Lemire, Kaser and Kurz, "Faster remainder by direct computation"
+    /// (2019): for 32-bit n and d, n mod d is the high 64 bits of ((ceil(2^64 / d) * n) mod 2^64) * d.
+    /// </summary>
+    internal readonly struct TruncatedDigits
     {
-        long result = 1;
-        for (var i = 0; i < digits; i++)
+        // One per digit count (0 to 10), so no verify divides even the public divisor.
+        private static readonly TruncatedDigits[] All = [.. Enumerable.Range(0, 11).Select(digits => new TruncatedDigits(digits))];
+
+        private readonly uint _divisor;
+        private readonly ulong _multiplier;
+
+        private TruncatedDigits(int digits)
         {
-            result *= 10;
+            // 31 bits are below 10^10, so 10 digits keep them all, and 0 digits means no truncation: a divisor of 0 marks both.
+            _divisor = digits is > 0 and < 10 ? (uint)PowersOf10[digits] : 0;
+            _multiplier = _divisor == 0 ? 0 : (ulong.MaxValue / _divisor) + 1; // the divisor is public: no secret here
         }
-        return result;
+
+        public static TruncatedDigits For(int digits) => All[digits];
+
+        public uint Of(ReadOnlySpan<byte> mac) => Remainder((uint)DynamicTruncate(mac));
+
+        public uint Remainder(uint value) =>
+            _divisor == 0 ? value : (uint)Math.BigMul(_multiplier * value, _divisor, out _);
     }
 }
