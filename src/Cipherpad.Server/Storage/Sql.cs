@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Cipherpad.Server.Storage;
 
 /// <summary>
-/// Hand-written SQL for the requests that run most often (a relying party's create and verify), on the request context's
-/// own connection and inside its open transaction, so that it commits with whatever the context saves. The same
+/// Hand-written SQL for the requests that run most often (a relying party's create and verify), inside the request
+/// context's open transaction when it has one, so that it commits with whatever the context saves. The same
 /// statements run on SQLite and PostgreSQL: quoted identifiers, <c>ON CONFLICT</c> and <c>RETURNING</c>. Arguments are an
 /// object whose properties name the <c>@parameters</c>, stored as the model stores them (<see cref="CipherpadDbContext"/>):
 /// times as UTC ticks, a <see cref="Guid"/> as SQLite's upper-case text or PostgreSQL's uuid; pass enums as the text or
