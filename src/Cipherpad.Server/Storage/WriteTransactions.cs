@@ -13,15 +13,11 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
     public async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (db.Database.CurrentTransaction is not null)
-        {
-            return await work();
-        }
-        if (db.Database.IsSqlite())
+        if (db.Database.CurrentTransaction is null && db.Database.IsSqlite())
         {
             return await sqlite.RunAsync(db, work, cancellationToken);
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
         var result = await work();
         await transaction.CommitAsync(cancellationToken);
         return result;
