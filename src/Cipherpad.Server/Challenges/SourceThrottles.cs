@@ -86,12 +86,12 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
         var now = time.GetUtcNow();
         // One statement counts the attempt unless the source is waiting; on PostgreSQL it locks the row until the request
         // commits, so a concurrent attempt counts after it and sees its wait.
-        var counted = await db.SingleOrDefaultAsync<Counted>(
+        var counted = await db.SingleOrDefaultAsync<SourceThrottle>(
             """
             INSERT INTO "SourceThrottles" ("AccountId", "Source", "ConsecutiveFailures") VALUES (@accountId, @key, 1)
             ON CONFLICT ("AccountId", "Source") DO UPDATE SET "ConsecutiveFailures" = "SourceThrottles"."ConsecutiveFailures" + 1
             WHERE "SourceThrottles"."BlockedUntil" IS NULL OR "SourceThrottles"."BlockedUntil" <= @now
-            RETURNING "ConsecutiveFailures", "LastSuccessAt"
+            RETURNING *
             """, new { accountId, key, now }, cancellationToken);
         if (counted is null)
         {
@@ -119,12 +119,6 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
         var row = await db.SingleOrDefaultAsync<SourceThrottle>(
             """SELECT * FROM "SourceThrottles" WHERE "AccountId" = @accountId AND "Source" = @key""", new { accountId, key }, cancellationToken);
         return (row?.BlockedUntil is { } until && until > now ? until - now : TimeSpan.FromSeconds(1), row?.LastSuccessAt is not null);
-    }
-
-    private sealed class Counted
-    {
-        public int ConsecutiveFailures { get; init; }
-        public DateTimeOffset? LastSuccessAt { get; init; }
     }
 
     private static string Key(string scope, string source) => $"{scope}:{Web.ClientAddress.GuessingSource(source)}";
