@@ -71,7 +71,7 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
             return;
         }
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
-        if (account is null || ((account.Notifications & kind) == 0 && (AlwaysMailed & kind) == 0))
+        if (account is null)
         {
             return;
         }
