@@ -47,20 +47,19 @@ public static class StorageExtensions
     internal static string ForRequests(string? configured)
     {
         var settings = new Npgsql.NpgsqlConnectionStringBuilder(configured);
-        if (!HasSetting(configured, "Max Auto Prepare"))
+        // The keys as written (Npgsql's own builder knows every key, set or not); a key may be written with or without spaces.
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = configured }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!written.Contains(nameof(settings.MaxAutoPrepare)))
         {
             settings.MaxAutoPrepare = 64;
         }
-        if (!HasSetting(configured, "No Reset On Close"))
+        if (!written.Contains(nameof(settings.NoResetOnClose)))
         {
             settings.NoResetOnClose = true;
         }
         return settings.ConnectionString;
     }
-
-    private static bool HasSetting(string? connectionString, string name) =>
-        (connectionString ?? "").Split(';').Any(part => part.Split('=')[0].Trim().Replace(" ", "", StringComparison.Ordinal)
-            .Equals(name.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// The SQLite connection string the settings give. Empty: the file cipherpad.db in the data directory. Without an

@@ -88,6 +88,7 @@ public sealed class WriteTransactionsTests : IDisposable
     [InlineData("Host=db;Database=cipherpad", "Max Auto Prepare=64", "No Reset On Close=True")]
     [InlineData("Host=db;Database=cipherpad;Max Auto Prepare=0", "Max Auto Prepare=0", "No Reset On Close=True")]
     [InlineData("Host=db;Database=cipherpad;NoResetOnClose=false", "Max Auto Prepare=64", "No Reset On Close=False")]
+    [InlineData("Host=db;Database=cipherpad;Password=\"x;Max Auto Prepare=0\"", "Max Auto Prepare=64", "No Reset On Close=True")]
     public void PostgreSql_connections_prepare_and_keep_their_session_unless_the_operator_said_otherwise(string configured, string prepare, string reset)
     {
         var effective = StorageExtensions.ForRequests(configured);
