@@ -21,7 +21,7 @@ public sealed class SlowHashes : IDisposable
     public async Task<bool?> MatchesAsync(string answer, string stored, CancellationToken cancellationToken) =>
         await RunAsync<bool?>(() => Hashing.SecurityAnswerMatches(answer, stored), cancellationToken);
 
-    private async Task<T?> RunAsync<T>(Func<T> hash, CancellationToken cancellationToken)
+    internal async Task<T?> RunAsync<T>(Func<T> hash, CancellationToken cancellationToken)
     {
         if (!await _slots.WaitAsync(QueueTimeout, cancellationToken))
         {

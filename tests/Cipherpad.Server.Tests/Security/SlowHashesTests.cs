@@ -11,15 +11,20 @@ public sealed class SlowHashesTests
         using var hashes = new SlowHashes { QueueTimeout = TimeSpan.FromMilliseconds(100) };
         var stored = Hashing.HashSecurityAnswer("blue teapot", 1000);
         var slots = Math.Max(1, Environment.ProcessorCount / 2);
-        var busy = Enumerable.Range(0, slots).Select(_ => hashes.HashAsync("long work", 3_000_000, default)).ToList();
-        await Task.Delay(200);
+        using var holdSlots = new ManualResetEventSlim();
+        var busy = Enumerable.Range(0, slots).Select(_ => hashes.RunAsync<string>(() =>
+        {
+            holdSlots.Wait(TimeSpan.FromSeconds(30));
+            return "long work";
+        }, default)).ToList();
 
         var refused = await hashes.MatchesAsync("blue teapot", stored, default);
+        holdSlots.Set();
         await Task.WhenAll(busy);
         var served = await hashes.MatchesAsync("blue teapot", stored, default);
 
         Assert.Null(refused);
-        Assert.All(busy, hash => Assert.NotNull(hash.Result));
+        Assert.All(busy, work => Assert.Equal("long work", work.Result));
         Assert.True(served);
     }
 }
