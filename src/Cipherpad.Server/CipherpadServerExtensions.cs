@@ -71,6 +71,7 @@ public static class CipherpadServerExtensions
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDefaultFiles(); // the phone cipher pad at /pad/ (wwwroot/pad/index.html)
         app.UseStaticFiles();
         app.UseNoStore();
         app.UseRouting();

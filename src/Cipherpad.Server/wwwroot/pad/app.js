@@ -1,0 +1,507 @@
+// The phone cipher pad: screens, keypad and the calls of activation. The protocol is in protocol.js, the PIN-sealed
+// storage in store.js; the server is only needed to activate an account.
+import * as protocol from './protocol.js';
+import * as store from './store.js';
+
+const $ = (id) => document.getElementById(id);
+const idleLock = 5 * 60 * 1000;
+const state = { session: null, status: null, mode: 'login', request: null, idleTimer: 0 };
+
+const now = () => Math.floor(Date.now() / 1000);
+
+function show(screen) {
+  for (const section of document.querySelectorAll('main > section')) {
+    section.hidden = section.id !== `screen-${screen}`;
+  }
+  $('lock').hidden = !state.session;
+  $('message').hidden = true;
+  if (screen !== 'scan') {
+    stopScanning();
+  }
+  const heading = document.querySelector(`#screen-${screen} h1`);
+  heading?.setAttribute('tabindex', '-1');
+  heading?.focus();
+}
+
+function say(text, kind = 'error') {
+  const message = $('message');
+  message.textContent = text;
+  message.className = `alert ${kind}`;
+  message.hidden = false;
+}
+
+/** Disables <button> while <work> runs, with <busyText> on it, so a slow step (PBKDF2, the network) shows progress. */
+async function busy(button, busyText, work) {
+  const text = button.textContent;
+  button.disabled = true;
+  button.textContent = busyText;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.textContent = text;
+  }
+}
+
+// ---- keypad ----
+
+function renderKeypads() {
+  const reversed = state.status?.display?.reversedKeypad ?? false;
+  const rows = reversed ? [[7, 8, 9], [4, 5, 6], [1, 2, 3]] : [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
+  for (const keypad of document.querySelectorAll('.keypad')) {
+    const input = $(keypad.dataset.for);
+    const last = input.id === 'question' ? ['-', 0, '⌫'] : ['C', 0, '⌫'];
+    keypad.replaceChildren(...rows.concat([last]).flat().map((key) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = String(key);
+      button.dataset.key = String(key);
+      button.setAttribute('aria-label', key === '⌫' ? 'Delete' : key === 'C' ? 'Clear' : key === '-' ? 'Dash between parts' : String(key));
+      button.addEventListener('click', () => {
+        input.value = key === '⌫' ? input.value.slice(0, -1) : key === 'C' ? '' : input.value + key;
+      });
+      return button;
+    }));
+    keypad.classList.toggle('reversed', reversed);
+  }
+}
+
+// ---- opening ----
+
+async function refreshStatus() {
+  state.status = await store.padStatus();
+  renderKeypads();
+}
+
+function lock() {
+  state.session = null;
+  show(state.status ? 'unlock' : 'welcome');
+  showEraseWarning();
+}
+
+function showEraseWarning() {
+  if (state.status) {
+    const left = state.status.eraseAfter - state.status.wrongPins;
+    $('erase-warning').textContent = `${left} wrong PIN${left === 1 ? '' : 's'} in a row erase this pad.`;
+  }
+}
+
+function resetIdleTimer() {
+  clearTimeout(state.idleTimer);
+  if (state.session) {
+    state.idleTimer = setTimeout(lock, idleLock);
+  }
+}
+
+function goHome() {
+  if (!state.session) {
+    lock();
+    return;
+  }
+  if (state.session.accounts.length === 0) {
+    show('activate');
+    $('activate-cancel').hidden = true;
+    return;
+  }
+  const select = $('account');
+  const chosen = select.value;
+  select.replaceChildren(...state.session.accounts.map((account) => new Option(account.email, account.email)));
+  if (state.session.accounts.some((a) => a.email === chosen)) {
+    select.value = chosen;
+  }
+  show('home');
+}
+
+function chosenAccount() {
+  return state.session.accounts.find((a) => a.email === $('account').value) ?? state.session.accounts[0];
+}
+
+/** Reports a PIN that did not open the pad; returns false. */
+function pinRefused(result) {
+  if (result.status === 'wrong') {
+    state.status.wrongPins = state.status.eraseAfter - result.left;
+    say(`Wrong PIN. ${result.left} more wrong PIN${result.left === 1 ? '' : 's'} in a row erase this pad.`);
+  } else {
+    state.session = null;
+    state.status = null;
+    show('welcome');
+    say('Too many wrong PINs: the pad erased itself. Set it up and activate your account again (a new activation code is in your personal account or at "Forgot your activation code?").');
+  }
+  return false;
+}
+
+$('create-pin').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const pin = $('new-pin').value;
+  const problem = protocol.pinProblem(pin);
+  if (problem) {
+    say(problem);
+    return;
+  }
+  if (pin !== $('new-pin-again').value) {
+    say('The two PINs differ: type the same PIN twice.');
+    return;
+  }
+  await busy(event.submitter ?? $('create-pin').querySelector('button'), 'Creating…', async () => {
+    state.session = await store.createPad(pin, Number($('erase-after').value));
+    await refreshStatus();
+  });
+  $('create-pin').reset();
+  goHome();
+});
+
+$('unlock-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const result = await busy($('unlock-form').querySelector('button[type=submit]'), 'Checking…', () => store.unlock($('pin').value));
+  $('pin').value = '';
+  if (result.status === 'open') {
+    state.session = result.session;
+    await refreshStatus();
+    resetIdleTimer();
+    goHome();
+  } else if (result.status === 'none') {
+    state.status = null;
+    show('welcome');
+  } else {
+    pinRefused(result);
+    showEraseWarning();
+  }
+});
+
+$('lock').addEventListener('click', lock);
+
+// ---- activation ----
+
+async function problemOf(response) {
+  try {
+    return await response.json();
+  } catch {
+    return {};
+  }
+}
+
+function activationError(response, problem) {
+  switch (problem.code ?? problem.type?.split('/').pop()) {
+    case 'wrong-activation-code':
+      return `The activation code is wrong or used up${problem.attemptsLeft !== undefined ? ` (${problem.attemptsLeft} tries left from here)` : ''}. Check the code in the SMS.`;
+    case 'activation-code-void':
+      return 'This activation code can no longer be used: ask for a new one ("Forgot your activation code?").';
+    case 'invalid-email':
+      return 'That is not an e-mail address.';
+    case 'unknown-activation':
+      return 'The activation took too long: press Activate again.';
+    default:
+      return response.status === 429
+        ? 'Too many tries from this network: wait a minute and try again.'
+        : problem.detail ?? `The server refused the activation (${response.status}).`;
+  }
+}
+
+async function activate(email, code, deviceName) {
+  const post = (path, body) => fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const started = await post('/api/v1/activations', { email });
+  if (!started.ok) {
+    throw new Error(activationError(started, await problemOf(started)));
+  }
+  const { activationId, serverPublicKey } = await started.json();
+  const agreement = await protocol.agreeActivation({ email, activationId, serverPublicKey: protocol.fromBase64url(serverPublicKey), code });
+  const finished = await post(`/api/v1/activations/${encodeURIComponent(activationId)}/finish`, {
+    email,
+    clientPublicKey: protocol.base64url(agreement.clientPublicKey),
+    clientConfirmation: protocol.base64url(agreement.clientConfirmation),
+    deviceName,
+  });
+  if (!finished.ok) {
+    throw new Error(activationError(finished, await problemOf(finished)));
+  }
+  const result = await finished.json();
+  if (!protocol.confirmServer(agreement, protocol.fromBase64url(result.serverConfirmation))) {
+    throw new Error('The server could not prove it knows the activation code: nothing was saved. Check that this is your Cipherpad server.');
+  }
+  const account = { email: result.email ?? protocol.normalizeEmail(email), deviceId: result.deviceId, deviceName, activatedAt: new Date().toISOString() };
+  await store.saveAccount(state.session, account, agreement.deviceSecret);
+  const keys = await protocol.deviceKeys(agreement.deviceSecret);
+  agreement.deviceSecret.fill(0);
+  state.session.accounts = state.session.accounts.filter((a) => a.email !== account.email).concat({ ...account, keys });
+  return account;
+}
+
+$('activate-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (!protocol.activationCodeDigits($('activate-code').value)) {
+    say('An activation code is 12 digits, such as 4711-0815-2342.');
+    return;
+  }
+  try {
+    const account = await busy($('activate-form').querySelector('button[type=submit]'), 'Activating…',
+      () => activate($('activate-email').value, $('activate-code').value, $('activate-name').value.trim() || 'Phone'));
+    $('activate-form').reset();
+    await refreshStatus();
+    goHome();
+    $('account').value = account.email;
+    say(`Activated: ${account.email} answers from this pad now.`, 'success');
+  } catch (error) {
+    say(error instanceof TypeError ? 'The server cannot be reached: activation needs the network, answers do not.' : error.message);
+  }
+});
+
+// ---- answers ----
+
+const modeTitles = { login: 'Log in', action: 'Confirm an action', payment: 'Confirm a payment' };
+
+for (const button of document.querySelectorAll('[data-mode]')) {
+  button.addEventListener('click', () => {
+    state.mode = button.dataset.mode;
+    $('question-form').reset();
+    $('question-title').textContent = modeTitles[state.mode];
+    $('payment-fields').hidden = state.mode !== 'payment';
+    $('question-hint').textContent = state.mode === 'payment'
+      ? 'Type the question and the payment exactly as the site shows them: the answer only fits that payee, amount and currency.'
+      : 'Type the question the site shows.';
+    $('question-pin-box').hidden = !state.status.paranoid;
+    show('question');
+  });
+}
+
+/** The keys to answer with: the unlocked account's, or in paranoid mode a fresh unlock with the PIN typed beside the question. */
+async function keysForAnswer(account, pinInput) {
+  if (!state.status.paranoid) {
+    return account.keys;
+  }
+  const result = await store.unlock(pinInput.value);
+  pinInput.value = '';
+  if (result.status !== 'open') {
+    pinRefused(result);
+    return null;
+  }
+  return result.session.accounts.find((a) => a.email === account.email)?.keys ?? null;
+}
+
+function showAnswer(digits, forWhat) {
+  $('answer').textContent = state.status.display.grouped ? protocol.groupAnswer(digits) : digits;
+  $('answer-for').textContent = forWhat;
+  show('answer');
+}
+
+$('question-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const question = $('question').value.replace(/[\s]/g, '');
+  if (protocol.questionPartCount(question) === 0) {
+    say('A question is 6 to 64 digits (or up to three such parts joined by "-"), exactly as the site shows it.');
+    return;
+  }
+  let payment = null;
+  if (state.mode === 'payment') {
+    try {
+      payment = await protocol.paymentDetails($('payee').value, $('amount').value, $('currency').value);
+    } catch (error) {
+      say(error.message);
+      return;
+    }
+  }
+  const account = chosenAccount();
+  const keys = await busy($('question-form').querySelector('button[type=submit]'), 'Checking…', () => keysForAnswer(account, $('question-pin')));
+  if (!keys) {
+    return;
+  }
+  const digits = await protocol.answer(keys, state.mode, question, now(), payment);
+  showAnswer(digits, `${modeTitles[state.mode]} · ${account.email}${payment ? ` · ${payment.text}` : ''}`);
+});
+
+// ---- requests (QR codes) ----
+
+async function openRequest(text) {
+  const opened = await protocol.openPayload(text, state.session.accounts, now());
+  state.request = opened.status === 'verified' ? opened : null;
+  show('request');
+  $('request-text').value = text;
+  $('request-verified').hidden = !state.request;
+  if (!state.request) {
+    say(opened.message);
+    return;
+  }
+  $('request-details').textContent = opened.message;
+  $('request-account').textContent = `Account: ${opened.account.email}`;
+  $('request-pin-box').hidden = !state.status.paranoid;
+}
+
+$('request-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  openRequest($('request-text').value);
+});
+
+$('request-answer').addEventListener('click', async () => {
+  const { request, account } = state.request;
+  if (now() >= request.expiresAt) {
+    say('This request expired meanwhile: ask the site for a new one.');
+    return;
+  }
+  const keys = await busy($('request-answer'), 'Checking…', () => keysForAnswer(account, $('request-pin')));
+  if (!keys) {
+    return;
+  }
+  showAnswer(await protocol.answer(keys, request.purpose, request.question, now(), request.payment), `${protocol.describe(request)} · ${account.email}`);
+});
+
+// ---- scanning ----
+
+let scanning = null;
+
+function stopScanning() {
+  scanning?.stop();
+  scanning = null;
+}
+
+/** Loads the vendored QR reader (jsQR, Apache-2.0) on first use: most answers are typed, so most opens do without it. */
+function loadQrReader() {
+  if (window.jsQR) {
+    return Promise.resolve(window.jsQR);
+  }
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = 'vendor/jsqr-1.4.0/jsQR.js';
+    script.onload = () => resolve(window.jsQR);
+    script.onerror = () => reject(new Error('The QR reader could not be loaded.'));
+    document.head.append(script);
+  });
+}
+
+async function startScanning() {
+  show('scan');
+  const status = $('scan-status');
+  status.textContent = 'Point the camera at the QR code on the site.';
+  if (!navigator.mediaDevices?.getUserMedia) {
+    status.textContent = 'This browser gives the page no camera: type or paste the request instead.';
+    return;
+  }
+  let readQr;
+  let stream;
+  try {
+    readQr = await loadQrReader();
+    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+  } catch {
+    status.textContent = 'The camera is not available (no permission or no camera): type or paste the request instead.';
+    return;
+  }
+  const video = $('scan-video');
+  video.srcObject = stream;
+  await video.play().catch(() => {});
+  const canvas = document.createElement('canvas');
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  let stopped = false;
+  scanning = { stop: () => { stopped = true; stream.getTracks().forEach((track) => track.stop()); video.srcObject = null; } };
+  while (!stopped) {
+    if (video.videoWidth > 0) {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      context.drawImage(video, 0, 0);
+      const code = readQr(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height, { inversionAttempts: 'attemptBoth' });
+      if (code?.data) {
+        if (code.data.trim().startsWith(protocol.payloadPrefix)) {
+          stopScanning();
+          await openRequest(code.data);
+          return;
+        }
+        status.textContent = 'That QR code is not a Cipherpad request. Point the camera at the code on the sign-in or confirmation page.';
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+// ---- settings ----
+
+function showSettings() {
+  $('settings-erase-after').value = String(state.status.eraseAfter);
+  $('settings-paranoid').checked = state.status.paranoid;
+  $('settings-grouped').checked = state.status.display.grouped;
+  $('settings-reversed').checked = state.status.display.reversedKeypad;
+  show('settings');
+}
+
+$('settings-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  await store.saveSettings(state.session, {
+    eraseAfter: Number($('settings-erase-after').value),
+    paranoid: $('settings-paranoid').checked,
+    grouped: $('settings-grouped').checked,
+    reversedKeypad: $('settings-reversed').checked,
+  });
+  await refreshStatus();
+  say('Settings saved.', 'success');
+});
+
+$('change-pin-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const pin = $('changed-pin').value;
+  const problem = protocol.pinProblem(pin);
+  if (problem || pin !== $('changed-pin-again').value) {
+    say(problem ?? 'The two new PINs differ: type the same PIN twice.');
+    return;
+  }
+  const result = await busy($('change-pin-form').querySelector('button'), 'Changing…', () => store.changePin($('current-pin').value, pin));
+  $('change-pin-form').reset();
+  await refreshStatus();
+  if (result.status === 'open') {
+    say('PIN changed.', 'success');
+  } else {
+    pinRefused(result);
+  }
+});
+
+$('deactivate-one').addEventListener('click', async () => {
+  const account = chosenAccount();
+  if (!account || !window.confirm(`Erase ${account.email} from this pad? You will need a new activation code to answer for it here again.`)) {
+    return;
+  }
+  await store.removeAccount(account.email);
+  state.session.accounts = state.session.accounts.filter((a) => a !== account);
+  goHome();
+  say(`${account.email} was erased from this pad. Revoke the pad in your personal account too.`, 'success');
+});
+
+$('deactivate-all').addEventListener('click', async () => {
+  if (!window.confirm('Erase the whole pad: every account and the PIN?')) {
+    return;
+  }
+  await store.erase();
+  state.session = null;
+  state.status = null;
+  show('welcome');
+  say('The pad was erased.', 'success');
+});
+
+// ---- navigation ----
+
+for (const button of document.querySelectorAll('[data-go]')) {
+  button.addEventListener('click', () => {
+    switch (button.dataset.go) {
+      case 'home': goHome(); break;
+      case 'scan': startScanning(); break;
+      case 'settings': showSettings(); break;
+      case 'request': $('request-verified').hidden = true; show('request'); break;
+      case 'activate': $('activate-cancel').hidden = state.session.accounts.length === 0; show('activate'); break;
+      default: break;
+    }
+  });
+}
+
+for (const kind of ['pointerdown', 'keydown']) {
+  document.addEventListener(kind, resetIdleTimer, { passive: true });
+}
+
+async function start() {
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js').catch(() => { /* the pad still works online */ });
+  }
+  await refreshStatus();
+  $('starting').hidden = true;
+  if (state.status) {
+    show('unlock');
+    showEraseWarning();
+  } else {
+    show('welcome');
+  }
+}
+
+start();
