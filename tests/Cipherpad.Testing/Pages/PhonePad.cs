@@ -29,6 +29,14 @@ public sealed class PhonePad(IPage page)
         });
     }
 
+    /// <summary>The same phone for a browser with a profile of its own.</summary>
+    public static BrowserTypeLaunchPersistentContextOptions PhoneContextOptions() => new()
+    {
+        ViewportSize = new() { Width = 390, Height = 844 },
+        IsMobile = true,
+        HasTouch = true,
+    };
+
     public ILocator Message => Page.Locator("#message");
 
     public ILocator Heading => Page.Locator("main > section:not([hidden]) h1");

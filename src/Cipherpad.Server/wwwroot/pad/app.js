@@ -268,6 +268,11 @@ async function keysForAnswer(account, pinInput) {
   if (!state.status.paranoid) {
     return account.keys;
   }
+  if (pinInput.value === '') {
+    say('Paranoid mode: type your PIN for this answer.');
+    pinInput.focus();
+    return null;
+  }
   const result = await store.unlock(pinInput.value);
   pinInput.value = '';
   if (result.status !== 'open') {

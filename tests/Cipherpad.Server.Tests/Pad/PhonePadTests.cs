@@ -1,0 +1,296 @@
+using System.Text;
+using System.Text.Json;
+using Cipherpad.Contracts.Challenges;
+using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
+using Microsoft.Playwright;
+
+namespace Cipherpad.Server.Tests.Pad;
+
+/// <summary>
+/// The phone cipher pad (<c>/pad/</c>) in Chromium at a phone's size, as a person uses it: set a PIN, activate with the
+/// code from the SMS, answer a site's questions (also with the network cut), scan the sign-in page's QR code with the
+/// camera, and the PIN's limits.
+/// </summary>
+public sealed class PhonePadTests : IAsyncLifetime
+{
+    private const string Pin = "270394";
+    private const string Email = "ann@example.com";
+    private readonly CipherpadFactory _factory = new(DatabaseProvider.Sqlite, null);
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private Uri _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = _factory.StartOnLoopback();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await Chromium.LaunchAsync(_playwright);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        _factory.Dispose();
+    }
+
+    private static string ScreenshotPath(string name)
+    {
+        var directory = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, name);
+    }
+
+    /// <summary>Registers <see cref="Email"/> and activates a pad in <paramref name="context"/> with the code from the SMS outbox.</summary>
+    private async Task<PhonePad> ActivatedPadAsync(IBrowserContext context, int eraseAfter = 5)
+    {
+        using var browser = _factory.Browser();
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(_factory, browser, Email);
+        var pad = await PhonePad.OpenAsync(context, _server);
+        await pad.CreatePinAsync(Pin, eraseAfter);
+        await pad.ActivateAsync(Email, code);
+        await Assertions.Expect(pad.Message).ToHaveTextAsync($"Activated: {Email} answers from this pad now.");
+        return pad;
+    }
+
+    private static async Task<string> VerifyAsync(HttpClient relyingParty, ChallengeResponse challenge, string answer,
+        (string Payee, string Amount, string Currency)? payment = null) =>
+        (await relyingParty.VerifyAsync(challenge.ChallengeId, new VerifyRequest(answer, payment?.Payee, payment?.Amount, payment?.Currency))).Result;
+
+    [Fact]
+    public async Task A_person_installs_the_pad_activates_it_and_answers_with_the_network_cut()
+    {
+        // A profile of its own, as a person's browser has: Chromium offers no installation in an incognito-like context.
+        await using var context = await Chromium.LaunchPersistentAsync(_playwright!, Path.Combine(_factory.DataDirectory, "browser-profile"),
+            PhonePad.PhoneContextOptions());
+        var pad = await ActivatedPadAsync(context);
+        await pad.Page.ScreenshotAsync(new() { Path = ScreenshotPath("pad-home.png") });
+
+        // Installable: Chromium itself finds nothing missing (manifest, icons, service worker controlling the page).
+        await pad.Page.EvaluateAsync("() => navigator.serviceWorker.ready");
+        await pad.Page.ReloadAsync();
+        Assert.True(await pad.Page.EvaluateAsync<bool>("() => navigator.serviceWorker.controller !== null"));
+        var devTools = await context.NewCDPSessionAsync(pad.Page);
+        var installability = await devTools.SendAsync("Page.getInstallabilityErrors");
+        Assert.Equal("[]", installability!.Value.GetProperty("installabilityErrors").GetRawText());
+        using (var manifest = JsonDocument.Parse(await (await pad.Page.APIRequest.GetAsync(new Uri(_server, "/pad/manifest.webmanifest").ToString())).TextAsync()))
+        {
+            Assert.Equal("standalone", manifest.RootElement.GetProperty("display").GetString());
+            Assert.Contains(manifest.RootElement.GetProperty("icons").EnumerateArray(), icon => icon.GetProperty("sizes").GetString() == "512x512");
+        }
+
+        using var relyingParty = await Journeys.RelyingPartyClientAsync(_factory);
+        await pad.UnlockAsync(Pin);
+        var login = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest(Email));
+        Assert.Equal("success", await VerifyAsync(relyingParty, login, await pad.AnswerAsync("login", login.Question)));
+        await pad.DoneAsync();
+
+        // The network cut: the pad opens from its cache, unlocks and answers; the site checks the answers.
+        await context.SetOfflineAsync(true);
+        await pad.Page.ReloadAsync();
+        Assert.False(await pad.Page.EvaluateAsync<bool>("() => fetch('/health').then(() => true, () => false)"));
+        await pad.UnlockAsync(Pin);
+        var pay = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest(Email, "payment", Payee: "Z123456789012", Amount: "12.50", Currency: "WMZ"));
+        // The answer fits one payment only: a mistyped amount gives an answer the site refuses.
+        Assert.Equal("wrong", await VerifyAsync(relyingParty, pay, await pad.AnswerAsync("payment", pay.Question, ("Z123456789012", "12.51", "WMZ"))));
+        await pad.DoneAsync();
+        var payAnswer = await pad.AnswerAsync("payment", pay.Question, ("Z123456789012", "12.5", "wmz"));
+        await pad.Page.ScreenshotAsync(new() { Path = ScreenshotPath("pad-answer.png") });
+        Assert.Equal("success", await VerifyAsync(relyingParty, pay, payAnswer));
+        await pad.DoneAsync();
+
+        // A request pasted from a site's QR code is shown verified before it is answered; a changed one is refused.
+        var action = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest(Email, "action", Description: "Add correspondent Bob"));
+        await pad.Page.ClickAsync("[data-go=request]");
+        await pad.Page.FillAsync("#request-text", action.QrPayload.Replace("Bob", "Eve", StringComparison.Ordinal));
+        await pad.Page.ClickAsync("#request-form button[type=submit]");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("This request was changed after the server made it: do not answer it.");
+        await Assertions.Expect(pad.Page.Locator("#request-verified")).ToBeHiddenAsync();
+        await pad.Page.FillAsync("#request-text", action.QrPayload);
+        await pad.Page.ClickAsync("#request-form button[type=submit]");
+        await Assertions.Expect(pad.Page.Locator("#request-details")).ToHaveTextAsync("Verified: confirm \"Add correspondent Bob\" at Demo Shop");
+        await pad.Page.ScreenshotAsync(new() { Path = ScreenshotPath("pad-request.png") });
+        await pad.Page.ClickAsync("#request-answer");
+        Assert.Equal("success", await VerifyAsync(relyingParty, action, await pad.ShownAnswerAsync()));
+    }
+
+    [Fact]
+    public async Task Wrong_PINs_are_counted_before_they_are_checked_and_the_chosen_count_erases_the_pad()
+    {
+        await using var context = await PhonePad.PhoneContextAsync(_browser!);
+        var pad = await ActivatedPadAsync(context, eraseAfter: 3);
+        await pad.Page.ReloadAsync();
+        await Assertions.Expect(pad.Page.Locator("#erase-warning")).ToHaveTextAsync("3 wrong PINs in a row erase this pad.");
+
+        // The page is closed while it checks a wrong PIN (PBKDF2 takes a moment): the try is counted all the same.
+        var countedBeforeChecked = await pad.Page.EvaluateAsync<bool>("""
+            async () => {
+              const store = await import('/pad/store.js');
+              let done = false;
+              store.unlock('000000').then(() => { done = true; });
+              while (!done) {
+                if ((await store.padStatus()).wrongPins === 1) {
+                  return !done;
+                }
+              }
+              return false;
+            }
+            """);
+        Assert.True(countedBeforeChecked);
+        await pad.Page.CloseAsync();
+        pad = await PhonePad.OpenAsync(context, _server);
+        await Assertions.Expect(pad.Page.Locator("#erase-warning")).ToHaveTextAsync("2 wrong PINs in a row erase this pad.");
+
+        // The right PIN starts the count again.
+        await pad.UnlockAsync(Pin);
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Cipher pad");
+        await pad.Page.ClickAsync("#lock");
+        await Assertions.Expect(pad.Page.Locator("#erase-warning")).ToHaveTextAsync("3 wrong PINs in a row erase this pad.");
+
+        await pad.UnlockAsync("111222");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Wrong PIN. 2 more wrong PINs in a row erase this pad.");
+        await pad.UnlockAsync("111223");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Wrong PIN. 1 more wrong PIN in a row erase this pad.");
+        await pad.UnlockAsync("111224");
+        await Assertions.Expect(pad.Message).ToContainTextAsync("Too many wrong PINs: the pad erased itself.");
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Set up your cipher pad");
+        Assert.True(await pad.Page.EvaluateAsync<bool>("async () => (await (await import('/pad/store.js')).padStatus()) === null"));
+        Assert.Equal(0, await pad.Page.EvaluateAsync<int>("""
+            () => new Promise((resolve) => {
+              const open = indexedDB.open('cipherpad-pad');
+              open.onsuccess = () => { const count = open.result.transaction('pad').objectStore('pad').count(); count.onsuccess = () => resolve(count.result); };
+            })
+            """));
+    }
+
+    [Fact]
+    public async Task A_reversed_keypad_whole_answers_and_paranoid_mode_work_as_chosen()
+    {
+        await using var context = await PhonePad.PhoneContextAsync(_browser!);
+        var pad = await ActivatedPadAsync(context);
+        await pad.Page.ClickAsync("[data-go=settings]");
+        await pad.Page.CheckAsync("#settings-reversed");
+        await pad.Page.UncheckAsync("#settings-grouped");
+        await pad.Page.CheckAsync("#settings-paranoid");
+        await pad.Page.ClickAsync("#settings-form button[type=submit]");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Settings saved.");
+        await pad.Page.ClickAsync("#screen-settings [data-go=home]");
+
+        using var relyingParty = await Journeys.RelyingPartyClientAsync(_factory);
+        var login = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest(Email));
+        await pad.Page.ClickAsync("[data-mode=login]");
+        // A calculator's layout: 7 8 9 on top, 1 2 3 at the bottom.
+        Assert.Equal(["7", "8", "9", "4", "5", "6", "1", "2", "3", "-", "0", "⌫"],
+            await pad.Page.Locator("#screen-question .keypad button").AllInnerTextsAsync());
+        foreach (var digit in login.Question)
+        {
+            await pad.Page.ClickAsync($"#screen-question .keypad button[data-key='{digit}']");
+        }
+        Assert.Equal(login.Question, await pad.Page.InputValueAsync("#question"));
+
+        // Paranoid: no answer without the PIN, and a wrong one is counted.
+        await pad.Page.ClickAsync("#question-form button[type=submit]");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Paranoid mode: type your PIN for this answer.");
+        await pad.Page.FillAsync("#question-pin", "999888");
+        await pad.Page.ClickAsync("#question-form button[type=submit]");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Wrong PIN. 4 more wrong PINs in a row erase this pad.");
+        await pad.Page.FillAsync("#question-pin", Pin);
+        await pad.Page.ClickAsync("#question-form button[type=submit]");
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Your answer");
+        var shown = await pad.Page.InnerTextAsync("#answer");
+        Assert.Matches("^[0-9]{8}$", shown);
+        Assert.Equal("success", await VerifyAsync(relyingParty, login, shown));
+
+        // Settings are kept with the pad.
+        await pad.Page.ReloadAsync();
+        await pad.UnlockAsync(Pin);
+        await pad.Page.ClickAsync("[data-go=settings]");
+        Assert.True(await pad.Page.IsCheckedAsync("#settings-reversed"));
+        Assert.True(await pad.Page.IsCheckedAsync("#settings-paranoid"));
+        Assert.False(await pad.Page.IsCheckedAsync("#settings-grouped"));
+    }
+
+    /// <summary>
+    /// The sign-in page's QR code, filmed by Chromium's fake camera (a video made from the page's own QR image), is read by
+    /// the pad, shown verified, answered, and the answer signs the person in.
+    /// </summary>
+    [Fact]
+    public async Task The_pad_scans_the_sign_in_pages_QR_code_with_the_camera()
+    {
+        var video = Path.Combine(_factory.DataDirectory, "camera.y4m");
+        // Chromium opens the video file when the camera starts, so it is written once the sign-in page shows its code.
+        await using var cameraBrowser = await Chromium.LaunchAsync(_playwright!, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            $"--use-file-for-fake-video-capture={video}");
+        await using var context = await PhonePad.PhoneContextAsync(cameraBrowser, "camera");
+        var pad = await ActivatedPadAsync(context);
+
+        var signIn = await context.NewPageAsync();
+        await signIn.GotoAsync(new Uri(_server, "/signin").ToString());
+        await signIn.FillAsync("#Email", Email);
+        await signIn.ClickAsync("button[type=submit]");
+        var image = await signIn.EvaluateAsync<JsonElement>("""
+            async () => {
+              const img = document.querySelector('img[alt^="QR code"]');
+              await img.decode();
+              const canvas = document.createElement('canvas');
+              canvas.width = img.naturalWidth;
+              canvas.height = img.naturalHeight;
+              const context = canvas.getContext('2d');
+              context.drawImage(img, 0, 0);
+              const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+              let gray = '';
+              for (let i = 0; i < rgba.length; i += 4) gray += String.fromCharCode(Math.round((rgba[i] + rgba[i + 1] + rgba[i + 2]) / 3));
+              return { width: canvas.width, height: canvas.height, gray: btoa(gray) };
+            }
+            """);
+        await File.WriteAllBytesAsync(video, CameraVideo.Y4m(Convert.FromBase64String(image.GetProperty("gray").GetString()!),
+            image.GetProperty("width").GetInt32(), image.GetProperty("height").GetInt32()));
+
+        await pad.Page.ClickAsync("#go-scan");
+        await Assertions.Expect(pad.Page.Locator("#request-details")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Verified: log in at "),
+            new() { Timeout = 20_000 });
+        await pad.Page.ClickAsync("#request-answer");
+        var answer = await pad.ShownAnswerAsync();
+
+        await signIn.FillAsync("#Answer", answer);
+        await signIn.ClickAsync("button[type=submit]");
+        await Assertions.Expect(signIn.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
+    }
+}
+
+/// <summary>A still picture as a short YUV4MPEG2 video, the format Chromium's fake camera plays in a loop.</summary>
+internal static class CameraVideo
+{
+    private const int Width = 640;
+    private const int Height = 480;
+
+    /// <summary><paramref name="gray"/> (one byte per pixel) drawn at twice its size on white, centred, for a few frames.</summary>
+    public static byte[] Y4m(byte[] gray, int width, int height)
+    {
+        var scale = Math.Max(1, Math.Min(Width / width, Height / height) > 1 ? 2 : 1);
+        var luma = Enumerable.Repeat((byte)255, Width * Height).ToArray();
+        var left = (Width - (width * scale)) / 2;
+        var top = (Height - (height * scale)) / 2;
+        for (var y = 0; y < height * scale; y++)
+        {
+            for (var x = 0; x < width * scale; x++)
+            {
+                luma[((top + y) * Width) + left + x] = gray[((y / scale) * width) + (x / scale)];
+            }
+        }
+        var chroma = Enumerable.Repeat((byte)128, Width * Height / 2).ToArray();
+        using var file = new MemoryStream();
+        file.Write(Encoding.ASCII.GetBytes($"YUV4MPEG2 W{Width} H{Height} F10:1 Ip A1:1 C420jpeg\n"));
+        for (var frame = 0; frame < 10; frame++)
+        {
+            file.Write("FRAME\n"u8);
+            file.Write(luma);
+            file.Write(chroma);
+        }
+        return file.ToArray();
+    }
+}
