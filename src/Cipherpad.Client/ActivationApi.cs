@@ -27,7 +27,8 @@ public static class ActivationApi
         using var client = ActivationClient.Begin(email, started.ActivationId, code, Base64Url.DecodeFromChars(started.ServerPublicKey))
             ?? throw new CipherpadCliException("The server sent an invalid key; activation stopped.", 1, "protocol");
         var finish = await http.PostAsJsonAsync($"/api/v1/activations/{Uri.EscapeDataString(started.ActivationId)}/finish",
-            new FinishActivationRequest(email, Base64Url.EncodeToString(client.ClientPublicKey), Base64Url.EncodeToString(client.ClientConfirmation), deviceName),
+            new FinishActivationRequest(email, Base64Url.EncodeToString(client.ClientPublicKey), Base64Url.EncodeToString(client.ClientConfirmation), deviceName,
+                DeviceKind: "cli"),
             cancellationToken);
         var finished = await ReadAsync<FinishActivationResponse>(finish, cancellationToken);
         var secret = client.Finish(Base64Url.DecodeFromChars(finished.ServerConfirmation))

@@ -70,8 +70,8 @@ public sealed class ApiWireFormatTests
         Assert.Equal(["answer", "payee", "amount", "currency", "userIp"],
             Names(JsonSerializer.SerializeToElement(new VerifyRequest("1234 5678"), JsonSerializerOptions.Web)));
         Assert.Equal(["email"], Names(JsonSerializer.SerializeToElement(new StartActivationRequest("ann@example.com"), JsonSerializerOptions.Web)));
-        Assert.Equal(["email", "clientPublicKey", "clientConfirmation", "deviceName"],
-            Names(JsonSerializer.SerializeToElement(new FinishActivationRequest("ann@example.com", "k", "c", "pad"), JsonSerializerOptions.Web)));
+        Assert.Equal(["email", "clientPublicKey", "clientConfirmation", "deviceName", "deviceKind"],
+            Names(JsonSerializer.SerializeToElement(new FinishActivationRequest("ann@example.com", "k", "c", "pad", "cli"), JsonSerializerOptions.Web)));
     }
 
     [Fact]

@@ -50,6 +50,23 @@ public abstract class BadInputScenarios
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-request", "deviceName");
     }
 
+    [Fact]
+    public async Task A_pad_kind_the_server_does_not_know_is_refused_before_the_code_is_spent_and_a_known_one_is_shown()
+    {
+        using var factory = await CreateFactoryAsync();
+        using var browser = factory.Browser();
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "ann@example.com");
+        using var api = factory.CreateClient();
+
+        var (unknown, _) = await Journeys.ActivateAsync(api, "ann@example.com", code, "phone", deviceKind: "phone");
+        var (activated, pad) = await Journeys.ActivateAsync(api, "ann@example.com", code, "phone", deviceKind: "web");
+
+        await AssertProblemAsync(unknown, HttpStatusCode.BadRequest, "invalid-request", "deviceKind");
+        Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", pad!);
+        Assert.Equal("phone web app", (await Testing.Pages.DevicesPage.OpenAsync(browser)).Device("phone").Kind);
+    }
+
     // As a pad named before names were checked, or by an intruder with access to the database.
     private static async Task<Guid> StorePadNameAsync(CipherpadFactory factory, string name)
     {

@@ -44,14 +44,14 @@ public static partial class Journeys
 
     /// <summary>What the cipher pad does: the key agreement of docs/protocol.md §6 over the server's API.</summary>
     public static async Task<(HttpResponseMessage Response, byte[]? DeviceSecret)> ActivateAsync(HttpClient api, string email, string code,
-        string deviceName = "test pad")
+        string deviceName = "test pad", string? deviceKind = null)
     {
         var start = await api.PostAsJsonAsync("/api/v1/activations", new StartActivationRequest(email));
         start.EnsureSuccessStatusCode();
         var started = (await start.Content.ReadFromJsonAsync<StartActivationResponse>())!;
         using var client = ActivationClient.Begin(email, started.ActivationId, code, Base64Url.DecodeFromChars(started.ServerPublicKey))!;
         var finish = await api.PostAsJsonAsync($"/api/v1/activations/{started.ActivationId}/finish", new FinishActivationRequest(email,
-            Base64Url.EncodeToString(client.ClientPublicKey), Base64Url.EncodeToString(client.ClientConfirmation), deviceName));
+            Base64Url.EncodeToString(client.ClientPublicKey), Base64Url.EncodeToString(client.ClientConfirmation), deviceName, deviceKind));
         if (!finish.IsSuccessStatusCode)
         {
             return (finish, null);

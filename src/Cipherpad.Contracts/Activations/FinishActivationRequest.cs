@@ -5,4 +5,5 @@ namespace Cipherpad.Contracts.Activations;
 /// <param name="ClientPublicKey">The pad's ephemeral P-256 public key, uncompressed (65 bytes), base64url.</param>
 /// <param name="ClientConfirmation">The pad's key confirmation (32 bytes), base64url.</param>
 /// <param name="DeviceName">The name the owner sees for this pad.</param>
-public sealed record FinishActivationRequest(string? Email, string? ClientPublicKey, string? ClientConfirmation, string? DeviceName);
+/// <param name="DeviceKind">What the pad is, shown to the owner: <c>cli</c> (the command-line pad) or <c>web</c> (the phone web app); optional.</param>
+public sealed record FinishActivationRequest(string? Email, string? ClientPublicKey, string? ClientConfirmation, string? DeviceName, string? DeviceKind = null);

@@ -21,6 +21,20 @@ public sealed class Device
             ? $"A cipher pad's name is 1 to {MaxNameLength} characters."
             : Web.DisplayText.Problem(name, "The cipher pad's name");
     }
+    /// <summary>What the pad is, as it said at activation: <see cref="CommandLineKind"/>, <see cref="WebAppKind"/>, or null when it did not say.</summary>
+    public string? Kind { get; set; }
+
+    public const string CommandLineKind = "cli";
+    public const string WebAppKind = "web";
+
+    /// <summary>How <see cref="Kind"/> is shown to the owner.</summary>
+    public static string KindShown(string? kind) => kind switch
+    {
+        CommandLineKind => "command line",
+        WebAppKind => "phone web app",
+        _ => "cipher pad",
+    };
+
     public required byte[] SecretProtected { get; set; }
     public DateTimeOffset ActivatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
@@ -33,5 +47,6 @@ public sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.HasIndex(d => d.AccountId);
+        builder.Property(d => d.Kind).HasMaxLength(16);
     }
 }

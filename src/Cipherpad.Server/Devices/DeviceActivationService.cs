@@ -68,7 +68,7 @@ public sealed class DeviceActivationService(
     /// everywhere together (<see cref="ActivationOptions.MaxAttemptsInAll"/>) void the code.
     /// </summary>
     public async Task<ActivationFinish> FinishAsync(string activationId, string email, byte[] clientPublicKey, byte[] clientConfirmation,
-        string? deviceName, string? ip, CancellationToken cancellationToken = default)
+        string? deviceName, string? deviceKind, string? ip, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var session = await db.ActivationSessions.SingleOrDefaultAsync(s => s.Id == activationId, cancellationToken);
@@ -152,6 +152,7 @@ public sealed class DeviceActivationService(
         {
             AccountId = account.Id,
             Name = string.IsNullOrWhiteSpace(deviceName) ? "Cipher pad" : deviceName.Trim(),
+            Kind = deviceKind,
             ActivatedAt = now,
             SecretProtected = [],
         };

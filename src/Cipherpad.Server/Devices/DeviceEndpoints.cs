@@ -45,8 +45,12 @@ public static class DeviceEndpoints
         {
             return Errors.InvalidRequest(nameProblem, "deviceName").ToProblem();
         }
+        if (request.DeviceKind is not (null or Device.CommandLineKind or Device.WebAppKind))
+        {
+            return Errors.InvalidRequest($"'deviceKind' is '{Device.CommandLineKind}', '{Device.WebAppKind}' or left out.", "deviceKind").ToProblem();
+        }
         var finish = await activations.FinishAsync(activationId, request.Email, publicKey, confirmation, request.DeviceName,
-            ClientAddress.Of(context), cancellationToken);
+            request.DeviceKind, ClientAddress.Of(context), cancellationToken);
         return finish.Outcome switch
         {
             ActivationOutcome.Activated => TypedResults.Ok(new FinishActivationResponse(Base64Url.EncodeToString(finish.ServerConfirmation),

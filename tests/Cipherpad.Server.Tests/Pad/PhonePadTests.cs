@@ -3,6 +3,8 @@ using System.Text.Json;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Testing;
 using Cipherpad.Testing.Pages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Cipherpad.Server.Tests.Pad;
@@ -69,6 +71,11 @@ public sealed class PhonePadTests : IAsyncLifetime
             PhonePad.PhoneContextOptions());
         var pad = await ActivatedPadAsync(context);
         await pad.Page.ScreenshotAsync(new() { Path = ScreenshotPath("pad-home.png") });
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
+            Assert.Equal(("Phone", Server.Devices.Device.WebAppKind), await db.Devices.Select(d => ValueTuple.Create(d.Name, d.Kind)).SingleAsync());
+        }
 
         // Installable: Chromium itself finds nothing missing (manifest, icons, service worker controlling the page).
         await pad.Page.EvaluateAsync("() => navigator.serviceWorker.ready");

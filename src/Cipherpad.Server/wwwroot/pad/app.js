@@ -210,6 +210,7 @@ async function activate(email, code, deviceName) {
     clientPublicKey: protocol.base64url(agreement.clientPublicKey),
     clientConfirmation: protocol.base64url(agreement.clientConfirmation),
     deviceName,
+    deviceKind: 'web',
   });
   if (!finished.ok) {
     throw new Error(activationError(finished, await problemOf(finished)));

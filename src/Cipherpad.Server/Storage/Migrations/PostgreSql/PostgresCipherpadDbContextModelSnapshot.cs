@@ -652,6 +652,10 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.Property<long>("ActivatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("bigint");
 

@@ -643,6 +643,10 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.Property<long>("ActivatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");
 
