@@ -20,6 +20,7 @@ public sealed class DeviceKeys : IDisposable
     private readonly byte[] _action;
     private readonly byte[] _payment;
     private readonly byte[] _payload;
+    private readonly byte[] _padRequest;
     private bool _disposed;
 
     /// <summary>Derives the keys from <paramref name="deviceSecret"/>, which the caller may clear afterwards.</summary>
@@ -33,6 +34,7 @@ public sealed class DeviceKeys : IDisposable
         _action = Derive(deviceSecret, "Cipherpad v1 answer action", 32);
         _payment = Derive(deviceSecret, "Cipherpad v1 answer payment", 32);
         _payload = Derive(deviceSecret, "Cipherpad v1 payload", 32);
+        _padRequest = Derive(deviceSecret, "Cipherpad v1 pad request", 32);
         var keyId = Derive(deviceSecret, "Cipherpad v1 key id", 6);
         KeyId = Base64Url.EncodeToString(keyId);
     }
@@ -63,6 +65,16 @@ public sealed class DeviceKeys : IDisposable
         }
     }
 
+    /// <summary>The HMAC key that authenticates the pad's own requests to the server (<see cref="Payloads.PadRequest"/>).</summary>
+    public ReadOnlySpan<byte> PadRequestKey
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _padRequest;
+        }
+    }
+
     /// <summary>Clears every key.</summary>
     public void Dispose()
     {
@@ -70,6 +82,7 @@ public sealed class DeviceKeys : IDisposable
         CryptographicOperations.ZeroMemory(_action);
         CryptographicOperations.ZeroMemory(_payment);
         CryptographicOperations.ZeroMemory(_payload);
+        CryptographicOperations.ZeroMemory(_padRequest);
         _disposed = true;
     }
 

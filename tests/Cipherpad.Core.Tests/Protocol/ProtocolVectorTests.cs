@@ -44,6 +44,26 @@ public sealed class ProtocolVectorTests
             Assert.Equal(vector.GetProperty("paymentKey").GetString(), Convert.ToHexStringLower(keys.AnswerKey(Purpose.Payment)));
             Assert.Equal(vector.GetProperty("payloadKey").GetString(), Convert.ToHexStringLower(keys.PayloadKey));
             Assert.Equal(vector.GetProperty("keyId").GetString(), keys.KeyId);
+            Assert.Equal(vector.GetProperty("padRequestKey").GetString(), Convert.ToHexStringLower(keys.PadRequestKey));
+        }
+    }
+
+    [Fact]
+    public void Pad_requests_are_signed_as_the_vectors_say_and_a_changed_part_fails()
+    {
+        foreach (var vector in Vectors("padRequests").EnumerateArray())
+        {
+            using var keys = new DeviceKeys(Convert.FromHexString(vector.GetProperty("deviceSecret").GetString()!));
+            var (method, path, time) = (vector.GetProperty("method").GetString()!, vector.GetProperty("path").GetString()!, vector.GetProperty("unixTime").GetInt64());
+            var body = System.Text.Encoding.UTF8.GetBytes(vector.GetProperty("body").GetString()!);
+            var mac = vector.GetProperty("mac").GetString()!;
+            Assert.Equal(vector.GetProperty("text").GetString(), PadRequest.Text(method, path, time, body));
+            Assert.Equal(mac, PadRequest.Mac(keys, method, path, time, body));
+            Assert.True(PadRequest.Verify(keys, method, path, time, body, mac));
+            Assert.False(PadRequest.Verify(keys, method, path + "x", time, body, mac));
+            Assert.False(PadRequest.Verify(keys, method, path, time + 1, body, mac));
+            Assert.False(PadRequest.Verify(keys, method, path, time, [.. body, (byte)' '], mac));
+            Assert.False(PadRequest.Verify(keys, "PUT", path, time, body, mac));
         }
     }
 
@@ -202,6 +222,7 @@ public sealed class ProtocolVectorTests
             quoted.Add(vector.GetProperty("text").GetString()!);
         }
         quoted.AddRange(Vectors("activation").EnumerateObject().Select(p => p.Value.GetString()!));
+        quoted.AddRange(Vectors("padRequests").EnumerateArray().Select(v => v.GetProperty("mac").GetString()!));
         foreach (var vector in Vectors("activationEmails").EnumerateArray())
         {
             quoted.Add(vector.GetProperty("normalizedEmail").GetString()!);

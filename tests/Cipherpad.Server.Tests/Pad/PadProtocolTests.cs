@@ -51,7 +51,8 @@ public sealed class PadProtocolTests : IAsyncLifetime
             const secret = p.fromHex(v.deviceSecret);
             const key = async (label) => p.hex(await p.hkdf(secret, empty, text.encode(label), 32));
             out.deviceKeys.push({ loginKey: await key(p.keyLabels.login), actionKey: await key(p.keyLabels.action),
-              paymentKey: await key(p.keyLabels.payment), payloadKey: await key(p.keyLabels.payload), keyId: (await p.deviceKeys(secret)).keyId });
+              paymentKey: await key(p.keyLabels.payment), payloadKey: await key(p.keyLabels.payload), keyId: (await p.deviceKeys(secret)).keyId,
+              padRequestKey: await key(p.keyLabels.padRequest) });
           }
           for (const v of vectors.answers) {
             const keys = await p.deviceKeys(p.fromHex(v.deviceSecret));
@@ -77,6 +78,12 @@ public sealed class PadProtocolTests : IAsyncLifetime
               atExpiry: (await p.openPayload(v.text, accounts, v.expiresAt)).status,
               changed: (await p.openPayload(changed, accounts, v.expiresAt - 1)).status,
               stranger: (await p.openPayload(v.text, stranger, v.expiresAt - 1)).status });
+          }
+          out.padRequests = [];
+          for (const v of vectors.padRequests) {
+            const body = text.encode(v.body);
+            out.padRequests.push({ text: await p.padRequestText(v.method, v.path, v.unixTime, body),
+              authorization: await p.padRequestAuthorization(await p.deviceKeys(p.fromHex(v.deviceSecret)), 'DEVICE', v.method, v.path, v.unixTime, body) });
           }
           const a = vectors.activation;
           const clientPublic = p.fromHex(a.clientPublicKey);
@@ -111,7 +118,7 @@ public sealed class PadProtocolTests : IAsyncLifetime
 
         foreach (var (want, got) in expected.GetProperty("deviceKeys").EnumerateArray().Zip(actual.GetProperty("deviceKeys").EnumerateArray()))
         {
-            foreach (var name in new[] { "loginKey", "actionKey", "paymentKey", "payloadKey", "keyId" })
+            foreach (var name in new[] { "loginKey", "actionKey", "paymentKey", "payloadKey", "keyId", "padRequestKey" })
             {
                 Assert.Equal(want.GetProperty(name).GetString(), got.GetProperty(name).GetString());
             }
@@ -143,6 +150,12 @@ public sealed class PadProtocolTests : IAsyncLifetime
             Assert.Equal("expired", got.GetProperty("atExpiry").GetString());
             Assert.Equal("tampered", got.GetProperty("changed").GetString());
             Assert.Equal("not-for-this-device", got.GetProperty("stranger").GetString());
+        }
+        foreach (var (want, got) in expected.GetProperty("padRequests").EnumerateArray().Zip(actual.GetProperty("padRequests").EnumerateArray()))
+        {
+            Assert.Equal(want.GetProperty("text").GetString(), got.GetProperty("text").GetString());
+            Assert.Equal($"CipherpadPad device=DEVICE, time={want.GetProperty("unixTime").GetInt64()}, mac={want.GetProperty("mac").GetString()}",
+                got.GetProperty("authorization").GetString());
         }
         var activation = expected.GetProperty("activation");
         var agreed = actual.GetProperty("activation");

@@ -101,6 +101,7 @@ export const keyLabels = Object.freeze({
   payment: 'Cipherpad v1 answer payment',
   payload: 'Cipherpad v1 payload',
   keyId: 'Cipherpad v1 key id',
+  padRequest: 'Cipherpad v1 pad request',
 });
 
 /**
@@ -117,6 +118,7 @@ export async function deviceKeys(secret) {
     action: await derive(keyLabels.action),
     payment: await derive(keyLabels.payment),
     payload: await derive(keyLabels.payload),
+    padRequest: await derive(keyLabels.padRequest),
     keyId: base64url(new Uint8Array(keyIdBits)),
   };
 }
@@ -392,6 +394,20 @@ async function parseBody(body) {
     return null;
   }
   return { relyingParty, purpose, question, expiresAt: Number(expiry), description: description ?? null, payment };
+}
+
+// ---- the pad's own requests (section 8) ----
+
+export async function padRequestText(method, path, unixSeconds, body) {
+  const hash = new Uint8Array(await subtle.digest('SHA-256', body));
+  return `CP1-PAD\n${method.toUpperCase()}\n${path}\n${unixSeconds}\n${base64url(hash)}`;
+}
+
+/** The Authorization header value for one request of the pad whose keys are <keys> (deviceId: from activation). */
+export async function padRequestAuthorization(keys, deviceId, method, path, unixSeconds, body) {
+  const text = await padRequestText(method, path, unixSeconds, body);
+  const mac = new Uint8Array(await subtle.sign('HMAC', keys.padRequest, utf8.encode(text)));
+  return `CipherpadPad device=${deviceId}, time=${unixSeconds}, mac=${base64url(mac)}`;
 }
 
 // ---- activation (section 6) ----
