@@ -47,6 +47,9 @@ public sealed class CipherpadOptions
     public SmsOptions Sms { get; set; } = new();
 
     [Required]
+    public AnswerMethods.Push.PushOptions Push { get; set; } = new();
+
+    [Required]
     public RateLimitOptions RateLimits { get; set; } = new();
 
     [Required]

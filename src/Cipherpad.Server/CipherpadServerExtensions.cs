@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.AnswerMethods;
+using Cipherpad.Server.AnswerMethods.Push;
 using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
@@ -83,6 +84,7 @@ public static class CipherpadServerExtensions
         app.MapHealthChecks("/health");
         app.MapChallengeApi();
         app.MapDeviceApi();
+        app.MapPadApi();
         app.MapAccountPolicyApi();
         app.MapRazorPages();
         return app;

@@ -30,7 +30,8 @@ public sealed class ApiWireFormatTests
             Json("""{"answer":"0000 0000","userIp":"192.0.2.1"}""")));
         var policy = await RawAsync(await shop.GetAsync("/api/v1/accounts/policy?login=ann@example.com"));
 
-        Assert.Equal(["challengeId", "purpose", "method", "question", "expiresAt", "qrPayload", "qrImage", "status", "attemptsLeft", "payment", "description"],
+        Assert.Equal(["challengeId", "purpose", "method", "question", "expiresAt", "qrPayload", "qrImage", "status", "attemptsLeft", "payment", "description",
+            "matchNumber"],
             Names(challenge));
         Assert.Equal(["payee", "amount", "currency"], Names(challenge.GetProperty("payment")));
         Assert.Equal(("payment", "app", "pending", "12.50"), (challenge.GetProperty("purpose").GetString(), challenge.GetProperty("method").GetString(),

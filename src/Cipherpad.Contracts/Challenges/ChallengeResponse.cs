@@ -15,5 +15,9 @@ namespace Cipherpad.Contracts.Challenges;
 /// <param name="AttemptsLeft">Answers the question still takes before it locks; 0 once it is succeeded, locked or expired.</param>
 /// <param name="Payment">What a payment pays; <see langword="null"/> for other purposes.</param>
 /// <param name="Description">The operation of an action; <see langword="null"/> for other purposes.</param>
+/// <param name="MatchNumber">
+/// For the <c>push</c> method: the two-digit number the site shows beside the question; the person types it on the phone
+/// pad to approve, so that a request they did not start cannot be approved by a tap. <see langword="null"/> for other methods.
+/// </param>
 public sealed record ChallengeResponse(Guid ChallengeId, string Purpose, string Method, string Question, DateTimeOffset ExpiresAt, string QrPayload,
-    string? QrImage, string Status, int AttemptsLeft, PaymentView? Payment, string? Description);
+    string? QrImage, string Status, int AttemptsLeft, PaymentView? Payment, string? Description, int? MatchNumber = null);

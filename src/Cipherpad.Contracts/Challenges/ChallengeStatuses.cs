@@ -17,4 +17,7 @@ public static class ChallengeStatuses
 
     /// <summary>Never answered right and past its lifetime; ask for a new question.</summary>
     public const string Expired = "expired";
+
+    /// <summary>The owner refused it on the phone pad ("this wasn't me", or a number that was not the site's); ask for nothing more.</summary>
+    public const string Denied = "denied";
 }

@@ -20,4 +20,7 @@ public static class VerifyResults
 
     /// <summary>Too many failures from this address for this account; wait the given seconds.</summary>
     public const string Throttled = "throttled";
+
+    /// <summary>The owner refused the question on the phone pad: do not grant access or execute the operation.</summary>
+    public const string Denied = "denied";
 }

@@ -1,4 +1,5 @@
 using Cipherpad.Server.AnswerMethods.CipherPad;
+using Cipherpad.Server.AnswerMethods.Push;
 using Cipherpad.Server.AnswerMethods.Sms;
 
 namespace Cipherpad.Server.AnswerMethods;
@@ -12,6 +13,9 @@ public static class AnswerMethodServiceCollectionExtensions
         services.AddAnswerMethod<CipherPadMethod>();
         services.AddScoped<SmsAnswers>();
         services.AddAnswerMethod<SmsMethod>();
+        services.AddScoped<CipherPadMethod>(); // what approval on the phone pad answers with
+        services.AddAnswerMethod<PushMethod>();
+        services.AddScoped<PadApprovals>();
         return services;
     }
 

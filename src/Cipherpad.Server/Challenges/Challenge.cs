@@ -10,6 +10,9 @@ public enum ChallengeStatus
     Pending,
     Succeeded,
     Locked,
+
+    /// <summary>Refused by the owner on the phone pad.</summary>
+    Denied,
 }
 
 /// <summary>A question issued to one account for one relying party; it succeeds at most once.</summary>
@@ -40,6 +43,9 @@ public sealed class Challenge
 
     /// <summary>For methods where the server makes the answer (SMS): that answer, encrypted under the master key.</summary>
     public byte[]? AnswerProtected { get; set; }
+
+    /// <summary>For the push method: the two-digit number the site shows and the person types on the pad to approve.</summary>
+    public int? MatchNumber { get; set; }
 
     /// <summary>The sealed request payload shown as a QR code (not secret).</summary>
     public string QrPayload { get; set; } = "";

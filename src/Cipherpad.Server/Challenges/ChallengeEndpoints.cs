@@ -156,13 +156,14 @@ public static class ChallengeEndpoints
         {
             ChallengeStatus.Succeeded => ChallengeStatuses.Succeeded,
             ChallengeStatus.Locked => ChallengeStatuses.Locked,
+            ChallengeStatus.Denied => ChallengeStatuses.Denied,
             _ => open ? ChallengeStatuses.Pending : ChallengeStatuses.Expired,
         };
         return new(challenge.Id, challenge.Purpose.WireName(), challenge.Method, challenge.Question, challenge.ExpiresAt, challenge.QrPayload,
             challenge.QrPayload.Length == 0 ? null : $"/api/v1/challenges/{challenge.Id}/qr.png",
             status, open ? Math.Max(0, options.Challenges.MaxWrongAnswers - challenge.WrongAnswers) : 0,
             challenge.Payment() is { } payment ? new PaymentView(payment.Payee, payment.Amount, payment.Currency.Code) : null,
-            challenge.Description);
+            challenge.Description, challenge.MatchNumber);
     }
 
     private static string FieldOf(PaymentErrorCode code) => code switch

@@ -23,6 +23,7 @@ public enum VerifyResult
     Locked,
     AlreadyUsed,
     Throttled,
+    Denied,
 }
 
 public sealed record VerifyOutcome(VerifyResult Result, int AttemptsLeft, TimeSpan? RetryAfter = null, Guid? AccountId = null);
@@ -118,15 +119,15 @@ public sealed class ChallengeService(
         await db.ExecuteAsync(
             """
             INSERT INTO "Challenges" ("Id", "RelyingPartyId", "AccountId", "Purpose", "Question", "CreatedAt", "ExpiresAt", "WrongAnswers", "Status",
-                "Description", "Payee", "Amount", "Currency", "Method", "AnswerProtected", "QrPayload")
+                "Description", "Payee", "Amount", "Currency", "Method", "AnswerProtected", "QrPayload", "MatchNumber")
             VALUES (@Id, @RelyingPartyId, @AccountId, @Purpose, @Question, @CreatedAt, @ExpiresAt, @WrongAnswers, @Status,
-                @Description, @Payee, @Amount, @Currency, @Method, @AnswerProtected, @QrPayload)
+                @Description, @Payee, @Amount, @Currency, @Method, @AnswerProtected, @QrPayload, @MatchNumber)
             """,
             new
             {
                 challenge.Id, challenge.RelyingPartyId, challenge.AccountId, Purpose = challenge.Purpose.ToString(), challenge.Question, challenge.CreatedAt,
                 challenge.ExpiresAt, challenge.WrongAnswers, Status = challenge.Status.ToString(), challenge.Description, challenge.Payee, challenge.Amount,
-                challenge.Currency, challenge.Method, challenge.AnswerProtected, challenge.QrPayload,
+                challenge.Currency, challenge.Method, challenge.AnswerProtected, challenge.QrPayload, challenge.MatchNumber,
             }, cancellationToken);
         if (db.ChangeTracker.HasChanges())
         {
@@ -190,6 +191,8 @@ public sealed class ChallengeService(
                 return await Refused(VerifyResult.AlreadyUsed, 0);
             case ChallengeStatus.Locked:
                 return await Refused(VerifyResult.Locked, 0);
+            case ChallengeStatus.Denied:
+                return await Refused(VerifyResult.Denied, 0);
         }
         if (challenge.ExpiresAt <= now)
         {
@@ -293,6 +296,37 @@ public sealed class ChallengeService(
         return wrong;
     }
 
+    /// <summary>
+    /// The owner refused a pending question on <paramref name="deviceId"/>'s pad: it takes no answer any more, the refusal is
+    /// logged, and the owner is mailed whatever they chose to be told. Returns <see cref="VerifyResult.Denied"/> for the one
+    /// call that denied it, otherwise why it was already settled.
+    /// </summary>
+    public async Task<VerifyResult> DenyAsync(RelyingParty party, Challenge challenge, Guid deviceId, string reason, string source,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        ArgumentNullException.ThrowIfNull(challenge);
+        var now = time.GetUtcNow();
+        return await writes.RunAsync(async () =>
+        {
+            var denied = await db.ExecuteAsync(
+                """
+                UPDATE "Challenges" SET "Status" = @denied, "AnsweredAt" = @now, "DeviceId" = @deviceId
+                WHERE "Id" = @Id AND "Status" = @pending AND "ExpiresAt" > @now
+                """, new { challenge.Id, denied = nameof(ChallengeStatus.Denied), now, deviceId, pending = nameof(ChallengeStatus.Pending) }, cancellationToken);
+            if (denied == 0)
+            {
+                return await SettledAsync(challenge.Id, now, cancellationToken);
+            }
+            var purpose = challenge.Purpose.WireName();
+            await log.AppendAsync(challenge.AccountId, ResultName(VerifyResult.Denied), challenge.Method, purpose, party.Name, source, deviceId, challenge.Id,
+                Details(challenge) is { } details ? $"{details}; {reason}" : reason, cancellationToken);
+            await notifier.NotifyAsync(challenge.AccountId, NotificationKind.SecurityChanges, $"A {purpose} request from {party.Name} was refused on your phone pad",
+                $"{party.Name}, from {source}: {reason}. Nothing was granted; if you did not start it, someone may know your password there", cancellationToken);
+            return VerifyResult.Denied;
+        }, cancellationToken);
+    }
+
     /// <summary>Locks a pending question; true for the one call that did.</summary>
     private async Task<bool> LockAsync(Guid challengeId, CancellationToken cancellationToken) =>
         await db.ExecuteAsync("""UPDATE "Challenges" SET "Status" = @locked WHERE "Id" = @challengeId AND "Status" = @pending""",
@@ -306,6 +340,7 @@ public sealed class ChallengeService(
         return current.Status switch
         {
             ChallengeStatus.Succeeded => VerifyResult.AlreadyUsed,
+            ChallengeStatus.Denied => VerifyResult.Denied,
             ChallengeStatus.Pending when current.ExpiresAt <= now => VerifyResult.Expired,
             _ => VerifyResult.Locked,
         };
@@ -330,6 +365,7 @@ public sealed class ChallengeService(
         VerifyResult.Expired => "expired",
         VerifyResult.Locked => "locked",
         VerifyResult.AlreadyUsed => "already-used",
+        VerifyResult.Denied => "denied",
         _ => "throttled",
     };
 }

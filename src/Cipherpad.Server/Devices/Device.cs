@@ -39,6 +39,9 @@ public sealed class Device
     public DateTimeOffset ActivatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>Since when the pad approves requests of the push method itself (number matching); null when it does not.</summary>
+    public DateTimeOffset? ApprovesSince { get; set; }
 }
 
 public sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>

@@ -30,6 +30,10 @@ public sealed class DeviceRegistry(CipherpadDbContext db, SecretProtector protec
         db.Devices.AsNoTracking().Where(d => d.AccountId == accountId)
             .ToDictionaryAsync(d => d.Id, d => Web.DisplayText.Shown(d.Name), cancellationToken);
 
+    /// <summary>The active pad <paramref name="deviceId"/> of whichever account, for the pad's own signed requests.</summary>
+    public Task<Device?> FindActiveAsync(Guid deviceId, CancellationToken cancellationToken) =>
+        db.Devices.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deviceId && d.RevokedAt == null, cancellationToken);
+
     public Task<Device?> FindActiveAsync(Guid accountId, Guid deviceId, CancellationToken cancellationToken) =>
         db.Devices.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deviceId && d.AccountId == accountId && d.RevokedAt == null, cancellationToken);
 

@@ -33,6 +33,10 @@ public enum ErrorCode
     HumanCheckUsed,
     SmsRelyingPartyLimitReached,
     SmsAccountLimitReached,
+    NoApprovingPad,
+    PushLimitReached,
+    PushPaused,
+    PadUnauthorized,
 }
 
 public static class ErrorCodes

@@ -83,6 +83,24 @@ public static class Errors
             RetryAfter = retryAfter,
         };
 
+    public static CipherpadError NoApprovingPad(string login) =>
+        new(ErrorCode.NoApprovingPad, $"No phone pad of the account with the login '{login.Trim()}' approves requests; ask for a question (method 'app') instead.", "login");
+
+    public static CipherpadError PushLimitReached(int perHour, TimeSpan retryAfter) =>
+        new(ErrorCode.PushLimitReached, $"This account has had its {perHour} approval requests for this hour; ask for a question (method 'app') instead.")
+        {
+            RetryAfter = retryAfter,
+        };
+
+    public static CipherpadError PushPaused(TimeSpan retryAfter) =>
+        new(ErrorCode.PushPaused, "The owner recently refused an approval request on the phone pad, so new ones wait a while; ask for a question (method 'app') instead.")
+        {
+            RetryAfter = retryAfter,
+        };
+
+    public static CipherpadError PadUnauthorized() =>
+        new(ErrorCode.PadUnauthorized, "Sign the request with the pad's request key (Authorization: CipherpadPad device=…, time=…, mac=…; docs/protocol.md §8), with the pad's clock within 5 minutes of the server's.");
+
     public static CipherpadError SmsNotForCurrency(Currency currency) =>
         new(ErrorCode.SmsNotForCurrency, $"Payments in {currency.Code} cannot be confirmed by SMS: no fee is configured for it.", "currency");
 

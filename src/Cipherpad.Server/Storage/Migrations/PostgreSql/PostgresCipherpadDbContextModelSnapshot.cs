@@ -317,6 +317,24 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.ToTable("AccountMethods", (string)null);
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Push.PushHourlyQuota", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AccountId", "Hour");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("PushHourlyQuotas", (string)null);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Sms.FeeLedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -480,6 +498,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("bigint");
+
+                    b.Property<int?>("MatchNumber")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Method")
                         .IsRequired()
@@ -650,6 +671,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .HasColumnType("uuid");
 
                     b.Property<long>("ActivatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ApprovesSince")
                         .HasColumnType("bigint");
 
                     b.Property<string>("Kind")

@@ -312,6 +312,24 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.ToTable("AccountMethods", (string)null);
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Push.PushHourlyQuota", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Hour");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("PushHourlyQuotas", (string)null);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.AnswerMethods.Sms.FeeLedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -470,6 +488,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MatchNumber")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Method")
@@ -641,6 +662,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("ActivatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ApprovesSince")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Kind")

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Cipherpad.Contracts.Pads;
+using Cipherpad.Server.Devices;
+using Cipherpad.Server.Problems;
+using Cipherpad.Server.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cipherpad.Server.AnswerMethods.Push;
+
+/// <summary>
+/// The phone pad's own API, <c>/api/v1/pad</c>: every call is signed with the pad's request key (protocol.md §8), and the
+/// signature covers the exact body, so each handler reads the body itself before it is parsed.
+/// </summary>
+public static class PadEndpoints
+{
+    public static RouteGroupBuilder MapPadApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/pad").WithTags("Cipher pad API");
+        group.MapPut("/approval", SetApprovalAsync).WithName("SetPadApproval").Accepts<PadApprovalRequest>("application/json")
+            .WithSummary("Turn approval of requests on this pad on or off.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapPost("/pending", PendingAsync).WithName("PendingPadRequests")
+            .WithSummary("The approval requests waiting for this pad.").ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapPost("/challenges/{challengeId:guid}/approve", ApproveAsync).WithName("ApprovePadRequest").Accepts<ApproveRequest>("application/json")
+            .WithSummary("Approve a request with the number the site shows and the pad's answer.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/challenges/{challengeId:guid}/deny", DenyAsync).WithName("DenyPadRequest")
+            .WithSummary("Refuse a request: this wasn't me.").ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<Results<Ok<PadApprovalResponse>, ProblemHttpResult>> SetApprovalAsync(HttpContext context, PadApprovals approvals,
+        CancellationToken cancellationToken)
+    {
+        var (device, body, problem) = await SignedAsync(context, approvals, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (Parse<PadApprovalRequest>(body) is not { } request)
+        {
+            return Errors.InvalidRequest("Send { \"enabled\": true } or { \"enabled\": false }.", "enabled").ToProblem();
+        }
+        return TypedResults.Ok(new PadApprovalResponse(await approvals.SetAsync(device!, request.Enabled, Source(context, device!), cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<PendingRequestsResponse>, ProblemHttpResult>> PendingAsync(HttpContext context, PadApprovals approvals,
+        CancellationToken cancellationToken)
+    {
+        var (device, _, problem) = await SignedAsync(context, approvals, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var waiting = await approvals.PendingAsync(device!, cancellationToken);
+        return TypedResults.Ok(new PendingRequestsResponse([.. waiting.Select(c => new PendingRequest(c.Id, c.QrPayload, c.ExpiresAt))]));
+    }
+
+    private static async Task<Results<Ok<PadDecisionResponse>, ProblemHttpResult>> ApproveAsync(Guid challengeId, HttpContext context,
+        PadApprovals approvals, CancellationToken cancellationToken)
+    {
+        var (device, body, problem) = await SignedAsync(context, approvals, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (Parse<ApproveRequest>(body) is not { Answer: { Length: > 0 and <= 64 } answer } request)
+        {
+            return Errors.InvalidRequest("Send { \"answer\": the pad's answer, \"number\": the number the site shows }.", "answer").ToProblem();
+        }
+        var result = await approvals.ApproveAsync(device!, challengeId, answer, request.Number, Source(context, device!), cancellationToken);
+        return result is null ? Errors.UnknownChallenge(challengeId).ToProblem() : TypedResults.Ok(new PadDecisionResponse(result));
+    }
+
+    private static async Task<Results<Ok<PadDecisionResponse>, ProblemHttpResult>> DenyAsync(Guid challengeId, HttpContext context,
+        PadApprovals approvals, CancellationToken cancellationToken)
+    {
+        var (device, _, problem) = await SignedAsync(context, approvals, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var result = await approvals.DenyAsync(device!, challengeId, Source(context, device!), cancellationToken);
+        return result is null ? Errors.UnknownChallenge(challengeId).ToProblem() : TypedResults.Ok(new PadDecisionResponse(result));
+    }
+
+    /// <summary>The request's body (at most <see cref="PadApprovals.MaxBodyBytes"/>) and the pad that signed it, or a 401.</summary>
+    private static async Task<(Device? Device, byte[] Body, ProblemHttpResult? Problem)> SignedAsync(HttpContext context, PadApprovals approvals,
+        CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        if (request.ContentLength > PadApprovals.MaxBodyBytes)
+        {
+            return (null, [], Errors.InvalidRequest($"A pad request's body is at most {PadApprovals.MaxBodyBytes} bytes.").ToProblem());
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > PadApprovals.MaxBodyBytes)
+            {
+                return (null, [], Errors.InvalidRequest($"A pad request's body is at most {PadApprovals.MaxBodyBytes} bytes.").ToProblem());
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        var body = buffer.ToArray();
+        var device = await approvals.SignedByAsync(request.Headers.Authorization.ToString(), request.Method, request.Path.Value ?? "", body, cancellationToken);
+        return device is null ? (null, body, Errors.PadUnauthorized().ToProblem()) : (device, body, null);
+    }
+
+    private static T? Parse<T>(byte[] body) where T : class
+    {
+        try
+        {
+            return body.Length == 0 ? null : JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Source(HttpContext context, Device device) => $"{ClientAddress.Of(context)} (pad \"{DisplayText.Shown(device.Name)}\")";
+}
