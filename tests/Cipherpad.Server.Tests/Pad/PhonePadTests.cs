@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Net.Http.Json;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Testing;
 using Cipherpad.Testing.Pages;
@@ -219,6 +220,36 @@ public sealed class PhonePadTests : IAsyncLifetime
         Assert.True(await pad.Page.IsCheckedAsync("#settings-reversed"));
         Assert.True(await pad.Page.IsCheckedAsync("#settings-paranoid"));
         Assert.False(await pad.Page.IsCheckedAsync("#settings-grouped"));
+    }
+
+    [Fact]
+    public async Task The_pad_approves_a_request_with_the_number_the_site_shows_and_refuses_one_the_person_did_not_start()
+    {
+        await using var context = await PhonePad.PhoneContextAsync(_browser!);
+        var pad = await ActivatedPadAsync(context);
+        await pad.Page.ClickAsync("[data-go=settings]");
+        await pad.Page.CheckAsync("#settings-approve");
+        await pad.Page.ClickAsync("#settings-form button[type=submit]");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Settings saved.");
+        await pad.Page.ClickAsync("#screen-settings [data-go=home]");
+
+        using var relyingParty = await Journeys.RelyingPartyClientAsync(_factory);
+        var payment = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest(Email, "payment", Payee: "Z123456789012", Amount: "12.50",
+            Currency: "WMZ", Method: "push"));
+        await pad.Page.ClickAsync("#check-requests");
+        await Assertions.Expect(pad.Page.Locator("#approve-details")).ToHaveTextAsync("Verified: pay 12.50 WMZ to Z123456789012 at Demo Shop");
+        await pad.Page.ScreenshotAsync(new() { Path = ScreenshotPath("pad-approve.png") });
+        await pad.Page.FillAsync("#approve-number", payment.MatchNumber!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await pad.Page.ClickAsync("#approve-form button[type=submit]");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Approved. Go back to the site.");
+        Assert.Equal(ChallengeStatuses.Succeeded, (await relyingParty.GetFromJsonAsync<ChallengeResponse>($"/api/v1/challenges/{payment.ChallengeId}"))!.Status);
+
+        // Someone else signs in with the person's password: the pad finds the request by itself, and the person refuses it.
+        var login = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest(Email, Method: "push"));
+        await Assertions.Expect(pad.Page.Locator("#approve-details")).ToHaveTextAsync("Verified: log in at Demo Shop", new() { Timeout = 15_000 });
+        await pad.Page.ClickAsync("#approve-deny");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Refused. The site was told, and you will get an e-mail about it.");
+        Assert.Equal(ChallengeStatuses.Denied, (await relyingParty.GetFromJsonAsync<ChallengeResponse>($"/api/v1/challenges/{login.ChallengeId}"))!.Status);
     }
 
     /// <summary>

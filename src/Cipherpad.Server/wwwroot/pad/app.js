@@ -5,7 +5,8 @@ import * as store from './store.js';
 
 const $ = (id) => document.getElementById(id);
 const idleLock = 5 * 60 * 1000;
-const state = { session: null, status: null, mode: 'login', request: null, idleTimer: 0 };
+const state = { session: null, status: null, mode: 'login', request: null, approval: null, idleTimer: 0, pollTimer: 0 };
+const pollEvery = 5000;
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -75,6 +76,7 @@ async function refreshStatus() {
 
 function lock() {
   state.session = null;
+  clearInterval(state.pollTimer);
   show(state.status ? 'unlock' : 'welcome');
   showEraseWarning();
 }
@@ -159,6 +161,8 @@ $('unlock-form').addEventListener('submit', async (event) => {
     await refreshStatus();
     resetIdleTimer();
     goHome();
+    schedulePolling();
+    checkRequests();
   } else if (result.status === 'none') {
     state.status = null;
     show('welcome');
@@ -349,6 +353,115 @@ $('request-answer').addEventListener('click', async () => {
   showAnswer(await protocol.answer(keys, request.purpose, request.question, now(), request.payment), `${protocol.describe(request)} · ${account.email}`);
 });
 
+// ---- approval requests (the push method) ----
+
+/** A call of the pad API, signed with the account's pad request key (protocol.md §8). */
+async function padFetch(account, method, path, body) {
+  const bytes = body === undefined ? new Uint8Array(0) : new TextEncoder().encode(JSON.stringify(body));
+  const authorization = await protocol.padRequestAuthorization(account.keys, account.deviceId, method, path, now(), bytes);
+  return fetch(path, { method, headers: { Authorization: authorization, 'Content-Type': 'application/json' }, body: bytes.length > 0 ? bytes : undefined });
+}
+
+/** Asks the server for requests waiting for approval; shows the newest verified one when the pad is on its home screen. */
+async function checkRequests({ quiet } = { quiet: true }) {
+  if (!state.session || $('screen-home').hidden) {
+    return;
+  }
+  for (const account of state.session.accounts.filter((a) => a.approves)) {
+    let waiting;
+    try {
+      const response = await padFetch(account, 'POST', '/api/v1/pad/pending');
+      if (!response.ok) {
+        continue;
+      }
+      waiting = (await response.json()).requests;
+    } catch {
+      if (!quiet) {
+        say('The server cannot be reached: approval requests need the network.');
+      }
+      return;
+    }
+    for (const pending of waiting) {
+      const opened = await protocol.openPayload(pending.payload, [account], now());
+      if (opened.status === 'verified' && $('screen-home').hidden === false) {
+        showApproval(pending.challengeId, opened);
+        return;
+      }
+    }
+  }
+  if (!quiet) {
+    say('No request is waiting for approval.', 'success');
+  }
+}
+
+function schedulePolling() {
+  clearInterval(state.pollTimer);
+  const approving = state.session?.accounts.some((a) => a.approves);
+  $('check-requests').hidden = !approving;
+  if (approving) {
+    state.pollTimer = setInterval(() => { if (document.visibilityState === 'visible') checkRequests(); }, pollEvery);
+  }
+}
+
+function showApproval(challengeId, opened) {
+  state.approval = { challengeId, request: opened.request, account: opened.account };
+  $('approve-form').reset();
+  show('approve');
+  $('approve-details').textContent = opened.message;
+  $('approve-account').textContent = `Account: ${opened.account.email}`;
+  $('approve-pin-box').hidden = !state.status.paranoid;
+  $('approve-number').focus();
+}
+
+const decisions = {
+  success: ['Approved. Go back to the site.', 'success'],
+  'wrong-number': ['That was not the number the site showed, so the request was refused. If you did not start it, someone may know your password at that site.', 'error'],
+  denied: ['Refused. The site was told, and you will get an e-mail about it.', 'success'],
+  expired: ['This request expired before it was approved: start again on the site.', 'error'],
+  'already-used': ['This request was already answered.', 'error'],
+  locked: ['This request takes no more answers: start again on the site.', 'error'],
+};
+
+async function decide(path, body) {
+  const { account } = state.approval;
+  let result;
+  try {
+    const response = await padFetch(account, 'POST', path, body);
+    result = response.ok ? (await response.json()).result : `refused (${response.status})`;
+  } catch {
+    say('The server cannot be reached: approving needs the network. Or type the question on the site\'s page into this pad.');
+    return;
+  }
+  state.approval = null;
+  goHome();
+  const [text, kind] = decisions[result] ?? [`The server said: ${result}.`, 'error'];
+  say(text, kind);
+}
+
+$('approve-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const { challengeId, request, account } = state.approval;
+  const number = $('approve-number').value.trim();
+  if (!/^[0-9]{2}$/.test(number)) {
+    say('Type the two-digit number the site shows beside the question.');
+    return;
+  }
+  if (now() >= request.expiresAt) {
+    say('This request expired: start again on the site.');
+    return;
+  }
+  const keys = await busy($('approve-form').querySelector('button[type=submit]'), 'Approving…', () => keysForAnswer(account, $('approve-pin')));
+  if (!keys) {
+    return;
+  }
+  const answer = await protocol.answer(keys, request.purpose, request.question, now(), request.payment);
+  await decide(`/api/v1/pad/challenges/${challengeId}/approve`, { answer, number: Number(number) });
+});
+
+$('approve-deny').addEventListener('click', () => decide(`/api/v1/pad/challenges/${state.approval.challengeId}/deny`));
+
+$('check-requests').addEventListener('click', () => checkRequests({ quiet: false }));
+
 // ---- scanning ----
 
 let scanning = null;
@@ -422,6 +535,7 @@ function showSettings() {
   $('settings-paranoid').checked = state.status.paranoid;
   $('settings-grouped').checked = state.status.display.grouped;
   $('settings-reversed').checked = state.status.display.reversedKeypad;
+  $('settings-approve').checked = chosenAccount().approves;
   show('settings');
 }
 
@@ -434,6 +548,23 @@ $('settings-form').addEventListener('submit', async (event) => {
     reversedKeypad: $('settings-reversed').checked,
   });
   await refreshStatus();
+  const account = chosenAccount();
+  const approves = $('settings-approve').checked;
+  if (approves !== account.approves) {
+    try {
+      const response = await padFetch(account, 'PUT', '/api/v1/pad/approval', { enabled: approves });
+      if (!response.ok) {
+        throw new Error(String(response.status));
+      }
+    } catch {
+      $('settings-approve').checked = account.approves;
+      say('Settings saved, but approving requests could not be changed: the server cannot be reached or refused this pad.');
+      return;
+    }
+    account.approves = approves;
+    await store.setApproves(account.email, approves);
+    schedulePolling();
+  }
   say('Settings saved.', 'success');
 });
 

@@ -106,7 +106,8 @@ export async function unlock(pin) {
   const accounts = [];
   for (const account of opened.record.accounts) {
     const keys = await deviceKeys(await openSecret(opened.key, account));
-    accounts.push({ email: account.email, deviceId: account.deviceId, deviceName: account.deviceName, activatedAt: account.activatedAt, keys });
+    accounts.push({ email: account.email, deviceId: account.deviceId, deviceName: account.deviceName, activatedAt: account.activatedAt,
+      approves: Boolean(account.approves), keys });
   }
   return { status: 'open', session: { key: opened.key, accounts } };
 }
@@ -164,6 +165,18 @@ export async function saveAccount(session, account, secret) {
   });
 }
 
+/** Remembers whether the account approves requests on this pad (the server has been told already). */
+export async function setApproves(email, approves) {
+  await update((record) => {
+    const account = record?.accounts.find((a) => a.email === email);
+    if (!account) {
+      return {};
+    }
+    account.approves = approves;
+    return { record };
+  });
+}
+
 export async function removeAccount(email) {
   await update((record) => {
     if (!record) {
@@ -206,7 +219,7 @@ export async function changePin(currentPin, newPin) {
   const check = await seal(key, utf8.encode('cipherpad'), checkData(bound));
   const accounts = [];
   for (const account of opened.record.accounts) {
-    const sealed = { email: account.email, deviceId: account.deviceId, deviceName: account.deviceName, activatedAt: account.activatedAt };
+    const sealed = { email: account.email, deviceId: account.deviceId, deviceName: account.deviceName, activatedAt: account.activatedAt, approves: account.approves };
     sealed.secret = await seal(key, await openSecret(opened.key, account), accountData(sealed));
     accounts.push(sealed);
   }
