@@ -2,11 +2,27 @@ namespace Cipherpad.Contracts.Pads;
 
 /// <summary>Turns approval on this pad on or off: <c>PUT /api/v1/pad/approval</c>, signed by the pad (protocol.md §8).</summary>
 /// <param name="Enabled">Whether the pad approves requests of the <c>push</c> method.</param>
-public sealed record PadApprovalRequest(bool Enabled);
+/// <param name="Subscription">The browser's Web Push subscription (<c>PushSubscription.toJSON()</c>), so requests wake the pad; without one the pad finds requests while it is open.</param>
+public sealed record PadApprovalRequest(bool Enabled, PadPushSubscription? Subscription = null);
 
-/// <summary>Whether the pad approves requests now.</summary>
+/// <summary>A Web Push subscription as browsers write it.</summary>
+/// <param name="Endpoint">The push service's URL for this pad.</param>
+/// <param name="Keys">The pad's encryption keys.</param>
+public sealed record PadPushSubscription(string? Endpoint, PadPushKeys? Keys);
+
+/// <summary>The pad's P-256 public key (65 bytes) and auth secret (16 bytes), base64url.</summary>
+/// <param name="P256dh">The public key.</param>
+/// <param name="Auth">The auth secret.</param>
+public sealed record PadPushKeys(string? P256dh, string? Auth);
+
+/// <summary>The server's VAPID public key (65 bytes, base64url), the <c>applicationServerKey</c> of a pad's subscription.</summary>
+/// <param name="PublicKey">The key.</param>
+public sealed record PushKeyResponse(string PublicKey);
+
+/// <summary>Whether the pad approves requests now, and whether pushes wake it.</summary>
 /// <param name="Enabled">As set.</param>
-public sealed record PadApprovalResponse(bool Enabled);
+/// <param name="Push">Whether a push subscription is kept for the pad.</param>
+public sealed record PadApprovalResponse(bool Enabled, bool Push);
 
 /// <summary>A question waiting for this pad's approval.</summary>
 /// <param name="ChallengeId">The question, for approve and deny.</param>

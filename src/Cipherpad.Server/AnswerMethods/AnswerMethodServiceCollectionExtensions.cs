@@ -16,6 +16,11 @@ public static class AnswerMethodServiceCollectionExtensions
         services.AddScoped<CipherPadMethod>(); // what approval on the phone pad answers with
         services.AddAnswerMethod<PushMethod>();
         services.AddScoped<PadApprovals>();
+        services.AddSingleton<Security.ServerSecrets>();
+        services.AddSingleton<VapidKeys>();
+        services.AddSingleton<Notifications.IPushGateway, WebPushGateway>();
+        // The server posts only to the push service a subscription names, and follows no redirect elsewhere.
+        services.AddHttpClient(WebPushGateway.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         return services;
     }
 

@@ -42,6 +42,9 @@ public sealed class Device
 
     /// <summary>Since when the pad approves requests of the push method itself (number matching); null when it does not.</summary>
     public DateTimeOffset? ApprovesSince { get; set; }
+
+    /// <summary>The pad's Web Push subscription (endpoint and keys, JSON), encrypted under the master key; null without one.</summary>
+    public byte[]? PushSubscriptionProtected { get; set; }
 }
 
 public sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>

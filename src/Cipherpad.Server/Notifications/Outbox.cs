@@ -17,6 +17,9 @@ public sealed class Outbox(CipherpadDbContext db, SecretProtector protector, Tim
 
     public void Sms(string phone, string text) => Add(OutboxChannel.Sms, phone, null, text);
 
+    /// <summary>A Web Push message to the pad <paramref name="deviceId"/>, sent through its subscription by <see cref="IPushGateway"/>.</summary>
+    public void Push(Guid deviceId, string body) => Add(OutboxChannel.Push, deviceId.ToString(), null, body);
+
     private void Add(OutboxChannel channel, string recipient, string? subject, string body)
     {
         var now = time.GetUtcNow();

@@ -7,6 +7,9 @@ public enum OutboxChannel
 {
     Email,
     Sms,
+
+    /// <summary>A Web Push message to a pad; the recipient is the pad's id.</summary>
+    Push,
 }
 
 /// <summary>

@@ -16,6 +16,7 @@ public sealed class OutboxSender(
     IDbContextFactory<CipherpadDbContext> contexts,
     IEmailSender email,
     ISmsGateway sms,
+    IPushGateway push,
     SecretProtector protector,
     IOptions<CipherpadOptions> options,
     TimeProvider time,
@@ -29,7 +30,8 @@ public sealed class OutboxSender(
     /// <summary>Sends every message due now, each channel on its own; returns how many were sent.</summary>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
-        var sent = await Task.WhenAll(SendDueAsync(OutboxChannel.Email, cancellationToken), SendDueAsync(OutboxChannel.Sms, cancellationToken));
+        var sent = await Task.WhenAll(SendDueAsync(OutboxChannel.Email, cancellationToken), SendDueAsync(OutboxChannel.Sms, cancellationToken),
+            SendDueAsync(OutboxChannel.Push, cancellationToken));
         return sent.Sum();
     }
 
@@ -91,13 +93,17 @@ public sealed class OutboxSender(
             var body = System.Text.Encoding.UTF8.GetString(protector.Unprotect(message.BodyProtected, $"{Outbox.BodyPurpose}:{message.Id}"));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Settings.SendTimeout);
-            if (message.Channel == OutboxChannel.Email)
+            switch (message.Channel)
             {
-                await email.SendAsync(message.Recipient, message.Subject ?? "", body, timeout.Token);
-            }
-            else
-            {
-                await sms.SendAsync(message.Recipient, body, timeout.Token);
+                case OutboxChannel.Email:
+                    await email.SendAsync(message.Recipient, message.Subject ?? "", body, timeout.Token);
+                    break;
+                case OutboxChannel.Push:
+                    await push.SendAsync(Guid.Parse(message.Recipient), body, timeout.Token);
+                    break;
+                default:
+                    await sms.SendAsync(message.Recipient, body, timeout.Token);
+                    break;
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -123,7 +129,12 @@ public sealed class OutboxSender(
         return true;
     }
 
-    private static string Masked(OutboxMessage message) => message.Channel == OutboxChannel.Sms ? AccountRules.MaskPhone(message.Recipient) : "an e-mail address";
+    private static string Masked(OutboxMessage message) => message.Channel switch
+    {
+        OutboxChannel.Sms => AccountRules.MaskPhone(message.Recipient),
+        OutboxChannel.Push => "pad " + message.Recipient,
+        _ => "an e-mail address",
+    };
 }
 
 /// <summary>Runs the <see cref="OutboxSender"/> whenever something was saved to the outbox, and at the poll interval for retries.</summary>

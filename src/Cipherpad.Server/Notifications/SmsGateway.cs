@@ -11,6 +11,12 @@ public interface ISmsGateway
     Task SendAsync(string phone, string text, CancellationToken cancellationToken = default);
 }
 
+/// <summary>Delivers an outbox push message to a pad (<see cref="AnswerMethods.Push.WebPushGateway"/>).</summary>
+public interface IPushGateway
+{
+    Task SendAsync(Guid deviceId, string body, CancellationToken cancellationToken);
+}
+
 /// <summary>Posts <c>{"to","text"}</c> as JSON to the configured webhook (an SMS operator's HTTP API or a bridge to it).</summary>
 public sealed class WebhookSmsGateway(HttpClient http, IOptions<CipherpadOptions> options, ILogger<WebhookSmsGateway> logger) : ISmsGateway
 {

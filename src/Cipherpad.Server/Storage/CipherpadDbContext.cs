@@ -33,6 +33,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<SmsQuota> SmsQuotas => Set<SmsQuota>();
     public DbSet<SmsHourlyQuota> SmsHourlyQuotas => Set<SmsHourlyQuota>();
     public DbSet<AnswerMethods.Push.PushHourlyQuota> PushHourlyQuotas => Set<AnswerMethods.Push.PushHourlyQuota>();
+    public DbSet<Security.ServerSecret> ServerSecrets => Set<Security.ServerSecret>();
     public DbSet<PendingAccountChange> PendingAccountChanges => Set<PendingAccountChange>();
     public DbSet<EmailLink> EmailLinks => Set<EmailLink>();
     public DbSet<AccountAlias> AccountAliases => Set<AccountAlias>();

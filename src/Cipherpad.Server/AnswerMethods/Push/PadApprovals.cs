@@ -13,7 +13,7 @@ namespace Cipherpad.Server.AnswerMethods.Push;
 /// or off, fetch the questions waiting for it, approve one with the number the site shows and the pad's answer, or deny it.
 /// </summary>
 public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, ChallengeService challenges, AccountMethods methods,
-    AuthorizationLogWriter log, Notifier notifier, WriteTransactions writes, TimeProvider time)
+    AuthorizationLogWriter log, Notifier notifier, WriteTransactions writes, Security.SecretProtector protector, TimeProvider time)
 {
     /// <summary>How far the pad's clock may be from the server's.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
@@ -56,20 +56,28 @@ public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, 
     }
 
     /// <summary>
-    /// Turns approval on or off for <paramref name="device"/>. Turning it on also turns the push method on for the account
+    /// Turns approval on or off for <paramref name="device"/>, with the push subscription that wakes it (kept encrypted, or
+    /// dropped); returns whether a subscription is kept. Turning it on also turns the push method on for the account
     /// (the pad's signature is the pad's consent, as its answer is for any other change); either way the owner is mailed.
     /// </summary>
-    public async Task<bool> SetAsync(Device device, bool enabled, string source, CancellationToken cancellationToken)
+    public async Task<bool> SetAsync(Device device, bool enabled, StoredPushSubscription? subscription, string source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
         var now = time.GetUtcNow();
+        var subscriptionProtected = enabled && subscription is not null
+            ? protector.Protect(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(subscription, System.Text.Json.JsonSerializerOptions.Web),
+                $"{WebPushGateway.SubscriptionPurpose}:{device.Id}")
+            : null;
         if ((device.ApprovesSince is not null) == enabled)
         {
-            return enabled;
+            await db.Devices.Where(d => d.Id == device.Id).ExecuteUpdateAsync(d => d.SetProperty(x => x.PushSubscriptionProtected, subscriptionProtected), cancellationToken);
+            return subscriptionProtected is not null;
         }
         await writes.RunAsync(async () =>
         {
-            await db.Devices.Where(d => d.Id == device.Id).ExecuteUpdateAsync(d => d.SetProperty(x => x.ApprovesSince, enabled ? now : null), cancellationToken);
+            await db.Devices.Where(d => d.Id == device.Id).ExecuteUpdateAsync(d => d
+                .SetProperty(x => x.ApprovesSince, enabled ? now : null)
+                .SetProperty(x => x.PushSubscriptionProtected, subscriptionProtected), cancellationToken);
             if (enabled)
             {
                 var on = await methods.OnAsync(device.AccountId, cancellationToken);
@@ -86,7 +94,7 @@ public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, 
                 ? $"Your phone pad \"{shown}\" now approves requests"
                 : $"Your phone pad \"{shown}\" no longer approves requests", source, cancellationToken);
         }, cancellationToken);
-        return enabled;
+        return subscriptionProtected is not null;
     }
 
     /// <summary>The approval requests waiting for <paramref name="device"/>, newest first: pending, not expired, sealed for it.</summary>

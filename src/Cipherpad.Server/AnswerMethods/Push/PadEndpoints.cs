@@ -19,6 +19,8 @@ public static class PadEndpoints
         group.MapPut("/approval", SetApprovalAsync).WithName("SetPadApproval").Accepts<PadApprovalRequest>("application/json")
             .WithSummary("Turn approval of requests on this pad on or off.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapGet("/push-key", PushKeyAsync).WithName("PadPushKey")
+            .WithSummary("The server's VAPID public key: the applicationServerKey of a pad's push subscription.");
         group.MapPost("/pending", PendingAsync).WithName("PendingPadRequests")
             .WithSummary("The approval requests waiting for this pad.").ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/challenges/{challengeId:guid}/approve", ApproveAsync).WithName("ApprovePadRequest").Accepts<ApproveRequest>("application/json")
@@ -30,7 +32,7 @@ public static class PadEndpoints
     }
 
     private static async Task<Results<Ok<PadApprovalResponse>, ProblemHttpResult>> SetApprovalAsync(HttpContext context, PadApprovals approvals,
-        CancellationToken cancellationToken)
+        Microsoft.Extensions.Options.IOptions<CipherpadOptions> options, CancellationToken cancellationToken)
     {
         var (device, body, problem) = await SignedAsync(context, approvals, cancellationToken);
         if (problem is not null)
@@ -41,7 +43,37 @@ public static class PadEndpoints
         {
             return Errors.InvalidRequest("Send { \"enabled\": true } or { \"enabled\": false }.", "enabled").ToProblem();
         }
-        return TypedResults.Ok(new PadApprovalResponse(await approvals.SetAsync(device!, request.Enabled, Source(context, device!), cancellationToken)));
+        StoredPushSubscription? subscription = null;
+        if (request.Subscription is { } given)
+        {
+            if (!options.Value.Push.AllowsEndpoint(given.Endpoint))
+            {
+                return Errors.InvalidRequest("The push service is not one this server posts to (HTTPS, a host in Cipherpad:Push:EndpointHosts).",
+                    "subscription.endpoint").ToProblem();
+            }
+            if (!IsBase64Url(given.Keys?.P256dh, 65) || !IsBase64Url(given.Keys?.Auth, 16))
+            {
+                return Errors.InvalidRequest("'keys.p256dh' is 65 bytes and 'keys.auth' 16 bytes, base64url.", "subscription.keys").ToProblem();
+            }
+            subscription = new StoredPushSubscription(given.Endpoint!, given.Keys!.P256dh!, given.Keys.Auth!);
+        }
+        var push = await approvals.SetAsync(device!, request.Enabled, subscription, Source(context, device!), cancellationToken);
+        return TypedResults.Ok(new PadApprovalResponse(request.Enabled, push));
+    }
+
+    private static async Task<Ok<PushKeyResponse>> PushKeyAsync(VapidKeys vapid, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new PushKeyResponse((await vapid.GetAsync(cancellationToken)).PublicKey));
+
+    private static bool IsBase64Url(string? text, int length)
+    {
+        try
+        {
+            return text is { Length: <= 200 } && System.Buffers.Text.Base64Url.DecodeFromChars(text).Length == length;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private static async Task<Results<Ok<PendingRequestsResponse>, ProblemHttpResult>> PendingAsync(HttpContext context, PadApprovals approvals,

@@ -16,7 +16,8 @@ namespace Cipherpad.Server.AnswerMethods.Push;
 /// careless tap) before the pad answers the question itself (<see cref="PadApprovals"/>). The answer is the cipher pad's,
 /// so sealing, the chance of a guess and the check are <see cref="CipherPadMethod"/>'s; a typed answer works too.
 /// </summary>
-public sealed class PushMethod(CipherPadMethod pad, DeviceRegistry devices, CipherpadDbContext db, IOptions<CipherpadOptions> options, TimeProvider time)
+public sealed class PushMethod(CipherPadMethod pad, DeviceRegistry devices, CipherpadDbContext db, Notifications.Outbox outbox, IOptions<CipherpadOptions> options,
+    TimeProvider time)
     : IAnswerMethod
 {
     public const string MethodName = "push";
@@ -59,6 +60,14 @@ public sealed class PushMethod(CipherPadMethod pad, DeviceRegistry devices, Ciph
             return refused;
         }
         challenge.MatchNumber = RandomNumberGenerator.GetInt32(10, 100);
+        // Each approving pad with a push subscription is woken; the push commits with the question, or not at all.
+        var notice = System.Text.Json.JsonSerializer.Serialize(new PushNotice(challenge.Id, challenge.QrPayload, challenge.ExpiresAt),
+            System.Text.Json.JsonSerializerOptions.Web);
+        foreach (var device in (await devices.ActiveAsync(request.Account.Id, cancellationToken))
+            .Where(d => d.ApprovesSince is not null && d.PushSubscriptionProtected is not null))
+        {
+            outbox.Push(device.Id, notice);
+        }
         return null;
     }
 

@@ -18,4 +18,33 @@ public sealed class PushOptions
 
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan LongestPause { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The push services a pad's subscription may point at: a host, or <c>*.</c> and a domain for its subdomains. The server
+    /// posts to that address, so anything else (an address inside your network) is refused. HTTPS only, except for a
+    /// listed loopback address (a test's push service).
+    /// </summary>
+    [Required]
+    public string[] EndpointHosts { get; set; } =
+        ["fcm.googleapis.com", "updates.push.services.mozilla.com", "web.push.apple.com", "*.push.apple.com", "*.notify.windows.com"];
+
+    /// <summary>
+    /// Who runs this server, for push services (RFC 8292 <c>sub</c>): a <c>mailto:</c> or <c>https:</c> URI; empty: the public
+    /// URL when it is HTTPS, else <c>mailto:</c> the sender address of the server's mail.
+    /// </summary>
+    public string? Subject { get; set; }
+
+    /// <summary>Whether <paramref name="endpoint"/> is a push service address this server may post to.</summary>
+    public bool AllowsEndpoint(string? endpoint)
+    {
+        if (endpoint is null || endpoint.Length > 1000 || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.UserInfo.Length > 0)
+        {
+            return false;
+        }
+        var host = uri.IdnHost;
+        var listed = EndpointHosts.Any(pattern => pattern.StartsWith("*.", StringComparison.Ordinal)
+            ? host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)
+            : string.Equals(host, pattern, StringComparison.OrdinalIgnoreCase));
+        return listed && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
+    }
 }

@@ -138,6 +138,82 @@ public abstract class PadApprovalScenarios
         Assert.Equal(ChallengeStatuses.Pending, (await ReadAsync(relyingParty, challenge.ChallengeId)).Status);
     }
 
+    /// <summary>The next push the service received; when none came, why the server's outbox says it did not go.</summary>
+    private static async Task<PushDelivery> DeliveredAsync(CipherpadFactory factory, PushService pushService)
+    {
+        try
+        {
+            return await pushService.NextAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (OperationCanceledException)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
+            var errors = await db.OutboxMessages.Where(m => m.Channel == Server.Notifications.OutboxChannel.Push).Select(m => m.LastError).ToListAsync();
+            throw new Xunit.Sdk.XunitException("no push arrived; the outbox says: " + string.Join(" | ", errors)
+                + "; the push service refused: " + string.Join(" | ", pushService.Failures));
+        }
+    }
+
+    [Fact]
+    public async Task A_push_wakes_the_pad_encrypted_for_it_signed_by_the_server_and_only_while_its_question_lives()
+    {
+        await using var pushService = await PushService.StartAsync();
+        using var factory = await CreateFactoryAsync(new() { ["Cipherpad:Push:EndpointHosts:0"] = "127.0.0.1" });
+        var pad = await PadApi.RegisterAndActivateAsync(factory, Email);
+        using var subscription = pushService.Subscribe();
+        var put = (HttpMethod method, object body) => PadApi.SendAsync(factory, pad, method, "/api/v1/pad/approval", body);
+
+        foreach (var elsewhere in new[] { "http://10.0.0.1/push/1", "https://push.example.net/1", $"http://user@127.0.0.1:{pushService.Address.Port}/x" })
+        {
+            var refused = await put(HttpMethod.Put, new { enabled = true, subscription = new { endpoint = elsewhere, keys = new { p256dh = "x", auth = "y" } } });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        using (var on = await put(HttpMethod.Put, new { enabled = true, subscription = subscription.ToJson() }))
+        {
+            Assert.Equal(HttpStatusCode.OK, on.StatusCode);
+            Assert.True((await on.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("push").GetBoolean());
+        }
+        using var relyingParty = await Journeys.RelyingPartyClientAsync(factory);
+        await factory.SendOutboxAsync(); // the mail about approval being on
+
+        var challenge = await CreatedAsync(await CreatePushAsync(relyingParty, "action"));
+        await factory.SendOutboxAsync();
+        var delivery = await DeliveredAsync(factory, pushService);
+
+        using var notice = System.Text.Json.JsonDocument.Parse(delivery.Plaintext);
+        Assert.Equal(challenge.ChallengeId, notice.RootElement.GetProperty("challengeId").GetGuid());
+        Assert.Equal(challenge.QrPayload, notice.RootElement.GetProperty("payload").GetString());
+        Assert.True(delivery.Ciphertext.AsSpan().IndexOf("Add%20Bob"u8) < 0, "the push service sees only ciphertext");
+        Assert.InRange(delivery.TimeToLive, 1, 180);
+        Assert.Equal("high", delivery.Urgency);
+        Assert.Equal("mailto:no-reply@cipherpad.localhost", delivery.VapidSubject);
+        using var api = factory.CreateClient();
+        Assert.Equal((await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/pad/push-key")).GetProperty("publicKey").GetString(), delivery.VapidKey);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
+            Assert.Equal(1, await db.AuthorizationLog.CountAsync(e => e.ChallengeId == challenge.ChallengeId && e.Result == "push-sent"));
+        }
+
+        // A push whose question expired before it went is not sent at all.
+        await CreatedAsync(await CreatePushAsync(relyingParty));
+        factory.Time.Offset += TimeSpan.FromMinutes(4);
+        await factory.SendOutboxAsync();
+        Assert.False(pushService.TryTake(out _));
+
+        // A subscription the push service forgot (410) is dropped, and the pad still finds requests by asking.
+        pushService.Refuse = HttpStatusCode.Gone;
+        var forgotten = await CreatedAsync(await CreatePushAsync(relyingParty));
+        await factory.SendOutboxAsync();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
+            Assert.Null(await db.Devices.Where(d => d.Id == pad.DeviceId).Select(d => d.PushSubscriptionProtected).SingleAsync());
+        }
+        Assert.Equal(forgotten.ChallengeId, (await PadApi.PendingAsync(factory, pad))[0].GetProperty("challengeId").GetGuid());
+    }
+
     [Fact]
     public async Task The_hourly_cap_on_approval_requests_holds_under_forty_concurrent_creates()
     {

@@ -687,6 +687,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<byte[]>("PushSubscriptionProtected")
+                        .HasColumnType("bytea");
+
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("bigint");
 
@@ -837,6 +840,24 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("RelyingParties");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Security.ServerSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("ValueProtected")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ServerSecrets", (string)null);
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Sessions.SignInSession", b =>

@@ -678,6 +678,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("PushSubscriptionProtected")
+                        .HasColumnType("BLOB");
+
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
@@ -828,6 +831,24 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("RelyingParties");
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Security.ServerSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("ValueProtected")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ServerSecrets", (string)null);
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Sessions.SignInSession", b =>

@@ -1,0 +1,27 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Cipherpad.Server.Security;
+
+namespace Cipherpad.Server.AnswerMethods.Push;
+
+/// <summary>
+/// The server's Web Push identity (VAPID, RFC 8292): one P-256 key pair made on first use and kept encrypted under the
+/// master key, the same for every server instance. Browsers bind a pad's push subscription to its public key.
+/// </summary>
+public sealed class VapidKeys(ServerSecrets secrets)
+{
+    private const string SecretName = "vapid-p256";
+
+    /// <summary>The public key (65 bytes, uncompressed) and the private scalar (32 bytes), both base64url.</summary>
+    public async Task<(string PublicKey, string PrivateKey)> GetAsync(CancellationToken cancellationToken)
+    {
+        var privateKey = await secrets.GetOrCreateAsync(SecretName, () =>
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            return key.ExportParameters(true).D!;
+        }, cancellationToken);
+        using var pair = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = privateKey });
+        var point = pair.ExportParameters(false).Q;
+        return (Base64Url.EncodeToString([0x04, .. point.X!, .. point.Y!]), Base64Url.EncodeToString(privateKey));
+    }
+}
