@@ -394,6 +394,28 @@ async function checkRequests({ quiet } = { quiet: true }) {
   }
 }
 
+/**
+ * The browser's Web Push subscription for this pad (made with the server's VAPID key), or null where the browser has no
+ * push or the person refused notifications: the pad then finds requests while it is open.
+ */
+async function pushSubscription() {
+  if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
+    return null;
+  }
+  try {
+    if (await Notification.requestPermission() !== 'granted') {
+      return null;
+    }
+    const registration = await navigator.serviceWorker.ready;
+    const { publicKey } = await (await fetch('/api/v1/pad/push-key')).json();
+    const subscription = await registration.pushManager.getSubscription()
+      ?? await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: protocol.fromBase64url(publicKey) });
+    return subscription.toJSON();
+  } catch {
+    return null;
+  }
+}
+
 function schedulePolling() {
   clearInterval(state.pollTimer);
   const approving = state.session?.accounts.some((a) => a.approves);
@@ -461,6 +483,13 @@ $('approve-form').addEventListener('submit', async (event) => {
 $('approve-deny').addEventListener('click', () => decide(`/api/v1/pad/challenges/${state.approval.challengeId}/deny`));
 
 $('check-requests').addEventListener('click', () => checkRequests({ quiet: false }));
+
+// The service worker tells an open pad when a push arrived, or when its notification was pressed.
+navigator.serviceWorker?.addEventListener('message', (event) => {
+  if (event.data?.type === 'approval-request') {
+    checkRequests();
+  }
+});
 
 // ---- scanning ----
 
@@ -550,12 +579,15 @@ $('settings-form').addEventListener('submit', async (event) => {
   await refreshStatus();
   const account = chosenAccount();
   const approves = $('settings-approve').checked;
+  let pushed = null;
   if (approves !== account.approves) {
     try {
-      const response = await padFetch(account, 'PUT', '/api/v1/pad/approval', { enabled: approves });
+      const subscription = approves ? await pushSubscription() : null;
+      const response = await padFetch(account, 'PUT', '/api/v1/pad/approval', { enabled: approves, subscription });
       if (!response.ok) {
         throw new Error(String(response.status));
       }
+      pushed = (await response.json()).push;
     } catch {
       $('settings-approve').checked = account.approves;
       say('Settings saved, but approving requests could not be changed: the server cannot be reached or refused this pad.');
@@ -565,7 +597,9 @@ $('settings-form').addEventListener('submit', async (event) => {
     await store.setApproves(account.email, approves);
     schedulePolling();
   }
-  say('Settings saved.', 'success');
+  say(pushed === false
+    ? 'Settings saved. This browser gives the pad no notifications: it finds requests while it is open.'
+    : 'Settings saved.', 'success');
 });
 
 $('change-pin-form').addEventListener('submit', async (event) => {
