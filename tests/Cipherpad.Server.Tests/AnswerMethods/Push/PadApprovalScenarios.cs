@@ -187,6 +187,10 @@ public abstract class PadApprovalScenarios
         Assert.True(delivery.Ciphertext.AsSpan().IndexOf("Add%20Bob"u8) < 0, "the push service sees only ciphertext");
         Assert.InRange(delivery.TimeToLive, 1, 180);
         Assert.Equal("high", delivery.Urgency);
+        using var owner = factory.Browser();
+        await Journeys.SignInAsync(factory, owner, Email, pad.Secret);
+        var listed = (await Testing.Pages.DevicesPage.OpenAsync(owner)).Device("phone");
+        Assert.Equal(("phone web app", "yes, with push notifications"), (listed.Kind, listed.Approves));
         Assert.Equal("mailto:no-reply@cipherpad.localhost", delivery.VapidSubject);
         using var api = factory.CreateClient();
         Assert.Equal((await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/pad/push-key")).GetProperty("publicKey").GetString(), delivery.VapidKey);
