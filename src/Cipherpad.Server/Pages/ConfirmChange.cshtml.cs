@@ -8,6 +8,10 @@ public sealed class ConfirmChangeModel(AccountChanges changes) : AccountPage
 {
     public PendingAccountChange? Change { get; private set; }
     public string? Question { get; private set; }
+
+    /// <summary>The QR code of the question's sealed request, which the phone pad scans and shows verified.</summary>
+    public string? QrImage { get; private set; }
+
     public bool Applied { get; private set; }
 
     public async Task OnGetAsync(Guid id, CancellationToken cancellationToken)
@@ -20,6 +24,7 @@ public sealed class ConfirmChangeModel(AccountChanges changes) : AccountPage
             if (pending.Challenge.Status == ChallengeStatus.Pending)
             {
                 Question = pending.Challenge.Question;
+                QrImage = pending.Challenge.QrPayload.Length > 0 ? QrCodes.PngDataUrl(pending.Challenge.QrPayload) : null;
             }
             else
             {

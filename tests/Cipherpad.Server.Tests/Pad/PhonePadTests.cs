@@ -230,7 +230,8 @@ public sealed class PhonePadTests : IAsyncLifetime
         await pad.Page.ClickAsync("[data-go=settings]");
         await pad.Page.CheckAsync("#settings-approve");
         await pad.Page.ClickAsync("#settings-form button[type=submit]");
-        await Assertions.Expect(pad.Message).ToHaveTextAsync("Settings saved.");
+        // This browser was given no permission for notifications: the pad says it finds requests while it is open.
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Settings saved. This browser gives the pad no notifications: it finds requests while it is open.");
         await pad.Page.ClickAsync("#screen-settings [data-go=home]");
 
         using var relyingParty = await Journeys.RelyingPartyClientAsync(_factory);
@@ -250,6 +251,60 @@ public sealed class PhonePadTests : IAsyncLifetime
         await pad.Page.ClickAsync("#approve-deny");
         await Assertions.Expect(pad.Message).ToHaveTextAsync("Refused. The site was told, and you will get an e-mail about it.");
         Assert.Equal(ChallengeStatuses.Denied, (await relyingParty.GetFromJsonAsync<ChallengeResponse>($"/api/v1/challenges/{login.ChallengeId}"))!.Status);
+    }
+
+    /// <summary>
+    /// A change in the personal account is confirmed by the pad from the confirmation page's QR code: the code (read here
+    /// with the pad's own QR reader) holds the sealed request, which the pad shows verified before it answers.
+    /// </summary>
+    [Fact]
+    public async Task The_pad_confirms_a_change_from_the_confirmation_pages_QR_code()
+    {
+        await using var context = await PhonePad.PhoneContextAsync(_browser!);
+        var pad = await ActivatedPadAsync(context);
+        var account = await context.NewPageAsync();
+        await account.GotoAsync(new Uri(_server, "/signin").ToString());
+        await account.FillAsync("#Email", Email);
+        await account.ClickAsync("button[type=submit]");
+        var answer = await pad.AnswerAsync("login", await account.InnerTextAsync("#question"));
+        await pad.DoneAsync();
+        await account.FillAsync("#Answer", answer);
+        await account.ClickAsync("button[type=submit]");
+        await Assertions.Expect(account.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
+
+        await account.GotoAsync(new Uri(_server, "/account/devices").ToString());
+        await account.FillAsync("#devices input[name=Name]", "Ann's phone");
+        await account.ClickAsync("#devices button:text('Rename')");
+        await Assertions.Expect(account.Locator("h1")).ToHaveTextAsync("Confirm with your cipher pad");
+        var payload = await account.EvaluateAsync<string>("""
+            async () => {
+              await new Promise((resolve, reject) => {
+                const script = document.createElement('script');
+                script.src = '/pad/vendor/jsqr-1.4.0/jsQR.js';
+                script.onload = resolve;
+                script.onerror = reject;
+                document.head.append(script);
+              });
+              const img = document.querySelector('img[alt^="QR code"]');
+              await img.decode();
+              const canvas = document.createElement('canvas');
+              canvas.width = img.naturalWidth;
+              canvas.height = img.naturalHeight;
+              const context = canvas.getContext('2d');
+              context.drawImage(img, 0, 0);
+              return window.jsQR(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height).data;
+            }
+            """);
+
+        await pad.Page.ClickAsync("[data-go=request]");
+        await pad.Page.FillAsync("#request-text", payload);
+        await pad.Page.ClickAsync("#request-form button[type=submit]");
+        await Assertions.Expect(pad.Page.Locator("#request-details")).ToContainTextAsync("Verified: confirm \"");
+        await Assertions.Expect(pad.Page.Locator("#request-details")).ToContainTextAsync("Ann's phone");
+        await pad.Page.ClickAsync("#request-answer");
+        await account.FillAsync("#Answer", await pad.ShownAnswerAsync());
+        await account.ClickAsync("button[type=submit]");
+        await Assertions.Expect(account.Locator("#done")).ToContainTextAsync("Done:");
     }
 
     /// <summary>

@@ -223,7 +223,7 @@ async function activate(email, code, deviceName) {
   if (!protocol.confirmServer(agreement, protocol.fromBase64url(result.serverConfirmation))) {
     throw new Error('The server could not prove it knows the activation code: nothing was saved. Check that this is your Cipherpad server.');
   }
-  const account = { email: result.email ?? protocol.normalizeEmail(email), deviceId: result.deviceId, deviceName, activatedAt: new Date().toISOString() };
+  const account = { email: result.email ?? protocol.normalizeEmail(email), deviceId: result.deviceId, deviceName, activatedAt: new Date().toISOString(), approves: false };
   await store.saveAccount(state.session, account, agreement.deviceSecret);
   const keys = await protocol.deviceKeys(agreement.deviceSecret);
   agreement.deviceSecret.fill(0);
@@ -580,7 +580,7 @@ $('settings-form').addEventListener('submit', async (event) => {
   const account = chosenAccount();
   const approves = $('settings-approve').checked;
   let pushed = null;
-  if (approves !== account.approves) {
+  if (approves !== Boolean(account.approves)) {
     try {
       const subscription = approves ? await pushSubscription() : null;
       const response = await padFetch(account, 'PUT', '/api/v1/pad/approval', { enabled: approves, subscription });
