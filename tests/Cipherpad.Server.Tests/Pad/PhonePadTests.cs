@@ -253,6 +253,44 @@ public sealed class PhonePadTests : IAsyncLifetime
         Assert.Equal(ChallengeStatuses.Denied, (await relyingParty.GetFromJsonAsync<ChallengeResponse>($"/api/v1/challenges/{login.ChallengeId}"))!.Status);
     }
 
+    [Fact]
+    public async Task Two_accounts_live_on_one_pad_and_each_or_all_can_be_erased()
+    {
+        await using var context = await PhonePad.PhoneContextAsync(_browser!);
+        var pad = await ActivatedPadAsync(context);
+        pad.Page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        using (var browser = _factory.Browser())
+        {
+            var code = await Journeys.RegisterAndReceiveActivationCodeAsync(_factory, browser, "bob@example.com");
+            await pad.Page.ClickAsync("#screen-home [data-go=activate]");
+            await pad.ActivateAsync("bob@example.com", code, "Bob's phone");
+        }
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Activated: bob@example.com answers from this pad now.");
+        Assert.Equal([Email, "bob@example.com"], await pad.Page.Locator("#account option").AllInnerTextsAsync());
+
+        // Each account answers with its own keys.
+        using var relyingParty = await Journeys.RelyingPartyClientAsync(_factory);
+        var bobs = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest("bob@example.com"));
+        await pad.Page.SelectOptionAsync("#account", "bob@example.com");
+        Assert.Equal("success", await VerifyAsync(relyingParty, bobs, await pad.AnswerAsync("login", bobs.Question)));
+        await pad.DoneAsync();
+
+        await pad.Page.SelectOptionAsync("#account", Email);
+        await pad.Page.ClickAsync("[data-go=settings]");
+        await pad.Page.ClickAsync("#deactivate-one");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync($"{Email} was erased from this pad. Revoke the pad in your personal account too.");
+        Assert.Equal(["bob@example.com"], await pad.Page.Locator("#account option").AllInnerTextsAsync());
+        await pad.Page.ReloadAsync();
+        await pad.UnlockAsync(Pin);
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Cipher pad");
+        Assert.Equal(["bob@example.com"], await pad.Page.Locator("#account option").AllInnerTextsAsync());
+
+        await pad.Page.ClickAsync("[data-go=settings]");
+        await pad.Page.ClickAsync("#deactivate-all");
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Set up your cipher pad");
+        Assert.True(await pad.Page.EvaluateAsync<bool>("async () => (await (await import('/pad/store.js')).padStatus()) === null"));
+    }
+
     /// <summary>
     /// A change in the personal account is confirmed by the pad from the confirmation page's QR code: the code (read here
     /// with the pad's own QR reader) holds the sealed request, which the pad shows verified before it answers.
