@@ -254,6 +254,46 @@ public sealed class PhonePadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pattern_set_at_first_start_locks_the_pad_and_a_wrong_one_is_counted()
+    {
+        await using var context = await PhonePad.PhoneContextAsync(_browser!);
+        var pad = await PhonePad.OpenAsync(context, _server);
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Set up your cipher pad");
+        await pad.Page.CheckAsync("input[name=lock-kind][value=pattern]");
+        await Assertions.Expect(pad.Page.Locator("#new-pin")).ToBeHiddenAsync();
+        async Task JoinAsync(string field, string dots)
+        {
+            foreach (var dot in dots)
+            {
+                await pad.Page.ClickAsync($"#{field} + .pattern button[data-dot='{dot}']");
+            }
+        }
+        await JoinAsync("new-pin", "1236");
+        await JoinAsync("new-pin-again", "1236");
+        await pad.Page.ClickAsync("#create-pin button[type=submit]");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("A pattern joins at least 5 dots.");
+        await JoinAsync("new-pin", "9");
+        await JoinAsync("new-pin-again", "9");
+        await pad.Page.ClickAsync("#create-pin button[type=submit]");
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Activate an account");
+
+        await pad.Page.ReloadAsync();
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Join your pattern");
+        await Assertions.Expect(pad.Page.Locator("#pin")).ToBeHiddenAsync();
+        await JoinAsync("pin", "15987");
+        await pad.Page.ScreenshotAsync(new() { Path = ScreenshotPath("pad-pattern.png") });
+        await pad.Page.ClickAsync("#unlock-form button[type=submit]");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Wrong pattern. 4 more wrong patterns in a row erase this pad.");
+        // The same dots in another order are another pattern.
+        await JoinAsync("pin", "63219");
+        await pad.Page.ClickAsync("#unlock-form button[type=submit]");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Wrong pattern. 3 more wrong patterns in a row erase this pad.");
+        await JoinAsync("pin", "12369");
+        await pad.Page.ClickAsync("#unlock-form button[type=submit]");
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Activate an account");
+    }
+
+    [Fact]
     public async Task Two_accounts_live_on_one_pad_and_each_or_all_can_be_erased()
     {
         await using var context = await PhonePad.PhoneContextAsync(_browser!);

@@ -67,11 +67,97 @@ function renderKeypads() {
   }
 }
 
+// ---- patterns ----
+
+const patternPrefix = 'pattern:';
+
+/**
+ * A 3×3 grid of dots beside a secret's input: tapping or dragging across dots joins them, and the input's value becomes
+ * "pattern:" and the dots in order (for example pattern:12369), which the pad then treats as it treats a PIN.
+ */
+function patternGrid(input) {
+  const grid = document.createElement('div');
+  grid.className = 'pattern';
+  grid.setAttribute('role', 'group');
+  grid.setAttribute('aria-label', 'Pattern: join the dots in order');
+  let joined = '';
+  const dots = Array.from({ length: 9 }, (_, i) => {
+    const dot = document.createElement('button');
+    dot.type = 'button';
+    dot.dataset.dot = String(i + 1);
+    dot.setAttribute('aria-label', `Dot ${i + 1}`);
+    return dot;
+  });
+  const join = (dot) => {
+    if (!joined.includes(dot.dataset.dot)) {
+      joined += dot.dataset.dot;
+      dot.classList.add('on');
+      dot.textContent = String(joined.length);
+      input.value = patternPrefix + joined;
+    }
+  };
+  input.clearPattern = () => {
+    joined = '';
+    input.value = '';
+    dots.forEach((dot) => { dot.classList.remove('on'); dot.textContent = ''; });
+  };
+  let dragging = false;
+  dots.forEach((dot) => dot.addEventListener('click', () => join(dot)));
+  grid.addEventListener('pointerdown', () => { dragging = true; });
+  grid.addEventListener('pointermove', (event) => {
+    const under = dragging && document.elementFromPoint(event.clientX, event.clientY);
+    if (under?.dataset?.dot && grid.contains(under)) {
+      join(under);
+    }
+  });
+  document.addEventListener('pointerup', () => { dragging = false; });
+  const clear = document.createElement('button');
+  clear.type = 'button';
+  clear.className = 'clear';
+  clear.textContent = 'Clear';
+  clear.addEventListener('click', () => input.clearPattern());
+  grid.append(...dots, clear);
+  return grid;
+}
+
+/** Shows a pattern grid instead of the text field for every secret input of <kind> ("lock" or "create"), or back. */
+function usePatterns(kind, on) {
+  for (const input of document.querySelectorAll(`input[data-secret=${kind}]`)) {
+    input.grid ??= input.insertAdjacentElement('afterend', patternGrid(input));
+    input.clearPattern();
+    input.hidden = on;
+    input.dataset.required ??= String(input.required);
+    input.required = !on && input.dataset.required === 'true';
+    input.grid.hidden = !on;
+  }
+  if (kind === 'lock') {
+    document.querySelector('.keypad[data-for=pin]').hidden = on;
+  }
+}
+
+function clearSecret(input) {
+  input.clearPattern?.();
+  input.value = '';
+}
+
+const usesPattern = () => state.status?.lockKind === 'pattern';
+
+for (const radio of document.querySelectorAll('input[name=lock-kind]')) {
+  radio.addEventListener('change', () => {
+    const pattern = radio.value === 'pattern' && radio.checked;
+    usePatterns('create', pattern);
+    $('new-pin-label').textContent = pattern ? 'Join at least 5 dots' : 'Choose a PIN';
+    $('new-pin-again-label').textContent = pattern ? 'The same pattern again' : 'The same PIN again';
+    $('new-pin-hint').hidden = pattern;
+  });
+}
+
 // ---- opening ----
 
 async function refreshStatus() {
   state.status = await store.padStatus();
   renderKeypads();
+  usePatterns('lock', usesPattern());
 }
 
 function lock() {
@@ -84,7 +170,10 @@ function lock() {
 function showEraseWarning() {
   if (state.status) {
     const left = state.status.eraseAfter - state.status.wrongPins;
-    $('erase-warning').textContent = `${left} wrong PIN${left === 1 ? '' : 's'} in a row erase this pad.`;
+    const what = usesPattern() ? 'pattern' : 'PIN';
+    $('erase-warning').textContent = `${left} wrong ${what}${left === 1 ? '' : 's'} in a row erase this pad.`;
+    document.querySelector('#screen-unlock h1').textContent = usesPattern() ? 'Join your pattern' : 'Enter your PIN';
+    document.querySelector('label[for=pin]').textContent = usesPattern() ? 'Pattern' : 'PIN';
   }
 }
 
@@ -122,7 +211,8 @@ function chosenAccount() {
 function pinRefused(result) {
   if (result.status === 'wrong') {
     state.status.wrongPins = state.status.eraseAfter - result.left;
-    say(`Wrong PIN. ${result.left} more wrong PIN${result.left === 1 ? '' : 's'} in a row erase this pad.`);
+    const what = usesPattern() ? 'pattern' : 'PIN';
+    say(`Wrong ${what}. ${result.left} more wrong ${what}${result.left === 1 ? '' : 's'} in a row erase this pad.`);
   } else {
     state.session = null;
     state.status = null;
@@ -134,28 +224,32 @@ function pinRefused(result) {
 
 $('create-pin').addEventListener('submit', async (event) => {
   event.preventDefault();
+  const pattern = document.querySelector('input[name=lock-kind]:checked').value === 'pattern';
   const pin = $('new-pin').value;
-  const problem = protocol.pinProblem(pin);
+  const problem = pattern
+    ? (pin.length - patternPrefix.length < 5 ? 'A pattern joins at least 5 dots.' : null)
+    : protocol.pinProblem(pin);
   if (problem) {
     say(problem);
     return;
   }
   if (pin !== $('new-pin-again').value) {
-    say('The two PINs differ: type the same PIN twice.');
+    say(pattern ? 'The two patterns differ: join the same dots in the same order twice.' : 'The two PINs differ: type the same PIN twice.');
     return;
   }
-  await busy(event.submitter ?? $('create-pin').querySelector('button'), 'Creating…', async () => {
-    state.session = await store.createPad(pin, Number($('erase-after').value));
+  await busy(event.submitter ?? $('create-pin').querySelector('button[type=submit]'), 'Creating…', async () => {
+    state.session = await store.createPad(pin, Number($('erase-after').value), pattern ? 'pattern' : 'pin');
     await refreshStatus();
   });
   $('create-pin').reset();
+  usePatterns('create', false);
   goHome();
 });
 
 $('unlock-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const result = await busy($('unlock-form').querySelector('button[type=submit]'), 'Checking…', () => store.unlock($('pin').value));
-  $('pin').value = '';
+  clearSecret($('pin'));
   if (result.status === 'open') {
     state.session = result.session;
     await refreshStatus();
@@ -274,12 +368,12 @@ async function keysForAnswer(account, pinInput) {
     return account.keys;
   }
   if (pinInput.value === '') {
-    say('Paranoid mode: type your PIN for this answer.');
+    say(usesPattern() ? 'Paranoid mode: join your pattern for this answer.' : 'Paranoid mode: type your PIN for this answer.');
     pinInput.focus();
     return null;
   }
   const result = await store.unlock(pinInput.value);
-  pinInput.value = '';
+  clearSecret(pinInput);
   if (result.status !== 'open') {
     pinRefused(result);
     return null;
@@ -610,8 +704,9 @@ $('change-pin-form').addEventListener('submit', async (event) => {
     say(problem ?? 'The two new PINs differ: type the same PIN twice.');
     return;
   }
-  const result = await busy($('change-pin-form').querySelector('button'), 'Changing…', () => store.changePin($('current-pin').value, pin));
+  const result = await busy($('change-pin-form').querySelector('button[type=submit]'), 'Changing…', () => store.changePin($('current-pin').value, pin));
   $('change-pin-form').reset();
+  clearSecret($('current-pin'));
   await refreshStatus();
   if (result.status === 'open') {
     say('PIN changed.', 'success');

@@ -76,18 +76,20 @@ function open(key, sealed, associatedData) {
 /** What can be read without the PIN: null when the pad has not been set up (or was erased). */
 export async function padStatus() {
   return update((record) => ({
-    result: record && { wrongPins: record.wrongPins, eraseAfter: record.eraseAfter, paranoid: record.paranoid, display: record.display, accountCount: record.accounts.length },
+    result: record && { wrongPins: record.wrongPins, eraseAfter: record.eraseAfter, paranoid: record.paranoid, display: record.display,
+      accountCount: record.accounts.length, lockKind: record.lockKind ?? 'pin' },
   }));
 }
 
-/** Sets the pad up with its first PIN; returns the unlocked session. */
-export async function createPad(pin, eraseAfter) {
+/** Sets the pad up with its first PIN (or pattern, written as "pattern:" and the dots); returns the unlocked session. */
+export async function createPad(pin, eraseAfter, lockKind = 'pin') {
   if (!eraseLimits.includes(eraseAfter)) {
     throw new Error('The pad erases itself after 3, 5 or 10 wrong PINs.');
   }
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const key = await pinKey(pin, salt, pinIterations);
-  const record = { version: 1, salt, iterations: pinIterations, wrongPins: 0, eraseAfter, paranoid: false, display: { grouped: true, reversedKeypad: false }, accounts: [] };
+  const record = { version: 1, salt, iterations: pinIterations, wrongPins: 0, eraseAfter, paranoid: false, display: { grouped: true, reversedKeypad: false },
+    accounts: [], lockKind };
   record.check = await seal(key, utf8.encode('cipherpad'), checkData(record));
   await update(() => ({ record }));
   return { key, accounts: [] };
@@ -223,7 +225,7 @@ export async function changePin(currentPin, newPin) {
     sealed.secret = await seal(key, await openSecret(opened.key, account), accountData(sealed));
     accounts.push(sealed);
   }
-  await update((record) => ({ record: { ...record, salt, iterations: pinIterations, wrongPins: 0, check, accounts } }));
+  await update((record) => ({ record: { ...record, salt, iterations: pinIterations, wrongPins: 0, check, accounts, lockKind: 'pin' } }));
   return { status: 'open' };
 }
 
