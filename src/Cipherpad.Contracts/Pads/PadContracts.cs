@@ -3,7 +3,7 @@ namespace Cipherpad.Contracts.Pads;
 /// <summary>Turns approval on this pad on or off: <c>PUT /api/v1/pad/approval</c>, signed by the pad (protocol.md §8).</summary>
 /// <param name="Enabled">Whether the pad approves requests of the <c>push</c> method.</param>
 /// <param name="Subscription">The browser's Web Push subscription (<c>PushSubscription.toJSON()</c>), so requests wake the pad; without one the pad finds requests while it is open.</param>
-public sealed record PadApprovalRequest(bool Enabled, PadPushSubscription? Subscription = null);
+public sealed record PadApprovalRequest(bool? Enabled, PadPushSubscription? Subscription = null);
 
 /// <summary>A Web Push subscription as browsers write it.</summary>
 /// <param name="Endpoint">The push service's URL for this pad.</param>

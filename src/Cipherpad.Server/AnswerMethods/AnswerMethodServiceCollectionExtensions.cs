@@ -19,8 +19,10 @@ public static class AnswerMethodServiceCollectionExtensions
         services.AddSingleton<Security.ServerSecrets>();
         services.AddSingleton<VapidKeys>();
         services.AddSingleton<Notifications.IPushGateway, WebPushGateway>();
-        // The server posts only to the push service a subscription names, and follows no redirect elsewhere.
-        services.AddHttpClient(WebPushGateway.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        // The server posts only to the push service a subscription names, and follows no redirect elsewhere. Its request
+        // URIs carry the subscription's token, so the client writes no request logs.
+        services.AddHttpClient(WebPushGateway.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .RemoveAllLoggers();
         return services;
     }
 

@@ -322,7 +322,7 @@ public sealed class ChallengeService(
             await log.AppendAsync(challenge.AccountId, ResultName(VerifyResult.Denied), challenge.Method, purpose, party.Name, source, deviceId, challenge.Id,
                 Details(challenge) is { } details ? $"{details}; {reason}" : reason, cancellationToken);
             await notifier.NotifyAsync(challenge.AccountId, NotificationKind.SecurityChanges, $"A {purpose} request from {party.Name} was refused on your phone pad",
-                $"{party.Name}, from {source}: {reason}. Nothing was granted; if you did not start it, someone may know your password there", cancellationToken);
+                $"refused from {source}: {reason}. Nothing was granted; if you did not start it, someone may know your password at {party.Name}", cancellationToken);
             return VerifyResult.Denied;
         }, cancellationToken);
     }

@@ -45,6 +45,9 @@ public sealed class Device
 
     /// <summary>The pad's Web Push subscription (endpoint and keys, JSON), encrypted under the master key; null without one.</summary>
     public byte[]? PushSubscriptionProtected { get; set; }
+
+    /// <summary>The pad's clock (Unix seconds) in the signed request that last changed its approval: a later change must be newer.</summary>
+    public long? ApprovalSignedAt { get; set; }
 }
 
 public sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>

@@ -48,7 +48,8 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
         {
             return Errors.TooLongForCipherPad(challenge.Purpose == Purpose.Payment ? "payee" : "description", length - RequestPayload.MaxTextLength);
         }
-        var keys = active.Take(RequestPayload.MaxDevices).Select(devices.Keys).ToList();
+        // A payload names at most 8 pads: those that approve requests on the phone come first, so a push reaches one that can read it.
+        var keys = active.OrderBy(d => d.ApprovesSince is null).Take(RequestPayload.MaxDevices).Select(devices.Keys).ToList();
         try
         {
             challenge.QrPayload = payload.Seal(keys);

@@ -23,11 +23,15 @@ public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, 
 
     public const string WrongNumber = "wrong-number";
 
+    /// <summary>What <see cref="ApproveAsync"/> says of an answer that is not 8 digits per part: refused, and no attempt spent.</summary>
+    public const string MalformedAnswer = "malformed-answer";
+
     /// <summary>
     /// The active pad that signed <paramref name="authorization"/> for this request (<paramref name="method"/>, <paramref name="path"/>,
     /// <paramref name="body"/>), or null: no such header, another scheme, a clock too far off, no such active pad, or a wrong mac.
     /// </summary>
-    public async Task<Device?> SignedByAsync(string? authorization, string method, string path, byte[] body, CancellationToken cancellationToken)
+    public async Task<(Device Device, long SignedAt)?> SignedByAsync(string? authorization, string method, string path, byte[] body,
+        CancellationToken cancellationToken)
     {
         if (authorization is null || !authorization.StartsWith(PadRequest.Scheme + " ", StringComparison.Ordinal))
         {
@@ -52,18 +56,26 @@ public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, 
             return null;
         }
         using var keys = devices.Keys(device);
-        return PadRequest.Verify(keys, method, path, unixTime, body, mac) ? device : null;
+        return PadRequest.Verify(keys, method, path, unixTime, body, mac) ? (device, unixTime) : null;
     }
 
     /// <summary>
     /// Turns approval on or off for <paramref name="device"/>, with the push subscription that wakes it (kept encrypted, or
-    /// dropped); returns whether a subscription is kept. Turning it on also turns the push method on for the account
+    /// dropped); returns whether a subscription is kept, or null when the request is not newer than the last change (a replay). Turning it on also turns the push method on for the account
     /// (the pad's signature is the pad's consent, as its answer is for any other change); either way the owner is mailed.
     /// </summary>
-    public async Task<bool> SetAsync(Device device, bool enabled, StoredPushSubscription? subscription, string source, CancellationToken cancellationToken)
+    public async Task<bool?> SetAsync(Device device, long signedAt, bool enabled, StoredPushSubscription? subscription, string source,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
         var now = time.GetUtcNow();
+        // A change signed no later than the last one is a replay (or out of order): refused, so a captured request cannot
+        // turn approval back on after the owner turned it off.
+        if (await db.Devices.Where(d => d.Id == device.Id && (d.ApprovalSignedAt == null || d.ApprovalSignedAt < signedAt))
+            .ExecuteUpdateAsync(d => d.SetProperty(x => x.ApprovalSignedAt, signedAt), cancellationToken) == 0)
+        {
+            return null;
+        }
         var subscriptionProtected = enabled && subscription is not null
             ? protector.Protect(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(subscription, System.Text.Json.JsonSerializerOptions.Web),
                 $"{WebPushGateway.SubscriptionPurpose}:{device.Id}")
@@ -127,7 +139,11 @@ public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, 
             return null;
         }
         var (challenge, party) = found;
-        if (number != challenge.MatchNumber)
+        if (Core.Answers.Answer.Normalize(answer, Core.Answers.Answer.DigitsFor(challenge.Question)) is null)
+        {
+            return MalformedAnswer;
+        }
+        if (challenge.MatchNumber is not { } shown || number != shown)
         {
             var denied = await challenges.DenyAsync(party, challenge, device.Id, "the number typed on the pad was not the one the site showed", source, cancellationToken);
             return denied == VerifyResult.Denied ? WrongNumber : ChallengeService.ResultName(denied);
@@ -148,9 +164,16 @@ public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, 
             cancellationToken));
     }
 
-    /// <summary>A push question of the pad's own account, with its relying party; null for anything else (another account's question says nothing more).</summary>
+    /// <summary>
+    /// A push question of the pad's own account, with its relying party, when the pad approves requests; null for anything
+    /// else (another account's question says nothing more).
+    /// </summary>
     private async Task<(Challenge Challenge, RelyingParties.RelyingParty Party)?> RequestAsync(Device device, Guid challengeId, CancellationToken cancellationToken)
     {
+        if (device.ApprovesSince is null)
+        {
+            return null;
+        }
         var challenge = await db.Challenges.AsNoTracking()
             .SingleOrDefaultAsync(c => c.Id == challengeId && c.AccountId == device.AccountId && c.Method == PushMethod.MethodName, cancellationToken);
         if (challenge is null)

@@ -34,12 +34,12 @@ public static class PadEndpoints
     private static async Task<Results<Ok<PadApprovalResponse>, ProblemHttpResult>> SetApprovalAsync(HttpContext context, PadApprovals approvals,
         Microsoft.Extensions.Options.IOptions<CipherpadOptions> options, CancellationToken cancellationToken)
     {
-        var (device, body, problem) = await SignedAsync(context, approvals, cancellationToken);
+        var (device, body, problem, signedAt) = await SignedAsync(context, approvals, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
-        if (Parse<PadApprovalRequest>(body) is not { } request)
+        if (Parse<PadApprovalRequest>(body) is not { Enabled: { } enabled } request)
         {
             return Errors.InvalidRequest("Send { \"enabled\": true } or { \"enabled\": false }.", "enabled").ToProblem();
         }
@@ -57,8 +57,8 @@ public static class PadEndpoints
             }
             subscription = new StoredPushSubscription(given.Endpoint!, given.Keys!.P256dh!, given.Keys.Auth!);
         }
-        var push = await approvals.SetAsync(device!, request.Enabled, subscription, Source(context, device!), cancellationToken);
-        return TypedResults.Ok(new PadApprovalResponse(request.Enabled, push));
+        var push = await approvals.SetAsync(device!, signedAt, enabled, subscription, Source(context, device!), cancellationToken);
+        return push is null ? Errors.PadUnauthorized().ToProblem() : TypedResults.Ok(new PadApprovalResponse(enabled, push.Value));
     }
 
     private static async Task<Ok<PushKeyResponse>> PushKeyAsync(VapidKeys vapid, CancellationToken cancellationToken) =>
@@ -79,7 +79,7 @@ public static class PadEndpoints
     private static async Task<Results<Ok<PendingRequestsResponse>, ProblemHttpResult>> PendingAsync(HttpContext context, PadApprovals approvals,
         CancellationToken cancellationToken)
     {
-        var (device, _, problem) = await SignedAsync(context, approvals, cancellationToken);
+        var (device, _, problem, _) = await SignedAsync(context, approvals, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -91,7 +91,7 @@ public static class PadEndpoints
     private static async Task<Results<Ok<PadDecisionResponse>, ProblemHttpResult>> ApproveAsync(Guid challengeId, HttpContext context,
         PadApprovals approvals, CancellationToken cancellationToken)
     {
-        var (device, body, problem) = await SignedAsync(context, approvals, cancellationToken);
+        var (device, body, problem, _) = await SignedAsync(context, approvals, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -101,13 +101,18 @@ public static class PadEndpoints
             return Errors.InvalidRequest("Send { \"answer\": the pad's answer, \"number\": the number the site shows }.", "answer").ToProblem();
         }
         var result = await approvals.ApproveAsync(device!, challengeId, answer, request.Number, Source(context, device!), cancellationToken);
-        return result is null ? Errors.UnknownChallenge(challengeId).ToProblem() : TypedResults.Ok(new PadDecisionResponse(result));
+        return result switch
+        {
+            null => Errors.UnknownChallenge(challengeId).ToProblem(),
+            PadApprovals.MalformedAnswer => Errors.InvalidRequest("The answer is 8 digits per part of the question; it was not spent.", "answer").ToProblem(),
+            _ => TypedResults.Ok(new PadDecisionResponse(result)),
+        };
     }
 
     private static async Task<Results<Ok<PadDecisionResponse>, ProblemHttpResult>> DenyAsync(Guid challengeId, HttpContext context,
         PadApprovals approvals, CancellationToken cancellationToken)
     {
-        var (device, _, problem) = await SignedAsync(context, approvals, cancellationToken);
+        var (device, _, problem, _) = await SignedAsync(context, approvals, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -117,13 +122,13 @@ public static class PadEndpoints
     }
 
     /// <summary>The request's body (at most <see cref="PadApprovals.MaxBodyBytes"/>) and the pad that signed it, or a 401.</summary>
-    private static async Task<(Device? Device, byte[] Body, ProblemHttpResult? Problem)> SignedAsync(HttpContext context, PadApprovals approvals,
-        CancellationToken cancellationToken)
+    private static async Task<(Device? Device, byte[] Body, ProblemHttpResult? Problem, long SignedAt)> SignedAsync(HttpContext context,
+        PadApprovals approvals, CancellationToken cancellationToken)
     {
         var request = context.Request;
         if (request.ContentLength > PadApprovals.MaxBodyBytes)
         {
-            return (null, [], Errors.InvalidRequest($"A pad request's body is at most {PadApprovals.MaxBodyBytes} bytes.").ToProblem());
+            return (null, [], Errors.InvalidRequest($"A pad request's body is at most {PadApprovals.MaxBodyBytes} bytes.").ToProblem(), 0);
         }
         using var buffer = new MemoryStream();
         var chunk = new byte[1024];
@@ -132,13 +137,13 @@ public static class PadEndpoints
         {
             if (buffer.Length + read > PadApprovals.MaxBodyBytes)
             {
-                return (null, [], Errors.InvalidRequest($"A pad request's body is at most {PadApprovals.MaxBodyBytes} bytes.").ToProblem());
+                return (null, [], Errors.InvalidRequest($"A pad request's body is at most {PadApprovals.MaxBodyBytes} bytes.").ToProblem(), 0);
             }
             buffer.Write(chunk, 0, read);
         }
         var body = buffer.ToArray();
-        var device = await approvals.SignedByAsync(request.Headers.Authorization.ToString(), request.Method, request.Path.Value ?? "", body, cancellationToken);
-        return device is null ? (null, body, Errors.PadUnauthorized().ToProblem()) : (device, body, null);
+        var signed = await approvals.SignedByAsync(request.Headers.Authorization.ToString(), request.Method, request.Path.Value ?? "", body, cancellationToken);
+        return signed is { } by ? (by.Device, body, null, by.SignedAt) : (null, body, Errors.PadUnauthorized().ToProblem(), 0);
     }
 
     private static T? Parse<T>(byte[] body) where T : class

@@ -44,6 +44,10 @@ public sealed class PushMethod(CipherPadMethod pad, DeviceRegistry devices, Ciph
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(challenge);
+        if (await pad.IssueAsync(request, challenge, cancellationToken) is { } refused)
+        {
+            return refused; // before the quota: a question that cannot be sealed takes nothing from it
+        }
         var now = time.GetUtcNow();
         var hour = UtcPeriods.HourOf(now);
         await db.Database.ExecuteSqlAsync(
@@ -54,10 +58,6 @@ public sealed class PushMethod(CipherPadMethod pad, DeviceRegistry devices, Ciph
         if (taken == 0)
         {
             return Errors.PushLimitReached(Settings.PerAccountPerHour, hour.AddHours(1) - now);
-        }
-        if (await pad.IssueAsync(request, challenge, cancellationToken) is { } refused)
-        {
-            return refused;
         }
         challenge.MatchNumber = RandomNumberGenerator.GetInt32(10, 100);
         // Each approving pad with a push subscription is woken; the push commits with the question, or not at all.

@@ -22,7 +22,7 @@ public sealed class PushOptions
     /// <summary>
     /// The push services a pad's subscription may point at: a host, or <c>*.</c> and a domain for its subdomains. The server
     /// posts to that address, so anything else (an address inside your network) is refused. HTTPS only, except for a
-    /// listed loopback address (a test's push service).
+    /// listed loopback address (a test's push service), and on HTTPS's own port.
     /// </summary>
     [Required]
     public string[] EndpointHosts { get; set; } =
@@ -45,6 +45,6 @@ public sealed class PushOptions
         var listed = EndpointHosts.Any(pattern => pattern.StartsWith("*.", StringComparison.Ordinal)
             ? host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)
             : string.Equals(host, pattern, StringComparison.OrdinalIgnoreCase));
-        return listed && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
+        return listed && ((uri.Scheme == Uri.UriSchemeHttps && uri.IsDefaultPort) || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
     }
 }

@@ -225,7 +225,12 @@ export async function changePin(currentPin, newPin) {
     sealed.secret = await seal(key, await openSecret(opened.key, account), accountData(sealed));
     accounts.push(sealed);
   }
-  await update((record) => ({ record: { ...record, salt, iterations: pinIterations, wrongPins: 0, check, accounts, lockKind: 'pin' } }));
+  await update((record) => {
+    if (!record) {
+      throw new Error('The pad was erased meanwhile.');
+    }
+    return { record: { ...record, salt, iterations: pinIterations, wrongPins: 0, check, accounts, lockKind: 'pin' } };
+  });
   return { status: 'open' };
 }
 

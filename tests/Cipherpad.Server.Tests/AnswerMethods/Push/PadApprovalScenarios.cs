@@ -129,6 +129,27 @@ public abstract class PadApprovalScenarios
         await AssertProblemAsync(await PadApi.SendAsync(factory, stranger, HttpMethod.Post, approve, body), HttpStatusCode.NotFound, "unknown-challenge");
         Assert.Empty((await PadApi.PendingAsync(factory, stranger)).EnumerateArray());
 
+        // Not an answer at all: refused, and no attempt is spent on it.
+        await AssertProblemAsync(await PadApi.SendAsync(factory, pad, HttpMethod.Post, approve, new { answer = "abcdefgh", number = challenge.MatchNumber }),
+            HttpStatusCode.BadRequest, "invalid-request");
+        Assert.Equal(5, (await ReadAsync(relyingParty, challenge.ChallengeId)).AttemptsLeft);
+
+        // A captured change of approval cannot be sent again: a change must be signed later than the last one.
+        factory.Time.Stop();
+        var approval = (object body, int seconds) => PadApi.SendAsync(factory, pad, HttpMethod.Put, "/api/v1/pad/approval", body, TimeSpan.FromSeconds(seconds));
+        using (var off = await approval(new { enabled = false }, 2))
+        {
+            Assert.Equal(HttpStatusCode.OK, off.StatusCode);
+        }
+        await AssertProblemAsync(await approval(new { enabled = false }, 2), HttpStatusCode.Unauthorized, "pad-unauthorized");
+        await AssertProblemAsync(await approval(new { enabled = true }, 1), HttpStatusCode.Unauthorized, "pad-unauthorized");
+        // A pad that no longer approves decides nothing.
+        await AssertProblemAsync(await PadApi.SendAsync(factory, pad, HttpMethod.Post, approve, body), HttpStatusCode.NotFound, "unknown-challenge");
+        using (var on = await approval(new { enabled = true }, 3))
+        {
+            Assert.Equal(HttpStatusCode.OK, on.StatusCode);
+        }
+
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
@@ -164,7 +185,8 @@ public abstract class PadApprovalScenarios
         using var subscription = pushService.Subscribe();
         var put = (HttpMethod method, object body) => PadApi.SendAsync(factory, pad, method, "/api/v1/pad/approval", body);
 
-        foreach (var elsewhere in new[] { "http://10.0.0.1/push/1", "https://push.example.net/1", $"http://user@127.0.0.1:{pushService.Address.Port}/x" })
+        foreach (var elsewhere in new[] { "http://10.0.0.1/push/1", "https://push.example.net/1", $"http://user@127.0.0.1:{pushService.Address.Port}/x",
+            "https://fcm.googleapis.com:25/fcm/send/x", "https://fcm.googleapis.com.evil.example/x", "https://evilfcm.googleapis.com/x" })
         {
             var refused = await put(HttpMethod.Put, new { enabled = true, subscription = new { endpoint = elsewhere, keys = new { p256dh = "x", auth = "y" } } });
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);

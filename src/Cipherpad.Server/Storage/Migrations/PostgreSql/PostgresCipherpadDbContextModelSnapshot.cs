@@ -673,6 +673,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.Property<long>("ActivatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("ApprovalSignedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("ApprovesSince")
                         .HasColumnType("bigint");
 

@@ -664,6 +664,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.Property<long>("ActivatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ApprovalSignedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ApprovesSince")
                         .HasColumnType("INTEGER");
 

@@ -6,15 +6,34 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 {
     /// <inheritdoc />
-    public partial class PadApproval : Migration
+    public partial class PhonePad : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<long>(
+                name: "ApprovalSignedAt",
+                table: "Devices",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
                 name: "ApprovesSince",
                 table: "Devices",
                 type: "bigint",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Kind",
+                table: "Devices",
+                type: "character varying(16)",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<byte[]>(
+                name: "PushSubscriptionProtected",
+                table: "Devices",
+                type: "bytea",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
@@ -36,6 +55,19 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     table.PrimaryKey("PK_PushHourlyQuotas", x => new { x.AccountId, x.Hour });
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ServerSecrets",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ValueProtected = table.Column<byte[]>(type: "bytea", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ServerSecrets", x => x.Name);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_PushHourlyQuotas_Hour",
                 table: "PushHourlyQuotas",
@@ -48,8 +80,23 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
             migrationBuilder.DropTable(
                 name: "PushHourlyQuotas");
 
+            migrationBuilder.DropTable(
+                name: "ServerSecrets");
+
+            migrationBuilder.DropColumn(
+                name: "ApprovalSignedAt",
+                table: "Devices");
+
             migrationBuilder.DropColumn(
                 name: "ApprovesSince",
+                table: "Devices");
+
+            migrationBuilder.DropColumn(
+                name: "Kind",
+                table: "Devices");
+
+            migrationBuilder.DropColumn(
+                name: "PushSubscriptionProtected",
                 table: "Devices");
 
             migrationBuilder.DropColumn(

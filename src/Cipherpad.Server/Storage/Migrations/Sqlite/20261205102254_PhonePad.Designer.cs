@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Cipherpad.Server.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCipherpadDbContext))]
-    [Migration("20261205094450_WebPush")]
-    partial class WebPush
+    [Migration("20261205102254_PhonePad")]
+    partial class PhonePad
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -665,6 +665,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("ActivatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ApprovalSignedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("ApprovesSince")

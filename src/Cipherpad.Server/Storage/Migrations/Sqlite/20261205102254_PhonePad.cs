@@ -6,15 +6,34 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Cipherpad.Server.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class PadApproval : Migration
+    public partial class PhonePad : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<long>(
+                name: "ApprovalSignedAt",
+                table: "Devices",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
                 name: "ApprovesSince",
                 table: "Devices",
                 type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Kind",
+                table: "Devices",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<byte[]>(
+                name: "PushSubscriptionProtected",
+                table: "Devices",
+                type: "BLOB",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
@@ -36,6 +55,19 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     table.PrimaryKey("PK_PushHourlyQuotas", x => new { x.AccountId, x.Hour });
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ServerSecrets",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ValueProtected = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ServerSecrets", x => x.Name);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_PushHourlyQuotas_Hour",
                 table: "PushHourlyQuotas",
@@ -48,8 +80,23 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "PushHourlyQuotas");
 
+            migrationBuilder.DropTable(
+                name: "ServerSecrets");
+
+            migrationBuilder.DropColumn(
+                name: "ApprovalSignedAt",
+                table: "Devices");
+
             migrationBuilder.DropColumn(
                 name: "ApprovesSince",
+                table: "Devices");
+
+            migrationBuilder.DropColumn(
+                name: "Kind",
+                table: "Devices");
+
+            migrationBuilder.DropColumn(
+                name: "PushSubscriptionProtected",
                 table: "Devices");
 
             migrationBuilder.DropColumn(
