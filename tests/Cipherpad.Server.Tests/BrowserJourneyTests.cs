@@ -8,34 +8,12 @@ namespace Cipherpad.Server.Tests;
 /// A person in a real browser (Chromium, driven by Playwright): register, confirm the e-mail, choose methods,
 /// activate a cipher pad with the SMS code, sign in to the personal account.
 /// </summary>
-public sealed class BrowserJourneyTests : IAsyncLifetime
+// The human check at its default difficulty: the browser really does the work a person's browser does.
+public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
 {
-    // The human check at its default difficulty: the browser really does the work a person's browser does.
-    private readonly CipherpadFactory _factory = new(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
-    {
-        ["Cipherpad:Accounts:HumanCheck:MaxNumber"] = new Server.Accounts.HumanCheckOptions().MaxNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    });
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-    private Uri _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = _factory.StartOnLoopback();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Chromium.LaunchAsync(_playwright);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-        _playwright?.Dispose();
-        _factory.Dispose();
-    }
-
+    ["Cipherpad:Accounts:HumanCheck:MaxNumber"] = new Server.Accounts.HumanCheckOptions().MaxNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+}))
+{
     private static async Task FillRegistrationAsync(IPage page, string firstName, string email, string phone, string question, string answer)
     {
         await page.FillAsync("#FirstName", firstName);
@@ -64,38 +42,38 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_person_registers_activates_and_signs_in_in_a_browser()
+    public async Task A_person_registers_activates_and_signs_in_in_aBrowser()
     {
-        var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } }); // a phone's screen
+        var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } }); // a phone's screen
         var violations = RecordPolicyViolations(page);
-        await page.GotoAsync(new Uri(_server, "/register").ToString());
+        await page.GotoAsync(new Uri(ServerAddress, "/register").ToString());
         await FillRegistrationAsync(page, "Ann", "ann@example.com", "+49 170 1234567", "What was on my grandmother's shelf?", "a blue teapot with a chip");
         await Assertions.Expect(page.Locator("#human-check-status")).ToHaveTextAsync("Checked: you are a person. You can send the form.",
             new() { Timeout = 60_000 });
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Check your e-mail");
 
-        var link = Journeys.ConfirmationLink(Journeys.LatestEmailTo(_factory, "ann@example.com").TextBody ?? "");
-        await page.GotoAsync(new Uri(_server, link).ToString());
+        var link = Journeys.ConfirmationLink(Journeys.LatestEmailTo(Factory, "ann@example.com").TextBody ?? "");
+        await page.GotoAsync(new Uri(ServerAddress, link).ToString());
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Your e-mail is confirmed");
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Activation code sent");
 
-        using var api = _factory.CreateClient();
-        var (_, secret) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(_factory), "phone");
+        using var api = Factory.CreateClient();
+        var (_, secret) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(Factory), "phone");
         Assert.NotNull(secret);
 
-        await page.GotoAsync(new Uri(_server, "/signin").ToString());
+        await page.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await page.FillAsync("#Email", "ann@example.com");
         await page.ClickAsync("button[type=submit]");
         var question = await page.InnerTextAsync("#question");
         using var keys = new DeviceKeys(secret);
-        await page.FillAsync("#Answer", Answer.Group(Answer.Compute(keys, Purpose.Login, question, _factory.Time.GetUtcNow())));
+        await page.FillAsync("#Answer", Answer.Group(Answer.Compute(keys, Purpose.Login, question, Factory.Time.GetUtcNow())));
         await page.ClickAsync("button[type=submit]");
 
         await Assertions.Expect(page.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
         await Assertions.Expect(page.Locator("table").Last).ToContainTextAsync("success");
-        await page.GotoAsync(new Uri(_server, "/account/devices").ToString());
+        await page.GotoAsync(new Uri(ServerAddress, "/account/devices").ToString());
         await Assertions.Expect(page.Locator("#devices")).ToContainTextAsync("phone");
         // The stylesheet applies under the policy: the page keeps its width and the revoke button its colour.
         Assert.Equal("576px", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).maxWidth"));
@@ -109,14 +87,14 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
     [Fact]
     public async Task A_person_who_sends_the_form_before_the_human_check_is_done_is_registered_once_it_is()
     {
-        var page = await _browser!.NewPageAsync();
+        var page = await Browser.NewPageAsync();
         // Holds every hash of the check back until the test lets it go, so the button is surely pressed before the check is done.
         await page.AddInitScriptAsync("""
             const digest = crypto.subtle.digest.bind(crypto.subtle);
             const held = new Promise((resolve) => { window.letTheCheckGoOn = resolve; });
             crypto.subtle.digest = (...args) => held.then(() => digest(...args));
             """);
-        await page.GotoAsync(new Uri(_server, "/register").ToString());
+        await page.GotoAsync(new Uri(ServerAddress, "/register").ToString());
         await FillRegistrationAsync(page, "Bob", "bob@example.com", "+49 170 7654321", "Where did I lose my first kite?", "behind the old water tower");
         await page.ClickAsync("button[type=submit]");
 
@@ -130,9 +108,9 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
     [Fact]
     public async Task Without_JavaScript_the_register_page_says_that_the_human_check_needs_it()
     {
-        await using var context = await _browser!.NewContextAsync(new() { JavaScriptEnabled = false });
+        await using var context = await Browser.NewContextAsync(new() { JavaScriptEnabled = false });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(_server, "/register").ToString());
+        await page.GotoAsync(new Uri(ServerAddress, "/register").ToString());
 
         await Assertions.Expect(page.Locator("#human-check-noscript")).ToContainTextAsync("This form needs JavaScript");
         await Assertions.Expect(page.Locator("#human-check-status")).ToBeHiddenAsync();
@@ -143,11 +121,11 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_wrong_answer_in_the_browser_says_how_many_attempts_are_left()
+    public async Task A_wrong_answer_in_theBrowser_says_how_many_attempts_are_left()
     {
-        await Journeys.RegisterAndActivateAsync(_factory, "ann@example.com");
-        var page = await _browser!.NewPageAsync();
-        await page.GotoAsync(new Uri(_server, "/signin").ToString());
+        await Journeys.RegisterAndActivateAsync(Factory, "ann@example.com");
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await page.FillAsync("#Email", "ann@example.com");
         await page.ClickAsync("button[type=submit]");
         await page.FillAsync("#Answer", "0000 0000");
@@ -156,59 +134,59 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_person_who_lost_the_phone_recovers_in_a_browser()
+    public async Task A_person_who_lost_the_phone_recovers_in_aBrowser()
     {
-        var oldPhone = await Journeys.RegisterAndActivateAsync(_factory, "ann@example.com");
-        var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        var oldPhone = await Journeys.RegisterAndActivateAsync(Factory, "ann@example.com");
+        var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
         var violations = RecordPolicyViolations(page);
-        await page.GotoAsync(new Uri(_server, "/signin").ToString());
+        await page.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await page.ClickAsync("text=Recover your account");
         await page.FillAsync("#Email", "ann@example.com");
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("#link-sent")).ToBeVisibleAsync();
 
-        var link = System.Text.RegularExpressions.Regex.Match(Journeys.LatestEmailTo(_factory, "ann@example.com").TextBody!, @"/recover/confirm\?token=[\w-]+").Value;
-        await page.GotoAsync(new Uri(_server, link).ToString());
+        var link = System.Text.RegularExpressions.Regex.Match(Journeys.LatestEmailTo(Factory, "ann@example.com").TextBody!, @"/recover/confirm\?token=[\w-]+").Value;
+        await page.GotoAsync(new Uri(ServerAddress, link).ToString());
         await Assertions.Expect(page.Locator("#security-question")).ToHaveTextAsync("What was on my grandmother's shelf?");
         await page.FillAsync("#Answer", "grandma's blue teapot");
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("#recovered")).ToContainTextAsync("Your old cipher pads no longer work");
 
-        using var api = _factory.CreateClient();
-        var (_, newPhone) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(_factory), "new phone");
-        await page.GotoAsync(new Uri(_server, "/signin").ToString());
+        using var api = Factory.CreateClient();
+        var (_, newPhone) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(Factory), "new phone");
+        await page.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await page.FillAsync("#Email", "ann@example.com");
         await page.ClickAsync("button[type=submit]");
         var question = await page.InnerTextAsync("#question");
         using (var oldKeys = new DeviceKeys(oldPhone))
         {
-            await page.FillAsync("#Answer", Answer.Compute(oldKeys, Purpose.Login, question, _factory.Time.GetUtcNow()));
+            await page.FillAsync("#Answer", Answer.Compute(oldKeys, Purpose.Login, question, Factory.Time.GetUtcNow()));
             await page.ClickAsync("button[type=submit]");
             await Assertions.Expect(page.Locator("#answer-error")).ToContainTextAsync("Wrong answer");
         }
         using var newKeys = new DeviceKeys(newPhone!);
-        await page.FillAsync("#Answer", Answer.Compute(newKeys, Purpose.Login, question, _factory.Time.GetUtcNow()));
+        await page.FillAsync("#Answer", Answer.Compute(newKeys, Purpose.Login, question, Factory.Time.GetUtcNow()));
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
-        await page.GotoAsync(new Uri(_server, "/account/devices").ToString());
+        await page.GotoAsync(new Uri(ServerAddress, "/account/devices").ToString());
         await Assertions.Expect(page.Locator("#devices")).ToContainTextAsync("revoked");
         Assert.Empty(violations);
     }
 
     [Fact]
-    public async Task The_log_filters_work_in_a_browser_without_JavaScript()
+    public async Task The_log_filters_work_in_aBrowser_without_JavaScript()
     {
-        var (_, secret) = await LogScenarios.AnnWithHistoryAsync(() => Task.FromResult(_factory));
-        await using var context = await _browser!.NewContextAsync(new() { JavaScriptEnabled = false });
+        var (_, secret) = await LogScenarios.AnnWithHistoryAsync(() => Task.FromResult(Factory));
+        await using var context = await Browser.NewContextAsync(new() { JavaScriptEnabled = false });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(_server, "/signin").ToString());
+        await page.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await page.FillAsync("#Email", "ann@example.com");
         await page.ClickAsync("button[type=submit]");
         using var keys = new DeviceKeys(secret);
-        await page.FillAsync("#Answer", Answer.Compute(keys, Purpose.Login, await page.InnerTextAsync("#question"), _factory.Time.GetUtcNow()));
+        await page.FillAsync("#Answer", Answer.Compute(keys, Purpose.Login, await page.InnerTextAsync("#question"), Factory.Time.GetUtcNow()));
         await page.ClickAsync("button[type=submit]");
 
-        await page.GotoAsync(new Uri(_server, "/account/log").ToString());
+        await page.GotoAsync(new Uri(ServerAddress, "/account/log").ToString());
         await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("32");
         await page.SelectOptionAsync("#result", "wrong");
         await page.ClickAsync("#filters button[type=submit]");

@@ -13,30 +13,15 @@ namespace Cipherpad.Server.Tests.Pad;
 /// The phone pad's protocol code (<c>wwwroot/pad/protocol.js</c>, WebCrypto in Chromium) against Cipherpad.Core: every
 /// vector of docs/protocol-vectors.json, and request payloads Core accepts or refuses, read the same way.
 /// </summary>
-public sealed class PadProtocolTests : IAsyncLifetime
+public sealed class PadProtocolTests() : BrowserTests(new CipherpadFactory(DatabaseProvider.Sqlite, null))
 {
-    private readonly CipherpadFactory _factory = new(DatabaseProvider.Sqlite, null);
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
     private IPage _page = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        var server = _factory.StartOnLoopback();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Chromium.LaunchAsync(_playwright);
-        _page = await _browser.NewPageAsync();
-        await _page.GotoAsync(new Uri(server, "/pad/").ToString());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-        _playwright?.Dispose();
-        _factory.Dispose();
+        await base.InitializeAsync();
+        _page = await Browser.NewPageAsync();
+        await _page.GotoAsync(new Uri(ServerAddress, "/pad/").ToString());
     }
 
     private const string ComputeVectors = """
@@ -108,7 +93,7 @@ public sealed class PadProtocolTests : IAsyncLifetime
         """;
 
     [Fact]
-    public async Task The_pad_reproduces_every_protocol_vector_in_the_browser()
+    public async Task The_pad_reproduces_every_protocol_vector_in_theBrowser()
     {
         var vectorsText = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "vectors", "protocol-vectors.json"));
         using var vectors = JsonDocument.Parse(vectorsText);

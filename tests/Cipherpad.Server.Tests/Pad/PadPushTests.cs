@@ -14,45 +14,34 @@ namespace Cipherpad.Server.Tests.Pad;
 /// is the one thing played: headless Chromium has no push service of its own, so PushManager.subscribe returns the test
 /// service's subscription.
 /// </summary>
-public sealed class PadPushTests : IAsyncLifetime
+public sealed class PadPushTests() : BrowserTests(new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
+{
+    ["Cipherpad:Push:EndpointHosts:0"] = "127.0.0.1",
+}))
 {
     private const string Email = "ann@example.com";
-    private readonly CipherpadFactory _factory = new(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
-    {
-        ["Cipherpad:Push:EndpointHosts:0"] = "127.0.0.1",
-    });
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-    private PushService? _pushService;
-    private Uri _server = null!;
+    private PushService _pushService = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = _factory.StartOnLoopback();
+        await base.InitializeAsync();
         _pushService = await PushService.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Chromium.LaunchAsync(_playwright);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-        _playwright?.Dispose();
+        await base.DisposeAsync();
         if (_pushService is not null)
         {
             await _pushService.DisposeAsync();
         }
-        _factory.Dispose();
     }
 
     [Fact]
     public async Task A_push_wakes_the_pad_which_shows_the_request_verified_and_approves_it_with_the_sites_number()
     {
-        using var subscription = _pushService!.Subscribe();
-        await using var context = await PhonePad.PhoneContextAsync(_browser!, "notifications");
+        using var subscription = _pushService.Subscribe();
+        await using var context = await PhonePad.PhoneContextAsync(Browser, "notifications");
         await context.AddInitScriptAsync($$"""
             (() => {
               const subscription = {{JsonSerializer.Serialize(subscription.ToJson())}};
@@ -61,23 +50,19 @@ public sealed class PadPushTests : IAsyncLifetime
               PushManager.prototype.getSubscription = async function () { return null; };
             })();
             """);
-        using var browser = _factory.Browser();
-        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(_factory, browser, Email);
-        var pad = await PhonePad.OpenAsync(context, _server);
+        using var browser = Factory.Browser();
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(Factory, browser, Email);
+        var pad = await PhonePad.OpenAsync(context, ServerAddress);
         await pad.CreatePinAsync("270394");
         await pad.ActivateAsync(Email, code);
         await Assertions.Expect(pad.Message).ToHaveTextAsync($"Activated: {Email} answers from this pad now.");
         await pad.Page.EvaluateAsync("() => navigator.serviceWorker.ready");
 
-        await pad.Page.ClickAsync("[data-go=settings]");
-        await pad.Page.CheckAsync("#settings-approve");
-        await pad.Page.ClickAsync("#settings-form button[type=submit]");
-        await Assertions.Expect(pad.Message).ToHaveTextAsync("Settings saved.");
-        await pad.Page.ClickAsync("#screen-settings [data-go=home]");
+        await pad.TurnOnApprovalAsync("Settings saved.");
 
-        using var relyingParty = await Journeys.RelyingPartyClientAsync(_factory);
+        using var relyingParty = await Journeys.RelyingPartyClientAsync(Factory);
         var challenge = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest(Email, Method: "push"));
-        await _factory.SendOutboxAsync();
+        await Factory.SendOutboxAsync();
         var delivery = await _pushService.NextAsync(TimeSpan.FromSeconds(10));
         Assert.Contains(challenge.ChallengeId.ToString(), delivery.Plaintext, StringComparison.Ordinal);
 
@@ -98,7 +83,7 @@ public sealed class PadPushTests : IAsyncLifetime
         var registrationId = await registrations.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await devTools.SendAsync("ServiceWorker.deliverPushMessage", new()
         {
-            ["origin"] = _server.GetLeftPart(UriPartial.Authority),
+            ["origin"] = ServerAddress.GetLeftPart(UriPartial.Authority),
             ["registrationId"] = registrationId,
             ["data"] = delivery.Plaintext,
         });

@@ -15,31 +15,10 @@ namespace Cipherpad.Server.Tests.Pad;
 /// code from the SMS, answer a site's questions (also with the network cut), scan the sign-in page's QR code with the
 /// camera, and the PIN's limits.
 /// </summary>
-public sealed class PhonePadTests : IAsyncLifetime
+public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(DatabaseProvider.Sqlite, null))
 {
     private const string Pin = "270394";
     private const string Email = "ann@example.com";
-    private readonly CipherpadFactory _factory = new(DatabaseProvider.Sqlite, null);
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-    private Uri _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = _factory.StartOnLoopback();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Chromium.LaunchAsync(_playwright);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-        _playwright?.Dispose();
-        _factory.Dispose();
-    }
 
     private static string ScreenshotPath(string name)
     {
@@ -51,9 +30,9 @@ public sealed class PhonePadTests : IAsyncLifetime
     /// <summary>Registers <see cref="Email"/> and activates a pad in <paramref name="context"/> with the code from the SMS outbox.</summary>
     private async Task<PhonePad> ActivatedPadAsync(IBrowserContext context, int eraseAfter = 5)
     {
-        using var browser = _factory.Browser();
-        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(_factory, browser, Email);
-        var pad = await PhonePad.OpenAsync(context, _server);
+        using var browser = Factory.Browser();
+        var code = await Journeys.RegisterAndReceiveActivationCodeAsync(Factory, browser, Email);
+        var pad = await PhonePad.OpenAsync(context, ServerAddress);
         await pad.CreatePinAsync(Pin, eraseAfter);
         await pad.ActivateAsync(Email, code);
         await Assertions.Expect(pad.Message).ToHaveTextAsync($"Activated: {Email} answers from this pad now.");
@@ -68,11 +47,11 @@ public sealed class PhonePadTests : IAsyncLifetime
     public async Task A_person_installs_the_pad_activates_it_and_answers_with_the_network_cut()
     {
         // A profile of its own, as a person's browser has: Chromium offers no installation in an incognito-like context.
-        await using var context = await Chromium.LaunchPersistentAsync(_playwright!, Path.Combine(_factory.DataDirectory, "browser-profile"),
+        await using var context = await Chromium.LaunchPersistentAsync(Playwright, Path.Combine(Factory.DataDirectory, "browser-profile"),
             PhonePad.PhoneContextOptions());
         var pad = await ActivatedPadAsync(context);
         await pad.Page.ScreenshotAsync(new() { Path = ScreenshotPath("pad-home.png") });
-        await using (var scope = _factory.Services.CreateAsyncScope())
+        await using (var scope = Factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<Server.Storage.CipherpadDbContext>();
             Assert.Equal(("Phone", Server.Devices.Device.WebAppKind), await db.Devices.Select(d => ValueTuple.Create(d.Name, d.Kind)).SingleAsync());
@@ -85,13 +64,13 @@ public sealed class PhonePadTests : IAsyncLifetime
         var devTools = await context.NewCDPSessionAsync(pad.Page);
         var installability = await devTools.SendAsync("Page.getInstallabilityErrors");
         Assert.Equal("[]", installability!.Value.GetProperty("installabilityErrors").GetRawText());
-        using (var manifest = JsonDocument.Parse(await (await pad.Page.APIRequest.GetAsync(new Uri(_server, "/pad/manifest.webmanifest").ToString())).TextAsync()))
+        using (var manifest = JsonDocument.Parse(await (await pad.Page.APIRequest.GetAsync(new Uri(ServerAddress, "/pad/manifest.webmanifest").ToString())).TextAsync()))
         {
             Assert.Equal("standalone", manifest.RootElement.GetProperty("display").GetString());
             Assert.Contains(manifest.RootElement.GetProperty("icons").EnumerateArray(), icon => icon.GetProperty("sizes").GetString() == "512x512");
         }
 
-        using var relyingParty = await Journeys.RelyingPartyClientAsync(_factory);
+        using var relyingParty = await Journeys.RelyingPartyClientAsync(Factory);
         await pad.UnlockAsync(Pin);
         var login = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest(Email));
         Assert.Equal("success", await VerifyAsync(relyingParty, login, await pad.AnswerAsync("login", login.Question)));
@@ -129,7 +108,7 @@ public sealed class PhonePadTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_PINs_are_counted_before_they_are_checked_and_the_chosen_count_erases_the_pad()
     {
-        await using var context = await PhonePad.PhoneContextAsync(_browser!);
+        await using var context = await PhonePad.PhoneContextAsync(Browser);
         var pad = await ActivatedPadAsync(context, eraseAfter: 3);
         await pad.Page.ReloadAsync();
         await Assertions.Expect(pad.Page.Locator("#erase-warning")).ToHaveTextAsync("3 wrong PINs in a row erase this pad.");
@@ -150,7 +129,7 @@ public sealed class PhonePadTests : IAsyncLifetime
             """);
         Assert.True(countedBeforeChecked);
         await pad.Page.CloseAsync();
-        pad = await PhonePad.OpenAsync(context, _server);
+        pad = await PhonePad.OpenAsync(context, ServerAddress);
         await Assertions.Expect(pad.Page.Locator("#erase-warning")).ToHaveTextAsync("2 wrong PINs in a row erase this pad.");
 
         // The right PIN starts the count again.
@@ -178,7 +157,7 @@ public sealed class PhonePadTests : IAsyncLifetime
     [Fact]
     public async Task A_reversed_keypad_whole_answers_and_paranoid_mode_work_as_chosen()
     {
-        await using var context = await PhonePad.PhoneContextAsync(_browser!);
+        await using var context = await PhonePad.PhoneContextAsync(Browser);
         var pad = await ActivatedPadAsync(context);
         await pad.Page.ClickAsync("[data-go=settings]");
         await pad.Page.CheckAsync("#settings-reversed");
@@ -188,7 +167,7 @@ public sealed class PhonePadTests : IAsyncLifetime
         await Assertions.Expect(pad.Message).ToHaveTextAsync("Settings saved.");
         await pad.Page.ClickAsync("#screen-settings [data-go=home]");
 
-        using var relyingParty = await Journeys.RelyingPartyClientAsync(_factory);
+        using var relyingParty = await Journeys.RelyingPartyClientAsync(Factory);
         var login = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest(Email));
         await pad.Page.ClickAsync("[data-mode=login]");
         // A calculator's layout: 7 8 9 on top, 1 2 3 at the bottom.
@@ -225,16 +204,12 @@ public sealed class PhonePadTests : IAsyncLifetime
     [Fact]
     public async Task The_pad_approves_a_request_with_the_number_the_site_shows_and_refuses_one_the_person_did_not_start()
     {
-        await using var context = await PhonePad.PhoneContextAsync(_browser!);
+        await using var context = await PhonePad.PhoneContextAsync(Browser);
         var pad = await ActivatedPadAsync(context);
-        await pad.Page.ClickAsync("[data-go=settings]");
-        await pad.Page.CheckAsync("#settings-approve");
-        await pad.Page.ClickAsync("#settings-form button[type=submit]");
         // This browser was given no permission for notifications: the pad says it finds requests while it is open.
-        await Assertions.Expect(pad.Message).ToHaveTextAsync("Settings saved. This browser gives the pad no notifications: it finds requests while it is open.");
-        await pad.Page.ClickAsync("#screen-settings [data-go=home]");
+        await pad.TurnOnApprovalAsync("Settings saved. This browser gives the pad no notifications: it finds requests while it is open.");
 
-        using var relyingParty = await Journeys.RelyingPartyClientAsync(_factory);
+        using var relyingParty = await Journeys.RelyingPartyClientAsync(Factory);
         var payment = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest(Email, "payment", Payee: "Z123456789012", Amount: "12.50",
             Currency: "WMZ", Method: "push"));
         await pad.Page.ClickAsync("#check-requests");
@@ -256,8 +231,8 @@ public sealed class PhonePadTests : IAsyncLifetime
     [Fact]
     public async Task A_pattern_set_at_first_start_locks_the_pad_and_a_wrong_one_is_counted()
     {
-        await using var context = await PhonePad.PhoneContextAsync(_browser!);
-        var pad = await PhonePad.OpenAsync(context, _server);
+        await using var context = await PhonePad.PhoneContextAsync(Browser);
+        var pad = await PhonePad.OpenAsync(context, ServerAddress);
         await Assertions.Expect(pad.Heading).ToHaveTextAsync("Set up your cipher pad");
         await pad.Page.CheckAsync("input[name=lock-kind][value=pattern]");
         await Assertions.Expect(pad.Page.Locator("#new-pin")).ToBeHiddenAsync();
@@ -296,12 +271,12 @@ public sealed class PhonePadTests : IAsyncLifetime
     [Fact]
     public async Task Two_accounts_live_on_one_pad_and_each_or_all_can_be_erased()
     {
-        await using var context = await PhonePad.PhoneContextAsync(_browser!);
+        await using var context = await PhonePad.PhoneContextAsync(Browser);
         var pad = await ActivatedPadAsync(context);
         pad.Page.Dialog += (_, dialog) => dialog.AcceptAsync();
-        using (var browser = _factory.Browser())
+        using (var browser = Factory.Browser())
         {
-            var code = await Journeys.RegisterAndReceiveActivationCodeAsync(_factory, browser, "bob@example.com");
+            var code = await Journeys.RegisterAndReceiveActivationCodeAsync(Factory, browser, "bob@example.com");
             await pad.Page.ClickAsync("#screen-home [data-go=activate]");
             await pad.ActivateAsync("bob@example.com", code, "Bob's phone");
         }
@@ -309,7 +284,7 @@ public sealed class PhonePadTests : IAsyncLifetime
         Assert.Equal([Email, "bob@example.com"], await pad.Page.Locator("#account option").AllInnerTextsAsync());
 
         // Each account answers with its own keys.
-        using var relyingParty = await Journeys.RelyingPartyClientAsync(_factory);
+        using var relyingParty = await Journeys.RelyingPartyClientAsync(Factory);
         var bobs = await relyingParty.CreateChallengeAsync(new CreateChallengeRequest("bob@example.com"));
         await pad.Page.SelectOptionAsync("#account", "bob@example.com");
         Assert.Equal("success", await VerifyAsync(relyingParty, bobs, await pad.AnswerAsync("login", bobs.Question)));
@@ -338,10 +313,10 @@ public sealed class PhonePadTests : IAsyncLifetime
     [Fact]
     public async Task The_pad_confirms_a_change_from_the_confirmation_pages_QR_code()
     {
-        await using var context = await PhonePad.PhoneContextAsync(_browser!);
+        await using var context = await PhonePad.PhoneContextAsync(Browser);
         var pad = await ActivatedPadAsync(context);
         var account = await context.NewPageAsync();
-        await account.GotoAsync(new Uri(_server, "/signin").ToString());
+        await account.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await account.FillAsync("#Email", Email);
         await account.ClickAsync("button[type=submit]");
         var answer = await pad.AnswerAsync("login", await account.InnerTextAsync("#question"));
@@ -350,7 +325,7 @@ public sealed class PhonePadTests : IAsyncLifetime
         await account.ClickAsync("button[type=submit]");
         await Assertions.Expect(account.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
 
-        await account.GotoAsync(new Uri(_server, "/account/devices").ToString());
+        await account.GotoAsync(new Uri(ServerAddress, "/account/devices").ToString());
         await account.FillAsync("#devices input[name=Name]", "Ann's phone");
         await account.ClickAsync("#devices button:text('Rename')");
         await Assertions.Expect(account.Locator("h1")).ToHaveTextAsync("Confirm with your cipher pad");
@@ -392,15 +367,15 @@ public sealed class PhonePadTests : IAsyncLifetime
     [Fact]
     public async Task The_pad_scans_the_sign_in_pages_QR_code_with_the_camera()
     {
-        var video = Path.Combine(_factory.DataDirectory, "camera.y4m");
+        var video = Path.Combine(Factory.DataDirectory, "camera.y4m");
         // Chromium opens the video file when the camera starts, so it is written once the sign-in page shows its code.
-        await using var cameraBrowser = await Chromium.LaunchAsync(_playwright!, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        await using var cameraBrowser = await Chromium.LaunchAsync(Playwright, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             $"--use-file-for-fake-video-capture={video}");
         await using var context = await PhonePad.PhoneContextAsync(cameraBrowser, "camera");
         var pad = await ActivatedPadAsync(context);
 
         var signIn = await context.NewPageAsync();
-        await signIn.GotoAsync(new Uri(_server, "/signin").ToString());
+        await signIn.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await signIn.FillAsync("#Email", Email);
         await signIn.ClickAsync("button[type=submit]");
         var image = await signIn.EvaluateAsync<JsonElement>("""

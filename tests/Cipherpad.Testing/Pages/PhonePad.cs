@@ -93,5 +93,15 @@ public sealed class PhonePad(IPage page)
         return (await Page.InnerTextAsync("#answer")).Replace(" ", "", StringComparison.Ordinal);
     }
 
+    /// <summary>Turns on "approve requests" in the settings; the pad says <paramref name="said"/> and goes back home.</summary>
+    public async Task TurnOnApprovalAsync(string said)
+    {
+        await Page.ClickAsync("[data-go=settings]");
+        await Page.CheckAsync("#settings-approve");
+        await Page.ClickAsync("#settings-form button[type=submit]");
+        await Assertions.Expect(Message).ToHaveTextAsync(said);
+        await Page.ClickAsync("#screen-settings [data-go=home]");
+    }
+
     public async Task DoneAsync() => await Page.ClickAsync("#screen-answer button[data-go=home]");
 }
