@@ -20,6 +20,20 @@ public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(Database
     private const string Pin = "270394";
     private const string Email = "ann@example.com";
 
+    /// <summary>A script function: the pixels of the page's QR code image, as <c>ImageData</c>.</summary>
+    private const string QrImagePixels = """
+        async () => {
+          const img = document.querySelector('img[alt^="QR code"]');
+          await img.decode();
+          const canvas = document.createElement('canvas');
+          canvas.width = img.naturalWidth;
+          canvas.height = img.naturalHeight;
+          const context = canvas.getContext('2d');
+          context.drawImage(img, 0, 0);
+          return context.getImageData(0, 0, canvas.width, canvas.height);
+        }
+        """;
+
     private static string ScreenshotPath(string name)
     {
         var directory = Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -329,7 +343,7 @@ public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(Database
         await account.FillAsync("#devices input[name=Name]", "Ann's phone");
         await account.ClickAsync("#devices button:text('Rename')");
         await Assertions.Expect(account.Locator("h1")).ToHaveTextAsync("Confirm with your cipher pad");
-        var payload = await account.EvaluateAsync<string>("""
+        var payload = await account.EvaluateAsync<string>($$"""
             async () => {
               await new Promise((resolve, reject) => {
                 const script = document.createElement('script');
@@ -338,14 +352,8 @@ public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(Database
                 script.onerror = reject;
                 document.head.append(script);
               });
-              const img = document.querySelector('img[alt^="QR code"]');
-              await img.decode();
-              const canvas = document.createElement('canvas');
-              canvas.width = img.naturalWidth;
-              canvas.height = img.naturalHeight;
-              const context = canvas.getContext('2d');
-              context.drawImage(img, 0, 0);
-              return window.jsQR(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height).data;
+              const image = await ({{QrImagePixels}})();
+              return window.jsQR(image.data, image.width, image.height).data;
             }
             """);
 
@@ -378,19 +386,13 @@ public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(Database
         await signIn.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await signIn.FillAsync("#Email", Email);
         await signIn.ClickAsync("button[type=submit]");
-        var image = await signIn.EvaluateAsync<JsonElement>("""
+        var image = await signIn.EvaluateAsync<JsonElement>($$"""
             async () => {
-              const img = document.querySelector('img[alt^="QR code"]');
-              await img.decode();
-              const canvas = document.createElement('canvas');
-              canvas.width = img.naturalWidth;
-              canvas.height = img.naturalHeight;
-              const context = canvas.getContext('2d');
-              context.drawImage(img, 0, 0);
-              const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+              const pixels = await ({{QrImagePixels}})();
+              const rgba = pixels.data;
               let gray = '';
               for (let i = 0; i < rgba.length; i += 4) gray += String.fromCharCode(Math.round((rgba[i] + rgba[i + 1] + rgba[i + 2]) / 3));
-              return { width: canvas.width, height: canvas.height, gray: btoa(gray) };
+              return { width: pixels.width, height: pixels.height, gray: btoa(gray) };
             }
             """);
         await File.WriteAllBytesAsync(video, CameraVideo.Y4m(Convert.FromBase64String(image.GetProperty("gray").GetString()!),
