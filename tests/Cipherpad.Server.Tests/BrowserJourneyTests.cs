@@ -42,9 +42,10 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
     }
 
     [Fact]
-    public async Task A_person_registers_activates_and_signs_in_in_aBrowser()
+    public async Task A_person_registers_activates_and_signs_in_in_a_browser()
     {
-        var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } }); // a phone's screen
+        await using var phone = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } }); // a phone's screen
+        var page = await phone.NewPageAsync();
         var violations = RecordPolicyViolations(page);
         await page.GotoAsync(new Uri(ServerAddress, "/register").ToString());
         await FillRegistrationAsync(page, "Ann", "ann@example.com", "+49 170 1234567", "What was on my grandmother's shelf?", "a blue teapot with a chip");
@@ -58,17 +59,18 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Your e-mail is confirmed");
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Activation code sent");
+        await Assertions.Expect(page.Locator("#pad-address")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("/pad/$"));
 
-        using var api = Factory.CreateClient();
-        var (_, secret) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(Factory), "phone");
-        Assert.NotNull(secret);
+        // The phone pad, beside the page: a PIN, then the e-mail and the code from the SMS.
+        var pad = await Testing.Pages.PhonePad.OpenAsync(phone, ServerAddress);
+        await pad.CreatePinAsync("270394");
+        await pad.ActivateAsync("ann@example.com", Journeys.LatestActivationCode(Factory));
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Activated: ann@example.com answers from this pad now.");
 
         await page.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await page.FillAsync("#Email", "ann@example.com");
         await page.ClickAsync("button[type=submit]");
-        var question = await page.InnerTextAsync("#question");
-        using var keys = new DeviceKeys(secret);
-        await page.FillAsync("#Answer", Answer.Group(Answer.Compute(keys, Purpose.Login, question, Factory.Time.GetUtcNow())));
+        await page.FillAsync("#Answer", await pad.AnswerAsync("login", await page.InnerTextAsync("#question")));
         await page.ClickAsync("button[type=submit]");
 
         await Assertions.Expect(page.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
@@ -121,7 +123,7 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
     }
 
     [Fact]
-    public async Task A_wrong_answer_in_theBrowser_says_how_many_attempts_are_left()
+    public async Task A_wrong_answer_in_the_browser_says_how_many_attempts_are_left()
     {
         await Journeys.RegisterAndActivateAsync(Factory, "ann@example.com");
         var page = await Browser.NewPageAsync();
@@ -134,7 +136,7 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
     }
 
     [Fact]
-    public async Task A_person_who_lost_the_phone_recovers_in_aBrowser()
+    public async Task A_person_who_lost_the_phone_recovers_in_a_browser()
     {
         var oldPhone = await Journeys.RegisterAndActivateAsync(Factory, "ann@example.com");
         var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
@@ -174,7 +176,7 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
     }
 
     [Fact]
-    public async Task The_log_filters_work_in_aBrowser_without_JavaScript()
+    public async Task The_log_filters_work_in_a_browser_without_JavaScript()
     {
         var (_, secret) = await LogScenarios.AnnWithHistoryAsync(() => Task.FromResult(Factory));
         await using var context = await Browser.NewContextAsync(new() { JavaScriptEnabled = false });

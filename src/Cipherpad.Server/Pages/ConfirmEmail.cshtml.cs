@@ -17,6 +17,9 @@ public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.Acc
     public string? Problem { get; private set; }
     public string? CodeSentTo { get; private set; }
     public string? ActivateCommand { get; private set; }
+
+    /// <summary>Where the phone pad is, to open on a phone.</summary>
+    public string? PadAddress { get; private set; }
     public MethodChoice Choice => MethodChoice.First(methods);
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
@@ -47,6 +50,7 @@ public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.Acc
         var account = await directory.GetAsync(accountId, cancellationToken);
         CodeSentTo = AccountRules.MaskPhone(account.Phone);
         ActivateCommand = links.ActivateCommand(account.Email);
+        PadAddress = links.To("/pad/");
         return Page();
     }
 }

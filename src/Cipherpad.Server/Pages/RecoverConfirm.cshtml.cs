@@ -17,6 +17,9 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.
     public bool Done { get; private set; }
     public string? Phone { get; private set; }
     public string? ActivateCommand { get; private set; }
+
+    /// <summary>Where the phone pad is, to open on a phone.</summary>
+    public string? PadAddress { get; private set; }
     public MethodChoice Choice { get; private set; } = new([], []);
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
@@ -41,6 +44,7 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.
             Done = true;
             Phone = AccountRules.MaskPhone(account.Phone);
             ActivateCommand = links.ActivateCommand(account.Email);
+            PadAddress = links.To("/pad/");
         }
         else if (account is not null)
         {

@@ -93,7 +93,7 @@ public sealed class PadProtocolTests() : BrowserTests(new CipherpadFactory(Datab
         """;
 
     [Fact]
-    public async Task The_pad_reproduces_every_protocol_vector_in_theBrowser()
+    public async Task The_pad_reproduces_every_protocol_vector_in_the_browser()
     {
         var vectorsText = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "vectors", "protocol-vectors.json"));
         using var vectors = JsonDocument.Parse(vectorsText);

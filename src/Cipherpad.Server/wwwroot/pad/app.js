@@ -1,5 +1,5 @@
-// The phone cipher pad: screens, keypad and the calls of activation. The protocol is in protocol.js, the PIN-sealed
-// storage in store.js; the server is only needed to activate an account.
+// The phone cipher pad: screens, keypad, the calls of activation and the signed calls of approval. The protocol is in
+// protocol.js, the PIN-sealed storage in store.js; the server is needed only to activate an account and to approve requests.
 import * as protocol from './protocol.js';
 import * as store from './store.js';
 
