@@ -108,7 +108,7 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
     /// The account's active pads, read once per request: issuing a question asks whether it can be issued, how likely a
     /// guess is (for each number of parts) and then seals it; verifying asks the chance and then checks the answer.
     /// </summary>
-    private async Task<List<Device>> ActiveAsync(Guid accountId, CancellationToken cancellationToken)
+    public async Task<List<Device>> ActiveAsync(Guid accountId, CancellationToken cancellationToken)
     {
         if (_read is { } known && known.AccountId == accountId)
         {

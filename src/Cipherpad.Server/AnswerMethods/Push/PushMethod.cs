@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.Challenges;
-using Cipherpad.Server.Devices;
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Storage;
@@ -16,7 +15,7 @@ namespace Cipherpad.Server.AnswerMethods.Push;
 /// careless tap) before the pad answers the question itself (<see cref="PadApprovals"/>). The answer is the cipher pad's,
 /// so sealing, the chance of a guess and the check are <see cref="CipherPadMethod"/>'s; a typed answer works too.
 /// </summary>
-public sealed class PushMethod(CipherPadMethod pad, DeviceRegistry devices, CipherpadDbContext db, Notifications.Outbox outbox, IOptions<CipherpadOptions> options,
+public sealed class PushMethod(CipherPadMethod pad, CipherpadDbContext db, Notifications.Outbox outbox, IOptions<CipherpadOptions> options,
     TimeProvider time)
     : IAnswerMethod
 {
@@ -33,7 +32,7 @@ public sealed class PushMethod(CipherPadMethod pad, DeviceRegistry devices, Ciph
     public async Task<CipherpadError?> CanIssueAsync(AnswerMethodRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!(await devices.ActiveAsync(request.Account.Id, cancellationToken)).Any(d => d.ApprovesSince is not null))
+        if (!(await pad.ActiveAsync(request.Account.Id, cancellationToken)).Any(d => d.ApprovesSince is not null))
         {
             return Errors.NoApprovingPad(request.Login);
         }
@@ -63,7 +62,7 @@ public sealed class PushMethod(CipherPadMethod pad, DeviceRegistry devices, Ciph
         // Each approving pad with a push subscription is woken; the push commits with the question, or not at all.
         var notice = System.Text.Json.JsonSerializer.Serialize(new PushNotice(challenge.Id, challenge.QrPayload, challenge.ExpiresAt),
             System.Text.Json.JsonSerializerOptions.Web);
-        foreach (var device in (await devices.ActiveAsync(request.Account.Id, cancellationToken))
+        foreach (var device in (await pad.ActiveAsync(request.Account.Id, cancellationToken))
             .Where(d => d.ApprovesSince is not null && d.PushSubscriptionProtected is not null))
         {
             outbox.Push(device.Id, notice);

@@ -12,8 +12,16 @@ public sealed class VapidKeys(ServerSecrets secrets)
 {
     private const string SecretName = "vapid-p256";
 
-    /// <summary>The public key (65 bytes, uncompressed) and the private scalar (32 bytes), both base64url.</summary>
-    public async Task<(string PublicKey, string PrivateKey)> GetAsync(CancellationToken cancellationToken)
+    private (string PublicKey, string PrivateKey)? _read;
+
+    /// <summary>
+    /// The public key (65 bytes, uncompressed) and the private scalar (32 bytes), both base64url. Read from the database
+    /// once per process: the pair never changes.
+    /// </summary>
+    public async Task<(string PublicKey, string PrivateKey)> GetAsync(CancellationToken cancellationToken) =>
+        _read ??= await ReadAsync(cancellationToken);
+
+    private async Task<(string PublicKey, string PrivateKey)> ReadAsync(CancellationToken cancellationToken)
     {
         var privateKey = await secrets.GetOrCreateAsync(SecretName, () =>
         {

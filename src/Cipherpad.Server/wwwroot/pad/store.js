@@ -69,6 +69,19 @@ async function seal(key, plaintext, associatedData) {
   return { nonce, ciphertext };
 }
 
+/** The check value: opens only with the PIN's key and with the erase limit, paranoid mode and iteration count it was sealed with. */
+function sealCheck(key, record) {
+  return seal(key, utf8.encode('cipherpad'), checkData(record));
+}
+
+/** An account as stored: what is shown without the PIN, and its device secret sealed under the PIN's key. */
+async function sealAccount(key, account, secret) {
+  const stored = { email: account.email, deviceId: account.deviceId, deviceName: account.deviceName, activatedAt: account.activatedAt,
+    approves: Boolean(account.approves) };
+  stored.secret = await seal(key, secret, accountData(stored));
+  return stored;
+}
+
 function open(key, sealed, associatedData) {
   return subtle.decrypt({ name: 'AES-GCM', iv: sealed.nonce, additionalData: associatedData }, key, sealed.ciphertext);
 }
@@ -90,7 +103,7 @@ export async function createPad(pin, eraseAfter, lockKind = 'pin') {
   const key = await pinKey(pin, salt, pinIterations);
   const record = { version: 1, salt, iterations: pinIterations, wrongPins: 0, eraseAfter, paranoid: false, display: { grouped: true, reversedKeypad: false },
     accounts: [], lockKind };
-  record.check = await seal(key, utf8.encode('cipherpad'), checkData(record));
+  record.check = await sealCheck(key, record);
   await update(() => ({ record }));
   return { key, accounts: [] };
 }
@@ -156,8 +169,7 @@ async function openSecret(key, account) {
 
 /** Adds (or, for the same e-mail, replaces) an account whose device secret is <secret>. */
 export async function saveAccount(session, account, secret) {
-  const sealed = { email: account.email, deviceId: account.deviceId, deviceName: account.deviceName, activatedAt: account.activatedAt };
-  sealed.secret = await seal(session.key, secret, accountData(sealed));
+  const sealed = await sealAccount(session.key, account, secret);
   await update((record) => {
     if (!record) {
       throw new Error('The pad was erased meanwhile.');
@@ -199,7 +211,7 @@ export async function saveSettings(session, { eraseAfter, paranoid, grouped, rev
     throw new Error('The pad was erased meanwhile.');
   }
   const bound = { eraseAfter, paranoid: Boolean(paranoid), iterations };
-  const check = await seal(session.key, utf8.encode('cipherpad'), checkData(bound));
+  const check = await sealCheck(session.key, bound);
   await update((record) => {
     if (!record) {
       throw new Error('The pad was erased meanwhile.');
@@ -218,12 +230,10 @@ export async function changePin(currentPin, newPin) {
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const key = await pinKey(newPin, salt, pinIterations);
   const bound = { eraseAfter: opened.record.eraseAfter, paranoid: opened.record.paranoid, iterations: pinIterations };
-  const check = await seal(key, utf8.encode('cipherpad'), checkData(bound));
+  const check = await sealCheck(key, bound);
   const accounts = [];
   for (const account of opened.record.accounts) {
-    const sealed = { email: account.email, deviceId: account.deviceId, deviceName: account.deviceName, activatedAt: account.activatedAt, approves: account.approves };
-    sealed.secret = await seal(key, await openSecret(opened.key, account), accountData(sealed));
-    accounts.push(sealed);
+    accounts.push(await sealAccount(key, account, await openSecret(opened.key, account)));
   }
   await update((record) => {
     if (!record) {
