@@ -64,6 +64,9 @@ public sealed class CipherpadOptions
     [Required]
     public ReverseProxyOptions ReverseProxy { get; set; } = new();
 
+    [Required]
+    public Oidc.OidcOptions Oidc { get; set; } = new();
+
     public string DataPath(string relative) => Path.GetFullPath(Path.Combine(DataDirectory, relative));
 }
 

@@ -7,6 +7,7 @@ using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Notifications;
+using Cipherpad.Server.Oidc;
 using Cipherpad.Server.Pages;
 using Cipherpad.Server.Pruning;
 using Cipherpad.Server.RelyingParties;
@@ -48,6 +49,7 @@ public static class CipherpadServerExtensions
         builder.Services.AddAnswerMethods();
         builder.Services.AddRelyingParties();
         builder.Services.AddChallenges();
+        builder.Services.AddOidc(options);
         builder.Services.AddPruning();
 
         builder.Services.AddProblemDetails();
@@ -77,8 +79,8 @@ public static class CipherpadServerExtensions
         app.UseNoStore();
         app.UseRouting();
         app.UseRateLimiter();
+        app.UseAuthentication(); // before the relying-party API's: a bearer token is read through OpenIddict's validation handler
         app.UseRelyingPartyAuthentication();
-        app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthChecks("/health");
@@ -86,6 +88,7 @@ public static class CipherpadServerExtensions
         app.MapDeviceApi();
         app.MapPadApi();
         app.MapAccountPolicyApi();
+        app.MapOidcEndpoints();
         app.MapRazorPages();
         return app;
     }

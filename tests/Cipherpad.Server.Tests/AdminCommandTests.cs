@@ -278,6 +278,78 @@ public sealed class AdminCommandTests : IDisposable
         Assert.Equal(1, (await AdminAsync("rp", "rotate-secret", "rp_unknown")).ExitCode);
     }
 
+    private static async Task<HttpStatusCode> ClientCredentialsAsync(HttpClient server, string clientId, string secret)
+    {
+        using var response = await server.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
+        }));
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task Rp_add_with_return_addresses_makes_an_OpenID_Connect_client_whose_secret_rotates_with_the_API_secret()
+    {
+        _ = _factory.Services;
+        var added = await AdminAsync("rp", "add", "--name", "Demo Wallet", "--redirect-uri", "https://wallet.example/cb",
+            "--post-logout-redirect-uri", "https://wallet.example/");
+        Assert.True(added.ExitCode == 0, added.Error);
+        var clientId = Credential(added.Output, "client_id");
+        Assert.Contains("returns to https://wallet.example/cb, after sign-out https://wallet.example/", (await AdminAsync("rp", "list")).Output,
+            StringComparison.Ordinal);
+        using var server = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await ClientCredentialsAsync(server, clientId, Credential(added.Output, "client_secret")));
+
+        var rotated = await AdminAsync("rp", "rotate-secret", clientId);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ClientCredentialsAsync(server, clientId, Credential(added.Output, "client_secret")));
+        Assert.Equal(HttpStatusCode.OK, await ClientCredentialsAsync(server, clientId, Credential(rotated.Output, "client_secret")));
+
+        var refused = await AdminAsync("rp", "return-addresses", clientId, "--redirect-uri", "http://wallet.example/cb");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("plain http to another machine", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(2, (await AdminAsync("rp", "add", "--name", "Bad", "--redirect-uri", "https://wallet.example/cb#frag")).ExitCode);
+        Assert.DoesNotContain("Bad", (await AdminAsync("rp", "list")).Output, StringComparison.Ordinal);
+        var replaced = await AdminAsync("rp", "return-addresses", clientId, "--redirect-uri", "http://127.0.0.1:8080/cb");
+        Assert.True(replaced.ExitCode == 0, replaced.Error);
+        Assert.Contains("after sign-in:  http://127.0.0.1:8080/cb", replaced.Output, StringComparison.Ordinal);
+        Assert.Equal(1, (await AdminAsync("rp", "return-addresses", "rp_unknown")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Oidc_rotate_keys_signs_with_a_new_key_after_a_restart_and_keeps_publishing_the_old_one()
+    {
+        _ = _factory.Services;
+        var added = await AdminAsync("rp", "add", "--name", "Demo Wallet");
+        string[] credentials = [Credential(added.Output, "client_id"), Credential(added.Output, "client_secret")];
+        async Task<(string Kid, string[] Published)> KeysAsync(HttpClient server)
+        {
+            using var token = await server.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials", ["client_id"] = credentials[0], ["client_secret"] = credentials[1],
+            }));
+            var jwt = (await token.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("access_token").GetString()!;
+            var kid = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(jwt).Kid;
+            var jwks = await server.GetFromJsonAsync<System.Text.Json.JsonElement>("/.well-known/jwks");
+            return (kid, [.. jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!)]);
+        }
+        using var first = _factory.CreateClient();
+        var (before, publishedBefore) = await KeysAsync(first);
+        Assert.Equal([before], publishedBefore);
+
+        var rotated = await AdminAsync("oidc", "rotate-keys");
+        Assert.True(rotated.ExitCode == 0, rotated.Error);
+        var listed = (await AdminAsync("oidc", "keys")).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, listed.Count(line => line.Contains("current", StringComparison.Ordinal)));
+        Assert.Equal(2, listed.Count(line => line.Contains("retires", StringComparison.Ordinal)));
+
+        await using var restarted = await ServerProcess.StartAsync(_factory);
+        using var second = new HttpClient { BaseAddress = restarted.Address };
+        var (after, publishedAfter) = await KeysAsync(second);
+        Assert.NotEqual(before, after);
+        Assert.Contains(after, rotated.Output, StringComparison.Ordinal);
+        Assert.Equal([after, before], publishedAfter);
+    }
+
     [Fact]
     public async Task A_disabled_relying_party_gets_401_problem_details_until_it_is_enabled_again()
     {

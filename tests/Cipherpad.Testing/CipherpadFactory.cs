@@ -41,6 +41,7 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly Action<IServiceCollection>? _services;
     private Uri? _loopback;
+    private string? _publicUrl;
 
     // services: adds to or replaces the server's own services (a fake answer method, a test clock).
     public CipherpadFactory(DatabaseProvider provider, string? connectionString, string environment = "Testing",
@@ -75,6 +76,27 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
         return _loopback;
     }
 
+    /// <summary>
+    /// Serves on a free loopback port that is also the server's public address (<c>Cipherpad:PublicUrl</c>), as OpenID Connect
+    /// clients need: they hold the issuer to the address they discovered it at. The port is chosen before the server binds it,
+    /// so another process could take it in between; then the start fails and says so.
+    /// </summary>
+    public Uri StartOnLoopbackAsPublicAddress()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        _publicUrl = $"http://127.0.0.1:{port}";
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        StartServer();
+        _loopback = new Uri(_publicUrl);
+        ClientOptions.BaseAddress = _loopback;
+        return _loopback;
+    }
+
     /// <summary>A client that keeps cookies and does not follow redirects, like a careful look at a browser's traffic.</summary>
     public HttpClient Browser() => _loopback is null
         ? CreateClient(new() { AllowAutoRedirect = false })
@@ -103,7 +125,7 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment(Environment);
         builder.UseSetting("Cipherpad:DataDirectory", DataDirectory);
-        builder.UseSetting("Cipherpad:PublicUrl", "http://localhost");
+        builder.UseSetting("Cipherpad:PublicUrl", _publicUrl ?? "http://localhost");
         builder.UseSetting("Cipherpad:Database:Provider", _provider.ToString());
         builder.UseSetting("Cipherpad:Database:ConnectionString", _connectionString ?? "");
         builder.UseSetting("Cipherpad:MasterKey:Value", MasterKey);

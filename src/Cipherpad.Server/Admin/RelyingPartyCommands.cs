@@ -3,7 +3,10 @@ using Cipherpad.Server.RelyingParties;
 
 namespace Cipherpad.Server.Admin;
 
-/// <summary><c>rp add | list | rotate-secret | disable | enable</c>: the sites and programs allowed to use the relying-party API.</summary>
+/// <summary>
+/// <c>rp add | list | return-addresses | rotate-secret | disable | enable</c>: the sites and programs allowed to use the
+/// relying-party API and OpenID Connect (one registration for both).
+/// </summary>
 public static class RelyingPartyCommands
 {
     public static Command Build()
@@ -11,6 +14,7 @@ public static class RelyingPartyCommands
         var command = new Command("rp", "Relying parties: the sites and programs allowed to use the API.");
         command.Subcommands.Add(AddCommand());
         command.Subcommands.Add(ListCommand());
+        command.Subcommands.Add(ReturnAddressesCommand());
         command.Subcommands.Add(RotateSecretCommand());
         command.Subcommands.Add(DisableCommand());
         command.Subcommands.Add(EnableCommand());
@@ -22,21 +26,83 @@ public static class RelyingPartyCommands
     private static Command AddCommand()
     {
         var name = new Option<string>("--name") { Description = "The name users see, 1 to 64 characters, such as \"Demo Shop\".", Required = true, HelpName = "NAME" };
-        var command = new Command("add", "Register a relying party; prints its client id and secret once.") { name };
+        var (redirectUris, postLogoutRedirectUris) = ReturnAddressOptions();
+        var command = new Command("add", "Register a relying party; prints its client id and secret once.") { name, redirectUris, postLogoutRedirectUris };
         command.SetAdminAction(async (result, services, cancellationToken) =>
         {
+            var relyingParties = services.Get<RelyingPartyService>();
+            var (signIn, signOut) = (result.GetValue(redirectUris) ?? [], result.GetValue(postLogoutRedirectUris) ?? []);
+            if (signIn.Concat(signOut).Select(RelyingPartyClients.RedirectUriProblem).FirstOrDefault(p => p is not null) is { } problem)
+            {
+                await Console.Error.WriteLineAsync(AdminCommandLine.Printable(problem));
+                return 2;
+            }
+            RelyingPartyCredentials credentials;
             try
             {
-                PrintCredentials("added", await services.Get<RelyingPartyService>().AddAsync(result.GetValue(name)!, cancellationToken));
-                return 0;
+                credentials = await relyingParties.AddAsync(result.GetValue(name)!, cancellationToken);
             }
             catch (ArgumentException exception)
             {
                 await Console.Error.WriteLineAsync(exception.Message);
                 return 2;
             }
+            if (signIn.Length + signOut.Length > 0)
+            {
+                await relyingParties.SetReturnAddressesAsync(credentials.ClientId, signIn, signOut, cancellationToken);
+            }
+            PrintCredentials("added", credentials);
+            return 0;
         });
         return command;
+    }
+
+    private static (Option<string[]> RedirectUris, Option<string[]> PostLogoutRedirectUris) ReturnAddressOptions() =>
+    (
+        new Option<string[]>("--redirect-uri")
+        {
+            Description = "An address OpenID Connect sign-ins may return to (https, or http on localhost); repeat for several.", HelpName = "URI",
+        },
+        new Option<string[]>("--post-logout-redirect-uri")
+        {
+            Description = "An address people may be sent to after signing out through OpenID Connect; repeat for several.", HelpName = "URI",
+        }
+    );
+
+    private static Command ReturnAddressesCommand()
+    {
+        var clientId = ClientIdArgument();
+        var (redirectUris, postLogoutRedirectUris) = ReturnAddressOptions();
+        var command = new Command("return-addresses",
+            "Replace a relying party's OpenID Connect return addresses with the ones given (none given: it cannot sign people in through OpenID Connect).")
+        {
+            clientId, redirectUris, postLogoutRedirectUris,
+        };
+        command.SetAdminAction(async (result, services, cancellationToken) =>
+        {
+            var set = await services.Get<RelyingPartyService>().SetReturnAddressesAsync(result.GetValue(clientId)!, result.GetValue(redirectUris) ?? [],
+                result.GetValue(postLogoutRedirectUris) ?? [], cancellationToken);
+            if (set is not { } outcome)
+            {
+                return UnknownClient(result.GetValue(clientId)!);
+            }
+            if (!outcome.Succeeded)
+            {
+                await Console.Error.WriteLineAsync(AdminCommandLine.Printable(outcome.Error!.Description));
+                return 2;
+            }
+            Console.WriteLine($"Relying party \"{outcome.Value.Name}\" ({outcome.Value.ClientId}) now returns people to:");
+            await PrintReturnAddressesAsync(services.Get<RelyingPartyClients>(), outcome.Value.ClientId, cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task PrintReturnAddressesAsync(RelyingPartyClients clients, string clientId, CancellationToken cancellationToken)
+    {
+        var (signIn, signOut) = await clients.RedirectUrisAsync(clientId, cancellationToken);
+        Console.WriteLine($"  after sign-in:  {(signIn.Count == 0 ? "(none)" : string.Join(' ', signIn))}");
+        Console.WriteLine($"  after sign-out: {(signOut.Count == 0 ? "(none)" : string.Join(' ', signOut))}");
     }
 
     private static Command ListCommand()
@@ -47,7 +113,10 @@ public static class RelyingPartyCommands
             foreach (var party in await services.Get<RelyingPartyService>().ListAsync(cancellationToken))
             {
                 var disabled = party.DisabledAt is { } at ? $", disabled {at:u}" : "";
-                Console.WriteLine($"{party.ClientId}  {party.Name}  (added {party.CreatedAt:u}{disabled})");
+                var (signIn, signOut) = await services.Get<RelyingPartyClients>().RedirectUrisAsync(party.ClientId, cancellationToken);
+                var returns = signIn.Count + signOut.Count == 0 ? ""
+                    : $"  returns to {string.Join(' ', signIn)}{(signOut.Count == 0 ? "" : $", after sign-out {string.Join(' ', signOut)}")}";
+                Console.WriteLine($"{party.ClientId}  {party.Name}  (added {party.CreatedAt:u}{disabled}){returns}");
             }
             return 0;
         });

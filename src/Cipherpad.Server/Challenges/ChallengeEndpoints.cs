@@ -46,12 +46,7 @@ public static class ChallengeEndpoints
         if (purpose == Purpose.Action)
         {
             description = request.Description?.Trim();
-            if (string.IsNullOrEmpty(description) || description.Length > Core.Payloads.RequestPayload.MaxDescriptionLength)
-            {
-                return BadRequest($"An action needs a 'description' of 1 to {Core.Payloads.RequestPayload.MaxDescriptionLength} characters (UTF-16 code units: " +
-                    "an emoji counts as two), shown to the user.", "description");
-            }
-            if (DisplayText.Problem(description, "'description'") is { } unshowable)
+            if (ActionDescription.Problem(description, "'description'") is { } unshowable)
             {
                 return BadRequest(unshowable, "description");
             }

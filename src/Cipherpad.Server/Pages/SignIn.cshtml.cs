@@ -64,16 +64,10 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         var outcome = await challenges.VerifyAsync(party, challenge, Answer ?? "", ip, cancellationToken);
         if (outcome.Result == VerifyResult.Success)
         {
-            await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, await sessions.StartAsync(challenge.AccountId, ip, cancellationToken));
+            await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, await sessions.StartAsync(challenge.AccountId, ip, challenge.Method, cancellationToken));
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/account");
         }
-        Problem = outcome.Result switch
-        {
-            VerifyResult.Wrong => $"Wrong answer. {outcome.AttemptsLeft} attempt(s) left for this question.",
-            VerifyResult.Throttled => $"Too many wrong answers from here: wait {outcome.RetryAfter?.TotalSeconds:0} seconds.",
-            VerifyResult.Expired => "This question has expired; ask for a new one.",
-            _ => "This question can no longer be answered; ask for a new one.",
-        };
+        Problem = Refusal(outcome);
         if (outcome.Result is VerifyResult.Wrong or VerifyResult.Throttled)
         {
             Show(challenge);
@@ -84,6 +78,15 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         }
         return Page();
     }
+
+    /// <summary>What a page says to an answer that was not accepted.</summary>
+    internal static string Refusal(VerifyOutcome outcome) => outcome.Result switch
+    {
+        VerifyResult.Wrong => $"Wrong answer. {outcome.AttemptsLeft} attempt(s) left for this question.",
+        VerifyResult.Throttled => $"Too many wrong answers from here: wait {outcome.RetryAfter?.TotalSeconds:0} seconds.",
+        VerifyResult.Expired => "This question has expired; ask for a new one.",
+        _ => "This question can no longer be answered; ask for a new one.",
+    };
 
     /// <summary>What a page says to a typed text that cannot be an answer to <paramref name="question"/>; it costs no attempt, since it cannot be right.</summary>
     internal static string NotAnAnswerTo(string question) =>

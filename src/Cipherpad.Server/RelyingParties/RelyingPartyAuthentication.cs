@@ -1,5 +1,8 @@
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.Web;
+using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
 
 namespace Cipherpad.Server.RelyingParties;
 
@@ -7,7 +10,8 @@ namespace Cipherpad.Server.RelyingParties;
 public sealed class RelyingPartyApiEndpoint;
 
 /// <summary>
-/// Authenticates relying-party API calls by HTTP Basic (client id : client secret), then counts the call against the
+/// Authenticates relying-party API calls by HTTP Basic (client id : client secret), or by a bearer access token the
+/// relying party got for itself with OpenID Connect's client credentials grant, then counts the call against the
 /// relying party's request limit; a failed authentication counts against its source address instead. Every failure is
 /// the same RFC 7807 401, whatever was wrong: an unknown id, a wrong or rotated-away secret, a disabled relying party.
 /// It is middleware, not an endpoint filter, because filters run after the body is bound: a caller without
@@ -39,7 +43,7 @@ public static class RelyingPartyAuthentication
         var limits = http.RequestServices.GetRequiredService<RelyingPartyRequestLimits>();
         var party = BasicCredentials.TryParse(http.Request.Headers.Authorization, out var credentials, out _)
             ? await relyingParties.AuthenticateAsync(credentials.Id, credentials.Secret, http.RequestAborted)
-            : null;
+            : await BearerAsync(http, relyingParties);
         if (party is null)
         {
             using var failure = limits.ForFailedAuthentication(ClientAddress.Of(http));
@@ -47,7 +51,7 @@ public static class RelyingPartyAuthentication
             {
                 return Security.RateLimits.TooManyRequests(http, failure);
             }
-            http.Response.Headers.WWWAuthenticate = "Basic realm=\"Cipherpad relying-party API\"";
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"Cipherpad relying-party API\", Bearer";
             return Errors.Unauthorized().ToProblem();
         }
         using var lease = limits.ForRelyingParty(party.Id);
@@ -57,6 +61,23 @@ public static class RelyingPartyAuthentication
         }
         http.Items[typeof(RelyingParty)] = party;
         return null;
+    }
+
+    /// <summary>
+    /// The enabled relying party a valid bearer access token was issued to for itself (client credentials: its subject
+    /// is its own client id), or null. A token issued to a site for a person (its subject is the person) is not one.
+    /// </summary>
+    private static async Task<RelyingParty?> BearerAsync(HttpContext http, RelyingPartyService relyingParties)
+    {
+        if (!http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var principal = (await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)).Principal;
+        var clientId = principal?.GetClaim(OpenIddictConstants.Claims.ClientId);
+        return clientId is not null && principal!.GetClaim(OpenIddictConstants.Claims.Subject) == clientId
+            ? await relyingParties.FindEnabledAsync(clientId, http.RequestAborted)
+            : null;
     }
 }
 

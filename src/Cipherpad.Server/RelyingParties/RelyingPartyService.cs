@@ -1,4 +1,5 @@
 using System.Text;
+using Cipherpad.Server.Problems;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,11 @@ namespace Cipherpad.Server.RelyingParties;
 
 public sealed record RelyingPartyCredentials(string Name, string ClientId, string ClientSecret);
 
-public sealed class RelyingPartyService(CipherpadDbContext db, TimeProvider time)
+/// <summary>
+/// The registry of relying parties. Each is also an OpenID Connect client with the same id and secret
+/// (<see cref="RelyingPartyClients"/>); every change to both commits together.
+/// </summary>
+public sealed class RelyingPartyService(CipherpadDbContext db, RelyingPartyClients clients, TimeProvider time)
 {
     /// <summary>The relying party that stands for Cipherpad's own personal-account sign-in.</summary>
     public const string BuiltInName = "Cipherpad";
@@ -21,8 +26,12 @@ public sealed class RelyingPartyService(CipherpadDbContext db, TimeProvider time
         }
         var clientId = "rp_" + Hashing.NewToken()[..16];
         var secret = Hashing.NewToken();
-        db.RelyingParties.Add(new RelyingParty { Name = trimmed, ClientId = clientId, ClientSecretHash = Hashing.TokenHash(secret), CreatedAt = time.GetUtcNow() });
+        var party = new RelyingParty { Name = trimmed, ClientId = clientId, ClientSecretHash = Hashing.TokenHash(secret), CreatedAt = time.GetUtcNow() };
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
+        db.RelyingParties.Add(party);
         await db.SaveChangesAsync(cancellationToken);
+        await clients.EnsureAsync(party, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new RelyingPartyCredentials(trimmed, clientId, secret);
     }
 
@@ -43,15 +52,17 @@ public sealed class RelyingPartyService(CipherpadDbContext db, TimeProvider time
     public async Task<RelyingPartyCredentials?> RotateSecretAsync(string clientId, CancellationToken cancellationToken = default)
     {
         var secret = Hashing.NewToken();
-        var hash = Hashing.TokenHash(secret);
-        var rotated = await db.RelyingParties.Where(r => r.ClientId == clientId && !r.IsBuiltIn)
-            .ExecuteUpdateAsync(r => r.SetProperty(x => x.ClientSecretHash, hash), cancellationToken);
-        if (rotated == 0)
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
+        var party = await db.RelyingParties.SingleOrDefaultAsync(r => r.ClientId == clientId && !r.IsBuiltIn, cancellationToken);
+        if (party is null)
         {
             return null;
         }
-        var name = await db.RelyingParties.Where(r => r.ClientId == clientId).Select(r => r.Name).SingleAsync(cancellationToken);
-        return new RelyingPartyCredentials(name, clientId, secret);
+        party.ClientSecretHash = Hashing.TokenHash(secret);
+        await db.SaveChangesAsync(cancellationToken);
+        await clients.SetSecretHashAsync(party, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new RelyingPartyCredentials(party.Name, clientId, secret);
     }
 
     /// <summary>
@@ -67,6 +78,35 @@ public sealed class RelyingPartyService(CipherpadDbContext db, TimeProvider time
             : parties.ExecuteUpdateAsync(r => r.SetProperty(x => x.DisabledAt, (DateTimeOffset?)null), cancellationToken));
         return await parties.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Sets where the party's OpenID Connect sign-ins may return people to, and where they may go after signing out.
+    /// Returns the party, null for an unknown client id, or the first problem with an address (nothing is changed then).
+    /// </summary>
+    public async Task<Result<RelyingParty>?> SetReturnAddressesAsync(string clientId, IReadOnlyCollection<string> redirectUris,
+        IReadOnlyCollection<string> postLogoutRedirectUris, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(redirectUris);
+        ArgumentNullException.ThrowIfNull(postLogoutRedirectUris);
+        if (redirectUris.Concat(postLogoutRedirectUris).Select(RelyingPartyClients.RedirectUriProblem).FirstOrDefault(p => p is not null) is { } problem)
+        {
+            return Errors.InvalidRequest(problem, "redirectUri");
+        }
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
+        var party = await db.RelyingParties.AsNoTracking().SingleOrDefaultAsync(r => r.ClientId == clientId && !r.IsBuiltIn, cancellationToken);
+        if (party is null)
+        {
+            return null;
+        }
+        await clients.SetRedirectUrisAsync(party, [.. redirectUris.Select(u => new Uri(u))], [.. postLogoutRedirectUris.Select(u => new Uri(u))],
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return party;
+    }
+
+    /// <summary>The enabled, registered (not built-in) relying party with this client id, or null.</summary>
+    public Task<RelyingParty?> FindEnabledAsync(string? clientId, CancellationToken cancellationToken = default) =>
+        db.RelyingParties.AsNoTracking().SingleOrDefaultAsync(r => r.ClientId == clientId && !r.IsBuiltIn && r.DisabledAt == null, cancellationToken);
 
     public async Task<RelyingParty> BuiltInAsync(CancellationToken cancellationToken = default)
     {

@@ -23,6 +23,9 @@ public sealed class SignInSession
     public string? EndedBecause { get; set; }
 
     public string? Source { get; set; }
+
+    /// <summary>The answer method the person signed in with (<c>app</c>, <c>push</c>, <c>sms</c>): what OpenID Connect's <c>amr</c> and <c>acr</c> report.</summary>
+    public string Method { get; set; } = AnswerMethods.CipherPad.CipherPadMethod.MethodName;
 }
 
 public sealed class SignInSessionConfiguration : IEntityTypeConfiguration<SignInSession>
@@ -34,5 +37,6 @@ public sealed class SignInSessionConfiguration : IEntityTypeConfiguration<SignIn
         builder.HasIndex(s => s.AccountId);
         builder.Property(s => s.EndedBecause).HasMaxLength(32);
         builder.Property(s => s.Source).HasMaxLength(64);
+        builder.Property(s => s.Method).HasMaxLength(16);
     }
 }

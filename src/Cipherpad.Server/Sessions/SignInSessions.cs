@@ -22,10 +22,13 @@ public sealed class SignInSessions(CipherpadDbContext db, IOptions<CipherpadOpti
     private SessionOptions Settings => options.Value.Sessions;
 
     /// <summary>Opens a session for the account and returns the principal the cookie will carry.</summary>
-    public async Task<ClaimsPrincipal> StartAsync(Guid accountId, string? source, CancellationToken cancellationToken)
+    public async Task<ClaimsPrincipal> StartAsync(Guid accountId, string? source, string method, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var session = new SignInSession { AccountId = accountId, StartedAt = now, ExpiresAt = now + Settings.AbsoluteLifetime, Source = source };
+        var session = new SignInSession
+        {
+            AccountId = accountId, StartedAt = now, ExpiresAt = now + Settings.AbsoluteLifetime, Source = source, Method = method,
+        };
         db.SignInSessions.Add(session);
         await db.SaveChangesAsync(cancellationToken);
         return new ClaimsPrincipal(new ClaimsIdentity(
@@ -34,16 +37,24 @@ public sealed class SignInSessions(CipherpadDbContext db, IOptions<CipherpadOpti
     }
 
     /// <summary>Whether the session the principal names is still open for its account.</summary>
-    public async Task<bool> IsOpenAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    public async Task<bool> IsOpenAsync(ClaimsPrincipal principal, CancellationToken cancellationToken) =>
+        await OpenAsync(principal, cancellationToken) is not null;
+
+    /// <summary>The open session the principal (a sign-in cookie's) names, or null.</summary>
+    public Task<SignInSession?> OpenAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        if (SessionOf(principal) is not { } sessionId || !Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var accountId))
-        {
-            return false;
-        }
+        return SessionOf(principal) is { } sessionId && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var accountId)
+            ? OpenAsync(sessionId, accountId, cancellationToken)
+            : Task.FromResult<SignInSession?>(null);
+    }
+
+    /// <summary>The session, if it is open and the account's.</summary>
+    public Task<SignInSession?> OpenAsync(Guid sessionId, Guid accountId, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
-        return await db.SignInSessions.AnyAsync(s => s.Id == sessionId && s.AccountId == accountId && s.EndedAt == null && s.ExpiresAt > now,
-            cancellationToken);
+        return db.SignInSessions.AsNoTracking()
+            .SingleOrDefaultAsync(s => s.Id == sessionId && s.AccountId == accountId && s.EndedAt == null && s.ExpiresAt > now, cancellationToken);
     }
 
     public async Task EndAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)

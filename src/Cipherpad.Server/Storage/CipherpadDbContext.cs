@@ -46,6 +46,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<Notifications.NoticeWindow> NoticeWindows => Set<Notifications.NoticeWindow>();
     public DbSet<Sessions.SignInSession> SignInSessions => Set<Sessions.SignInSession>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Oidc.OidcKey> OidcKeys => Set<Oidc.OidcKey>();
 
     /// <summary>On SQLite, the connection that the hot path's statements share (<see cref="Sql"/>); set for a request's context.</summary>
     internal SqliteGroupCommit? SqliteHotPath { get; set; }
@@ -62,6 +63,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CipherpadDbContext).Assembly);
+        modelBuilder.UseOpenIddict(); // the OpenID Connect provider's clients, authorizations, scopes and tokens
     }
 
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(

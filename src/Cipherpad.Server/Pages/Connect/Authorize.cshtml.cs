@@ -1,0 +1,185 @@
+using Cipherpad.Core.Answers;
+using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Oidc;
+using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Sessions;
+using Cipherpad.Server.Web;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Cipherpad.Server.Pages.Connect;
+
+/// <summary>
+/// The OpenID Connect authorization endpoint, after OpenIddict has validated the request (client, return address, PKCE).
+/// A sign-in is granted from the browser's open Cipherpad session unless the client wants a new answer (<c>prompt=login</c>,
+/// <c>max_age</c>, an <c>acr_values</c> level the session does not meet); otherwise, and always for an action or a payment
+/// (<see cref="RequestedOperation"/>), the person answers a question issued for this client with exactly that purpose and
+/// those details. The forms post the authorization request back to this endpoint, so OpenIddict validates it again on every
+/// step; with a pushed request (RFC 9126) they carry only its <c>request_uri</c>, and the details cannot be altered on the way.
+/// </summary>
+public sealed class AuthorizeModel(
+    ChallengeService challenges,
+    RelyingPartyService relyingParties,
+    SignInSessions sessions,
+    AccountDirectory accounts,
+    OidcClaims claims,
+    TimeProvider time) : PageModel
+{
+    /// <summary>The fields of this page's own forms, which are not parameters of the authorization request.</summary>
+    private static readonly HashSet<string> OwnFields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        nameof(Email), nameof(Answer), nameof(ChallengeId), "handler", "__RequestVerificationToken",
+    };
+
+    [BindProperty] public string? Email { get; set; }
+    [BindProperty] public string? Answer { get; set; }
+    [BindProperty] public Guid? ChallengeId { get; set; }
+
+    public string PartyName { get; private set; } = "";
+    public RequestedOperation Operation { get; private set; } = RequestedOperation.Login;
+    public string? Question { get; private set; }
+    public string? QrImage { get; private set; }
+    public string? Problem { get; private set; }
+
+    /// <summary>The authorization request's parameters, posted back with each form.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> RequestParameters { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (await ReadAsync(cancellationToken) is not (var request, var party))
+        {
+            return Refused!;
+        }
+        if (Operation.Purpose == Purpose.Login && await sessions.OpenAsync(User, cancellationToken) is { } session
+            && !OidcClaims.WantsFreshAnswer(request, session.StartedAt, time.GetUtcNow()) && OidcClaims.MeetsAcr(request, session.Method))
+        {
+            return await GrantAsync(request, party, new Answered(session.AccountId, session.Method, session.StartedAt, session.Id), cancellationToken);
+        }
+        if (request.HasPromptValue(PromptValues.None))
+        {
+            return Refuse(Operation.Purpose == Purpose.Login ? Errors.LoginRequired : Errors.InteractionRequired,
+                "The person must answer a question at Cipherpad first.");
+        }
+        Email = request.LoginHint;
+        if (await sessions.OpenAsync(User, cancellationToken) is { } signedIn)
+        {
+            Email = (await accounts.GetAsync(signedIn.AccountId, cancellationToken)).Email;
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostStartAsync(CancellationToken cancellationToken)
+    {
+        if (await ReadAsync(cancellationToken) is not (_, var party))
+        {
+            return Refused!;
+        }
+        if (AccountRules.EmailProblem(Email) is { } problem)
+        {
+            Problem = problem;
+            return Page();
+        }
+        var created = await challenges.CreateAsync(party, Email!, Operation.Purpose, Operation.Description, Operation.Payment, cancellationToken: cancellationToken);
+        // As on Cipherpad's own sign-in: whether the e-mail has an account able to answer is not for a stranger to learn.
+        Show(created.Succeeded ? created.Value : await challenges.CreateUnanswerableAsync(party, Email!, cancellationToken));
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAnswerAsync(CancellationToken cancellationToken)
+    {
+        if (await ReadAsync(cancellationToken) is not (var request, var party))
+        {
+            return Refused!;
+        }
+        var challenge = ChallengeId is { } id ? await challenges.FindAsync(party.Id, id, cancellationToken) : null;
+        if (challenge is null || !(Operation.IsConfirmedBy(challenge) || challenge.Method == ChallengeService.Unanswerable))
+        {
+            // A question for other details than the request now names cannot confirm it: the details were changed on the way.
+            Problem = challenge is null ? "That question is unknown; ask for a new one." : "The details to confirm changed; ask for a new question.";
+            ChallengeId = null;
+            return Page();
+        }
+        if (Core.Answers.Answer.Normalize(Answer, Core.Answers.Answer.DigitsFor(challenge.Question)) is null)
+        {
+            Problem = SignInModel.NotAnAnswerTo(challenge.Question);
+            Show(challenge);
+            return Page();
+        }
+        var ip = ClientAddress.Of(HttpContext);
+        var outcome = await challenges.VerifyAsync(party, challenge, Answer ?? "", ip, cancellationToken);
+        if (outcome.Result != VerifyResult.Success)
+        {
+            Problem = SignInModel.Refusal(outcome);
+            if (outcome.Result is VerifyResult.Wrong or VerifyResult.Throttled)
+            {
+                Show(challenge);
+            }
+            else
+            {
+                ChallengeId = null;
+            }
+            return Page();
+        }
+        var session = await sessions.OpenAsync(User, cancellationToken);
+        if (Operation.Purpose == Purpose.Login)
+        {
+            // A login answer also signs the browser in to Cipherpad, so the next site asks no question while it lasts.
+            var started = await sessions.StartAsync(challenge.AccountId, ip, challenge.Method, cancellationToken);
+            await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, started);
+            session = await sessions.OpenAsync(started, cancellationToken);
+        }
+        var sessionId = session?.AccountId == challenge.AccountId ? session.Id : (Guid?)null;
+        return await GrantAsync(request, party, new Answered(challenge.AccountId, challenge.Method, challenge.AnsweredAt ?? time.GetUtcNow(), sessionId),
+            cancellationToken);
+    }
+
+    private IActionResult? Refused { get; set; }
+
+    /// <summary>The validated request and its enabled relying party, or null with <see cref="Refused"/> set to the answer to give.</summary>
+    private async Task<(OpenIddictRequest Request, RelyingParty Party)?> ReadAsync(CancellationToken cancellationToken)
+    {
+        var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict did not pass an authorization request through.");
+        RequestParameters = [.. (Request.HasFormContentType ? Request.Form.Select(p => (p.Key, p.Value)) : Request.Query.Select(p => (p.Key, p.Value)))
+            .Where(p => !OwnFields.Contains(p.Key)).SelectMany(p => p.Value.Select(value => new KeyValuePair<string, string>(p.Key, value ?? "")))];
+        var party = await relyingParties.FindEnabledAsync(request.ClientId, cancellationToken);
+        if (party is null)
+        {
+            Refused = Refuse(Errors.AccessDenied, "This site may not use Cipherpad at the moment.");
+            return null;
+        }
+        if (!RequestedOperation.TryParse((string?)request[RequestedOperation.Parameter], out var operation, out var problem))
+        {
+            Refused = Refuse(RequestedOperation.InvalidDetailsError, problem);
+            return null;
+        }
+        (PartyName, Operation) = (party.Name, operation);
+        return (request, party);
+    }
+
+    private async Task<IActionResult> GrantAsync(OpenIddictRequest request, RelyingParty party, Answered answered, CancellationToken cancellationToken)
+    {
+        var principal = await claims.ForAuthorizationAsync(party.ClientId, request, answered, Operation, cancellationToken);
+        return SignIn(principal, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private ForbidResult Refuse(string error, string description) =>
+        Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+
+    private void Show(Challenge challenge)
+    {
+        ChallengeId = challenge.Id;
+        Question = challenge.Question;
+        QrImage = QrCodes.PngDataUrl(challenge.QrPayload);
+    }
+}

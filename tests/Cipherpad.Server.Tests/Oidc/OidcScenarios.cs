@@ -1,0 +1,304 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cipherpad.Core.Answers;
+using Cipherpad.Core.Payments;
+using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Cipherpad.Server.Tests.Oidc;
+
+/// <summary>
+/// The OpenID Connect provider, driven as a site and a person's browser drive it: sign-in with a question, single sign-on,
+/// step-up, refresh tied to the Cipherpad session, and payments and actions confirmed through <c>authorization_details</c>.
+/// </summary>
+public abstract class OidcScenarios
+{
+    private const string Email = "ann@example.com";
+
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync();
+
+    private static string PaymentDetailsJson(string amount = "12.50", string payee = "Z123456789012", string currency = "USD") =>
+        $$"""[{"type":"payment","payee":"{{payee}}","amount":"{{amount}}","currency":"{{currency}}"}]""";
+
+    /// <summary>Opens the authorize page for <paramref name="parameters"/>, asks for a question and returns the page showing it.</summary>
+    private static async Task<AuthorizePage> QuestionAsync(HttpClient browser, IReadOnlyDictionary<string, string> parameters)
+    {
+        using var opened = await browser.GetAsync(OidcClient.AuthorizeAddress(parameters));
+        var page = await AuthorizePage.ParseShownAsync(browser, opened);
+        return await page.AskForQuestionAsync(Email);
+    }
+
+    private static async Task<JsonElement> SignInAsync(CipherpadFactory factory, HttpClient browser, OidcClient client, byte[] pad,
+        IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var (verifier, challenge) = OidcClient.NewPkce();
+        var request = client.AuthorizationRequest(challenge, extra);
+        var page = await QuestionAsync(browser, request);
+        using var answered = await page.AnswerAsync(Journeys.AnswerWith(factory, pad, Purpose.Login, page.Question!));
+        var (code, state, error) = OidcClient.ReadRedirect(answered);
+        Assert.Null(error);
+        Assert.Equal(request["state"], state);
+        var (status, tokens) = await client.RedeemCodeAsync(code!, verifier);
+        Assert.Equal(HttpStatusCode.OK, status);
+        return tokens;
+    }
+
+    [Fact]
+    public async Task A_site_signs_a_person_in_with_a_question_and_gets_signed_tokens_that_say_how()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, Email);
+        var client = await OidcClient.RegisterAsync(factory);
+        using var browser = factory.Browser();
+
+        var before = factory.Time.GetUtcNow().ToUnixTimeSeconds();
+        var tokens = await SignInAsync(factory, browser, client, pad);
+
+        var idToken = tokens.GetProperty("id_token").GetString()!;
+        using var keys = await factory.CreateClient().GetAsync("/.well-known/jwks");
+        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(idToken, new TokenValidationParameters
+        {
+            ValidIssuer = "http://localhost/", ValidAudience = client.ClientId,
+            IssuerSigningKeys = new JsonWebKeySet(await keys.Content.ReadAsStringAsync()).GetSigningKeys(),
+            LifetimeValidator = (_, _, _, _) => true, // the server's clock is the test's, not the wall's
+        });
+        Assert.True(validation.IsValid, validation.Exception?.Message);
+        var claims = OidcClient.Payload(idToken);
+        Assert.Equal(Email, claims.GetProperty("email").GetString());
+        Assert.Equal("Ann Example", claims.GetProperty("name").GetString());
+        Assert.Equal(["otp", "swk"], claims.GetProperty("amr").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("urn:cipherpad:acr:device", claims.GetProperty("acr").GetString());
+        Assert.InRange(claims.GetProperty("auth_time").GetInt64(), before, before + 5);
+        var subject = claims.GetProperty("sub").GetString()!;
+        Assert.DoesNotContain(Email, subject, StringComparison.Ordinal);
+
+        var (status, userInfo) = await client.UserInfoAsync(tokens.GetProperty("access_token").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(subject, JsonDocument.Parse(userInfo).RootElement.GetProperty("sub").GetString());
+        Assert.Contains(Email, userInfo, StringComparison.Ordinal);
+
+        // Another site sees the same person under another identifier.
+        var other = await OidcClient.RegisterAsync(factory, "Other Shop", "https://shop.example/cb");
+        var (verifier, challenge) = OidcClient.NewPkce();
+        using var sso = await browser.GetAsync(OidcClient.AuthorizeAddress(other.AuthorizationRequest(challenge)));
+        var (code, _, _) = OidcClient.ReadRedirect(sso);
+        var otherSubject = OidcClient.Payload((await other.RedeemCodeAsync(code!, verifier)).Body.GetProperty("id_token").GetString()!).GetProperty("sub").GetString();
+        Assert.NotEqual(subject, otherSubject);
+
+        var discovery = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/.well-known/openid-configuration")).RootElement;
+        Assert.Equal(["payment", "action"], discovery.GetProperty("authorization_details_types_supported").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("http://localhost/connect/par", discovery.GetProperty("pushed_authorization_request_endpoint").GetString());
+        Assert.DoesNotContain("token", discovery.GetProperty("response_types_supported").EnumerateArray().Select(a => a.GetString()));
+    }
+
+    [Fact]
+    public async Task An_open_session_signs_in_without_a_question_until_the_site_asks_for_a_fresh_answer()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, Email);
+        var client = await OidcClient.RegisterAsync(factory);
+        using var browser = factory.Browser();
+        await SignInAsync(factory, browser, client, pad);
+
+        var (_, challenge) = OidcClient.NewPkce();
+        using var again = await browser.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(challenge)));
+        Assert.NotNull(OidcClient.ReadRedirect(again).Code);
+
+        foreach (var fresh in new Dictionary<string, string>[] { new() { ["prompt"] = "login" }, new() { ["max_age"] = "60" } })
+        {
+            factory.Time.Offset += TimeSpan.FromMinutes(2);
+            using var asked = await browser.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(challenge, fresh)));
+            Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        }
+        using var maxAgeMet = await browser.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(challenge, new Dictionary<string, string> { ["max_age"] = "3600" })));
+        Assert.NotNull(OidcClient.ReadRedirect(maxAgeMet).Code);
+
+        using var stranger = factory.Browser();
+        using var silent = await stranger.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(challenge, new Dictionary<string, string> { ["prompt"] = "none" })));
+        Assert.StartsWith("login_required", OidcClient.ReadRedirect(silent).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refresh_token_works_only_while_the_cipherpad_session_it_was_granted_in_is_open()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, Email);
+        var client = await OidcClient.RegisterAsync(factory);
+        using var browser = factory.Browser();
+        var tokens = await SignInAsync(factory, browser, client, pad);
+
+        var (refreshed, renewed) = await client.RefreshAsync(tokens.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, refreshed);
+        Assert.Equal("urn:cipherpad:acr:device", OidcClient.Payload(renewed.GetProperty("id_token").GetString()!).GetProperty("acr").GetString());
+
+        using var signedOut = await browser.GetAsync($"/connect/endsession?client_id={client.ClientId}&post_logout_redirect_uri={Uri.EscapeDataString("https://wallet.example/signed-out")}");
+        Assert.Equal("https://wallet.example/signed-out", signedOut.Headers.Location!.GetLeftPart(UriPartial.Path));
+        var (refused, error) = await client.RefreshAsync(renewed.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Equal("invalid_grant", error.GetProperty("error").GetString());
+        using var account = await browser.GetAsync("/account");
+        Assert.Equal(HttpStatusCode.Redirect, account.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_pushed_payment_is_confirmed_with_a_payment_answer_and_the_token_carries_exactly_its_details()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, Email);
+        var client = await OidcClient.RegisterAsync(factory);
+        using var browser = factory.Browser();
+        var (verifier, challenge) = OidcClient.NewPkce();
+        var (requestUri, pushed, status) = await client.PushAsync(client.AuthorizationRequest(challenge,
+            new Dictionary<string, string> { ["authorization_details"] = PaymentDetailsJson("12.5") }));
+        Assert.True(status == HttpStatusCode.Created, pushed.ToString());
+
+        var page = await QuestionAsync(browser, new Dictionary<string, string> { ["client_id"] = client.ClientId, ["request_uri"] = requestUri! });
+        Assert.Contains("12.50 USD", page.Operation, StringComparison.Ordinal);
+        Assert.Contains("Z123456789012", page.Operation, StringComparison.Ordinal);
+        Assert.Equal(["client_id", "request_uri"], page.RequestParameters.Keys.Order());
+        var asked = PaymentDetails.Create("Z123456789012", "12.50", "USD");
+        using (var keys = new DeviceKeys(pad))
+        {
+            var now = factory.Time.GetUtcNow();
+            foreach (var wrong in new[]
+            {
+                Answer.Compute(keys, Purpose.Login, page.Question!, now),
+                Answer.Compute(keys, Purpose.Payment, page.Question!, now, PaymentDetails.Create("Z123456789012", "12.51", "USD")),
+            })
+            {
+                using var refused = await page.AnswerAsync(wrong);
+                Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+                Assert.Contains("Wrong answer", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+            using var confirmed = await page.AnswerAsync(Answer.Compute(keys, Purpose.Payment, page.Question!, now, asked));
+            var (code, _, error) = OidcClient.ReadRedirect(confirmed);
+            Assert.Null(error);
+            var (redeemed, tokens) = await client.RedeemCodeAsync(code!, verifier);
+            Assert.Equal(HttpStatusCode.OK, redeemed);
+            var details = OidcClient.Payload(tokens.GetProperty("access_token").GetString()!).GetProperty("authorization_details");
+            Assert.Equal(JsonValueKind.Array, details.ValueKind);
+            var payment = Assert.Single(details.EnumerateArray());
+            Assert.Equal(("payment", "Z123456789012", "12.50", "USD"), (payment.GetProperty("type").GetString(), payment.GetProperty("payee").GetString(),
+                payment.GetProperty("amount").GetString(), payment.GetProperty("currency").GetString()));
+            Assert.Equal(details.ToString(), OidcClient.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("authorization_details").ToString());
+            Assert.False(tokens.TryGetProperty("refresh_token", out _), "a confirmed payment cannot be renewed");
+        }
+
+        // The pushed request is spent with its code; the payment answer gave no session to sign in with.
+        using var replayed = await browser.GetAsync(OidcClient.AuthorizeAddress(new Dictionary<string, string> { ["client_id"] = client.ClientId, ["request_uri"] = requestUri! }));
+        Assert.NotEqual(HttpStatusCode.Redirect, replayed.StatusCode);
+        using var account = await browser.GetAsync("/account");
+        Assert.Equal(HttpStatusCode.Redirect, account.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_payment_whose_amount_is_changed_in_the_browser_after_the_question_is_not_confirmed()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, Email);
+        var client = await OidcClient.RegisterAsync(factory);
+        using var browser = factory.Browser();
+        var (_, challenge) = OidcClient.NewPkce();
+        var page = await QuestionAsync(browser, client.AuthorizationRequest(challenge, new Dictionary<string, string> { ["authorization_details"] = PaymentDetailsJson() }));
+
+        // The shown payment's own answer, and the answer for the altered one: neither confirms a request that now names another amount.
+        foreach (var amount in new[] { "12.50", "1250.00" })
+        {
+            using var answered = await page.AnswerAsync(AnswerForPayment(factory, pad, page.Question!, PaymentDetails.Create("Z123456789012", amount, "USD")),
+                new Dictionary<string, string> { ["authorization_details"] = PaymentDetailsJson("1250.00") });
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+            Assert.Contains("The details to confirm changed", await answered.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    private static string AnswerForPayment(CipherpadFactory factory, byte[] pad, string question, PaymentDetails payment)
+    {
+        using var keys = new DeviceKeys(pad);
+        return Answer.Compute(keys, Purpose.Payment, question, factory.Time.GetUtcNow(), payment);
+    }
+
+    [Theory]
+    [InlineData("""[{"type":"payment","payee":"Z1","amount":12.5,"currency":"USD"}]""", "amount")]
+    [InlineData("""[{"type":"payment","payee":"Z1","amount":"12.50","currency":"USD","extra":"x"}]""", "'extra'")]
+    [InlineData("""[{"type":"action","description":"a"},{"type":"action","description":"b"}]""", "exactly one")]
+    [InlineData("""[{"type":"transfer"}]""", "type")]
+    [InlineData("not json", "not JSON")]
+    public async Task Authorization_details_that_cannot_be_confirmed_exactly_are_refused_when_pushed(string details, string named)
+    {
+        using var factory = await CreateFactoryAsync();
+        var client = await OidcClient.RegisterAsync(factory);
+        var (requestUri, body, status) = await client.PushAsync(client.AuthorizationRequest(OidcClient.NewPkce().Challenge,
+            new Dictionary<string, string> { ["authorization_details"] = details }));
+        Assert.Null(requestUri);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_authorization_details", body.GetProperty("error").GetString());
+        Assert.Contains(named, body.GetProperty("error_description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_credentials_token_calls_the_relying_party_API_and_a_persons_token_does_not()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, Email);
+        var client = await OidcClient.RegisterAsync(factory);
+        using var browser = factory.Browser();
+        var persons = (await SignInAsync(factory, browser, client, pad)).GetProperty("access_token").GetString()!;
+        var (status, own) = await client.ClientCredentialsAsync();
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        async Task<HttpStatusCode> CreateQuestionWithAsync(string token)
+        {
+            using var api = factory.CreateClient();
+            api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var created = await api.PostAsJsonAsync("/api/v1/challenges", new Contracts.Challenges.CreateChallengeRequest(Email));
+            return created.StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.Created, await CreateQuestionWithAsync(own.GetProperty("access_token").GetString()!));
+        Assert.Equal(HttpStatusCode.Unauthorized, await CreateQuestionWithAsync(persons));
+        Assert.Equal(HttpStatusCode.Unauthorized, await CreateQuestionWithAsync(own.GetProperty("access_token").GetString()![..^4] + "AAAA"));
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RelyingParties.RelyingPartyService>().SetDisabledAsync(client.ClientId, disabled: true);
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, await CreateQuestionWithAsync(own.GetProperty("access_token").GetString()!));
+    }
+
+    [Fact]
+    public async Task A_disabled_site_and_a_wrong_secret_get_nothing()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, Email);
+        var client = await OidcClient.RegisterAsync(factory);
+        using var browser = factory.Browser();
+        await SignInAsync(factory, browser, client, pad);
+
+        var impostor = new OidcClient(factory.CreateClient(), client.ClientId, "not-the-secret", client.RedirectUri);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await impostor.ClientCredentialsAsync()).Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.ClientCredentialsAsync()).Status);
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RelyingParties.RelyingPartyService>().SetDisabledAsync(client.ClientId, disabled: true);
+        }
+        using var refused = await browser.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(OidcClient.NewPkce().Challenge)));
+        Assert.StartsWith("access_denied", OidcClient.ReadRedirect(refused).Error, StringComparison.Ordinal);
+        var (status, body) = await client.ClientCredentialsAsync();
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (status, body.GetProperty("error").GetString()));
+    }
+}
+
+public sealed class SqliteOidcScenarios : OidcScenarios
+{
+    protected override Task<CipherpadFactory> CreateFactoryAsync() => Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null));
+}
+
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresOidcScenarios(PostgresServer postgres) : OidcScenarios
+{
+    protected override async Task<CipherpadFactory> CreateFactoryAsync() => new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+}
