@@ -67,6 +67,9 @@ public sealed class CipherpadOptions
     [Required]
     public Oidc.OidcOptions Oidc { get; set; } = new();
 
+    [Required]
+    public ForwardAuth.ForwardAuthOptions ForwardAuth { get; set; } = new();
+
     public string DataPath(string relative) => Path.GetFullPath(Path.Combine(DataDirectory, relative));
 }
 

@@ -43,6 +43,16 @@ public sealed class CipherpadOptionsValidation : IValidateOptions<CipherpadOptio
                 failures.Add($"Cipherpad:ReverseProxy:TrustedProxies:{i} = '{entry}' {problem}");
             }
         }
+        for (var i = 0; i < options.ForwardAuth.ProtectedHosts.Count; i++)
+        {
+            var entry = options.ForwardAuth.ProtectedHosts[i];
+            var host = entry.StartsWith("*.", StringComparison.Ordinal) ? entry[2..] : entry;
+            if (Uri.CheckHostName(host) != UriHostNameType.Dns || !host.Contains('.', StringComparison.Ordinal) && host != "localhost")
+            {
+                failures.Add($"Cipherpad:ForwardAuth:ProtectedHosts:{i} = '{entry}': give a host name such as wiki.example.com, or *.example.com " +
+                    "for every subdomain (no scheme, port or path).");
+            }
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

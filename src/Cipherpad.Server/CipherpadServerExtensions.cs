@@ -6,6 +6,7 @@ using Cipherpad.Server.AnswerMethods.Push;
 using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
+using Cipherpad.Server.ForwardAuth;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Oidc;
 using Cipherpad.Server.Pages;
@@ -89,6 +90,7 @@ public static class CipherpadServerExtensions
         app.MapPadApi();
         app.MapAccountPolicyApi();
         app.MapOidcEndpoints();
+        app.MapForwardAuth();
         app.MapRazorPages();
         return app;
     }

@@ -83,12 +83,7 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
     /// </summary>
     public Uri StartOnLoopbackAsPublicAddress()
     {
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = Nginx.FreePort();
         _publicUrl = $"http://127.0.0.1:{port}";
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         StartServer();

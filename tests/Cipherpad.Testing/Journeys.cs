@@ -241,6 +241,6 @@ public static partial class Journeys
     [GeneratedRegex(@"\d{4}-\d{4}-\d{4}")]
     private static partial Regex ActivationCodeText();
 
-    [GeneratedRegex(@"http://(localhost|127\.0\.0\.1:\d+)/confirm-email\?token=[A-Za-z0-9_-]+")]
+    [GeneratedRegex(@"http://[a-z0-9.:-]+/confirm-email\?token=[A-Za-z0-9_-]+")]
     private static partial Regex ConfirmationUrl();
 }

@@ -39,9 +39,28 @@ public sealed class Nginx : IDisposable
     public X509Certificate2? Certificate { get; }
 
     /// <summary>Starts NGINX proxying every path to <paramref name="upstream"/> with <paramref name="proxyHeaders"/> in its location.</summary>
-    public static async Task<Nginx> StartAsync(Uri upstream, bool tls = false, string proxyHeaders = ForwardedHeaders)
+    public static Task<Nginx> StartAsync(Uri upstream, bool tls = false, string proxyHeaders = ForwardedHeaders)
     {
         ArgumentNullException.ThrowIfNull(upstream);
+        return StartAsync((listen, _) => $$"""
+            server {
+                {{listen}}
+                location / {
+                    proxy_pass {{upstream.GetLeftPart(UriPartial.Authority)}};
+                    proxy_set_header Host $host;
+                    {{proxyHeaders}}
+                }
+            }
+            """, tls);
+    }
+
+    /// <summary>
+    /// Starts NGINX with the <c>server</c> blocks <paramref name="servers"/> writes, given the <c>listen</c> directive
+    /// (and TLS settings) of its port, and the port: <paramref name="port"/>, or a free one.
+    /// </summary>
+    public static async Task<Nginx> StartAsync(Func<string, int, string> servers, bool tls = false, int? port = null)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
         if (!File.Exists(Binary))
         {
             throw new InvalidOperationException($"NGINX is not installed at {Binary}, so the reverse-proxy tests cannot run: install it " +
@@ -49,7 +68,7 @@ public sealed class Nginx : IDisposable
         }
         var directory = Path.Combine(Path.GetTempPath(), "cipherpad-nginx-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
-        var port = FreePort();
+        port ??= FreePort();
         X509Certificate2? certificate = null;
         var listen = $"listen 127.0.0.1:{port};";
         if (tls)
@@ -80,14 +99,7 @@ public sealed class Nginx : IDisposable
                 fastcgi_temp_path {{directory}}/fastcgi;
                 uwsgi_temp_path {{directory}}/uwsgi;
                 scgi_temp_path {{directory}}/scgi;
-                server {
-                    {{listen}}
-                    location / {
-                        proxy_pass {{upstream.GetLeftPart(UriPartial.Authority)}};
-                        proxy_set_header Host $host;
-                        {{proxyHeaders}}
-                    }
-                }
+                {{servers(listen, port.Value)}}
             }
             """);
         var start = new ProcessStartInfo(Binary)
@@ -100,7 +112,7 @@ public sealed class Nginx : IDisposable
         var nginx = new Nginx(directory, process, new Uri($"{(tls ? "https" : "http")}://127.0.0.1:{port}"), certificate);
         try
         {
-            await nginx.WaitUntilListeningAsync(port);
+            await nginx.WaitUntilListeningAsync(port.Value);
         }
         catch
         {
@@ -168,7 +180,8 @@ public sealed class Nginx : IDisposable
         return request.CreateSelfSigned(now.AddMinutes(-5), now.AddHours(1));
     }
 
-    private static int FreePort()
+    /// <summary>A port of 127.0.0.1 free now (another process could take it before it is bound).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -12,9 +12,11 @@ namespace Cipherpad.Server.Pages;
 /// <summary>
 /// Sign-in to the personal account with the same question–answer flow relying parties use. A local
 /// <see cref="ReturnUrl"/> (set by the cookie challenge, or by a page that needs a signed-in person) is where the
-/// person lands afterwards; anything else lands on <c>/account</c>, so the page cannot be made to redirect off-site.
+/// person lands afterwards, or an address on a site protected by forward-auth (<see cref="ForwardAuth.ForwardAuthOptions.Protects"/>);
+/// anything else lands on <c>/account</c>, so the page cannot be made to redirect to any other site.
 /// </summary>
-public sealed class SignInModel(ChallengeService challenges, RelyingPartyService relyingParties, Sessions.SignInSessions sessions) : PageModel
+public sealed class SignInModel(ChallengeService challenges, RelyingPartyService relyingParties, Sessions.SignInSessions sessions,
+    Microsoft.Extensions.Options.IOptions<CipherpadOptions> options) : PageModel
 {
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Answer { get; set; }
@@ -65,7 +67,8 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         if (outcome.Result == VerifyResult.Success)
         {
             await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, await sessions.StartAsync(challenge.AccountId, ip, challenge.Method, cancellationToken));
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/account");
+            // A local page, or a site behind forward-auth that sent the person here; never anywhere else.
+            return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : options.Value.ForwardAuth.Protects(ReturnUrl) ? Redirect(ReturnUrl!) : LocalRedirect("/account");
         }
         Problem = Refusal(outcome);
         if (outcome.Result is VerifyResult.Wrong or VerifyResult.Throttled)

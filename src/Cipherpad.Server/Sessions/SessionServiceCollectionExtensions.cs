@@ -17,6 +17,7 @@ public static class SessionServiceCollectionExtensions
         {
             cookie.LoginPath = "/signin";
             cookie.Cookie.Name = "cipherpad";
+            cookie.Cookie.Domain = string.IsNullOrWhiteSpace(settings.CookieDomain) ? null : settings.CookieDomain;
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
