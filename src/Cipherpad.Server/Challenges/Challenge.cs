@@ -47,6 +47,12 @@ public sealed class Challenge
     /// <summary>For the push method: the two-digit number the site shows and the person types on the pad to approve.</summary>
     public int? MatchNumber { get; set; }
 
+    /// <summary>
+    /// When a page of this server acted on the question's approval on the phone pad (signed someone in with it), which it
+    /// does once: an approval has no answer to verify, so this is what makes it single-use there.
+    /// </summary>
+    public DateTimeOffset? RedeemedAt { get; set; }
+
     /// <summary>The sealed request payload shown as a QR code (not secret).</summary>
     public string QrPayload { get; set; } = "";
 

@@ -327,6 +327,23 @@ public sealed class ChallengeService(
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Takes the owner's approval of <paramref name="challengeId"/> on the phone pad for a page of this server to act on:
+    /// true for the one call that does, while the question is approved and unexpired; every later call, and a question not
+    /// approved (pending, denied, locked) or of another relying party, gets false.
+    /// </summary>
+    public async Task<bool> RedeemApprovalAsync(Guid relyingPartyId, Guid challengeId, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        return await db.ExecuteAsync(
+            """
+            UPDATE "Challenges" SET "RedeemedAt" = @now
+            WHERE "Id" = @challengeId AND "RelyingPartyId" = @relyingPartyId AND "Method" = @push AND "Status" = @succeeded AND "RedeemedAt" IS NULL
+              AND "ExpiresAt" > @now
+            """, new { challengeId, relyingPartyId, now, push = AnswerMethods.Push.PushMethod.MethodName, succeeded = nameof(ChallengeStatus.Succeeded) },
+            cancellationToken) == 1;
+    }
+
     /// <summary>Locks a pending question; true for the one call that did.</summary>
     private async Task<bool> LockAsync(Guid challengeId, CancellationToken cancellationToken) =>
         await db.ExecuteAsync("""UPDATE "Challenges" SET "Status" = @locked WHERE "Id" = @challengeId AND "Status" = @pending""",

@@ -53,7 +53,7 @@ public sealed class OidcClaims(AccountDirectory accounts, OidcSubjects subjects)
     {
         ArgumentNullException.ThrowIfNull(request);
         var asked = request.GetAcrValues().Where(value => value is DeviceAcr or SmsAcr).ToList();
-        return asked.Count == 0 || asked.Contains(DeviceAcr) || Acr(method) == SmsAcr;
+        return asked.Count == 0 || Acr(method) == DeviceAcr || asked.Contains(SmsAcr);
     }
 
     /// <summary>Whether the request wants the person to answer a new question rather than reuse a sign-in made at <paramref name="authenticatedAt"/>.</summary>

@@ -268,6 +268,103 @@ public abstract class OidcScenarios
         Assert.Equal(HttpStatusCode.Unauthorized, await CreateQuestionWithAsync(own.GetProperty("access_token").GetString()!));
     }
 
+    /// <summary>The first step of the authorize page for <paramref name="request"/>, submitted for <paramref name="method"/>.</summary>
+    private static async Task<AuthorizePage> ChooseAsync(HttpClient browser, IReadOnlyDictionary<string, string> request, string method, string email = Email)
+    {
+        using var opened = await browser.GetAsync(OidcClient.AuthorizeAddress(request));
+        var page = await AuthorizePage.ParseShownAsync(browser, opened);
+        using var chosen = await page.SubmitAsync("Start", new Dictionary<string, string> { ["Email"] = email, ["Method"] = method });
+        return await AuthorizePage.ParseShownAsync(browser, chosen);
+    }
+
+    [Fact]
+    public async Task A_person_approves_a_sign_in_on_the_phone_pad_with_the_number_the_page_shows_and_the_approval_counts_once()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await PadApi.RegisterAndActivateAsync(factory, Email);
+        (await PadApi.SetApprovalAsync(factory, pad, true)).Dispose();
+        var client = await OidcClient.RegisterAsync(factory);
+        using var browser = factory.Browser();
+        var (verifier, challenge) = OidcClient.NewPkce();
+
+        var page = await ChooseAsync(browser, client.AuthorizationRequest(challenge), "push");
+        var number = int.Parse(page.TextOf("#match-number")!, System.Globalization.CultureInfo.InvariantCulture);
+        using (var early = await page.SubmitAsync("Approved"))
+        {
+            Assert.Contains($"Not approved yet: on your phone pad, choose {number}", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        var request = Assert.Single((await PadApi.PendingAsync(factory, pad)).EnumerateArray());
+        var challengeId = request.GetProperty("challengeId").GetGuid();
+        Assert.Equal("success", await PadApi.ApproveAsync(factory, pad, challengeId, PadApi.AnswerPayload(factory, pad, request.GetProperty("payload").GetString()!), number));
+
+        using var approved = await page.SubmitAsync("Approved");
+        var (code, _, error) = OidcClient.ReadRedirect(approved);
+        Assert.Null(error);
+        var tokens = (await client.RedeemCodeAsync(code!, verifier)).Body;
+        Assert.Equal(["swk", "user"], OidcClient.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("amr").EnumerateArray().Select(a => a.GetString()));
+
+        using var again = await page.SubmitAsync("Approved");
+        Assert.NotEqual(HttpStatusCode.Redirect, again.StatusCode);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var party = await scope.ServiceProvider.GetRequiredService<RelyingParties.RelyingPartyService>().FindEnabledAsync(client.ClientId);
+        Assert.False(await scope.ServiceProvider.GetRequiredService<Server.Challenges.ChallengeService>().RedeemApprovalAsync(party!.Id, challengeId),
+            "an approval is acted on once");
+    }
+
+    [Fact]
+    public async Task An_sms_answer_signs_in_at_the_sms_level_and_a_site_asking_for_a_device_gets_no_sms()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, Email, sms: true);
+        var client = await OidcClient.RegisterAsync(factory);
+        using var browser = factory.Browser();
+        var (verifier, challenge) = OidcClient.NewPkce();
+
+        var page = await ChooseAsync(browser, client.AuthorizationRequest(challenge), "sms");
+        Assert.NotNull(page.TextOf("#sms"));
+        Assert.Null(page.Question);
+        var text = Journeys.SmsTexts(factory).Last();
+        var answer = System.Text.RegularExpressions.Regex.Match(text, @"type ([\d ]+) \(").Groups[1].Value;
+        using var answered = await page.AnswerAsync(answer);
+        var (code, _, _) = OidcClient.ReadRedirect(answered);
+        var claims = OidcClient.Payload((await client.RedeemCodeAsync(code!, verifier)).Body.GetProperty("id_token").GetString()!);
+        Assert.Equal("urn:cipherpad:acr:sms", claims.GetProperty("acr").GetString());
+        Assert.Equal(["otp", "sms"], claims.GetProperty("amr").EnumerateArray().Select(a => a.GetString()));
+
+        // The open session is only SMS-level: a site that wants a device gets a page, without the SMS choice, and no SMS is sent.
+        var device = client.AuthorizationRequest(challenge, new Dictionary<string, string> { ["acr_values"] = "urn:cipherpad:acr:device" });
+        using var stepUp = await browser.GetAsync(OidcClient.AuthorizeAddress(device));
+        var shown = await AuthorizePage.ParseShownAsync(browser, stepUp);
+        Assert.DoesNotContain("value=\"sms\"", shown.Source, StringComparison.Ordinal);
+        var sent = Journeys.SmsTexts(factory).Count;
+        var refused = await ChooseAsync(browser, device, "sms");
+        Assert.Contains("needs an answer from your cipher pad", refused.Problems.Single(), StringComparison.Ordinal);
+        Assert.Equal(sent, Journeys.SmsTexts(factory).Count);
+    }
+
+    [Fact]
+    public async Task An_address_without_an_account_sees_the_same_push_and_sms_pages_and_nothing_is_sent()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, Email);
+        var client = await OidcClient.RegisterAsync(factory);
+        using var browser = factory.Browser();
+        var request = client.AuthorizationRequest(OidcClient.NewPkce().Challenge);
+        var smsBefore = Journeys.SmsTexts(factory).Count;
+
+        foreach (var email in new[] { "nobody@example.com", Email })
+        {
+            var push = await ChooseAsync(browser, request, "push", email);
+            Assert.InRange(int.Parse(push.TextOf("#match-number")!, System.Globalization.CultureInfo.InvariantCulture), 10, 99);
+            using var notApproved = await push.SubmitAsync("Approved");
+            Assert.Contains("Not approved yet", await notApproved.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var sms = await ChooseAsync(browser, request, "sms", email);
+            Assert.NotNull(sms.TextOf("#sms"));
+        }
+        // Ann has neither a pad that approves nor SMS answers: nothing went to her either.
+        Assert.Equal(smsBefore, Journeys.SmsTexts(factory).Count);
+    }
+
     [Fact]
     public async Task A_disabled_site_and_a_wrong_secret_get_nothing()
     {

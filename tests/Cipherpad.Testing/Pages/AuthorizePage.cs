@@ -18,7 +18,7 @@ public sealed class AuthorizePage : HtmlPage
 
     /// <summary>The authorization request's parameters, as the page's forms post them back.</summary>
     public IReadOnlyDictionary<string, string> RequestParameters => Document.QuerySelectorAll<IHtmlInputElement>("form input[type=hidden]")
-        .Where(input => input.Name is not (null or "Email" or "ChallengeId" or "__RequestVerificationToken"))
+        .Where(input => input.Name is not (null or "Email" or "ChallengeId" or "Method" or "MatchNumber" or "__RequestVerificationToken"))
         .GroupBy(input => input.Name!).ToDictionary(group => group.Key, group => group.First().Value, StringComparer.Ordinal);
 
     /// <summary>The page for <paramref name="response"/> if it is one (a 200); null when the endpoint redirected instead.</summary>

@@ -21,6 +21,9 @@ public sealed class PushMethod(CipherPadMethod pad, CipherpadDbContext db, Notif
 {
     public const string MethodName = "push";
 
+    /// <summary>The numbers a site shows for the person to choose on the pad: two digits.</summary>
+    public const int LowestMatchNumber = 10, HighestMatchNumber = 99;
+
     private PushOptions Settings => options.Value.Push;
 
     public string Name => MethodName;
@@ -58,7 +61,7 @@ public sealed class PushMethod(CipherPadMethod pad, CipherpadDbContext db, Notif
         {
             return Errors.PushLimitReached(Settings.PerAccountPerHour, hour.AddHours(1) - now);
         }
-        challenge.MatchNumber = RandomNumberGenerator.GetInt32(10, 100);
+        challenge.MatchNumber = RandomNumberGenerator.GetInt32(LowestMatchNumber, HighestMatchNumber + 1);
         // Each approving pad with a push subscription is woken; the push commits with the question, or not at all.
         var notice = System.Text.Json.JsonSerializer.Serialize(new PushNotice(challenge.Id, challenge.QrPayload, challenge.ExpiresAt),
             System.Text.Json.JsonSerializerOptions.Web);

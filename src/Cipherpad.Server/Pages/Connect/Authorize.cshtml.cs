@@ -1,5 +1,9 @@
+using System.Security.Cryptography;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.AnswerMethods.CipherPad;
+using Cipherpad.Server.AnswerMethods.Push;
+using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Oidc;
 using Cipherpad.Server.RelyingParties;
@@ -35,12 +39,21 @@ public sealed class AuthorizeModel(
     /// <summary>The fields of this page's own forms, which are not parameters of the authorization request.</summary>
     private static readonly HashSet<string> OwnFields = new(StringComparer.OrdinalIgnoreCase)
     {
-        nameof(Email), nameof(Answer), nameof(ChallengeId), "handler", "__RequestVerificationToken",
+        nameof(Email), nameof(Answer), nameof(ChallengeId), nameof(Method), nameof(MatchNumber), "handler", "__RequestVerificationToken",
     };
 
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Answer { get; set; }
     [BindProperty] public Guid? ChallengeId { get; set; }
+
+    /// <summary>How the person chose to answer: <c>app</c> (a question for the cipher pad), <c>push</c> (approve on the phone pad) or <c>sms</c>.</summary>
+    [BindProperty] public string? Method { get; set; }
+
+    /// <summary>For <c>push</c>: the number to choose on the phone pad.</summary>
+    [BindProperty] public int? MatchNumber { get; set; }
+
+    /// <summary>Whether the request accepts an answer by SMS (<c>acr_values</c> may ask for a device the person holds).</summary>
+    public bool OffersSms { get; private set; }
 
     public string PartyName { get; private set; } = "";
     public RequestedOperation Operation { get; private set; } = RequestedOperation.Login;
@@ -50,6 +63,9 @@ public sealed class AuthorizeModel(
 
     /// <summary>The authorization request's parameters, posted back with each form.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> RequestParameters { get; private set; } = [];
+
+    /// <summary>This request's first step again, to choose another way to answer.</summary>
+    public string RestartAddress => Request.Path + QueryString.Create(RequestParameters!).ToUriComponent();
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -77,18 +93,56 @@ public sealed class AuthorizeModel(
 
     public async Task<IActionResult> OnPostStartAsync(CancellationToken cancellationToken)
     {
-        if (await ReadAsync(cancellationToken) is not (_, var party))
+        if (await ReadAsync(cancellationToken) is not (var request, var party))
         {
             return Refused!;
         }
+        Method ??= CipherPadMethod.MethodName;
         if (AccountRules.EmailProblem(Email) is { } problem)
         {
             Problem = problem;
             return Page();
         }
-        var created = await challenges.CreateAsync(party, Email!, Operation.Purpose, Operation.Description, Operation.Payment, cancellationToken: cancellationToken);
-        // As on Cipherpad's own sign-in: whether the e-mail has an account able to answer is not for a stranger to learn.
-        Show(created.Succeeded ? created.Value : await challenges.CreateUnanswerableAsync(party, Email!, cancellationToken));
+        if (Method is not (CipherPadMethod.MethodName or PushMethod.MethodName or SmsMethod.MethodName) || !OidcClaims.MeetsAcr(request, Method))
+        {
+            Problem = "This site needs an answer from your cipher pad: ask for a question, or approve on your phone pad.";
+            Method = CipherPadMethod.MethodName;
+            return Page();
+        }
+        var created = await challenges.CreateAsync(party, Email!, Operation.Purpose, Operation.Description, Operation.Payment, Method, cancellationToken);
+        // As on Cipherpad's own sign-in: whether the e-mail has an account able to answer, by this method, is not for a stranger to
+        // learn. A refusal shows the same page over a question nobody can answer (no SMS goes, no pad is asked).
+        var challenge = created.Succeeded ? created.Value : await challenges.CreateUnanswerableAsync(party, Email!, cancellationToken);
+        MatchNumber = Method == PushMethod.MethodName ? challenge.MatchNumber ?? RandomNumberGenerator.GetInt32(PushMethod.LowestMatchNumber, PushMethod.HighestMatchNumber + 1) : null;
+        Show(challenge);
+        return Page();
+    }
+
+    /// <summary>"I approved it": grants what the phone pad approved, once.</summary>
+    public async Task<IActionResult> OnPostApprovedAsync(CancellationToken cancellationToken)
+    {
+        if (await ReadAsync(cancellationToken) is not (var request, var party))
+        {
+            return Refused!;
+        }
+        Method = PushMethod.MethodName;
+        var challenge = await QuestionForThisRequestAsync(party, cancellationToken);
+        if (challenge is null)
+        {
+            return Page();
+        }
+        if (await challenges.RedeemApprovalAsync(party.Id, challenge.Id, cancellationToken))
+        {
+            return await GrantAnsweredAsync(request, party, challenge, cancellationToken);
+        }
+        var now = time.GetUtcNow();
+        (Problem, ChallengeId) = challenge.Status switch
+        {
+            ChallengeStatus.Pending when challenge.ExpiresAt > now => ($"Not approved yet: on your phone pad, choose {MatchNumber} and approve, then continue.", ChallengeId),
+            ChallengeStatus.Denied => ("Refused on your phone pad. Start again if that was a mistake.", null),
+            ChallengeStatus.Pending => ("This request has expired; start again.", null),
+            _ => ("This request can no longer be approved; start again.", null),
+        };
         return Page();
     }
 
@@ -98,40 +152,64 @@ public sealed class AuthorizeModel(
         {
             return Refused!;
         }
-        var challenge = ChallengeId is { } id ? await challenges.FindAsync(party.Id, id, cancellationToken) : null;
-        if (challenge is null || !(Operation.IsConfirmedBy(challenge) || challenge.Method == ChallengeService.Unanswerable))
+        var challenge = await QuestionForThisRequestAsync(party, cancellationToken);
+        if (challenge is null)
         {
-            // A question for other details than the request now names cannot confirm it: the details were changed on the way.
-            Problem = challenge is null ? "That question is unknown; ask for a new one." : "The details to confirm changed; ask for a new question.";
-            ChallengeId = null;
             return Page();
         }
         if (Core.Answers.Answer.Normalize(Answer, Core.Answers.Answer.DigitsFor(challenge.Question)) is null)
         {
             Problem = SignInModel.NotAnAnswerTo(challenge.Question);
-            Show(challenge);
             return Page();
         }
-        var ip = ClientAddress.Of(HttpContext);
-        var outcome = await challenges.VerifyAsync(party, challenge, Answer ?? "", ip, cancellationToken);
+        var outcome = await challenges.VerifyAsync(party, challenge, Answer ?? "", ClientAddress.Of(HttpContext), cancellationToken);
         if (outcome.Result != VerifyResult.Success)
         {
             Problem = SignInModel.Refusal(outcome);
-            if (outcome.Result is VerifyResult.Wrong or VerifyResult.Throttled)
-            {
-                Show(challenge);
-            }
-            else
+            if (outcome.Result is not (VerifyResult.Wrong or VerifyResult.Throttled))
             {
                 ChallengeId = null;
             }
             return Page();
         }
+        return await GrantAnsweredAsync(request, party, challenge, cancellationToken);
+    }
+
+    /// <summary>
+    /// The question the form names, if it belongs to this client and was issued for exactly the operation the request now
+    /// names; otherwise null, with the page set to start again. A question for other details than the request's cannot
+    /// confirm it: the details were changed on the way.
+    /// </summary>
+    private async Task<Challenge?> QuestionForThisRequestAsync(RelyingParty party, CancellationToken cancellationToken)
+    {
+        var challenge = ChallengeId is { } id ? await challenges.FindAsync(party.Id, id, cancellationToken) : null;
+        if (challenge is null || !(Operation.IsConfirmedBy(challenge) || challenge.Method == ChallengeService.Unanswerable))
+        {
+            Problem = challenge is null ? "That question is unknown; ask for a new one." : "The details to confirm changed; ask for a new question.";
+            ChallengeId = null;
+            return null;
+        }
+        Show(challenge);
+        return challenge;
+    }
+
+    /// <summary>
+    /// Grants the authorization on an accepted answer or approval. A login also signs the browser in to Cipherpad, so the
+    /// next site asks no question while the session lasts; a payment or action joins the browser's session only if it is
+    /// the same person's.
+    /// </summary>
+    private async Task<IActionResult> GrantAnsweredAsync(OpenIddictRequest request, RelyingParty party, Challenge challenge, CancellationToken cancellationToken)
+    {
+        if (!OidcClaims.MeetsAcr(request, challenge.Method))
+        {
+            Problem = "This site needs an answer from your cipher pad, not by SMS: start again.";
+            ChallengeId = null;
+            return Page();
+        }
         var session = await sessions.OpenAsync(User, cancellationToken);
         if (Operation.Purpose == Purpose.Login)
         {
-            // A login answer also signs the browser in to Cipherpad, so the next site asks no question while it lasts.
-            var started = await sessions.StartAsync(challenge.AccountId, ip, challenge.Method, cancellationToken);
+            var started = await sessions.StartAsync(challenge.AccountId, ClientAddress.Of(HttpContext), challenge.Method, cancellationToken);
             await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, started);
             session = await sessions.OpenAsync(started, cancellationToken);
         }
@@ -160,6 +238,7 @@ public sealed class AuthorizeModel(
             return null;
         }
         (PartyName, Operation) = (party.Name, operation);
+        OffersSms = OidcClaims.MeetsAcr(request, SmsMethod.MethodName);
         return (request, party);
     }
 

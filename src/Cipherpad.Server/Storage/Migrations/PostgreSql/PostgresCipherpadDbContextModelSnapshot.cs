@@ -525,6 +525,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<long?>("RedeemedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<Guid>("RelyingPartyId")
                         .HasColumnType("uuid");
 

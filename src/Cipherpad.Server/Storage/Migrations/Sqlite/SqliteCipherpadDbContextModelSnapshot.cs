@@ -516,6 +516,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RedeemedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("RelyingPartyId")
                         .HasColumnType("TEXT");
 

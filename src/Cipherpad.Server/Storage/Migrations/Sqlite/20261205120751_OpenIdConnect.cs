@@ -19,6 +19,12 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                 nullable: false,
                 defaultValue: "");
 
+            migrationBuilder.AddColumn<long>(
+                name: "RedeemedAt",
+                table: "Challenges",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "OidcKeys",
                 columns: table => new
@@ -191,6 +197,10 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "Method",
                 table: "SignInSessions");
+
+            migrationBuilder.DropColumn(
+                name: "RedeemedAt",
+                table: "Challenges");
         }
     }
 }
