@@ -27,12 +27,11 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
     public string? QrImage { get; private set; }
     public string? Problem { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    public void OnGet() => AllowReturn();
 
     public async Task<IActionResult> OnPostStartAsync(CancellationToken cancellationToken)
     {
+        AllowReturn();
         if (Accounts.AccountRules.EmailProblem(Email) is { } problem)
         {
             Problem = problem;
@@ -48,6 +47,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
 
     public async Task<IActionResult> OnPostAnswerAsync(CancellationToken cancellationToken)
     {
+        AllowReturn();
         var party = await relyingParties.BuiltInAsync(cancellationToken);
         var challenge = ChallengeId is { } id ? await challenges.FindAsync(party.Id, id, cancellationToken) : null;
         if (challenge is null)
@@ -80,6 +80,15 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             ChallengeId = null;
         }
         return Page();
+    }
+
+    /// <summary>Lets the page's forms end on the site behind forward-auth that <see cref="ReturnUrl"/> names, if it is one.</summary>
+    private void AllowReturn()
+    {
+        if (!Url.IsLocalUrl(ReturnUrl) && options.Value.ForwardAuth.Protects(ReturnUrl))
+        {
+            SecurityHeaders.AllowFormRedirectTo(HttpContext, new Uri(ReturnUrl!));
+        }
     }
 
     /// <summary>What a page says to an answer that was not accepted.</summary>

@@ -15,6 +15,46 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; " +
         "form-action 'self'; frame-ancestors 'none'";
 
+    private const string FormRedirectItem = "cipherpad:form-redirect-origin";
+    private const string AutoPostItem = "cipherpad:auto-post";
+
+    /// <summary>
+    /// The one script of OpenIddict's <c>response_mode=form_post</c> page, which posts the authorization response to the
+    /// client (the ASP.NET Core OpenID Connect handler asks for that mode by default); allowed by its hash, and only on
+    /// the authorization endpoint's responses.
+    /// </summary>
+    private static readonly string AutoPostScriptHash =
+        "'sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("document.form.submit();"u8)) + "'";
+
+    /// <summary>
+    /// Lets this response's form post end at <paramref name="address"/>'s origin: browsers hold the redirect after a form
+    /// post to <c>form-action</c> too. For a sign-in returning to a site that asked for it — an OpenID Connect client's
+    /// registered return address (whose form-post response page may also run its one script:
+    /// <paramref name="postsAuthorizationResponse"/>), a site behind forward-auth — never for an address a visitor chose alone.
+    /// </summary>
+    public static void AllowFormRedirectTo(HttpContext context, Uri address, bool postsAuthorizationResponse = false)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.Scheme is "http" or "https")
+        {
+            context.Items[FormRedirectItem] = address.GetLeftPart(UriPartial.Authority);
+            context.Items[AutoPostItem] = postsAuthorizationResponse;
+        }
+    }
+
+    private static string PolicyFor(HttpContext context)
+    {
+        if (context.Items[FormRedirectItem] is not string origin)
+        {
+            return ContentSecurityPolicy;
+        }
+        var policy = ContentSecurityPolicy.Replace("form-action 'self'", $"form-action 'self' {origin}", StringComparison.Ordinal);
+        return context.Items[AutoPostItem] is true
+            ? policy.Replace("script-src 'self'", $"script-src 'self' {AutoPostScriptHash}", StringComparison.Ordinal)
+            : policy;
+    }
+
     /// <summary>
     /// Links carry one-time tokens (recovery, e-mail confirmation, aliases): no address is handed to another site.
     /// </summary>
@@ -34,7 +74,7 @@ public static class SecurityHeaders
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = PolicyFor(context);
                 headers.XFrameOptions = "DENY";
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = ReferrerPolicy;

@@ -97,6 +97,14 @@ public sealed class BehindNginxForwardAuthTests
             ["Cipherpad:ForwardAuth:ProtectedHosts:1"] = "*.apps.example.com",
         });
         var pad = await Journeys.RegisterAndActivateAsync(factory, Email);
+        using (var browser = factory.Browser())
+        {
+            // Browsers hold the redirect after the answer form to form-action: the page lets it go to the protected site only.
+            using var protectedPage = await browser.GetAsync($"/signin?ReturnUrl={Uri.EscapeDataString("https://wiki.example.com/page")}");
+            Assert.Contains("form-action 'self' https://wiki.example.com;", protectedPage.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            using var elsewhere = await browser.GetAsync($"/signin?ReturnUrl={Uri.EscapeDataString("https://evil.example.net/")}");
+            Assert.Contains("form-action 'self';", elsewhere.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        }
         foreach (var (returnUrl, landing) in new[]
         {
             ("https://wiki.example.com/page", "https://wiki.example.com/page"),

@@ -238,6 +238,8 @@ public sealed class AuthorizeModel(
             return null;
         }
         (PartyName, Operation) = (party.Name, operation);
+        // OpenIddict has matched it to the client's registered addresses: the page's forms may end there.
+        SecurityHeaders.AllowFormRedirectTo(HttpContext, new Uri(request.RedirectUri!), postsAuthorizationResponse: true);
         OffersSms = OidcClaims.MeetsAcr(request, SmsMethod.MethodName);
         return (request, party);
     }

@@ -1,0 +1,3 @@
+using Cipherpad.DemoWallet;
+
+DemoWallet.Build(args).Run();
