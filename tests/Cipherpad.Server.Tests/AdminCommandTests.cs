@@ -351,6 +351,32 @@ public sealed class AdminCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_seed_runs_only_in_development_and_gives_a_code_that_activates_and_a_wallet_client_that_signs_in()
+    {
+        _ = _factory.Services;
+        Assert.Equal(2, (await AdminAsync("demo", "seed")).ExitCode);
+
+        var development = Program(["demo", "seed", "--wallet", "http://localhost:5090"]);
+        development.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        var (exitCode, output, error) = await AdminAsync(development);
+        Assert.True(exitCode == 0, error);
+        var values = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('=', 2)).ToDictionary(p => p[0], p => p[1].Trim());
+        Assert.Equal("demo@example.com", values["DEMO_EMAIL"]);
+
+        var (activated, secret) = await Journeys.ActivateAsync(_factory.CreateClient(), "demo@example.com", values["DEMO_ACTIVATION_CODE"]);
+        Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        Assert.NotNull(secret);
+        using var server = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await ClientCredentialsAsync(server, values["DEMO_CLIENT_ID"], values["DEMO_CLIENT_SECRET"]));
+        Assert.Contains("returns to http://localhost:5090/signin-oidc", (await AdminAsync("rp", "list")).Output, StringComparison.Ordinal);
+
+        // Again: the same account and wallet, a new code and a new secret.
+        var again = await AdminAsync(development);
+        Assert.Contains($"DEMO_CLIENT_ID={values["DEMO_CLIENT_ID"]}", again.Output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ClientCredentialsAsync(server, values["DEMO_CLIENT_ID"], values["DEMO_CLIENT_SECRET"]));
+    }
+
+    [Fact]
     public async Task A_disabled_relying_party_gets_401_problem_details_until_it_is_enabled_again()
     {
         _ = _factory.Services;

@@ -213,7 +213,8 @@ public sealed class AccountService(
     /// Voids earlier codes, stores a new one encrypted and puts the SMS that carries it, with the way to the cipher pad, in
     /// the outbox. Call it inside the transaction of the change that asks for the code.
     /// </summary>
-    public async Task SendActivationCodeAsync(Account account, CancellationToken cancellationToken = default)
+    /// <returns>The new code, for <see cref="SeedDemoAccountAsync"/>; nothing else shows it but the SMS.</returns>
+    public async Task<string> SendActivationCodeAsync(Account account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
         var now = time.GetUtcNow();
@@ -233,5 +234,42 @@ public sealed class AccountService(
             $"Cipherpad activation code: {ActivationCode.Format(code)} (valid {options.Value.Activation.CodeLifetime.TotalMinutes:0} min). " +
             $"Activate your cipher pad: {links.ActivateCommand(account.Email)}");
         await db.SaveChangesAsync(cancellationToken);
+        return code;
+    }
+
+    /// <summary>
+    /// For the demonstration in Development (<c>cipherpad-server demo seed</c>): an account for <paramref name="email"/> as if it
+    /// had registered, confirmed its e-mail and chosen the cipher pad, made if it does not exist; and a new activation code for
+    /// it, which is returned. The security answer is random: the demonstration never uses recovery.
+    /// </summary>
+    public async Task<string> SeedDemoAccountAsync(string email, CancellationToken cancellationToken = default)
+    {
+        var address = AccountRules.NormalizeEmail(email);
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Email == address, cancellationToken);
+        if (account is null)
+        {
+            var now = time.GetUtcNow();
+            account = new Account
+            {
+                FirstName = "Demo",
+                LastName = "User",
+                Email = address,
+                Phone = "+10005550100",
+                SecurityQuestion = "(demonstration account)",
+                SecurityAnswerHash = Hashing.HashSecurityAnswer(Hashing.NewToken(), options.Value.Accounts.SecurityAnswerIterations),
+                CreatedAt = now,
+                EmailConfirmedAt = now,
+                MethodsChosenAt = now,
+            };
+            db.Accounts.Add(account);
+            await db.SaveChangesAsync(cancellationToken);
+            await methods.SetAsync(account.Id, [AnswerMethods.CipherPad.CipherPadMethod.MethodName], cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+        var code = await SendActivationCodeAsync(account, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return code;
     }
 }

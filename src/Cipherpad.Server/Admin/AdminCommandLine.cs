@@ -34,6 +34,7 @@ public static class AdminCommandLine
         root.Subcommands.Add(MigrateCommand.Build());
         root.Subcommands.Add(RelyingPartyCommands.Build());
         root.Subcommands.Add(OidcCommands.Build());
+        root.Subcommands.Add(DemoCommands.Build());
         root.Subcommands.Add(SupportCommands.Build());
         root.Subcommands.Add(AccountCommands.Build());
         root.Subcommands.Add(PruneCommand.Build());
