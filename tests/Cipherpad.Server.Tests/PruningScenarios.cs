@@ -157,6 +157,15 @@ public abstract class PruningScenarios
             new Notifications.NoticeWindow { AccountId = lapsedWindowAccount, Kind = Notifications.NotificationKind.FailedAttempts, StartedAt = longAgo, Events = 14 },
             new Notifications.NoticeWindow { AccountId = accountId, Kind = Notifications.NotificationKind.SuccessfulLogins, StartedAt = recently, Events = 1 });
 
+        // OpenID Connect: a code that expired long ago goes, a refresh token still valid stays; a key retired long ago goes,
+        // the current one stays.
+        db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().AddRange(
+            new() { Type = "authorization_code", Status = "valid", Subject = "s", CreationDate = longAgo.UtcDateTime, ExpirationDate = longAgo.UtcDateTime },
+            new() { Type = "refresh_token", Status = "valid", Subject = "s", CreationDate = longAgo.UtcDateTime, ExpirationDate = (now + TimeSpan.FromDays(1)).UtcDateTime });
+        db.OidcKeys.AddRange(
+            new Server.Oidc.OidcKey { Id = "sig-old", KeyProtected = [1], CreatedAt = longAgo, RetiresAt = longAgo },
+            new Server.Oidc.OidcKey { Id = "sig-current", KeyProtected = [2], CreatedAt = recently });
+
         // Kept for good, however old.
         db.FeeLedger.Add(new FeeLedgerEntry { AccountId = accountId, ChallengeId = oldQuestion.Id, At = longAgo, Currency = "USD", MinorUnits = 5, Reason = "SMS" });
         db.AuthorizationLog.Add(new AuthorizationLogEntry { AccountId = accountId, At = longAgo, Result = "success", Method = "app", Purpose = "login", ChallengeId = oldQuestion.Id });
@@ -178,7 +187,7 @@ public abstract class PruningScenarios
 
         Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, UnconfirmedAccounts: 1, EmailConfirmations: 3, EmailLinks: 1,
             ActivationSessions: 1, ActivationCodes: 1, ActivationAttempts: 1, SourceThrottles: 1, SmsQuotaDays: 1, SmsQuotaHours: 2, GuessRiskDays: 1, SpentHumanChecks: 1, SignInSessions: 1,
-            OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1), result);
+            OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1, OidcTokens: 1, OidcAuthorizations: 0, OidcKeys: 1), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
         var live = await db.Challenges.Where(c => c.AccountId == accountId && c.ExpiresAt > now).SingleAsync();
@@ -203,6 +212,8 @@ public abstract class PruningScenarios
         Assert.Equal(2, (await db.ActivationAttempts.SingleAsync()).FailedAttempts);
         Assert.Equal(7e-8, (await db.GuessRisks.SingleAsync()).Spent);
         Assert.True(await db.RelyingParties.AnyAsync(r => r.ClientId == "rp_gone"));
+        Assert.Equal("refresh_token", (await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().SingleAsync()).Type);
+        Assert.Equal("sig-current", (await db.OidcKeys.SingleAsync()).Id);
         Assert.Equal(["confirmed@example.com", "recent@example.com"], (await db.Accounts.Select(a => a.Email).ToListAsync()).Order(StringComparer.Ordinal));
         Assert.Equal(["recent"], await db.EmailConfirmations.Where(c => c.TokenHash == "recent" || c.TokenHash == "lapsed" || c.TokenHash == "confirmed")
             .Select(c => c.TokenHash).ToListAsync());
@@ -219,7 +230,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(22, first.Total);
+        Assert.Equal(24, first.Total);
         Assert.Equal(0, second.Total);
     }
 
@@ -305,8 +316,9 @@ public sealed class PruningServiceTests : IDisposable
     {
         Directory.CreateDirectory(_directory);
         var settings = new CipherpadOptions { DataDirectory = _directory };
-        await using var services = new ServiceCollection().AddSingleton(Options.Create(settings)).AddCipherpadStorage(settings).AddScoped<DataPruner>()
-            .BuildServiceProvider();
+        var collection = new ServiceCollection().AddSingleton(Options.Create(settings)).AddCipherpadStorage(settings).AddScoped<DataPruner>();
+        collection.AddOpenIddict().AddCore(core => core.UseEntityFrameworkCore().UseDbContext<CipherpadDbContext>()); // its tokens are pruned too
+        await using var services = collection.BuildServiceProvider();
         var log = new RecordingLogger();
         var time = new HurriedTime();
         using var pruning = new PruningService(services.GetRequiredService<IServiceScopeFactory>(), Options.Create(settings), time, log);

@@ -8,10 +8,11 @@ namespace Cipherpad.Server.Pruning;
 /// <summary>How many rows of each kind one run deleted.</summary>
 public sealed record PruneResult(int PendingAccountChanges, int Challenges, int UnconfirmedAccounts, int EmailConfirmations, int EmailLinks,
     int ActivationSessions, int ActivationCodes, int ActivationAttempts, int SourceThrottles, int SmsQuotaDays, int SmsQuotaHours, int GuessRiskDays, int SpentHumanChecks, int SignInSessions,
-    int OutboxMessages, int MailQuotaHours, int NoticeWindows)
+    int OutboxMessages, int MailQuotaHours, int NoticeWindows, int OidcTokens, int OidcAuthorizations, int OidcKeys)
 {
     public int Total => PendingAccountChanges + Challenges + UnconfirmedAccounts + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
-        + ActivationAttempts + SourceThrottles + SmsQuotaDays + SmsQuotaHours + GuessRiskDays + SpentHumanChecks + SignInSessions + OutboxMessages + MailQuotaHours + NoticeWindows;
+        + ActivationAttempts + SourceThrottles + SmsQuotaDays + SmsQuotaHours + GuessRiskDays + SpentHumanChecks + SignInSessions + OutboxMessages + MailQuotaHours + NoticeWindows
+        + OidcTokens + OidcAuthorizations + OidcKeys;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
     public IReadOnlyList<(string Kind, int Count)> ByKind() =>
@@ -33,6 +34,9 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
         ("sent or abandoned outbox messages", OutboxMessages),
         ("mail quota hours", MailQuotaHours),
         ("notice windows", NoticeWindows),
+        ("OpenID Connect tokens", OidcTokens),
+        ("OpenID Connect authorizations", OidcAuthorizations),
+        ("retired OpenID Connect keys", OidcKeys),
     ];
 }
 
@@ -41,13 +45,15 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
 /// questions and the account changes waiting on them, registrations never confirmed (the account with its e-mail
 /// confirmations), e-mail confirmations and links, activation codes, sessions and attempt counts, past SMS quota days and hours, spent human checks,
 /// ended sign-in sessions, sent or abandoned outbox messages, past hours of mail quotas, notice windows with nothing left to
-/// tell, and the back-off rows of sources that have long been quiet.
+/// tell, the back-off rows of sources that have long been quiet, OpenID Connect tokens and authorizations no longer valid,
+/// and retired OpenID Connect keys.
 /// Confirmed accounts, devices, relying parties,
 /// recovery records (they count towards the recovery limit), the fee ledger and the authorization log are never
 /// touched. Each kind goes in bounded batches of single DELETE statements (as OpenIddict's token store prunes), so a run
 /// is safe beside live traffic and on several instances at once, and a second run at the same time finds nothing.
 /// </summary>
-public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions> options)
+public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions> options, OpenIddict.Abstractions.IOpenIddictTokenManager oidcTokens,
+    OpenIddict.Abstractions.IOpenIddictAuthorizationManager oidcAuthorizations)
 {
     // Bounds one run as well as each statement; whatever is left goes in the next run.
     private const int MaxBatchesPerKind = 1000;
@@ -112,8 +118,15 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         var windows = await DeleteAsync(db.NoticeWindows.Where(w => w.StartedAt < cutoff && w.Events <= 1)
             .OrderBy(w => w.AccountId).ThenBy(w => w.Kind), cancellationToken);
 
+        // OpenIddict's own rows, by its own pruning (as its Quartz job would): codes, refresh and request tokens that are
+        // expired, redeemed or revoked, and the ad-hoc authorizations left without a valid token, made before the cutoff.
+        var tokens = (int)await oidcTokens.PruneAsync(cutoff, cancellationToken);
+        var authorizations = (int)await oidcAuthorizations.PruneAsync(cutoff, cancellationToken);
+        // A replaced key is no longer loaded once it retires.
+        var keys = await DeleteAsync(db.OidcKeys.Where(k => k.RetiresAt < cutoff).OrderBy(k => k.Id), cancellationToken);
+
         return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, attempts, throttles, quotaDays, quotaHours, riskDays, spentChecks, signIns,
-            messages, mailHours, windows);
+            messages, mailHours, windows, tokens, authorizations, keys);
     }
 
     private async Task<int> DeleteAsync<T>(IQueryable<T> expired, CancellationToken cancellationToken)
