@@ -1,4 +1,7 @@
 using Cipherpad.Core.Answers;
+using Cipherpad.Server.AnswerMethods.CipherPad;
+using Cipherpad.Server.AnswerMethods.Push;
+using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Web;
@@ -16,12 +19,18 @@ namespace Cipherpad.Server.Pages;
 /// anything else lands on <c>/account</c>, so the page cannot be made to redirect to any other site.
 /// </summary>
 public sealed class SignInModel(ChallengeService challenges, RelyingPartyService relyingParties, Sessions.SignInSessions sessions,
-    Microsoft.Extensions.Options.IOptions<CipherpadOptions> options) : PageModel
+    Microsoft.Extensions.Options.IOptions<CipherpadOptions> options, TimeProvider time) : PageModel
 {
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Answer { get; set; }
     [BindProperty] public Guid? ChallengeId { get; set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+
+    /// <summary>How the person chose to answer: <c>app</c>, <c>push</c> or <c>sms</c>.</summary>
+    [BindProperty] public string? Method { get; set; }
+
+    /// <summary>For <c>push</c>: the number to choose on the phone pad.</summary>
+    [BindProperty] public int? MatchNumber { get; set; }
 
     public string? Question { get; private set; }
     public string? QrImage { get; private set; }
@@ -37,11 +46,43 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             Problem = problem;
             return Page();
         }
+        Method ??= CipherPadMethod.MethodName;
+        if (Method is not (CipherPadMethod.MethodName or PushMethod.MethodName or SmsMethod.MethodName))
+        {
+            Problem = "Choose how to answer: a question, your phone pad, or an SMS.";
+            Method = CipherPadMethod.MethodName;
+            return Page();
+        }
         var party = await relyingParties.BuiltInAsync(cancellationToken);
-        var created = await challenges.CreateAsync(party, Email!, Purpose.Login, null, null, cancellationToken: cancellationToken);
-        // Whether the e-mail has an account with a cipher pad is not for a stranger to learn here: without one, the question
-        // looks the same and no answer is right.
-        Show(created.Succeeded ? created.Value : await challenges.CreateUnanswerableAsync(party, Email!, cancellationToken));
+        var created = await challenges.CreateAsync(party, Email!, Purpose.Login, null, null, Method, cancellationToken);
+        // Whether the e-mail has an account able to answer, by this method, is not for a stranger to learn here: without one,
+        // the page looks the same over a question nobody can answer (no SMS goes, no pad is asked).
+        var challenge = created.Succeeded ? created.Value : await challenges.CreateUnanswerableAsync(party, Email!, cancellationToken);
+        MatchNumber = Method == PushMethod.MethodName ? AnswerStep.MatchNumberFor(challenge) : null;
+        Show(challenge);
+        return Page();
+    }
+
+    /// <summary>"I approved it": signs in with what the phone pad approved, once.</summary>
+    public async Task<IActionResult> OnPostApprovedAsync(CancellationToken cancellationToken)
+    {
+        AllowReturn();
+        Method = PushMethod.MethodName;
+        var party = await relyingParties.BuiltInAsync(cancellationToken);
+        var challenge = ChallengeId is { } id ? await challenges.FindAsync(party.Id, id, cancellationToken) : null;
+        if (challenge is null)
+        {
+            Problem = "That request is unknown; start again.";
+            ChallengeId = null;
+            return Page();
+        }
+        if (await challenges.RedeemApprovalAsync(party.Id, challenge.Id, cancellationToken))
+        {
+            return await SignedInAsync(challenge, cancellationToken);
+        }
+        Show(challenge);
+        var (problem, stillOpen) = AnswerStep.NotApproved(challenge, MatchNumber, time.GetUtcNow());
+        (Problem, ChallengeId) = (problem, stillOpen ? ChallengeId : null);
         return Page();
     }
 
@@ -66,9 +107,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         var outcome = await challenges.VerifyAsync(party, challenge, Answer ?? "", ip, cancellationToken);
         if (outcome.Result == VerifyResult.Success)
         {
-            await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, await sessions.StartAsync(challenge.AccountId, ip, challenge.Method, cancellationToken));
-            // A local page, or a site behind forward-auth that sent the person here; never anywhere else.
-            return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : options.Value.ForwardAuth.Protects(ReturnUrl) ? Redirect(ReturnUrl!) : LocalRedirect("/account");
+            return await SignedInAsync(challenge, cancellationToken);
         }
         Problem = Refusal(outcome);
         if (outcome.Result is VerifyResult.Wrong or VerifyResult.Throttled)
@@ -80,6 +119,14 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             ChallengeId = null;
         }
         return Page();
+    }
+
+    /// <summary>Opens the session and goes where the sign-in returns: a local page, or a site behind forward-auth that sent the person here; never anywhere else.</summary>
+    private async Task<IActionResult> SignedInAsync(Challenge challenge, CancellationToken cancellationToken)
+    {
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+            await sessions.StartAsync(challenge.AccountId, ClientAddress.Of(HttpContext), challenge.Method, cancellationToken));
+        return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : options.Value.ForwardAuth.Protects(ReturnUrl) ? Redirect(ReturnUrl!) : LocalRedirect("/account");
     }
 
     /// <summary>Lets the page's forms end on the site behind forward-auth that <see cref="ReturnUrl"/> names, if it is one.</summary>

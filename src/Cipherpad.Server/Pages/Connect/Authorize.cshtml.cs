@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.AnswerMethods.CipherPad;
@@ -113,7 +112,7 @@ public sealed class AuthorizeModel(
         // As on Cipherpad's own sign-in: whether the e-mail has an account able to answer, by this method, is not for a stranger to
         // learn. A refusal shows the same page over a question nobody can answer (no SMS goes, no pad is asked).
         var challenge = created.Succeeded ? created.Value : await challenges.CreateUnanswerableAsync(party, Email!, cancellationToken);
-        MatchNumber = Method == PushMethod.MethodName ? challenge.MatchNumber ?? RandomNumberGenerator.GetInt32(PushMethod.LowestMatchNumber, PushMethod.HighestMatchNumber + 1) : null;
+        MatchNumber = Method == PushMethod.MethodName ? AnswerStep.MatchNumberFor(challenge) : null;
         Show(challenge);
         return Page();
     }
@@ -135,14 +134,8 @@ public sealed class AuthorizeModel(
         {
             return await GrantAnsweredAsync(request, party, challenge, cancellationToken);
         }
-        var now = time.GetUtcNow();
-        (Problem, ChallengeId) = challenge.Status switch
-        {
-            ChallengeStatus.Pending when challenge.ExpiresAt > now => ($"Not approved yet: on your phone pad, choose {MatchNumber} and approve, then continue.", ChallengeId),
-            ChallengeStatus.Denied => ("Refused on your phone pad. Start again if that was a mistake.", null),
-            ChallengeStatus.Pending => ("This request has expired; start again.", null),
-            _ => ("This request can no longer be approved; start again.", null),
-        };
+        var (problem, stillOpen) = AnswerStep.NotApproved(challenge, MatchNumber, time.GetUtcNow());
+        (Problem, ChallengeId) = (problem, stillOpen ? ChallengeId : null);
         return Page();
     }
 
