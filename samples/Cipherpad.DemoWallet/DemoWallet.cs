@@ -56,6 +56,9 @@ public static class DemoWallet
                 oidc.Scope.Add("email");
                 oidc.Scope.Add("profile");
                 oidc.SignedOutRedirectUri = "/";
+                // Kept in the wallet's cookie so that signing out names the person to Cipherpad (id_token_hint): without it,
+                // Cipherpad does not end its session, since any page could have sent the browser there.
+                oidc.SaveTokens = true;
                 oidc.Events.OnRedirectToIdentityProvider = AskForConfirmationAsync;
                 oidc.Events.OnTokenValidated = CarryOutAsync;
             });

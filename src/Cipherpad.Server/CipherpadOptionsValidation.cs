@@ -53,6 +53,11 @@ public sealed class CipherpadOptionsValidation : IValidateOptions<CipherpadOptio
                     "for every subdomain (no scheme, port or path).");
             }
         }
+        if (options.ForwardAuth.ProtectedHosts.Count > 0 && options.ForwardAuth.AllowedUsers.Count == 0)
+        {
+            failures.Add("Cipherpad:ForwardAuth:AllowedUsers is empty: anyone can register an account, so say who may pass the protected sites " +
+                "(e-mail addresses, *@example.com for a domain, or * for every account).");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -60,6 +60,7 @@ public static class CipherpadServerExtensions
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenApi("v1", openApi => openApi.AddRelyingPartySecurityScheme());
         builder.Services.AddSessions(options.Sessions);
+        builder.Services.AddForwardAuth(options);
         builder.Services.AddPages();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddCipherpadRateLimits(options.RateLimits);

@@ -360,7 +360,7 @@ public sealed class AdminCommandTests : IDisposable
         development.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         var (exitCode, output, error) = await AdminAsync(development);
         Assert.True(exitCode == 0, error);
-        var values = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('=', 2)).ToDictionary(p => p[0], p => p[1].Trim());
+        var values = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('=', 2)).ToDictionary(p => p[0], p => p[1].Trim().Trim('\''));
         Assert.Equal("demo@example.com", values["DEMO_EMAIL"]);
 
         var (activated, secret) = await Journeys.ActivateAsync(_factory.CreateClient(), "demo@example.com", values["DEMO_ACTIVATION_CODE"]);
@@ -372,7 +372,7 @@ public sealed class AdminCommandTests : IDisposable
 
         // Again: the same account and wallet, a new code and a new secret.
         var again = await AdminAsync(development);
-        Assert.Contains($"DEMO_CLIENT_ID={values["DEMO_CLIENT_ID"]}", again.Output, StringComparison.Ordinal);
+        Assert.Contains($"DEMO_CLIENT_ID='{values["DEMO_CLIENT_ID"]}'", again.Output, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, await ClientCredentialsAsync(server, values["DEMO_CLIENT_ID"], values["DEMO_CLIENT_SECRET"]));
     }
 

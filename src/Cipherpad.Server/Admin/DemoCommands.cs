@@ -22,7 +22,7 @@ public static class DemoCommands
         var wallet = new Option<string>("--wallet") { Description = "The demo wallet's address.", DefaultValueFactory = _ => "http://localhost:5090", HelpName = "URL" };
         var command = new Command("seed",
             "Make (or reuse) a confirmed account with the cipher pad as its method and a new activation code for it, and register the demo wallet " +
-            "as a relying party returning to --wallet, with a new secret. Prints shell variables: DEMO_EMAIL, DEMO_ACTIVATION_CODE, DEMO_CLIENT_ID, " +
+            "as a relying party returning to --wallet, with a new secret (a relying party of that name is reused and its secret replaced). Prints shell variables: DEMO_EMAIL, DEMO_ACTIVATION_CODE, DEMO_CLIENT_ID, " +
             "DEMO_CLIENT_SECRET.")
         {
             email, wallet,
@@ -56,10 +56,11 @@ public static class DemoCommands
                 : (await relyingParties.RotateSecretAsync(existing.ClientId, cancellationToken))!;
             await relyingParties.SetDisabledAsync(credentials.ClientId, disabled: false, cancellationToken);
             await relyingParties.SetReturnAddressesAsync(credentials.ClientId, signIn, signOut, cancellationToken);
-            Console.WriteLine($"DEMO_EMAIL={Core.Activation.KeyAgreement.NormalizeEmail(result.GetValue(email)!)}");
-            Console.WriteLine($"DEMO_ACTIVATION_CODE={code}");
-            Console.WriteLine($"DEMO_CLIENT_ID={credentials.ClientId}");
-            Console.WriteLine($"DEMO_CLIENT_SECRET={credentials.ClientSecret}");
+            // Single-quoted for the shell that reads them; none of the values can hold a quote.
+            Console.WriteLine($"DEMO_EMAIL='{Core.Activation.KeyAgreement.NormalizeEmail(result.GetValue(email)!)}'");
+            Console.WriteLine($"DEMO_ACTIVATION_CODE='{code}'");
+            Console.WriteLine($"DEMO_CLIENT_ID='{credentials.ClientId}'");
+            Console.WriteLine($"DEMO_CLIENT_SECRET='{credentials.ClientSecret}'");
             return 0;
         });
         return command;

@@ -15,7 +15,7 @@ namespace Cipherpad.Server.Oidc;
 /// <summary>Who answered, how and when: what an authorization is granted on.</summary>
 /// <param name="AccountId">The account whose device answered.</param>
 /// <param name="At">When the answer was accepted (<c>auth_time</c>).</param>
-/// <param name="Method">The answer method (<c>cipher-pad</c>, <c>push</c>, <c>sms</c>).</param>
+/// <param name="Method">The answer method (<c>app</c>: the cipher pad, <c>push</c>, <c>sms</c>).</param>
 /// <param name="SessionId">The Cipherpad sign-in session the authorization lives in; refresh tokens work only while it is open.</param>
 public sealed record Answered(Guid AccountId, string Method, DateTimeOffset At, Guid? SessionId);
 

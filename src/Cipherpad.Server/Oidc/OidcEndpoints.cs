@@ -89,11 +89,20 @@ public static class OidcEndpoints
         return Results.Ok(claims);
     }
 
-    /// <summary>RP-initiated sign-out: ends the Cipherpad session of this browser, then returns to the client's registered address.</summary>
-    private static async Task<IResult> EndSessionAsync(HttpContext context, SignInSessions sessions)
+    /// <summary>
+    /// RP-initiated sign-out: ends the Cipherpad session of this browser, then returns to the client's registered address.
+    /// Only for a request that names the person with an <c>id_token_hint</c> (OpenIddict has checked its signature) issued
+    /// to this client for the person signed in here: any other page can send a browser to this address, and must not be
+    /// able to sign its person out everywhere.
+    /// </summary>
+    private static async Task<IResult> EndSessionAsync(HttpContext context, SignInSessions sessions, OidcSubjects subjects)
     {
+        var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict did not pass a sign-out request through.");
         var signedIn = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        if (signedIn.Principal is { } principal)
+        var hint = request.IdTokenHint is null ? null : (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
+        if (signedIn.Principal is { } principal && hint?.GetClaim(Claims.Subject) is { } subject && hint.GetAudiences() is [var clientId]
+            && await sessions.OpenAsync(principal, context.RequestAborted) is { } session
+            && subject == await subjects.ForAsync(clientId, session.AccountId, context.RequestAborted))
         {
             await sessions.EndAsync(principal, context.RequestAborted);
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
+using Microsoft.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Cipherpad.Server.Oidc;
@@ -69,6 +70,17 @@ public static class OidcServiceCollectionExtensions
                     }
                     return default;
                 }));
+                // The response to the client: a redirect, or (response_mode=form_post, the ASP.NET Core handler's default) a page
+                // that posts it with one script; this server's CSP lets exactly that through, to the validated return address.
+                server.AddEventHandler<OpenIddictServerEvents.ApplyAuthorizationResponseContext>(handler => handler.UseInlineHandler(context =>
+                {
+                    if (context.RedirectUri is { } redirect && context.Transaction.GetHttpRequest() is { } request)
+                    {
+                        Web.SecurityHeaders.AllowFormRedirectTo(request.HttpContext, new Uri(redirect),
+                            postsAuthorizationResponse: context.ResponseMode == ResponseModes.FormPost);
+                    }
+                    return default;
+                }).SetOrder(249_000)); // after OpenIddict has attached the return address and response mode, before it writes the response
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()

@@ -34,11 +34,12 @@ public sealed record RequestedOperation(Purpose Purpose, string? Description, Pa
         JsonNode? parsed;
         try
         {
-            parsed = JsonNode.Parse(authorizationDetails);
+            // A member given twice could be read one way here and another way by the client: refused.
+            parsed = JsonNode.Parse(authorizationDetails, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException)
         {
-            problem = "authorization_details is not JSON.";
+            problem = "authorization_details is not JSON (or names a member twice).";
             return false;
         }
         if (parsed is not JsonArray { Count: 1 } array || array[0] is not JsonObject detail)

@@ -124,17 +124,20 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
     /// <summary>Opens the session and goes where the sign-in returns: a local page, or a site behind forward-auth that sent the person here; never anywhere else.</summary>
     private async Task<IActionResult> SignedInAsync(Challenge challenge, CancellationToken cancellationToken)
     {
+        await sessions.EndAsync(User, cancellationToken); // one session per browser: the earlier one ends
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             await sessions.StartAsync(challenge.AccountId, ClientAddress.Of(HttpContext), challenge.Method, cancellationToken));
-        return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : options.Value.ForwardAuth.Protects(ReturnUrl) ? Redirect(ReturnUrl!) : LocalRedirect("/account");
+        return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl)
+            : options.Value.ForwardAuth.ProtectedAddress(ReturnUrl) is { } site ? Redirect(site.AbsoluteUri)
+            : LocalRedirect("/account");
     }
 
     /// <summary>Lets the page's forms end on the site behind forward-auth that <see cref="ReturnUrl"/> names, if it is one.</summary>
     private void AllowReturn()
     {
-        if (!Url.IsLocalUrl(ReturnUrl) && options.Value.ForwardAuth.Protects(ReturnUrl))
+        if (!Url.IsLocalUrl(ReturnUrl) && options.Value.ForwardAuth.ProtectedAddress(ReturnUrl) is { } site)
         {
-            SecurityHeaders.AllowFormRedirectTo(HttpContext, new Uri(ReturnUrl!));
+            SecurityHeaders.AllowFormRedirectTo(HttpContext, site);
         }
     }
 

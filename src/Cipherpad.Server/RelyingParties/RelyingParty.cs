@@ -15,6 +15,12 @@ public sealed class RelyingParty
     /// <summary>The server itself, for sign-in to the personal account; it has no usable client secret.</summary>
     public bool IsBuiltIn { get; set; }
 
+    /// <summary>
+    /// When the client secret was last replaced: access tokens the party got for itself before then (client credentials)
+    /// are refused, as the old secret is.
+    /// </summary>
+    public DateTimeOffset? SecretRotatedAt { get; set; }
+
     /// <summary>Set by <c>rp disable</c>: from then on every API call with this relying party's credentials gets a 401.</summary>
     public DateTimeOffset? DisabledAt { get; set; }
 }

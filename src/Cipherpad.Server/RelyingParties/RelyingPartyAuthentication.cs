@@ -75,9 +75,13 @@ public static class RelyingPartyAuthentication
         }
         var principal = (await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)).Principal;
         var clientId = principal?.GetClaim(OpenIddictConstants.Claims.ClientId);
-        return clientId is not null && principal!.GetClaim(OpenIddictConstants.Claims.Subject) == clientId
-            ? await relyingParties.FindEnabledAsync(clientId, http.RequestAborted)
-            : null;
+        if (clientId is null || principal!.GetClaim(OpenIddictConstants.Claims.Subject) != clientId)
+        {
+            return null;
+        }
+        var party = await relyingParties.FindEnabledAsync(clientId, http.RequestAborted);
+        // A token issued before the secret was rotated stops with the old secret.
+        return party is not null && (party.SecretRotatedAt is not { } rotated || principal!.GetCreationDate() >= rotated) ? party : null;
     }
 }
 

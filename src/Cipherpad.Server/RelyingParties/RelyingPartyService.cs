@@ -59,6 +59,7 @@ public sealed class RelyingPartyService(CipherpadDbContext db, RelyingPartyClien
             return null;
         }
         party.ClientSecretHash = Hashing.TokenHash(secret);
+        party.SecretRotatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await clients.SetSecretHashAsync(party, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -26,8 +26,8 @@ public static class RateLimits
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = (context, _) => new ValueTask(TooManyRequests(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.Request.Path.StartsWithSegments("/api/v1/challenges") || context.Request.Path.StartsWithSegments("/api/v1/accounts")
-                    ? RateLimitPartition.GetNoLimiter("rp-api")
+                IsBackChannel(context.Request.Path)
+                    ? RateLimitPartition.GetNoLimiter("back-channel")
                     : RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientAddress.Of(context), _ => Window(limits.AddressPerMinute, TimeSpan.FromMinutes(1))));
             options.AddPolicy(MailForms, context => HttpMethods.IsPost(context.Request.Method)
                 ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(context), _ => Window(limits.MailFormsPerAddressPerHour, TimeSpan.FromHours(1)))
@@ -50,4 +50,15 @@ public static class RateLimits
 
     private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
         new() { PermitLimit = permits, Window = window, QueueLimit = 0 };
+
+    /// <summary>
+    /// Calls that one address makes for many people, which a per-address limit would throttle as one: the relying-party API
+    /// (limited per relying party instead), a site's back channel to the OpenID Connect endpoints (codes, refresh, pushed
+    /// requests, revocation, userinfo — each authenticated by the client or a token), and a reverse proxy's forward-auth
+    /// checks (one for every request to a protected site; only a session cookie reaches the database).
+    /// </summary>
+    private static bool IsBackChannel(PathString path) =>
+        path.StartsWithSegments("/api/v1/challenges") || path.StartsWithSegments("/api/v1/accounts")
+        || path.StartsWithSegments("/connect/token") || path.StartsWithSegments("/connect/par") || path.StartsWithSegments("/connect/revoke")
+        || path.StartsWithSegments("/connect/userinfo") || path.StartsWithSegments("/auth");
 }

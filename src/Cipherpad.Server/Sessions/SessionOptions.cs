@@ -13,9 +13,4 @@ public sealed class SessionOptions
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
     public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
 
-    /// <summary>
-    /// The domain the sign-in cookie is valid for (<c>example.com</c>: also its subdomains), so that a reverse proxy protecting
-    /// another site of that domain can pass it to forward-auth. Empty: only Cipherpad's own host.
-    /// </summary>
-    public string? CookieDomain { get; set; }
 }

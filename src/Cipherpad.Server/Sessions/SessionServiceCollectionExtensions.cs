@@ -17,22 +17,25 @@ public static class SessionServiceCollectionExtensions
         {
             cookie.LoginPath = "/signin";
             cookie.Cookie.Name = "cipherpad";
-            cookie.Cookie.Domain = string.IsNullOrWhiteSpace(settings.CookieDomain) ? null : settings.CookieDomain;
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = settings.IdleTimeout;
             cookie.SlidingExpiration = true;
-            cookie.Events.OnValidatePrincipal = async context =>
-            {
-                var sessions = context.HttpContext.RequestServices.GetRequiredService<SignInSessions>();
-                if (context.Principal is null || !await sessions.IsOpenAsync(context.Principal, context.HttpContext.RequestAborted))
-                {
-                    context.RejectPrincipal();
-                    await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-                }
-            };
+            cookie.Events.OnValidatePrincipal = RejectUnlessSessionOpenAsync;
         });
         return services;
+    }
+
+    /// <summary>A cookie's principal counts only while the session it names is open; otherwise the cookie is removed.</summary>
+    public static async Task RejectUnlessSessionOpenAsync(CookieValidatePrincipalContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<SignInSessions>();
+        if (context.Principal is null || !await sessions.IsOpenAsync(context.Principal, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(context.Scheme.Name);
+        }
     }
 }

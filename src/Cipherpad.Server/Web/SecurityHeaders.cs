@@ -21,7 +21,7 @@ public static class SecurityHeaders
     /// <summary>
     /// The one script of OpenIddict's <c>response_mode=form_post</c> page, which posts the authorization response to the
     /// client (the ASP.NET Core OpenID Connect handler asks for that mode by default); allowed by its hash, and only on
-    /// the authorization endpoint's responses.
+    /// OpenIddict's form-post responses (<c>OidcServiceCollectionExtensions</c>).
     /// </summary>
     private static readonly string AutoPostScriptHash =
         "'sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("document.form.submit();"u8)) + "'";

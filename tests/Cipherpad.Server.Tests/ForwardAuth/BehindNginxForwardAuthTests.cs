@@ -29,7 +29,8 @@ public sealed class BehindNginxForwardAuthTests
             ["Cipherpad:PublicUrl"] = auth,
             ["Cipherpad:ReverseProxy:TrustedProxies:0"] = "127.0.0.1",
             ["Cipherpad:ForwardAuth:ProtectedHosts:0"] = "*.cipherpad.test",
-            ["Cipherpad:Sessions:CookieDomain"] = "cipherpad.test",
+            ["Cipherpad:ForwardAuth:CookieDomain"] = "cipherpad.test",
+            ["Cipherpad:ForwardAuth:AllowedUsers:0"] = Email,
         });
         var cipherpad = factory.StartOnLoopback();
         var pad = await Journeys.RegisterAndActivateAsync(factory, Email);
@@ -58,14 +59,19 @@ public sealed class BehindNginxForwardAuthTests
                 location / {
                     auth_request /cipherpad-auth;
                     auth_request_set $cipherpad_user $upstream_http_remote_user;
+                    auth_request_set $cipherpad_email $upstream_http_remote_email;
+                    auth_request_set $cipherpad_name $upstream_http_remote_name;
                     auth_request_set $cipherpad_signin $upstream_http_location;
                     error_page 401 =302 $cipherpad_signin;
                     proxy_pass {{wiki.Urls.First()}};
                     proxy_set_header Remote-User $cipherpad_user;
+                    proxy_set_header Remote-Email $cipherpad_email;
+                    proxy_set_header Remote-Name $cipherpad_name;
                 }
             }
             """, port: port);
-        using var browser = Browser(port, new Uri(auth));
+        var cookies = new CookieContainer();
+        using var browser = Browser(port, new Uri(auth), cookies);
 
         using var asked = await GetAsync(browser, $"{site}/pages/budget?x=1", forgedUser: "boss@example.com");
         Assert.True(asked.StatusCode == HttpStatusCode.Redirect, nginx.ErrorLog());
@@ -78,7 +84,9 @@ public sealed class BehindNginxForwardAuthTests
 
         using var shown = await GetAsync(browser, $"{site}/pages/budget?x=1", forgedUser: "boss@example.com");
         Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
-        Assert.Equal($"Hello {Email}", await shown.Content.ReadAsStringAsync());
+        Assert.Equal($"Hello {Email} <{Email}> Ann Example", await shown.Content.ReadAsStringAsync());
+        // The cookie the site's proxy passes on opens nothing of Cipherpad but forward-auth: not the personal account.
+        Assert.Equal(["cipherpad_forward"], cookies.GetCookies(new Uri(site)).Select(c => c.Name));
 
         using (var signedOut = await (await AccountPage.OpenAsync(browser)).SignOutAsync())
         {
@@ -95,6 +103,7 @@ public sealed class BehindNginxForwardAuthTests
         {
             ["Cipherpad:ForwardAuth:ProtectedHosts:0"] = "wiki.example.com",
             ["Cipherpad:ForwardAuth:ProtectedHosts:1"] = "*.apps.example.com",
+            ["Cipherpad:ForwardAuth:AllowedUsers:0"] = "*",
         });
         var pad = await Journeys.RegisterAndActivateAsync(factory, Email);
         using (var browser = factory.Browser())
@@ -123,11 +132,11 @@ public sealed class BehindNginxForwardAuthTests
     }
 
     /// <summary>A browser whose every connection goes to the proxy, whatever the host name, keeping cookies and not following redirects.</summary>
-    private static HttpClient Browser(int proxyPort, Uri cipherpad) => new(new SocketsHttpHandler
+    private static HttpClient Browser(int proxyPort, Uri cipherpad, CookieContainer cookies) => new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseCookies = true,
-        CookieContainer = new CookieContainer(),
+        CookieContainer = cookies,
         ConnectCallback = async (_, cancellationToken) =>
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -143,6 +152,8 @@ public sealed class BehindNginxForwardAuthTests
         if (forgedUser is not null)
         {
             request.Headers.Add("Remote-User", forgedUser);
+            request.Headers.Add("Remote-Email", forgedUser);
+            request.Headers.Add("Remote-Name", "Boss");
         }
         return await browser.SendAsync(request);
     }
@@ -154,7 +165,8 @@ public sealed class BehindNginxForwardAuthTests
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var site = builder.Build();
-        site.MapGet("/{**path}", (HttpContext http) => $"Hello {http.Request.Headers["Remote-User"]}");
+        site.MapGet("/{**path}", (HttpContext http) =>
+            $"Hello {http.Request.Headers["Remote-User"]} <{http.Request.Headers["Remote-Email"]}> {http.Request.Headers["Remote-Name"]}");
         await site.StartAsync();
         return site;
     }

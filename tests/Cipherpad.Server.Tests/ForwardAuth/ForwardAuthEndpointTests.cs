@@ -8,12 +8,13 @@ public sealed class ForwardAuthEndpointTests
 {
     private const string Email = "ann@example.com";
 
-    private static CipherpadFactory Factory(string? maxSessionAge = null, bool on = true)
+    private static CipherpadFactory Factory(string? maxSessionAge = null, bool on = true, string allowed = "*@example.com")
     {
         var settings = new Dictionary<string, string>();
         if (on)
         {
             settings["Cipherpad:ForwardAuth:ProtectedHosts:0"] = "wiki.example.com";
+            settings["Cipherpad:ForwardAuth:AllowedUsers:0"] = allowed;
         }
         if (maxSessionAge is not null)
         {
@@ -79,6 +80,56 @@ public sealed class ForwardAuthEndpointTests
     }
 
     [Fact]
+    public async Task A_signed_in_account_not_among_the_allowed_users_is_refused()
+    {
+        using var factory = Factory(allowed: "bob@example.com");
+        var pad = await Journeys.RegisterAndActivateAsync(factory, Email);
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, Email, pad);
+
+        using var refused = await AskAsync(browser);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.False(refused.Headers.Contains("Remote-User"));
+    }
+
+    [Fact]
+    public void Protected_hosts_without_allowed_users_stop_the_start()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null,
+            settings: new Dictionary<string, string> { ["Cipherpad:ForwardAuth:ProtectedHosts:0"] = "wiki.example.com" });
+
+        var exception = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => factory.Services.GetService(typeof(Server.Security.SecretProtector)));
+
+        Assert.Contains("Cipherpad:ForwardAuth:AllowedUsers is empty", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_proxy_s_checks_and_a_site_s_token_calls_are_not_counted_as_one_address_s_page_views()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
+        {
+            ["Cipherpad:ForwardAuth:ProtectedHosts:0"] = "wiki.example.com",
+            ["Cipherpad:ForwardAuth:AllowedUsers:0"] = "*",
+            ["Cipherpad:RateLimits:AddressPerMinute"] = "3",
+        });
+        using var client = factory.CreateClient();
+        var checks = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            checks.Add((await client.GetAsync("/auth/request")).StatusCode);
+            checks.Add((await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" }))).StatusCode);
+        }
+        var pages = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            pages.Add((await client.GetAsync("/signin")).StatusCode);
+        }
+
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, checks);
+        Assert.Contains(HttpStatusCode.TooManyRequests, pages);
+    }
+
+    [Fact]
     public async Task Forward_auth_is_off_until_protected_hosts_are_set()
     {
         using var factory = Factory(on: false);
@@ -95,7 +146,7 @@ public sealed class ForwardAuthEndpointTests
     public void A_protected_host_that_is_not_a_host_name_stops_the_start_naming_the_setting(string entry)
     {
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null,
-            settings: new Dictionary<string, string> { ["Cipherpad:ForwardAuth:ProtectedHosts:0"] = entry });
+            settings: new Dictionary<string, string> { ["Cipherpad:ForwardAuth:ProtectedHosts:0"] = entry, ["Cipherpad:ForwardAuth:AllowedUsers:0"] = "*" });
 
         var exception = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => factory.Services.GetService(typeof(Server.Security.SecretProtector)));
 

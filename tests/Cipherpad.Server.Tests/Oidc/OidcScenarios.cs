@@ -117,6 +117,10 @@ public abstract class OidcScenarios
         using var maxAgeMet = await browser.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(challenge, new Dictionary<string, string> { ["max_age"] = "3600" })));
         Assert.NotNull(OidcClient.ReadRedirect(maxAgeMet).Code);
 
+        using var someoneElse = await browser.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(challenge,
+            new Dictionary<string, string> { ["login_hint"] = "bob@example.com" })));
+        Assert.Equal(HttpStatusCode.OK, someoneElse.StatusCode); // the site names another person: no silent sign-in as Ann
+
         using var stranger = factory.Browser();
         using var silent = await stranger.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(challenge, new Dictionary<string, string> { ["prompt"] = "none" })));
         Assert.StartsWith("login_required", OidcClient.ReadRedirect(silent).Error, StringComparison.Ordinal);
@@ -132,10 +136,30 @@ public abstract class OidcScenarios
         var tokens = await SignInAsync(factory, browser, client, pad);
 
         var (refreshed, renewed) = await client.RefreshAsync(tokens.GetProperty("refresh_token").GetString()!);
+        Assert.NotEqual(tokens.GetProperty("refresh_token").GetString(), renewed.GetProperty("refresh_token").GetString());
         Assert.Equal(HttpStatusCode.OK, refreshed);
         Assert.Equal("urn:cipherpad:acr:device", OidcClient.Payload(renewed.GetProperty("id_token").GetString()!).GetProperty("acr").GetString());
 
-        using var signedOut = await browser.GetAsync($"/connect/endsession?client_id={client.ClientId}&post_logout_redirect_uri={Uri.EscapeDataString("https://wallet.example/signed-out")}");
+        // Signing in again in the same browser (prompt=login) ends the earlier session, and with it this refresh token.
+        var (verifier2, challenge2) = OidcClient.NewPkce();
+        var again = await QuestionAsync(browser, client.AuthorizationRequest(challenge2, new Dictionary<string, string> { ["prompt"] = "login" }));
+        using (var answeredAgain = await again.AnswerAsync(Journeys.AnswerWith(factory, pad, Purpose.Login, again.Question!)))
+        {
+            var fresh = (await client.RedeemCodeAsync(OidcClient.ReadRedirect(answeredAgain).Code!, verifier2)).Body;
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.RefreshAsync(renewed.GetProperty("refresh_token").GetString()!)).Status);
+            renewed = fresh;
+        }
+
+        // Any page can send the browser to the sign-out address; without the person's ID token it signs nobody out.
+        var signOut = $"/connect/endsession?client_id={client.ClientId}&post_logout_redirect_uri={Uri.EscapeDataString("https://wallet.example/signed-out")}";
+        using (var forged = await browser.GetAsync(signOut))
+        {
+            Assert.Equal("https://wallet.example/signed-out", forged.Headers.Location!.GetLeftPart(UriPartial.Path));
+        }
+        (refreshed, renewed) = await client.RefreshAsync(renewed.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, refreshed);
+
+        using var signedOut = await browser.GetAsync($"{signOut}&id_token_hint={renewed.GetProperty("id_token").GetString()}");
         Assert.Equal("https://wallet.example/signed-out", signedOut.Headers.Location!.GetLeftPart(UriPartial.Path));
         var (refused, error) = await client.RefreshAsync(renewed.GetProperty("refresh_token").GetString()!);
         Assert.Equal(HttpStatusCode.BadRequest, refused);
@@ -227,6 +251,7 @@ public abstract class OidcScenarios
     [InlineData("""[{"type":"action","description":"a"},{"type":"action","description":"b"}]""", "exactly one")]
     [InlineData("""[{"type":"transfer"}]""", "type")]
     [InlineData("not json", "not JSON")]
+    [InlineData("""[{"type":"payment","payee":"Z1","amount":"1.00","amount":"1000.00","currency":"USD"}]""", "twice")]
     public async Task Authorization_details_that_cannot_be_confirmed_exactly_are_refused_when_pushed(string details, string named)
     {
         using var factory = await CreateFactoryAsync();
@@ -384,6 +409,13 @@ public abstract class OidcScenarios
         }
         using var refused = await browser.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(OidcClient.NewPkce().Challenge)));
         Assert.StartsWith("access_denied", OidcClient.ReadRedirect(refused).Error, StringComparison.Ordinal);
+        // As a form post (the ASP.NET Core handler's default), the refusal is a page whose one script the CSP lets post it to the site.
+        using var posted = await browser.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(OidcClient.NewPkce().Challenge,
+            new Dictionary<string, string> { ["response_mode"] = "form_post" })));
+        var policy = posted.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("form-action 'self' https://wallet.example;", policy, StringComparison.Ordinal);
+        Assert.Matches("script-src 'self' 'sha256-[A-Za-z0-9+/=]+';", policy);
+        Assert.Contains("access_denied", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var (status, body) = await client.ClientCredentialsAsync();
         Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (status, body.GetProperty("error").GetString()));
     }

@@ -72,8 +72,12 @@ public sealed class AuthorizeModel(
         {
             return Refused!;
         }
-        if (Operation.Purpose == Purpose.Login && await sessions.OpenAsync(User, cancellationToken) is { } session
-            && !OidcClaims.WantsFreshAnswer(request, session.StartedAt, time.GetUtcNow()) && OidcClaims.MeetsAcr(request, session.Method))
+        var session = await sessions.OpenAsync(User, cancellationToken);
+        var signedInAs = session is null ? null : await accounts.GetAsync(session.AccountId, cancellationToken);
+        // Single sign-on, unless the client wants a fresh answer, a stronger one, or names someone else (login_hint).
+        if (Operation.Purpose == Purpose.Login && session is not null && !OidcClaims.WantsFreshAnswer(request, session.StartedAt, time.GetUtcNow())
+            && OidcClaims.MeetsAcr(request, session.Method)
+            && (request.LoginHint is null || string.Equals(AccountRules.NormalizeEmail(request.LoginHint), signedInAs!.Email, StringComparison.Ordinal)))
         {
             return await GrantAsync(request, party, new Answered(session.AccountId, session.Method, session.StartedAt, session.Id), cancellationToken);
         }
@@ -82,11 +86,7 @@ public sealed class AuthorizeModel(
             return Refuse(Operation.Purpose == Purpose.Login ? Errors.LoginRequired : Errors.InteractionRequired,
                 "The person must answer a question at Cipherpad first.");
         }
-        Email = request.LoginHint;
-        if (await sessions.OpenAsync(User, cancellationToken) is { } signedIn)
-        {
-            Email = (await accounts.GetAsync(signedIn.AccountId, cancellationToken)).Email;
-        }
+        Email = request.LoginHint ?? signedInAs?.Email;
         return Page();
     }
 
@@ -187,9 +187,9 @@ public sealed class AuthorizeModel(
     }
 
     /// <summary>
-    /// Grants the authorization on an accepted answer or approval. A login also signs the browser in to Cipherpad, so the
-    /// next site asks no question while the session lasts; a payment or action joins the browser's session only if it is
-    /// the same person's.
+    /// Grants the authorization on an accepted answer or approval. A login also signs the browser in to Cipherpad, in place
+    /// of any earlier session, so the next site asks no question while the session lasts; a payment or action is granted
+    /// on its own.
     /// </summary>
     private async Task<IActionResult> GrantAnsweredAsync(OpenIddictRequest request, RelyingParty party, Challenge challenge, CancellationToken cancellationToken)
     {
@@ -199,14 +199,15 @@ public sealed class AuthorizeModel(
             ChallengeId = null;
             return Page();
         }
-        var session = await sessions.OpenAsync(User, cancellationToken);
+        Guid? sessionId = null;
         if (Operation.Purpose == Purpose.Login)
         {
+            // The browser's earlier session ends (and with it what was granted in it): one session per browser.
+            await sessions.EndAsync(User, cancellationToken);
             var started = await sessions.StartAsync(challenge.AccountId, ClientAddress.Of(HttpContext), challenge.Method, cancellationToken);
             await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, started);
-            session = await sessions.OpenAsync(started, cancellationToken);
+            sessionId = SignInSessions.SessionOf(started);
         }
-        var sessionId = session?.AccountId == challenge.AccountId ? session.Id : (Guid?)null;
         return await GrantAsync(request, party, new Answered(challenge.AccountId, challenge.Method, challenge.AnsweredAt ?? time.GetUtcNow(), sessionId),
             cancellationToken);
     }
@@ -219,6 +220,13 @@ public sealed class AuthorizeModel(
         var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict did not pass an authorization request through.");
         RequestParameters = [.. (Request.HasFormContentType ? Request.Form.Select(p => (p.Key, p.Value)) : Request.Query.Select(p => (p.Key, p.Value)))
             .Where(p => !OwnFields.Contains(p.Key)).SelectMany(p => p.Value.Select(value => new KeyValuePair<string, string>(p.Key, value ?? "")))];
+        if (request.RedirectUri is null)
+        {
+            Refused = Refuse(Errors.InvalidRequest, "redirect_uri is required.");
+            return null;
+        }
+        // OpenIddict has matched it to the client's registered addresses: the page's forms may end there.
+        SecurityHeaders.AllowFormRedirectTo(HttpContext, new Uri(request.RedirectUri));
         var party = await relyingParties.FindEnabledAsync(request.ClientId, cancellationToken);
         if (party is null)
         {
@@ -231,8 +239,6 @@ public sealed class AuthorizeModel(
             return null;
         }
         (PartyName, Operation) = (party.Name, operation);
-        // OpenIddict has matched it to the client's registered addresses: the page's forms may end there.
-        SecurityHeaders.AllowFormRedirectTo(HttpContext, new Uri(request.RedirectUri!), postsAuthorizationResponse: true);
         OffersSms = OidcClaims.MeetsAcr(request, SmsMethod.MethodName);
         return (request, party);
     }

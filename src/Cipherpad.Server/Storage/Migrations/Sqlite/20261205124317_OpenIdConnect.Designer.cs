@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Cipherpad.Server.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCipherpadDbContext))]
-    [Migration("20261205120751_OpenIdConnect")]
+    [Migration("20261205124317_OpenIdConnect")]
     partial class OpenIdConnect
     {
         /// <inheritdoc />
@@ -859,6 +859,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SecretRotatedAt")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresCipherpadDbContext))]
-    [Migration("20261205120811_OpenIdConnect")]
+    [Migration("20261205124338_OpenIdConnect")]
     partial class OpenIdConnect
     {
         /// <inheritdoc />
@@ -868,6 +868,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("SecretRotatedAt")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 

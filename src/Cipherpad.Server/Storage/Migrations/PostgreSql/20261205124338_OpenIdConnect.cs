@@ -17,7 +17,13 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                 type: "character varying(16)",
                 maxLength: 16,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "app"); // before this migration only the cipher pad signed people in
+
+            migrationBuilder.AddColumn<long>(
+                name: "SecretRotatedAt",
+                table: "RelyingParties",
+                type: "bigint",
+                nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "RedeemedAt",
@@ -197,6 +203,10 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
             migrationBuilder.DropColumn(
                 name: "Method",
                 table: "SignInSessions");
+
+            migrationBuilder.DropColumn(
+                name: "SecretRotatedAt",
+                table: "RelyingParties");
 
             migrationBuilder.DropColumn(
                 name: "RedeemedAt",
