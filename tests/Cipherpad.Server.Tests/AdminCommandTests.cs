@@ -126,7 +126,7 @@ public sealed class AdminCommandTests : IDisposable
             Assert.True(added.ExitCode == 0, added.Error);
             Assert.StartsWith("Relying party \"Demo Shop\" added.", added.Output, StringComparison.Ordinal);
             var line = Assert.Single(listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-            Assert.Matches(@"^rp_\S+  Demo Shop  \(added [^)]+\)$", line.TrimEnd('\r'));
+            Assert.Matches(@"^rp_\S+  Demo Shop  \(added [^)]+\)  flows code,refresh,client-credentials$", line.TrimEnd('\r'));
             Assert.DoesNotContain("Executed DbCommand", listed.Error, StringComparison.Ordinal); // below Warning, not written at all
         }
         finally
@@ -313,6 +313,18 @@ public sealed class AdminCommandTests : IDisposable
         Assert.True(replaced.ExitCode == 0, replaced.Error);
         Assert.Contains("after sign-in:  http://127.0.0.1:8080/cb", replaced.Output, StringComparison.Ordinal);
         Assert.Equal(1, (await AdminAsync("rp", "return-addresses", "rp_unknown")).ExitCode);
+
+        // Only the API and its own tokens: no sign-ins.
+        var flows = await AdminAsync("rp", "flows", clientId, "--flow", "client-credentials");
+        Assert.True(flows.ExitCode == 0, flows.Error);
+        Assert.Contains("may use: client-credentials.", flows.Output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ClientCredentialsAsync(server, clientId, Credential(rotated.Output, "client_secret")));
+        using var signIn = await server.GetAsync($"/connect/authorize?client_id={clientId}&response_type=code&scope=openid" +
+            "&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Fcb&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGjSstw-cM&code_challenge_method=S256");
+        Assert.Contains("unauthorized_client", signIn.Headers.Location?.Query ?? await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await AdminAsync("rp", "flows", clientId, "--flow", "code");
+        Assert.NotEqual(HttpStatusCode.OK, await ClientCredentialsAsync(server, clientId, Credential(rotated.Output, "client_secret")));
+        Assert.Equal(2, (await AdminAsync("rp", "flows", clientId, "--flow", "implicit")).ExitCode);
     }
 
     [Fact]

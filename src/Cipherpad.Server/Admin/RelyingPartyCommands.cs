@@ -15,6 +15,7 @@ public static class RelyingPartyCommands
         command.Subcommands.Add(AddCommand());
         command.Subcommands.Add(ListCommand());
         command.Subcommands.Add(ReturnAddressesCommand());
+        command.Subcommands.Add(FlowsCommand());
         command.Subcommands.Add(RotateSecretCommand());
         command.Subcommands.Add(DisableCommand());
         command.Subcommands.Add(EnableCommand());
@@ -98,6 +99,35 @@ public static class RelyingPartyCommands
         return command;
     }
 
+    private static Command FlowsCommand()
+    {
+        var clientId = ClientIdArgument();
+        var flows = new Option<string[]>("--flow")
+        {
+            Description = $"A flow the relying party may use through OpenID Connect: {string.Join(", ", RelyingPartyClients.Flows)}; repeat for several. " +
+                "None: only the API with its secret.",
+            HelpName = "FLOW",
+        };
+        var command = new Command("flows", "Replace the OpenID Connect flows a relying party may use (all three by default).") { clientId, flows };
+        command.SetAdminAction(async (result, services, cancellationToken) =>
+        {
+            var set = await services.Get<RelyingPartyService>().SetFlowsAsync(result.GetValue(clientId)!, result.GetValue(flows) ?? [], cancellationToken);
+            if (set is not { } outcome)
+            {
+                return UnknownClient(result.GetValue(clientId)!);
+            }
+            if (!outcome.Succeeded)
+            {
+                await Console.Error.WriteLineAsync(AdminCommandLine.Printable(outcome.Error!.Description));
+                return 2;
+            }
+            var now = await services.Get<RelyingPartyClients>().FlowsAsync(outcome.Value.ClientId, cancellationToken);
+            Console.WriteLine($"Relying party \"{outcome.Value.Name}\" ({outcome.Value.ClientId}) may use: {(now.Count == 0 ? "(no flow)" : string.Join(", ", now))}.");
+            return 0;
+        });
+        return command;
+    }
+
     private static async Task PrintReturnAddressesAsync(RelyingPartyClients clients, string clientId, CancellationToken cancellationToken)
     {
         var (signIn, signOut) = await clients.RedirectUrisAsync(clientId, cancellationToken);
@@ -116,7 +146,8 @@ public static class RelyingPartyCommands
                 var (signIn, signOut) = await services.Get<RelyingPartyClients>().RedirectUrisAsync(party.ClientId, cancellationToken);
                 var returns = signIn.Count + signOut.Count == 0 ? ""
                     : $"  returns to {string.Join(' ', signIn)}{(signOut.Count == 0 ? "" : $", after sign-out {string.Join(' ', signOut)}")}";
-                Console.WriteLine($"{party.ClientId}  {party.Name}  (added {party.CreatedAt:u}{disabled}){returns}");
+                var flows = await services.Get<RelyingPartyClients>().FlowsAsync(party.ClientId, cancellationToken);
+                Console.WriteLine($"{party.ClientId}  {party.Name}  (added {party.CreatedAt:u}{disabled})  flows {(flows.Count == 0 ? "none" : string.Join(',', flows))}{returns}");
             }
             return 0;
         });

@@ -37,13 +37,7 @@ public sealed class RelyingPartyClients(
             DisplayName = party.Name,
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
-        descriptor.Permissions.UnionWith(
-        [
-            Permissions.Endpoints.Authorization, Permissions.Endpoints.PushedAuthorization, Permissions.Endpoints.Token,
-            Permissions.Endpoints.EndSession, Permissions.Endpoints.Revocation,
-            Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.GrantTypes.ClientCredentials,
-            Permissions.ResponseTypes.Code, Permissions.Scopes.Email, Permissions.Scopes.Profile,
-        ]);
+        descriptor.Permissions.UnionWith(PermissionsFor(Flows));
         var application = new OpenIddictEntityFrameworkCoreApplication();
         await applications.PopulateAsync(application, descriptor, cancellationToken);
         // Stored as the hash the registry already has; the manager would hash it again.
@@ -68,6 +62,48 @@ public sealed class RelyingPartyClients(
         await store.SetRedirectUrisAsync(application, [.. redirectUris.Select(uri => uri.AbsoluteUri)], cancellationToken);
         await store.SetPostLogoutRedirectUrisAsync(application, [.. postLogoutRedirectUris.Select(uri => uri.AbsoluteUri)], cancellationToken);
         await applications.UpdateAsync(application, cancellationToken);
+    }
+
+    /// <summary>The flows a client may use: <c>code</c> (sign-in and confirmations, authorization code with PKCE), <c>refresh</c> (refresh tokens), <c>client-credentials</c>.</summary>
+    public static readonly IReadOnlyList<string> Flows = ["code", "refresh", "client-credentials"];
+
+    /// <summary>Allows the party's client exactly <paramref name="flows"/> (each one of <see cref="Flows"/>).</summary>
+    public async Task SetFlowsAsync(RelyingParty party, IReadOnlyCollection<string> flows, CancellationToken cancellationToken)
+    {
+        var application = await EnsureAsync(party, cancellationToken);
+        await store.SetPermissionsAsync(application, [.. PermissionsFor(flows)], cancellationToken);
+        await applications.UpdateAsync(application, cancellationToken);
+    }
+
+    /// <summary>The flows the party's client may use, for <c>rp list</c>.</summary>
+    public async Task<IReadOnlyList<string>> FlowsAsync(string clientId, CancellationToken cancellationToken)
+    {
+        if (await store.FindByClientIdAsync(clientId, cancellationToken) is not { } application)
+        {
+            return [];
+        }
+        var permissions = await store.GetPermissionsAsync(application, cancellationToken);
+        return [.. Flows.Where(flow => PermissionsFor([flow]).All(permissions.Contains))];
+    }
+
+    private static HashSet<string> PermissionsFor(IEnumerable<string> flows)
+    {
+        var permissions = new HashSet<string>(StringComparer.Ordinal) { Permissions.Endpoints.Token, Permissions.Endpoints.Revocation };
+        foreach (var flow in flows)
+        {
+            permissions.UnionWith(flow switch
+            {
+                "code" =>
+                [
+                    Permissions.Endpoints.Authorization, Permissions.Endpoints.PushedAuthorization, Permissions.Endpoints.EndSession,
+                    Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code, Permissions.Scopes.Email, Permissions.Scopes.Profile,
+                ],
+                "refresh" => [Permissions.GrantTypes.RefreshToken],
+                "client-credentials" => [Permissions.GrantTypes.ClientCredentials],
+                _ => throw new ArgumentException($"'{flow}' is not a flow: {string.Join(", ", Flows)}.", nameof(flows)),
+            });
+        }
+        return permissions;
     }
 
     /// <summary>The client's sign-in and sign-out return addresses, for <c>rp list</c>.</summary>

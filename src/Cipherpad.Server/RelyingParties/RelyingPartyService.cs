@@ -105,6 +105,23 @@ public sealed class RelyingPartyService(CipherpadDbContext db, RelyingPartyClien
         return party;
     }
 
+    /// <summary>Allows the party's OpenID Connect client exactly these flows (<see cref="RelyingPartyClients.Flows"/>); null for an unknown client id.</summary>
+    public async Task<Result<RelyingParty>?> SetFlowsAsync(string clientId, IReadOnlyCollection<string> flows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(flows);
+        if (flows.FirstOrDefault(flow => !RelyingPartyClients.Flows.Contains(flow)) is { } unknown)
+        {
+            return Errors.InvalidRequest($"'{unknown}' is not a flow: give {string.Join(", ", RelyingPartyClients.Flows)}.", "flow");
+        }
+        var party = await db.RelyingParties.AsNoTracking().SingleOrDefaultAsync(r => r.ClientId == clientId && !r.IsBuiltIn, cancellationToken);
+        if (party is null)
+        {
+            return null;
+        }
+        await clients.SetFlowsAsync(party, flows, cancellationToken);
+        return party;
+    }
+
     /// <summary>The enabled, registered (not built-in) relying party with this client id, or null.</summary>
     public Task<RelyingParty?> FindEnabledAsync(string? clientId, CancellationToken cancellationToken = default) =>
         db.RelyingParties.AsNoTracking().SingleOrDefaultAsync(r => r.ClientId == clientId && !r.IsBuiltIn && r.DisabledAt == null, cancellationToken);
