@@ -19,7 +19,8 @@ for project in src/Cipherpad.Server src/Cipherpad.Client samples/Cipherpad.DemoW
   dotnet build --nologo -v quiet "$project" >"$demo/build.log" 2>&1 || { cat "$demo/build.log" >&2; exit 1; }
 done
 
-eval "$(dotnet run --no-build --no-launch-profile --project src/Cipherpad.Server -- demo seed --wallet "$wallet_url")"
+seed=$(dotnet run --no-build --no-launch-profile --project src/Cipherpad.Server -- demo seed --wallet "$wallet_url")
+eval "$seed"
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
