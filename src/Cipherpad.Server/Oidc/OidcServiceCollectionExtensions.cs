@@ -62,13 +62,17 @@ public static class OidcServiceCollectionExtensions
                     context.Metadata[Metadata.SubjectTypesSupported] = ImmutableArray.Create<string?>(SubjectTypes.Pairwise);
                     return default;
                 }));
-                server.AddEventHandler<OpenIddictServerEvents.ValidatePushedAuthorizationRequestContext>(handler => handler.UseInlineHandler(context =>
+                server.AddEventHandler<OpenIddictServerEvents.ValidatePushedAuthorizationRequestContext>(handler => handler.UseInlineHandler(async context =>
                 {
-                    if (!RequestedOperation.TryParse((string?)context.Request[RequestedOperation.Parameter], out _, out var problem))
+                    var relyingParties = context.Transaction.GetHttpRequest()!.HttpContext.RequestServices.GetRequiredService<RelyingPartyService>();
+                    if (await relyingParties.FindEnabledAsync(context.ClientId) is null)
+                    {
+                        context.Reject(Errors.UnauthorizedClient, "This relying party is disabled.");
+                    }
+                    else if (!RequestedOperation.TryParse((string?)context.Request[RequestedOperation.Parameter], out _, out var problem))
                     {
                         context.Reject(RequestedOperation.InvalidDetailsError, problem);
                     }
-                    return default;
                 }));
                 // The response to the client: a redirect, or (response_mode=form_post, the ASP.NET Core handler's default) a page
                 // that posts it with one script; this server's CSP lets exactly that through, to the validated return address.

@@ -418,6 +418,9 @@ public abstract class OidcScenarios
         Assert.Contains("access_denied", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var (status, body) = await client.ClientCredentialsAsync();
         Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (status, body.GetProperty("error").GetString()));
+        var (requestUri, pushed, _) = await client.PushAsync(client.AuthorizationRequest(OidcClient.NewPkce().Challenge));
+        Assert.Null(requestUri);
+        Assert.Equal("unauthorized_client", pushed.GetProperty("error").GetString());
     }
 }
 
