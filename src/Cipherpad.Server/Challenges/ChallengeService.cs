@@ -113,6 +113,18 @@ public sealed class ChallengeService(
         return challenge;
     }
 
+    /// <summary>
+    /// The question a page shows to whoever typed <paramref name="login"/>: the real one when the account can answer it by
+    /// <paramref name="method"/>, otherwise <see cref="CreateUnanswerableAsync"/>'s — whether the e-mail has an account able
+    /// to answer, by this method, is not for a visitor to learn (no SMS goes, no pad is asked, the page looks the same).
+    /// </summary>
+    public async Task<Challenge> AskOnPageAsync(RelyingParty party, string login, Purpose purpose, string? description, PaymentDetails? payment,
+        string method, CancellationToken cancellationToken = default)
+    {
+        var created = await CreateAsync(party, login, purpose, description, payment, method, cancellationToken);
+        return created.Succeeded ? created.Value : await CreateUnanswerableAsync(party, login, cancellationToken);
+    }
+
     /// <summary>Inserts the new question (along with whatever the request's context has staged, such as an SMS in the outbox).</summary>
     private async Task SaveNewAsync(Challenge challenge, CancellationToken cancellationToken)
     {

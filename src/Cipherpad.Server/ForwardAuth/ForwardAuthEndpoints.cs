@@ -25,18 +25,17 @@ public static class ForwardAuthEndpoints
     public static IEndpointRouteBuilder MapForwardAuth(this IEndpointRouteBuilder app)
     {
         // NGINX's auth_request takes only 2xx, 401 and 403: the way to sign in goes in the 401's Location header.
-        app.MapGet("/auth/request", (HttpContext http, SignInSessions sessions, AccountDirectory accounts, IOptions<CipherpadOptions> options, PublicLinks links,
-            TimeProvider time) => CheckAsync(http, sessions, accounts, options.Value.ForwardAuth, links, time, StatusCodes.Status401Unauthorized))
-            .ExcludeFromDescription();
-        app.MapGet("/auth/forward", (HttpContext http, SignInSessions sessions, AccountDirectory accounts, IOptions<CipherpadOptions> options, PublicLinks links,
-            TimeProvider time) => CheckAsync(http, sessions, accounts, options.Value.ForwardAuth, links, time, StatusCodes.Status302Found))
-            .ExcludeFromDescription();
+        app.MapGet("/auth/request", (Func<HttpContext, Task<IResult>>)(http => CheckAsync(http, StatusCodes.Status401Unauthorized))).ExcludeFromDescription();
+        app.MapGet("/auth/forward", (Func<HttpContext, Task<IResult>>)(http => CheckAsync(http, StatusCodes.Status302Found))).ExcludeFromDescription();
         return app;
     }
 
-    private static async Task<IResult> CheckAsync(HttpContext http, SignInSessions sessions, AccountDirectory accounts, ForwardAuthOptions settings,
-        PublicLinks links, TimeProvider time, int refusal)
+    private static async Task<IResult> CheckAsync(HttpContext http, int refusal)
     {
+        var services = http.RequestServices;
+        var settings = services.GetRequiredService<IOptions<CipherpadOptions>>().Value.ForwardAuth;
+        var (sessions, accounts, links, time) = (services.GetRequiredService<SignInSessions>(), services.GetRequiredService<AccountDirectory>(),
+            services.GetRequiredService<PublicLinks>(), services.GetRequiredService<TimeProvider>());
         if (settings.ProtectedHosts.Count == 0)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Forward-auth is off",

@@ -23,6 +23,10 @@ namespace Cipherpad.Server.Pages;
 public sealed record AnswerStep(string Method, Guid ChallengeId, string? Email, string? Question, string? QrImage, int? MatchNumber, string? Problem,
     string Mode, string Command, string SubmitLabel, IReadOnlyList<KeyValuePair<string, string>> Hidden, string RestartAddress)
 {
+    /// <summary>Whether <paramref name="method"/> is one of the ways a page offers to answer.</summary>
+    public static bool IsChoice(string? method) =>
+        method is AnswerMethods.CipherPad.CipherPadMethod.MethodName or PushMethod.MethodName or AnswerMethods.Sms.SmsMethod.MethodName;
+
     /// <summary>What a page says when "I approved it" finds no approval to act on, and whether the person can still approve (keep the step).</summary>
     public static (string Problem, bool StillOpen) NotApproved(Challenge challenge, int? matchNumber, DateTimeOffset now)
     {

@@ -1,12 +1,9 @@
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.AnswerMethods.Push;
-using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Web;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -47,17 +44,14 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             return Page();
         }
         Method ??= CipherPadMethod.MethodName;
-        if (Method is not (CipherPadMethod.MethodName or PushMethod.MethodName or SmsMethod.MethodName))
+        if (!AnswerStep.IsChoice(Method))
         {
             Problem = "Choose how to answer: a question, your phone pad, or an SMS.";
             Method = CipherPadMethod.MethodName;
             return Page();
         }
         var party = await relyingParties.BuiltInAsync(cancellationToken);
-        var created = await challenges.CreateAsync(party, Email!, Purpose.Login, null, null, Method, cancellationToken);
-        // Whether the e-mail has an account able to answer, by this method, is not for a stranger to learn here: without one,
-        // the page looks the same over a question nobody can answer (no SMS goes, no pad is asked).
-        var challenge = created.Succeeded ? created.Value : await challenges.CreateUnanswerableAsync(party, Email!, cancellationToken);
+        var challenge = await challenges.AskOnPageAsync(party, Email!, Purpose.Login, null, null, Method, cancellationToken);
         MatchNumber = Method == PushMethod.MethodName ? AnswerStep.MatchNumberFor(challenge) : null;
         Show(challenge);
         return Page();
@@ -124,9 +118,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
     /// <summary>Opens the session and goes where the sign-in returns: a local page, or a site behind forward-auth that sent the person here; never anywhere else.</summary>
     private async Task<IActionResult> SignedInAsync(Challenge challenge, CancellationToken cancellationToken)
     {
-        await sessions.EndAsync(User, cancellationToken); // one session per browser: the earlier one ends
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-            await sessions.StartAsync(challenge.AccountId, ClientAddress.Of(HttpContext), challenge.Method, cancellationToken));
+        await sessions.SignInBrowserAsync(HttpContext, challenge.AccountId, challenge.Method, cancellationToken);
         return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl)
             : options.Value.ForwardAuth.ProtectedAddress(ReturnUrl) is { } site ? Redirect(site.AbsoluteUri)
             : LocalRedirect("/account");

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Cipherpad.Server.Storage;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,19 @@ public sealed class SignInSessions(CipherpadDbContext db, IOptions<CipherpadOpti
         return new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, accountId.ToString()), new Claim(SessionClaim, session.Id.ToString())],
             CookieAuthenticationDefaults.AuthenticationScheme));
+    }
+
+    /// <summary>
+    /// Signs the browser of <paramref name="http"/> in after an accepted answer: its earlier session ends (one session per
+    /// browser, and what was granted in the old one with it), a new one opens, and the cookie names it. Returns its id.
+    /// </summary>
+    public async Task<Guid> SignInBrowserAsync(HttpContext http, Guid accountId, string method, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        await EndAsync(http.User, cancellationToken);
+        var principal = await StartAsync(accountId, Web.ClientAddress.Of(http), method, cancellationToken);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        return SessionOf(principal)!.Value;
     }
 
     /// <summary>Whether the session the principal names is still open for its account.</summary>

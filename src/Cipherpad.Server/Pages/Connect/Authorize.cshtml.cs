@@ -10,7 +10,6 @@ using Cipherpad.Server.Sessions;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using OpenIddict.Abstractions;
@@ -73,11 +72,12 @@ public sealed class AuthorizeModel(
             return Refused!;
         }
         var session = await sessions.OpenAsync(User, cancellationToken);
-        var signedInAs = session is null ? null : await accounts.GetAsync(session.AccountId, cancellationToken);
+        // The signed-in person's e-mail is read only when something needs it: a login_hint to compare, or the form to fill.
+        async Task<string?> SignedInEmailAsync() => session is null ? null : (await accounts.GetAsync(session.AccountId, cancellationToken)).Email;
         // Single sign-on, unless the client wants a fresh answer, a stronger one, or names someone else (login_hint).
         if (Operation.Purpose == Purpose.Login && session is not null && !OidcClaims.WantsFreshAnswer(request, session.StartedAt, time.GetUtcNow())
             && OidcClaims.MeetsAcr(request, session.Method)
-            && (request.LoginHint is null || string.Equals(AccountRules.NormalizeEmail(request.LoginHint), signedInAs!.Email, StringComparison.Ordinal)))
+            && (request.LoginHint is null || string.Equals(AccountRules.NormalizeEmail(request.LoginHint), await SignedInEmailAsync(), StringComparison.Ordinal)))
         {
             return await GrantAsync(request, party, new Answered(session.AccountId, session.Method, session.StartedAt, session.Id), cancellationToken);
         }
@@ -86,7 +86,7 @@ public sealed class AuthorizeModel(
             return Refuse(Operation.Purpose == Purpose.Login ? Errors.LoginRequired : Errors.InteractionRequired,
                 "The person must answer a question at Cipherpad first.");
         }
-        Email = request.LoginHint ?? signedInAs?.Email;
+        Email = request.LoginHint ?? await SignedInEmailAsync();
         return Page();
     }
 
@@ -102,16 +102,13 @@ public sealed class AuthorizeModel(
             Problem = problem;
             return Page();
         }
-        if (Method is not (CipherPadMethod.MethodName or PushMethod.MethodName or SmsMethod.MethodName) || !OidcClaims.MeetsAcr(request, Method))
+        if (!AnswerStep.IsChoice(Method) || !OidcClaims.MeetsAcr(request, Method))
         {
             Problem = "This site needs an answer from your cipher pad: ask for a question, or approve on your phone pad.";
             Method = CipherPadMethod.MethodName;
             return Page();
         }
-        var created = await challenges.CreateAsync(party, Email!, Operation.Purpose, Operation.Description, Operation.Payment, Method, cancellationToken);
-        // As on Cipherpad's own sign-in: whether the e-mail has an account able to answer, by this method, is not for a stranger to
-        // learn. A refusal shows the same page over a question nobody can answer (no SMS goes, no pad is asked).
-        var challenge = created.Succeeded ? created.Value : await challenges.CreateUnanswerableAsync(party, Email!, cancellationToken);
+        var challenge = await challenges.AskOnPageAsync(party, Email!, Operation.Purpose, Operation.Description, Operation.Payment, Method, cancellationToken);
         MatchNumber = Method == PushMethod.MethodName ? AnswerStep.MatchNumberFor(challenge) : null;
         Show(challenge);
         return Page();
@@ -202,11 +199,7 @@ public sealed class AuthorizeModel(
         Guid? sessionId = null;
         if (Operation.Purpose == Purpose.Login)
         {
-            // The browser's earlier session ends (and with it what was granted in it): one session per browser.
-            await sessions.EndAsync(User, cancellationToken);
-            var started = await sessions.StartAsync(challenge.AccountId, ClientAddress.Of(HttpContext), challenge.Method, cancellationToken);
-            await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, started);
-            sessionId = SignInSessions.SessionOf(started);
+            sessionId = await sessions.SignInBrowserAsync(HttpContext, challenge.AccountId, challenge.Method, cancellationToken);
         }
         return await GrantAsync(request, party, new Answered(challenge.AccountId, challenge.Method, challenge.AnsweredAt ?? time.GetUtcNow(), sessionId),
             cancellationToken);
