@@ -337,6 +337,34 @@ public abstract class OidcScenarios
     }
 
     [Fact]
+    public async Task An_approval_is_acted_on_once_however_many_pages_ask_at_the_same_moment()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await PadApi.RegisterAndActivateAsync(factory, Email);
+        (await PadApi.SetApprovalAsync(factory, pad, true)).Dispose();
+        var client = await OidcClient.RegisterAsync(factory);
+        using var browser = factory.Browser();
+        var page = await ChooseAsync(browser, client.AuthorizationRequest(OidcClient.NewPkce().Challenge), "push");
+        var request = Assert.Single((await PadApi.PendingAsync(factory, pad)).EnumerateArray());
+        var challengeId = request.GetProperty("challengeId").GetGuid();
+        Assert.Equal("success", await PadApi.ApproveAsync(factory, pad, challengeId, PadApi.AnswerPayload(factory, pad, request.GetProperty("payload").GetString()!),
+            int.Parse(page.TextOf("#match-number")!, System.Globalization.CultureInfo.InvariantCulture)));
+        Guid partyId;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            partyId = (await scope.ServiceProvider.GetRequiredService<RelyingParties.RelyingPartyService>().FindEnabledAsync(client.ClientId))!.Id;
+        }
+
+        var redeemed = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Server.Challenges.ChallengeService>().RedeemApprovalAsync(partyId, challengeId);
+        }));
+
+        Assert.Equal(1, redeemed.Count(won => won));
+    }
+
+    [Fact]
     public async Task An_sms_answer_signs_in_at_the_sms_level_and_a_site_asking_for_a_device_gets_no_sms()
     {
         using var factory = await CreateFactoryAsync();
