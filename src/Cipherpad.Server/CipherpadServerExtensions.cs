@@ -81,7 +81,10 @@ public static class CipherpadServerExtensions
         app.UseNoStore();
         app.UseRouting();
         app.UseRateLimiter();
-        app.UseAuthentication(); // before the relying-party API's: a bearer token is read through OpenIddict's validation handler
+        // The relying-party API authenticates its callers itself (a bearer token through OpenIddict's validation handler, on
+        // demand), so its requests skip the schemes that every other request passes: the browser's cookies and OpenID
+        // Connect's endpoint handlers.
+        app.UseWhen(http => !RelyingPartyAuthentication.IsRelyingPartyApi(http), pages => pages.UseAuthentication());
         app.UseRelyingPartyAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");

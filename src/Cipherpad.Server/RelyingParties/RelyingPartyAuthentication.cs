@@ -23,7 +23,7 @@ public static class RelyingPartyAuthentication
     public static IApplicationBuilder UseRelyingPartyAuthentication(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
-            if (http.GetEndpoint()?.Metadata.GetMetadata<RelyingPartyApiEndpoint>() is null)
+            if (!IsRelyingPartyApi(http))
             {
                 await next(http);
                 return;
@@ -35,6 +35,9 @@ public static class RelyingPartyAuthentication
             }
             await next(http);
         });
+
+    /// <summary>Whether the request was routed to the relying-party API (after routing).</summary>
+    public static bool IsRelyingPartyApi(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<RelyingPartyApiEndpoint>() is not null;
 
     /// <summary>Puts the caller's relying party on <paramref name="http"/>, or returns why it may not call.</summary>
     private static async Task<IResult?> AuthenticateAsync(HttpContext http)
