@@ -53,6 +53,8 @@ public static class CipherpadServerExtensions
         builder.Services.AddOidc(options);
         builder.Services.AddPruning();
 
+        // Asked before the framework's JSON writer: a person's browser gets a page, every other caller problem details.
+        builder.Services.AddSingleton<IProblemDetailsWriter, HtmlProblemPages>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<RequestBindingFailures>();
         // Binding failures are thrown in every environment, so RequestBindingFailures answers them with a problem naming the field.

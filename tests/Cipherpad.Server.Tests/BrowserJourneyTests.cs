@@ -51,13 +51,13 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
         await FillRegistrationAsync(page, "Ann", "ann@example.com", "+49 170 1234567", "What was on my grandmother's shelf?", "a blue teapot with a chip");
         await Assertions.Expect(page.Locator("#human-check-status")).ToHaveTextAsync("Checked: you are a person. You can send the form.",
             new() { Timeout = 60_000 });
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Check your e-mail");
 
         var link = Journeys.ConfirmationLink(Journeys.LatestEmailTo(Factory, "ann@example.com").TextBody ?? "");
         await page.GotoAsync(new Uri(ServerAddress, link).ToString());
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Your e-mail is confirmed");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Activation code sent");
         await Assertions.Expect(page.Locator("#pad-address")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("/pad/$"));
 
@@ -69,16 +69,16 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
 
         await page.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await page.FillAsync("#Email", "ann@example.com");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
         await page.FillAsync("#Answer", await pad.AnswerAsync("login", await page.InnerTextAsync("#question")));
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
 
         await Assertions.Expect(page.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
         await Assertions.Expect(page.Locator("table").Last).ToContainTextAsync("success");
         await page.GotoAsync(new Uri(ServerAddress, "/account/devices").ToString());
         await Assertions.Expect(page.Locator("#devices")).ToContainTextAsync("phone");
-        // The stylesheet applies under the policy: the page keeps its width and the revoke button its colour.
-        Assert.Equal("576px", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).maxWidth"));
+        // The stylesheet applies under the policy: the content keeps its width and the revoke button its colour.
+        Assert.Equal("1152px", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('main')).maxWidth"));
         Assert.Equal("rgb(176, 0, 32)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('button.danger')).backgroundColor"));
         Assert.Empty(violations);
         var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -98,7 +98,7 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
             """);
         await page.GotoAsync(new Uri(ServerAddress, "/register").ToString());
         await FillRegistrationAsync(page, "Bob", "bob@example.com", "+49 170 7654321", "Where did I lose my first kite?", "behind the old water tower");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
 
         await Assertions.Expect(page.Locator("#human-check-status")).ToHaveTextAsync(
             "Checking you are a person… 0% The form is sent as soon as the check is done.");
@@ -117,7 +117,7 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
         await Assertions.Expect(page.Locator("#human-check-noscript")).ToContainTextAsync("This form needs JavaScript");
         await Assertions.Expect(page.Locator("#human-check-status")).ToBeHiddenAsync();
         await FillRegistrationAsync(page, "Ann", "ann@example.com", "+49 170 1234567", "What was on my grandmother's shelf?", "a blue teapot with a chip");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
         await Assertions.Expect(page.Locator("#HumanCheck-error")).ToContainTextAsync("This form needs JavaScript");
         await Assertions.Expect(page.Locator("#FirstName")).ToHaveValueAsync("Ann");
     }
@@ -129,9 +129,9 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
         var page = await Browser.NewPageAsync();
         await page.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await page.FillAsync("#Email", "ann@example.com");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
         await page.FillAsync("#Answer", "0000 0000");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
         await Assertions.Expect(page.Locator("#answer-error")).ToHaveTextAsync("Wrong answer. 4 attempt(s) left for this question.");
     }
 
@@ -144,31 +144,31 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
         await page.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await page.ClickAsync("text=Recover your account");
         await page.FillAsync("#Email", "ann@example.com");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
         await Assertions.Expect(page.Locator("#link-sent")).ToBeVisibleAsync();
 
         var link = System.Text.RegularExpressions.Regex.Match(Journeys.LatestEmailTo(Factory, "ann@example.com").TextBody!, @"/recover/confirm\?token=[\w-]+").Value;
         await page.GotoAsync(new Uri(ServerAddress, link).ToString());
         await Assertions.Expect(page.Locator("#security-question")).ToHaveTextAsync("What was on my grandmother's shelf?");
         await page.FillAsync("#Answer", "grandma's blue teapot");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
         await Assertions.Expect(page.Locator("#recovered")).ToContainTextAsync("Your old cipher pads no longer work");
 
         using var api = Factory.CreateClient();
         var (_, newPhone) = await Journeys.ActivateAsync(api, "ann@example.com", Journeys.LatestActivationCode(Factory), "new phone");
         await page.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await page.FillAsync("#Email", "ann@example.com");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
         var question = await page.InnerTextAsync("#question");
         using (var oldKeys = new DeviceKeys(oldPhone))
         {
             await page.FillAsync("#Answer", Answer.Compute(oldKeys, Purpose.Login, question, Factory.Time.GetUtcNow()));
-            await page.ClickAsync("button[type=submit]");
+            await page.ClickAsync("main button[type=submit]");
             await Assertions.Expect(page.Locator("#answer-error")).ToContainTextAsync("Wrong answer");
         }
         using var newKeys = new DeviceKeys(newPhone!);
         await page.FillAsync("#Answer", Answer.Compute(newKeys, Purpose.Login, question, Factory.Time.GetUtcNow()));
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
         await Assertions.Expect(page.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
         await page.GotoAsync(new Uri(ServerAddress, "/account/devices").ToString());
         await Assertions.Expect(page.Locator("#devices")).ToContainTextAsync("revoked");
@@ -183,10 +183,10 @@ public sealed class BrowserJourneyTests() : BrowserTests(new CipherpadFactory(Da
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await page.FillAsync("#Email", "ann@example.com");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
         using var keys = new DeviceKeys(secret);
         await page.FillAsync("#Answer", Answer.Compute(keys, Purpose.Login, await page.InnerTextAsync("#question"), Factory.Time.GetUtcNow()));
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("main button[type=submit]");
 
         await page.GotoAsync(new Uri(ServerAddress, "/account/log").ToString());
         await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("32");

@@ -11,6 +11,19 @@ namespace Cipherpad.Server.Pages;
 [Authorize]
 public abstract class AccountPage : PageModel
 {
+    /// <summary>The account's pages, in the order the navigation on each of them lists them.</summary>
+    public static IReadOnlyList<(string Href, string Label)> Sections { get; } =
+    [
+        ("/account", "Overview"),
+        ("/account/devices", "Cipher pads"),
+        ("/account/methods", "Methods"),
+        ("/account/log", "Authorization log"),
+        ("/account/notifications", "Notifications"),
+        ("/account/aliases", "Aliases"),
+        ("/account/security-question", "Security question"),
+        ("/account/confirm-all", "Confirm all"),
+    ];
+
     protected Guid AccountId => Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
 
     protected string Source => ClientAddress.Of(HttpContext);

@@ -13,6 +13,6 @@ public sealed class SignOutModel(Sessions.SignInSessions sessions) : PageModel
     {
         await sessions.EndAsync(User, cancellationToken);
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        return Redirect("/");
+        return Redirect("/?signed-out");
     }
 }

@@ -332,11 +332,11 @@ public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(Database
         var account = await context.NewPageAsync();
         await account.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await account.FillAsync("#Email", Email);
-        await account.ClickAsync("button[type=submit]");
+        await account.ClickAsync("main button[type=submit]");
         var answer = await pad.AnswerAsync("login", await account.InnerTextAsync("#question"));
         await pad.DoneAsync();
         await account.FillAsync("#Answer", answer);
-        await account.ClickAsync("button[type=submit]");
+        await account.ClickAsync("main button[type=submit]");
         await Assertions.Expect(account.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
 
         await account.GotoAsync(new Uri(ServerAddress, "/account/devices").ToString());
@@ -364,7 +364,7 @@ public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(Database
         await Assertions.Expect(pad.Page.Locator("#request-details")).ToContainTextAsync("Ann's phone");
         await pad.Page.ClickAsync("#request-answer");
         await account.FillAsync("#Answer", await pad.ShownAnswerAsync());
-        await account.ClickAsync("button[type=submit]");
+        await account.ClickAsync("main button[type=submit]");
         await Assertions.Expect(account.Locator("#done")).ToContainTextAsync("Done:");
     }
 
@@ -385,7 +385,7 @@ public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(Database
         var signIn = await context.NewPageAsync();
         await signIn.GotoAsync(new Uri(ServerAddress, "/signin").ToString());
         await signIn.FillAsync("#Email", Email);
-        await signIn.ClickAsync("button[type=submit]");
+        await signIn.ClickAsync("main button[type=submit]");
         var image = await signIn.EvaluateAsync<JsonElement>($$"""
             async () => {
               const pixels = await ({{QrImagePixels}})();
@@ -405,7 +405,7 @@ public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(Database
         var answer = await pad.ShownAnswerAsync();
 
         await signIn.FillAsync("#Answer", answer);
-        await signIn.ClickAsync("button[type=submit]");
+        await signIn.ClickAsync("main button[type=submit]");
         await Assertions.Expect(signIn.Locator("#greeting")).ToHaveTextAsync("Hello, Ann");
     }
 }

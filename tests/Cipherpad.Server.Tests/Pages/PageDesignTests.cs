@@ -1,0 +1,158 @@
+using Cipherpad.Testing;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Cipherpad.Server.Tests.Pages;
+
+/// <summary>
+/// Every page as a person sees it, on a phone (360 px, the narrowest common screen) and on a desktop (1280 px): nothing
+/// wider than the screen, no element cut off at its edge, no serious or critical accessibility violation found by axe.
+/// A screenshot of each is written to the test's output, and to <c>docs/screenshots/</c> when
+/// <c>CIPHERPAD_UPDATE_SCREENSHOTS=1</c>.
+/// </summary>
+public sealed class PageDesignTests() : BrowserTests(new CipherpadFactory(DatabaseProvider.Sqlite, null))
+{
+    private static readonly int[] Widths = [360, 1280];
+
+    private static readonly string[] SignedInPages =
+    [
+        "/account", "/account/devices", "/account/methods", "/account/log", "/account/notifications", "/account/aliases",
+        "/account/security-question", "/account/confirm-all",
+    ];
+
+    [Fact]
+    public async Task Every_page_fits_a_phone_and_a_desktop_and_passes_the_accessibility_check()
+    {
+        var secret = await Journeys.RegisterAndActivateAsync(Factory, "ann@example.com");
+        var findings = new List<string>();
+        foreach (var width in Widths)
+        {
+            await using var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 800 } });
+            var page = await context.NewPageAsync();
+            foreach (var (name, path) in new[]
+            {
+                ("home", "/"), ("register", "/register"), ("sign-in", "/signin"), ("recover", "/recover"),
+                ("new-activation-code", "/activation/new-code"), ("support", "/support"), ("not-found", "/login"), ("signed-out", "/?signed-out"),
+            })
+            {
+                await page.GotoAsync(Address(path));
+                await CheckAsync(page, $"{name}-{width}", findings);
+            }
+
+            await page.GotoAsync(Address("/signin"));
+            await page.FillAsync("#Email", "ann@example.com");
+            await page.ClickAsync("main button[type=submit]");
+            await CheckAsync(page, $"sign-in-question-{width}", findings);
+            await page.FillAsync("#Answer", Journeys.AnswerWith(Factory, secret, Core.Answers.Purpose.Login, await page.InnerTextAsync("#question")));
+            await page.ClickAsync("main button[type=submit]");
+            await Assertions.Expect(page.Locator("#greeting")).ToBeVisibleAsync();
+
+            foreach (var path in SignedInPages)
+            {
+                await page.GotoAsync(Address(path));
+                await CheckAsync(page, $"account{path["/account".Length..].Replace('/', '-')}-{width}", findings);
+            }
+        }
+        Assert.True(findings.Count == 0, string.Join("\n", findings));
+    }
+
+    [Fact]
+    public async Task A_mistyped_address_is_a_page_for_a_browser_and_problem_details_for_the_api()
+    {
+        var page = await Browser.NewPageAsync();
+        var response = await page.GotoAsync(Address("/login"));
+        Assert.Equal(404, response!.Status);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Page not found");
+        await Assertions.Expect(page.Locator("a[href='/signin']").First).ToBeVisibleAsync();
+
+        using var api = Factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/nothing");
+        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"); // as a browser asks
+        using var apiResponse = await api.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, apiResponse.StatusCode);
+        Assert.Equal("application/problem+json", apiResponse.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Signing_out_says_so_and_every_account_page_links_to_every_other()
+    {
+        var secret = await Journeys.RegisterAndActivateAsync(Factory, "ann@example.com");
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync(Address("/signin"));
+        await page.FillAsync("#Email", "ann@example.com");
+        await page.ClickAsync("main button[type=submit]");
+        await page.FillAsync("#Answer", Journeys.AnswerWith(Factory, secret, Core.Answers.Purpose.Login, await page.InnerTextAsync("#question")));
+        await page.ClickAsync("main button[type=submit]");
+
+        foreach (var path in SignedInPages)
+        {
+            await page.GotoAsync(Address(path));
+            var links = await page.Locator("nav.account-nav a").EvaluateAllAsync<string[]>("links => links.map(l => l.getAttribute('href'))");
+            Assert.Equal(SignedInPages, links);
+            Assert.Equal(path, await page.Locator("nav.account-nav a[aria-current=page]").GetAttributeAsync("href"));
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#signed-out")).ToHaveTextAsync("You are signed out. To sign in again you need your cipher pad.");
+        await page.GotoAsync(Address("/account"));
+        Assert.EndsWith("/signin", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+    }
+
+    private string Address(string path) => new Uri(ServerAddress, path).ToString();
+
+    private static async Task CheckAsync(IPage page, string name, List<string> findings)
+    {
+        var width = page.ViewportSize!.Width;
+        var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        if (scrollWidth > width)
+        {
+            findings.Add($"{name}: the page is {scrollWidth} px wide on a {width} px screen");
+        }
+        // An element reaching past either edge of the screen, unless it is inside a box that scrolls or clips it on purpose,
+        // or is kept off-screen for screen readers until focused.
+        var cutOff = await page.EvaluateAsync<string[]>("""
+            () => [...document.body.querySelectorAll('*')].filter(element => {
+                const box = element.getBoundingClientRect();
+                if (box.width === 0 || (box.right <= window.innerWidth + 1 && box.left >= -1)) return false;
+                for (let parent = element; parent && parent !== document.body; parent = parent.parentElement) {
+                    const style = getComputedStyle(parent);
+                    if (['auto', 'scroll', 'hidden'].includes(style.overflowX) && parent !== element) return false;
+                    if (parent.classList.contains('hidden') || parent.classList.contains('skip-link')) return false;
+                }
+                return true;
+            }).map(element => element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') + ' "' + element.textContent.trim().slice(0, 40) + '"')
+            """);
+        findings.AddRange(cutOff.Select(element => $"{name}: {element} reaches past the edge of the screen"));
+        var axe = await page.RunAxe();
+        findings.AddRange(axe.Violations.Where(violation => violation.Impact is "serious" or "critical")
+            .Select(violation => $"{name}: axe {violation.Impact} {violation.Id}: {violation.Help} ({string.Join(", ", violation.Nodes.Select(node => node.Target?.ToString()).Take(3))})"));
+        await SaveScreenshotAsync(page, name);
+    }
+
+    private static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        var output = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(output);
+        var file = Path.Combine(output, name + ".png");
+        await page.ScreenshotAsync(new() { Path = file, FullPage = true });
+        if (Environment.GetEnvironmentVariable("CIPHERPAD_UPDATE_SCREENSHOTS") == "1" && RepositoryRoot() is { } root)
+        {
+            var stored = Path.Combine(root, "docs", "screenshots");
+            Directory.CreateDirectory(stored);
+            File.Copy(file, Path.Combine(stored, name + ".png"), overwrite: true);
+        }
+    }
+
+    private static string? RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Cipherpad.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+        return null;
+    }
+}
