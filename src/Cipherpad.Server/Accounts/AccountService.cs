@@ -29,7 +29,8 @@ public sealed class AccountService(
     public const string ActivationCodePurpose = "activation-code";
     public const string HumanCheckField = "HumanCheck";
     public const string Busy = "The server is busy just now; nothing was saved. Please try again in a moment.";
-    private const string EmailInUse = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
+    /// <summary>Registration's refusal of an address that has an account: the page links it to recovery.</summary>
+    public const string EmailInUse = "An account with this e-mail already exists. If it is yours and you lost access, use recovery.";
 
     /// <summary>
     /// Validates every field and the human check (all problems at once, by field name), spends the human check, creates the

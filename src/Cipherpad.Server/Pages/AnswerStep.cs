@@ -20,8 +20,9 @@ namespace Cipherpad.Server.Pages;
 /// <param name="SubmitLabel">The answer button's label.</param>
 /// <param name="Hidden">The page's own fields that go back with each form (its return address, an authorization request).</param>
 /// <param name="RestartAddress">Where to choose another way to answer.</param>
+/// <param name="ExpiresAt">When the question or request expires, for the page's countdown.</param>
 public sealed record AnswerStep(string Method, Guid ChallengeId, string? Email, string? Question, string? QrImage, int? MatchNumber, string? Problem,
-    string Mode, string Command, string SubmitLabel, IReadOnlyList<KeyValuePair<string, string>> Hidden, string RestartAddress)
+    string Mode, string Command, string SubmitLabel, IReadOnlyList<KeyValuePair<string, string>> Hidden, string RestartAddress, DateTimeOffset? ExpiresAt = null)
 {
     /// <summary>Whether <paramref name="method"/> is one of the ways a page offers to answer.</summary>
     public static bool IsChoice(string? method) =>

@@ -41,8 +41,13 @@ public sealed class RegisterModel(AccountService accounts, Accounts.HumanCheck h
 
     public IHtmlContent ErrorFor(string field) =>
         Problems.TryGetValue(field, out var problem)
-            ? new HtmlString($"<p class=\"error\" id=\"{field}-error\">{System.Net.WebUtility.HtmlEncode(problem)}</p>")
+            ? new HtmlString($"<p class=\"error\" id=\"{field}-error\">{System.Net.WebUtility.HtmlEncode(problem)}"
+                + (problem == AccountService.EmailInUse ? " <a href=\"/recover\">Recover your account</a>." : "") + "</p>")
             : HtmlString.Empty;
+
+    /// <summary>Marks a field that has a problem as invalid and points it at its message, for screen readers.</summary>
+    public IHtmlContent InvalidAttributes(string field) =>
+        Problems.ContainsKey(field) ? new HtmlString($"aria-invalid=\"true\" aria-describedby=\"{field}-error\"") : HtmlString.Empty;
 
     // Every answer counts once, so the page that comes back always carries a new check.
     private void NewHumanCheck() => HumanCheckChallenge = humanCheck.Create();

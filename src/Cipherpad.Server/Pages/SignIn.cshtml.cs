@@ -31,6 +31,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
 
     public string? Question { get; private set; }
     public string? QrImage { get; private set; }
+    public DateTimeOffset? ExpiresAt { get; private set; }
     public string? Problem { get; private set; }
 
     public void OnGet() => AllowReturn();
@@ -139,6 +140,10 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         VerifyResult.Wrong => $"Wrong answer. {outcome.AttemptsLeft} attempt(s) left for this question.",
         VerifyResult.Throttled => $"Too many wrong answers from here: wait {outcome.RetryAfter?.TotalSeconds:0} seconds.",
         VerifyResult.Expired => "This question has expired; ask for a new one.",
+        VerifyResult.Locked => "This question is locked: too many wrong answers were given to it, or tried at this account today. "
+            + "Ask for a new one; new questions may be longer for a while, which keeps guessers out.",
+        VerifyResult.AlreadyUsed => "This question was already answered; ask for a new one.",
+        VerifyResult.Denied => "This request was refused on your phone pad; ask for a new one if that was a mistake.",
         _ => "This question can no longer be answered; ask for a new one.",
     };
 
@@ -151,5 +156,6 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         ChallengeId = challenge.Id;
         Question = challenge.Question;
         QrImage = QrCodes.PngDataUrl(challenge.QrPayload);
+        ExpiresAt = challenge.ExpiresAt;
     }
 }

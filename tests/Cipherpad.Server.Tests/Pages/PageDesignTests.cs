@@ -1,3 +1,4 @@
+using Cipherpad.Server.Challenges;
 using Cipherpad.Testing;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -97,6 +98,60 @@ public sealed class PageDesignTests() : BrowserTests(new CipherpadFactory(Databa
         await Assertions.Expect(page.Locator("#signed-out")).ToHaveTextAsync("You are signed out. To sign in again you need your cipher pad.");
         await page.GotoAsync(Address("/account"));
         Assert.EndsWith("/signin", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_question_counts_down_to_its_expiry_and_copies_with_one_click()
+    {
+        await Journeys.RegisterAndActivateAsync(Factory, "ann@example.com");
+        await using var context = await Browser.NewContextAsync();
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = ServerAddress.GetLeftPart(UriPartial.Authority) });
+        var page = await context.NewPageAsync();
+        await page.Clock.InstallAsync();
+        await page.GotoAsync(Address("/signin"));
+        await page.FillAsync("#Email", "ann@example.com");
+        await page.ClickAsync("main button[type=submit]");
+
+        await Assertions.Expect(page.Locator("#countdown")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Time left to answer: [0-3]:\d\d$"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy the question" }).ClickAsync();
+        Assert.Equal(await page.InnerTextAsync("#question"), await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+
+        await page.Clock.RunForAsync((long)new ChallengeOptions().Lifetime.TotalMilliseconds + 1_000);
+        await Assertions.Expect(page.Locator("#countdown")).ToHaveTextAsync("This question has expired. Ask for a new one.");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Ask for a new one" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Email")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_registration_form_shows_every_problem_beside_its_field_keeps_what_was_typed_and_links_a_taken_address_to_recovery()
+    {
+        await Journeys.RegisterAndActivateAsync(Factory, "ann@example.com");
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync(Address("/register"));
+        await page.FillAsync("#FirstName", "Ann");
+        await page.FillAsync("#Email", "ann@example.com");
+        await Assertions.Expect(page.Locator("#human-check-status")).ToHaveTextAsync("Checked: you are a person. You can send the form.",
+            new() { Timeout = 60_000 });
+        await page.ClickAsync("main button[type=submit]");
+
+        foreach (var field in new[] { "LastName", "Phone", "SecurityQuestion", "SecurityAnswer" })
+        {
+            await Assertions.Expect(page.Locator($"#{field}-error")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator($"#{field}")).ToHaveAttributeAsync("aria-invalid", "true");
+            await Assertions.Expect(page.Locator($"#{field}")).ToHaveAttributeAsync("aria-describedby", $"{field}-error");
+        }
+        await Assertions.Expect(page.Locator("#FirstName")).ToHaveValueAsync("Ann");
+        await Assertions.Expect(page.Locator("#FirstName")).Not.ToHaveAttributeAsync("aria-invalid", "true");
+
+        await page.FillAsync("#LastName", "Example");
+        await page.FillAsync("#Phone", "+49 170 1234567");
+        await page.FillAsync("#SecurityQuestion", "What was on my grandmother's shelf?");
+        await page.FillAsync("#SecurityAnswer", "a blue teapot with a chip");
+        await Assertions.Expect(page.Locator("#human-check-status")).ToHaveTextAsync("Checked: you are a person. You can send the form.",
+            new() { Timeout = 60_000 });
+        await page.ClickAsync("main button[type=submit]");
+        await page.Locator("#Email-error").GetByRole(AriaRole.Link, new() { Name = "Recover your account" }).ClickAsync();
+        Assert.EndsWith("/recover", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
     }
 
     private string Address(string path) => new Uri(ServerAddress, path).ToString();

@@ -57,6 +57,7 @@ public sealed class AuthorizeModel(
     public RequestedOperation Operation { get; private set; } = RequestedOperation.Login;
     public string? Question { get; private set; }
     public string? QrImage { get; private set; }
+    public DateTimeOffset? ExpiresAt { get; private set; }
     public string? Problem { get; private set; }
 
     /// <summary>The authorization request's parameters, posted back with each form.</summary>
@@ -254,5 +255,6 @@ public sealed class AuthorizeModel(
         ChallengeId = challenge.Id;
         Question = challenge.Question;
         QrImage = QrCodes.PngDataUrl(challenge.QrPayload);
+        ExpiresAt = challenge.ExpiresAt;
     }
 }

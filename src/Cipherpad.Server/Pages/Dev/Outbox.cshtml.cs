@@ -1,4 +1,9 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -7,11 +12,34 @@ using MimeKit;
 namespace Cipherpad.Server.Pages.Dev;
 
 /// <summary>Lists the outbox folders. Exists only in Development; elsewhere it answers 404.</summary>
-public sealed class OutboxModel(IWebHostEnvironment environment, IOptions<CipherpadOptions> options) : PageModel
+public sealed partial class OutboxModel(IWebHostEnvironment environment, IOptions<CipherpadOptions> options) : PageModel
 {
     public sealed record SmsView(string To, string Text, string At);
 
     public sealed record EmailView(string Subject, string To, string Date, string Body);
+
+    /// <summary>
+    /// A message's text for the page, every web address in it a link, so that a developer follows a confirmation or
+    /// recovery link with a click; everything else is encoded as text.
+    /// </summary>
+    public static IHtmlContent WithLinks(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var html = new StringBuilder();
+        var at = 0;
+        foreach (Match link in WebAddress().Matches(text))
+        {
+            html.Append(HtmlEncoder.Default.Encode(text[at..link.Index]));
+            var address = HtmlEncoder.Default.Encode(link.Value);
+            html.Append(CultureInfo.InvariantCulture, $"<a href=\"{address}\">{address}</a>");
+            at = link.Index + link.Length;
+        }
+        html.Append(HtmlEncoder.Default.Encode(text[at..]));
+        return new HtmlString(html.ToString());
+    }
+
+    [GeneratedRegex(@"https?://[^\s<>""]+[^\s<>"".,;:!?)]")]
+    private static partial Regex WebAddress();
 
     public List<SmsView> Sms { get; } = [];
     public List<EmailView> Emails { get; } = [];
