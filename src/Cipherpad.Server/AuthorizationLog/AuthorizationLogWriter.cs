@@ -21,11 +21,21 @@ public sealed class AuthorizationLogWriter(CipherpadDbContext db, TimeProvider t
     /// </summary>
     public Task AppendAsync(Guid? accountId, string result, string method, string purpose, string? relyingParty, string? ip,
         Guid? deviceId = null, Guid? challengeId = null, string? detail = null, CancellationToken cancellationToken = default) =>
-        db.ExecuteAsync(
-            """
-            INSERT INTO "AuthorizationLog" ("AccountId", "At", "Result", "Method", "Purpose", "RelyingParty", "Ip", "DeviceId", "ChallengeId", "Detail")
-            VALUES (@AccountId, @At, @Result, @Method, @Purpose, @RelyingParty, @Ip, @DeviceId, @ChallengeId, @Detail)
-            """, Entry(accountId, result, method, purpose, relyingParty, ip, deviceId, challengeId, detail), cancellationToken);
+        db.ExecuteAsync(InsertEntry, Entry(accountId, result, method, purpose, relyingParty, ip, deviceId, challengeId, detail), cancellationToken);
+
+    /// <summary>As <see cref="AppendAsync"/>, with the rest of <paramref name="batch"/> (inside the request's transaction).</summary>
+    public void Append(StatementBatch batch, Guid? accountId, string result, string method, string purpose, string? relyingParty, string? ip,
+        Guid? deviceId = null, Guid? challengeId = null, string? detail = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch.Add(InsertEntry, Entry(accountId, result, method, purpose, relyingParty, ip, deviceId, challengeId, detail));
+    }
+
+    private const string InsertEntry =
+        """
+        INSERT INTO "AuthorizationLog" ("AccountId", "At", "Result", "Method", "Purpose", "RelyingParty", "Ip", "DeviceId", "ChallengeId", "Detail")
+        VALUES (@AccountId, @At, @Result, @Method, @Purpose, @RelyingParty, @Ip, @DeviceId, @ChallengeId, @Detail)
+        """;
 
     private AuthorizationLogEntry Entry(Guid? accountId, string result, string method, string purpose, string? relyingParty, string? ip,
         Guid? deviceId, Guid? challengeId, string? detail) => new()

@@ -43,6 +43,7 @@ public sealed class ChallengeService(
     AccountDirectory directory,
     Notifier notifier,
     WriteTransactions writes,
+    StatementBatch trailing,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
@@ -276,9 +277,11 @@ public sealed class ChallengeService(
             }
             (challenge.Status, challenge.AnsweredAt, challenge.DeviceId) = (ChallengeStatus.Succeeded, now, check.DeviceId);
             await answerMethod.AcceptedAsync(challenge, party, cancellationToken);
-            await risks.GiveBackAsync(challenge.AccountId, chance, cancellationToken);
-            await log.AppendAsync(challenge.AccountId, ResultName(VerifyResult.Success), challenge.Method, purpose, party.Name, source, check.DeviceId,
-                challenge.Id, Details(challenge), cancellationToken);
+            // What nothing in this transaction reads again goes as one command at the end: the budget given back, the log
+            // entry, the source's count reset.
+            risks.GiveBack(trailing, challenge.AccountId, chance);
+            log.Append(trailing, challenge.AccountId, ResultName(VerifyResult.Success), challenge.Method, purpose, party.Name, source, check.DeviceId,
+                challenge.Id, Details(challenge));
             if (db.ChangeTracker.HasChanges())
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -292,7 +295,8 @@ public sealed class ChallengeService(
                 await notifier.NotifyAsync(challenge.AccountId, NotificationKind.PaymentConfirmations, $"You confirmed a payment: {Details(challenge)}.", where,
                     cancellationToken);
             }
-            await throttles.RecordSuccessAsync(challenge.AccountId, ThrottleScope, source, cancellationToken, accountWide: false);
+            throttles.RecordSuccess(trailing, challenge.AccountId, ThrottleScope, source, accountWide: false);
+            await trailing.ExecuteAsync(cancellationToken);
             // Answered: the question takes no more answers, so none are left (as for already-used, and as a read says).
             return new VerifyOutcome(VerifyResult.Success, 0, null, challenge.AccountId);
         }

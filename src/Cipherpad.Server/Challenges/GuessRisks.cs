@@ -50,8 +50,8 @@ public sealed class GuessRisks(CipherpadDbContext db, IOptions<CipherpadOptions>
             """, new { accountId, day = UtcPeriods.DayOf(time.GetUtcNow()), chance, budget = Budget }, cancellationToken) == 1;
     }
 
-    /// <summary>Gives back what a right answer took: it was the owner's, not a guess.</summary>
-    public Task GiveBackAsync(Guid accountId, double chance, CancellationToken cancellationToken) =>
-        db.ExecuteAsync("""UPDATE "GuessRisks" SET "Spent" = "Spent" - @chance WHERE "AccountId" = @accountId AND "Day" = @day AND "Spent" >= @chance""",
-            new { accountId, day = UtcPeriods.DayOf(time.GetUtcNow()), chance }, cancellationToken);
+    /// <summary>Gives back what a right answer took: it was the owner's, not a guess. Runs with the rest of <paramref name="batch"/>.</summary>
+    public void GiveBack(StatementBatch batch, Guid accountId, double chance) =>
+        batch.Add("""UPDATE "GuessRisks" SET "Spent" = "Spent" - @chance WHERE "AccountId" = @accountId AND "Day" = @day AND "Spent" >= @chance""",
+            new { accountId, day = UtcPeriods.DayOf(time.GetUtcNow()), chance });
 }

@@ -63,18 +63,26 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
     /// Clears the source's count and remembers it as one the owner succeeded from, and clears the account-wide count when
     /// <paramref name="accountWide"/> (as <see cref="TryReserveAsync"/> was called).
     /// </summary>
-    public async Task RecordSuccessAsync(Guid accountId, string scope, string source, CancellationToken cancellationToken, bool accountWide = true)
+    public Task RecordSuccessAsync(Guid accountId, string scope, string source, CancellationToken cancellationToken, bool accountWide = true)
     {
+        var batch = new StatementBatch(db);
+        RecordSuccess(batch, accountId, scope, source, accountWide);
+        return batch.ExecuteAsync(cancellationToken);
+    }
+
+    /// <summary>As <see cref="RecordSuccessAsync"/>, with the rest of <paramref name="batch"/> (inside the request's transaction).</summary>
+    public void RecordSuccess(StatementBatch batch, Guid accountId, string scope, string source, bool accountWide = true)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
         if (accountWide)
         {
-            await db.ExecuteAsync("""DELETE FROM "SourceThrottles" WHERE "AccountId" = @accountId AND "Source" = @all""",
-                new { accountId, all = Key(scope, AllSources) }, cancellationToken);
+            batch.Add("""DELETE FROM "SourceThrottles" WHERE "AccountId" = @accountId AND "Source" = @all""", new { accountId, all = Key(scope, AllSources) });
         }
-        await db.ExecuteAsync(
+        batch.Add(
             """
             INSERT INTO "SourceThrottles" ("AccountId", "Source", "ConsecutiveFailures", "LastSuccessAt") VALUES (@accountId, @key, 0, @now)
             ON CONFLICT ("AccountId", "Source") DO UPDATE SET "ConsecutiveFailures" = 0, "BlockedUntil" = NULL, "LastSuccessAt" = @now
-            """, new { accountId, key = Key(scope, source), now = time.GetUtcNow() }, cancellationToken);
+            """, new { accountId, key = Key(scope, source), now = time.GetUtcNow() });
     }
 
     /// <summary>

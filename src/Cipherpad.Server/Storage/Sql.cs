@@ -16,7 +16,7 @@ namespace Cipherpad.Server.Storage;
 /// statements run on SQLite and PostgreSQL: quoted identifiers, <c>ON CONFLICT</c> and <c>RETURNING</c>. Arguments are an
 /// object whose properties name the <c>@parameters</c>, stored as the model stores them (<see cref="CipherpadDbContext"/>):
 /// times as UTC ticks, a <see cref="Guid"/> as SQLite's upper-case text or PostgreSQL's uuid; pass enums as the text or
-/// number their column holds. Rows are read into objects by Dapper.
+/// number their column holds; or a dictionary of names and values. Rows are read into objects by Dapper.
 /// On PostgreSQL, Npgsql prepares each statement once per connection (see <see cref="StorageExtensions"/>); on SQLite they
 /// share one connection, on which each is compiled once (<see cref="SqliteGroupCommit"/>).
 /// </summary>
@@ -121,16 +121,33 @@ public static class Sql
     private static void Bind(DbCommand command, object? arguments)
     {
         command.Parameters.Clear();
+        foreach (var (name, value) in Arguments(arguments))
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            parameter.Value = Stored(value, command is SqliteCommand);
+            command.Parameters.Add(parameter);
+        }
+    }
+
+    /// <summary>The named values of <paramref name="arguments"/>: an object's properties, or a dictionary's entries.</summary>
+    internal static IEnumerable<(string Name, object? Value)> Arguments(object? arguments)
+    {
+        if (arguments is IReadOnlyDictionary<string, object?> named)
+        {
+            foreach (var (name, value) in named)
+            {
+                yield return (name, value);
+            }
+            yield break;
+        }
         if (arguments is null)
         {
-            return;
+            yield break;
         }
         foreach (var property in ArgumentProperties.GetOrAdd(arguments.GetType(), type => type.GetProperties()))
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@" + property.Name;
-            parameter.Value = Stored(property.GetValue(arguments), command is SqliteCommand);
-            command.Parameters.Add(parameter);
+            yield return (property.Name, property.GetValue(arguments));
         }
     }
 

@@ -36,6 +36,7 @@ public static class StorageExtensions
         });
         services.AddSingleton<SqliteGroupCommit>();
         services.AddScoped<WriteTransactions>();
+        services.AddScoped<StatementBatch>();
         return services;
     }
 

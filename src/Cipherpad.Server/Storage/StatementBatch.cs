@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Cipherpad.Server.Storage;
+
+/// <summary>
+/// Statements of a write transaction that nothing after them in the transaction reads (a log entry, a budget given back,
+/// a count reset), gathered from the capabilities that own them and sent as one command when the caller says: on
+/// PostgreSQL one network round trip instead of one each, on SQLite one compiled command. Each statement's
+/// <c>@parameters</c> are renamed with its position, so the statements cannot see one another's arguments.
+/// </summary>
+public sealed partial class StatementBatch(CipherpadDbContext db)
+{
+    private static readonly ConcurrentDictionary<(string Sql, int Position), string> Renamed = new();
+    private readonly List<(string Sql, object? Arguments)> _statements = [];
+
+    /// <summary>Adds a statement (with arguments as <see cref="Sql"/> takes them) to be run by <see cref="ExecuteAsync"/>.</summary>
+    public void Add(string sql, object? arguments) => _statements.Add((sql, arguments));
+
+    /// <summary>Runs the statements added since the last call, in the order they were added, inside the context's transaction if it has one.</summary>
+    public async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        if (_statements.Count == 0)
+        {
+            return;
+        }
+        if (_statements.Count == 1)
+        {
+            var (only, onlyArguments) = _statements[0];
+            _statements.Clear();
+            await db.ExecuteAsync(only, onlyArguments, cancellationToken);
+            return;
+        }
+        var text = new StringBuilder();
+        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        for (var position = 0; position < _statements.Count; position++)
+        {
+            var (sql, statementArguments) = _statements[position];
+            text.Append(Renamed.GetOrAdd((sql, position), key => Parameter().Replace(key.Sql, $"@$1_{key.Position}"))).Append(";\n");
+            foreach (var (name, value) in Sql.Arguments(statementArguments))
+            {
+                arguments[$"{name}_{position}"] = value;
+            }
+        }
+        _statements.Clear();
+        await db.ExecuteAsync(text.ToString(), arguments, cancellationToken);
+    }
+
+    [GeneratedRegex(@"@(\w+)")]
+    private static partial Regex Parameter();
+}
