@@ -40,13 +40,7 @@ public sealed class PageDesignTests() : BrowserTests(new CipherpadFactory(Databa
                 await CheckAsync(page, $"{name}-{width}", findings);
             }
 
-            await page.GotoAsync(Address("/signin"));
-            await page.FillAsync("#Email", "ann@example.com");
-            await page.ClickAsync("main button[type=submit]");
-            await CheckAsync(page, $"sign-in-question-{width}", findings);
-            await page.FillAsync("#Answer", Journeys.AnswerWith(Factory, secret, Core.Answers.Purpose.Login, await page.InnerTextAsync("#question")));
-            await page.ClickAsync("main button[type=submit]");
-            await Assertions.Expect(page.Locator("#greeting")).ToBeVisibleAsync();
+            await SignInAsync(page, secret, questionPage => CheckAsync(questionPage, $"sign-in-question-{width}", findings));
 
             foreach (var path in SignedInPages)
             {
@@ -79,11 +73,7 @@ public sealed class PageDesignTests() : BrowserTests(new CipherpadFactory(Databa
     {
         var secret = await Journeys.RegisterAndActivateAsync(Factory, "ann@example.com");
         var page = await Browser.NewPageAsync();
-        await page.GotoAsync(Address("/signin"));
-        await page.FillAsync("#Email", "ann@example.com");
-        await page.ClickAsync("main button[type=submit]");
-        await page.FillAsync("#Answer", Journeys.AnswerWith(Factory, secret, Core.Answers.Purpose.Login, await page.InnerTextAsync("#question")));
-        await page.ClickAsync("main button[type=submit]");
+        await SignInAsync(page, secret);
 
         foreach (var path in SignedInPages)
         {
@@ -152,6 +142,21 @@ public sealed class PageDesignTests() : BrowserTests(new CipherpadFactory(Databa
         await page.ClickAsync("main button[type=submit]");
         await page.Locator("#Email-error").GetByRole(AriaRole.Link, new() { Name = "Recover your account" }).ClickAsync();
         Assert.EndsWith("/recover", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+    }
+
+    /// <summary>Signs Ann in on <paramref name="page"/>, looking at the question page with <paramref name="onQuestion"/> before answering.</summary>
+    private async Task SignInAsync(IPage page, byte[] secret, Func<IPage, Task>? onQuestion = null)
+    {
+        await page.GotoAsync(Address("/signin"));
+        await page.FillAsync("#Email", "ann@example.com");
+        await page.ClickAsync("main button[type=submit]");
+        if (onQuestion is not null)
+        {
+            await onQuestion(page);
+        }
+        await page.FillAsync("#Answer", Journeys.AnswerWith(Factory, secret, Core.Answers.Purpose.Login, await page.InnerTextAsync("#question")));
+        await page.ClickAsync("main button[type=submit]");
+        await Assertions.Expect(page.Locator("#greeting")).ToBeVisibleAsync();
     }
 
     private string Address(string path) => new Uri(ServerAddress, path).ToString();
