@@ -12,5 +12,4 @@ public sealed class SessionOptions
     /// <summary>A session ends this long after sign-in however active it is; then the person answers a new question.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
     public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
-
 }
