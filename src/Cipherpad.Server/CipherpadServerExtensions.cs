@@ -7,6 +7,7 @@ using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.ForwardAuth;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Oidc;
 using Cipherpad.Server.Pages;
@@ -63,6 +64,7 @@ public static class CipherpadServerExtensions
         builder.Services.AddOpenApi("v1", openApi => openApi.AddRelyingPartySecurityScheme());
         builder.Services.AddSessions(options.Sessions);
         builder.Services.AddForwardAuth(options);
+        builder.Services.AddLanguages();
         builder.Services.AddPages();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddCipherpadRateLimits(options.RateLimits);
@@ -76,6 +78,7 @@ public static class CipherpadServerExtensions
         app.LogPublicUrlOnStart();
         app.UseTrustedProxies();
         app.UseSecurityHeaders();
+        app.UseLanguages();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles(); // the phone cipher pad at /pad/ (wwwroot/pad/index.html)

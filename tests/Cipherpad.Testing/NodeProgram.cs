@@ -9,7 +9,7 @@ namespace Cipherpad.Testing;
 /// </summary>
 public static class NodeProgram
 {
-    public static string InteropFolder { get; } = Path.Combine(RepositoryRoot(), "tests", "interop");
+    public static string InteropFolder { get; } = Path.Combine(Repository.Root, "tests", "interop");
 
     /// <summary>Runs <c>node SCRIPT ARGS</c> in the interop folder and returns what it printed; fails with its errors if it exits otherwise than 0.</summary>
     public static async Task<string> RunAsync(string script, params string[] arguments)
@@ -45,17 +45,5 @@ public static class NodeProgram
             throw new InvalidOperationException($"node {script} {arguments.FirstOrDefault()} exited with {process.ExitCode}: {await errors}");
         }
         return await output;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Cipherpad.slnx")))
-            {
-                return folder.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Cipherpad.slnx above {AppContext.BaseDirectory}.");
     }
 }

@@ -29,6 +29,9 @@ public sealed class Account
     /// <summary>Set once methods are chosen after e-mail confirmation.</summary>
     public DateTimeOffset? MethodsChosenAt { get; set; }
 
+    /// <summary>The language of the account's e-mails and SMS (<see cref="Localization.Languages"/>): the one its pages were last shown in.</summary>
+    public string? Language { get; set; }
+
     public string FullName => $"{FirstName} {LastName}";
 }
 
@@ -44,6 +47,7 @@ public sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.Property(a => a.LastName).HasMaxLength(100);
         builder.Property(a => a.SecurityQuestion).HasMaxLength(200);
         builder.Property(a => a.Notifications).HasConversion<int>();
+        builder.Property(a => a.Language).HasMaxLength(8);
         builder.Ignore(a => a.FullName);
     }
 }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net.Mail;
 using System.Text;
+using Cipherpad.Server.Localization;
 
 namespace Cipherpad.Server.Accounts;
 
@@ -38,7 +38,7 @@ public static class AccountRules
     /// </summary>
     public static string NormalizeEmail(string email) => Core.Activation.KeyAgreement.NormalizeEmail(email);
 
-    public static string? EmailProblem(string? email)
+    public static Text? EmailProblem(string? email)
     {
         var trimmed = email?.Trim() ?? "";
         if (trimmed.Length is 0 or > 254)
@@ -79,12 +79,21 @@ public static class AccountRules
         return digits.Length is >= 8 and <= 15 && digits[0] != '0' ? "+" + digits : null;
     }
 
-    public static string? NameProblem(string? name, string label) =>
-        string.IsNullOrWhiteSpace(name) ? $"Enter your {label}."
-        : name.Trim().Length > 100 ? $"Your {label} is longer than 100 characters."
-        : Web.DisplayText.Problem(name, $"Your {label}");
+    /// <summary>Why <paramref name="name"/> cannot be the person's <paramref name="part"/> of their name, or null.</summary>
+    public static Text? NameProblem(string? name, NamePart part)
+    {
+        var (missing, tooLong, field) = part switch
+        {
+            NamePart.First => ((Text)"Enter your first name.", (Text)"Your first name is longer than 100 characters.", (Text)"Your first name"),
+            NamePart.Last => ("Enter your last name.", "Your last name is longer than 100 characters.", "Your last name"),
+            _ => ("Enter your full name.", "Your full name is longer than 100 characters.", "Your full name"),
+        };
+        return string.IsNullOrWhiteSpace(name) ? missing
+            : name.Trim().Length > 100 ? tooLong
+            : Web.DisplayText.Problem(name, field);
+    }
 
-    public static string? SecurityQuestionProblem(string? question) =>
+    public static Text? SecurityQuestionProblem(string? question) =>
         string.IsNullOrWhiteSpace(question) || question.Trim().Length < 5 ? "Write a security question of at least 5 characters."
         : question.Trim().Length > 200 ? "The security question is longer than 200 characters."
         : null;
@@ -95,13 +104,13 @@ public static class AccountRules
     /// question's own words ("Favourite colour?" — "favourite colour"), or the person's name, e-mail or phone. Each
     /// message names the security answer, so a page can show it at that field.
     /// </summary>
-    public static string? SecurityAnswerProblem(string? answer, string question, params string?[] personalDetails)
+    public static Text? SecurityAnswerProblem(string? answer, string question, params string?[] personalDetails)
     {
         var normalized = Security.Hashing.NormalizeAnswer(answer ?? "");
         var compact = normalized.Replace(" ", "", StringComparison.Ordinal);
         if (normalized.Length > MaxSecurityAnswerLength)
         {
-            return Invariant($"The security answer is longer than {MaxSecurityAnswerLength} characters.");
+            return $"The security answer is longer than {MaxSecurityAnswerLength} characters.";
         }
         if (compact.Length > 0 && (TrivialAnswers.Contains(string.Concat(compact.Where(char.IsLetterOrDigit))) || compact.Distinct().Count() == 1))
         {
@@ -109,7 +118,7 @@ public static class AccountRules
         }
         if (compact.Length < MinSecurityAnswerLength)
         {
-            return Invariant($"The security answer must be at least {MinSecurityAnswerLength} characters, not counting spaces: a short answer such as a colour is among the first guesses. Several words only you would give work best.");
+            return $"The security answer must be at least {MinSecurityAnswerLength} characters, not counting spaces: a short answer such as a colour is among the first guesses. Several words only you would give work best.";
         }
         var words = Words(normalized);
         if (words.Count == 0)
@@ -165,6 +174,12 @@ public static class AccountRules
         var start = Math.Min(3, phone.Length - 4);
         return string.Concat(phone.AsSpan(0, start), new string('•', phone.Length - start - 4), phone.AsSpan(phone.Length - 4));
     }
+}
 
-    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+/// <summary>Which name a person gives: at registration their first and last, to support their full name.</summary>
+public enum NamePart
+{
+    First,
+    Last,
+    Full,
 }

@@ -1,6 +1,7 @@
 using Cipherpad.Core.Activation;
 using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.Devices;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.Security;
@@ -13,6 +14,12 @@ namespace Cipherpad.Server.Accounts;
 
 public sealed record Registration(string? FirstName, string? LastName, string? Email, string? Phone, string? SecurityQuestion, string? SecurityAnswer);
 
+/// <summary>What became of a registration: the account, or the problems by field name.</summary>
+/// <param name="Account">The new account, when every field was right.</param>
+/// <param name="Problems">What was wrong, by field name.</param>
+/// <param name="HumanCheckUnused">Whether the human check was right and is still unused: the form shown again can keep it.</param>
+public sealed record RegistrationResult(Account? Account, Dictionary<string, Text> Problems, bool HumanCheckUnused);
+
 /// <summary>Registration, e-mail confirmation and the choice of methods that ends with an activation code by SMS.</summary>
 public sealed class AccountService(
     CipherpadDbContext db,
@@ -24,6 +31,7 @@ public sealed class AccountService(
     AccountDirectory directory,
     HumanCheck humanCheck,
     SlowHashes slowHashes,
+    Translator translator,
     TimeProvider time)
 {
     public const string ActivationCodePurpose = "activation-code";
@@ -39,43 +47,43 @@ public sealed class AccountService(
     /// <param name="form">The fields as typed.</param>
     /// <param name="humanCheckSolution">The browser's answer to the <see cref="HumanCheck"/> (its JSON), or null.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<(Account? Account, Dictionary<string, string> Problems)> RegisterAsync(Registration form, string? humanCheckSolution,
+    public async Task<RegistrationResult> RegisterAsync(Registration form, string? humanCheckSolution,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
-        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Check(string field, string? problem)
+        var problems = new Dictionary<string, Text>(StringComparer.Ordinal);
+        void Check(string field, Text? problem)
         {
             if (problem is not null)
             {
                 problems[field] = problem;
             }
         }
-        Check(nameof(form.FirstName), AccountRules.NameProblem(form.FirstName, "first name"));
-        Check(nameof(form.LastName), AccountRules.NameProblem(form.LastName, "last name"));
+        Check(nameof(form.FirstName), AccountRules.NameProblem(form.FirstName, NamePart.First));
+        Check(nameof(form.LastName), AccountRules.NameProblem(form.LastName, NamePart.Last));
         Check(nameof(form.Email), AccountRules.EmailProblem(form.Email));
         var phone = AccountRules.NormalizePhone(form.Phone);
-        Check(nameof(form.Phone), phone is null ? "Enter your mobile number in international form, such as +49 170 1234567." : null);
+        Check(nameof(form.Phone), phone is null ? (Text)"Enter your mobile number in international form, such as +49 170 1234567." : null);
         Check(nameof(form.SecurityQuestion), AccountRules.SecurityQuestionProblem(form.SecurityQuestion));
         Check(nameof(form.SecurityAnswer), AccountRules.SecurityAnswerProblem(form.SecurityAnswer, form.SecurityQuestion ?? "",
             form.FirstName, form.LastName, form.Email, form.Email?.Split('@')[0], phone));
         var human = humanCheck.Check(humanCheckSolution);
-        Check(HumanCheckField, human.Error?.Description);
+        Check(HumanCheckField, human.Error?.Text);
         if (problems.Count > 0)
         {
-            return (null, problems);
+            return new(null, problems, human.Succeeded);
         }
         // Hashed before anything is spent or locked: a busy server refuses without using up the human check.
         if (await slowHashes.HashAsync(form.SecurityAnswer!, options.Value.Accounts.SecurityAnswerIterations, cancellationToken) is not { } answerHash)
         {
             problems[nameof(form.SecurityAnswer)] = Busy;
-            return (null, problems);
+            return new(null, problems, true);
         }
         // Spent before the address is looked at, so each answer to "is this address registered?" costs a solved check.
         if (await humanCheck.SpendAsync(human.Value, cancellationToken) is { } spent)
         {
-            problems[HumanCheckField] = spent.Description;
-            return (null, problems);
+            problems[HumanCheckField] = spent.Text;
+            return new(null, problems, false);
         }
 
         var address = AccountRules.NormalizeEmail(form.Email!);
@@ -86,7 +94,7 @@ public sealed class AccountService(
         if (await directory.InUseAsync(address, cancellationToken))
         {
             problems[nameof(form.Email)] = EmailInUse;
-            return (null, problems);
+            return new(null, problems, false);
         }
 
         var account = new Account
@@ -98,6 +106,7 @@ public sealed class AccountService(
             SecurityQuestion = form.SecurityQuestion!.Trim(),
             SecurityAnswerHash = answerHash,
             CreatedAt = now,
+            Language = Languages.Current,
         };
         var token = Hashing.NewToken();
         db.Accounts.Add(account);
@@ -107,17 +116,12 @@ public sealed class AccountService(
             TokenHash = Hashing.TokenHash(token),
             ExpiresAt = now + options.Value.Accounts.EmailConfirmationLifetime,
         });
-        outbox.Email(account.Email, "Confirm your e-mail for Cipherpad",
-            $"""
-            Hello {account.FirstName},
-
-            someone (we hope you) registered a Cipherpad account with this e-mail address.
-            Confirm it by opening this link within {options.Value.Accounts.EmailConfirmationLifetime.TotalHours:0} hours:
-
-            {links.To("/confirm-email", token)}
-
-            If this was not you, ignore this message: without confirmation the account cannot be used.
-            """);
+        outbox.Email(account.Email, translator.In(account.Language, "Confirm your e-mail for Cipherpad"), translator.Lines(account.Language,
+            $"Hello {account.FirstName},", "",
+            "someone (we hope you) registered a Cipherpad account with this e-mail address.",
+            $"Confirm it by opening this link within {options.Value.Accounts.EmailConfirmationLifetime.TotalHours:0} hours:",
+            "", Text.Verbatim(links.To("/confirm-email", token)), "",
+            "If this was not you, ignore this message: without confirmation the account cannot be used."));
         try
         {
             // The account, its confirmation and the mail that carries the link commit together or not at all.
@@ -135,9 +139,9 @@ public sealed class AccountService(
                 throw;
             }
             problems[nameof(form.Email)] = EmailInUse;
-            return (null, problems);
+            return new(null, problems, false);
         }
-        return (account, problems);
+        return new(account, problems, false);
     }
 
     /// <summary>Deletes the account holding <paramref name="address"/> if it is an expired, unconfirmed registration, with its links.</summary>
@@ -231,12 +235,15 @@ public sealed class AccountService(
             CreatedAt = now,
             ExpiresAt = now + options.Value.Activation.CodeLifetime,
         });
-        outbox.Sms(account.Phone,
-            $"Cipherpad activation code: {ActivationCode.Format(code)} (valid {options.Value.Activation.CodeLifetime.TotalMinutes:0} min). " +
-            $"Activate your cipher pad: {links.ActivateCommand(account.Email)}");
+        outbox.Sms(account.Phone, translator.In(account.Language,
+            $"Cipherpad activation code: {ActivationCode.Format(code)} (valid {options.Value.Activation.CodeLifetime.TotalMinutes:0} min). Activate your cipher pad: {links.ActivateCommand(account.Email)}"));
         await db.SaveChangesAsync(cancellationToken);
         return code;
     }
+
+    /// <summary>Makes <paramref name="language"/> the language of the account's e-mails and SMS.</summary>
+    public Task SetLanguageAsync(Guid accountId, string language, CancellationToken cancellationToken = default) =>
+        db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(a => a.SetProperty(x => x.Language, language), cancellationToken);
 
     /// <summary>
     /// For the demonstration in Development (<c>cipherpad-server demo seed</c>): an account for <paramref name="email"/> as if it

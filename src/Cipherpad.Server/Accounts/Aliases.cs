@@ -1,3 +1,4 @@
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ namespace Cipherpad.Server.Accounts;
 /// address that any account uses — as its e-mail or as an alias — can never become another account's alias.
 /// </summary>
 public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, EmailLinks links, Outbox outbox, Notifier notifier, MailQuotas mailQuotas,
-    TimeProvider time)
+    Translator translator, TimeProvider time)
 {
     /// <summary>The confirmation text the cipher pad shows for adding <paramref name="address"/>.</summary>
     public static string AddDescription(string address) => $"Add {address} as an alias (a link will go to it)";
@@ -27,7 +28,7 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, E
     public Task<AccountAlias?> FindAsync(Guid accountId, Guid aliasId, CancellationToken cancellationToken) =>
         db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Id == aliasId && a.AccountId == accountId, cancellationToken);
 
-    public async Task<string?> ProblemWithAsync(string? address, CancellationToken cancellationToken)
+    public async Task<Text?> ProblemWithAsync(string? address, CancellationToken cancellationToken)
     {
         if (AccountRules.EmailProblem(address) is { } problem)
         {
@@ -60,17 +61,12 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, E
     {
         var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, cancellationToken);
         var link = links.Issue(accountId, EmailLinkKind.AddAlias, address);
-        outbox.Email(address, "Confirm this address as a Cipherpad alias",
-            $"""
-            Hello,
-
-            {account.FullName} ({account.Email}) wants this address to log in to their Cipherpad account.
-            If that is you, open this link within {links.Lifetime.TotalMinutes:0} minutes:
-
-            {link}
-
-            If it is not you, ignore this message: nothing changes without the link.
-            """);
+        outbox.Email(address, translator.In(account.Language, "Confirm this address as a Cipherpad alias"), translator.Lines(account.Language,
+            "Hello,", "",
+            $"{account.FullName} ({account.Email}) wants this address to log in to their Cipherpad account.",
+            $"If that is you, open this link within {links.Lifetime.TotalMinutes:0} minutes:",
+            "", Text.Verbatim(link), "",
+            "If it is not you, ignore this message: nothing changes without the link."));
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -16,7 +16,11 @@ namespace Cipherpad.Server.Accounts;
 /// <param name="MaxNumber">The largest number to try.</param>
 /// <param name="Salt">24 random hex digits, <c>?expires=</c>, the expiry in Unix seconds and <c>&amp;</c>.</param>
 /// <param name="Signature">HMAC-SHA256 of the challenge under the server's human-check key, lowercase hex.</param>
-public sealed record HumanCheckChallenge(string Algorithm, string Challenge, int MaxNumber, string Salt, string Signature);
+public sealed record HumanCheckChallenge(string Algorithm, string Challenge, int MaxNumber, string Salt, string Signature)
+{
+    /// <summary>The browser's solution, when the form comes back with a check that was solved and not yet used: the page need not solve it again.</summary>
+    public string? Solution { get; init; }
+}
 
 /// <summary>What the browser sends back, as JSON in the form's <c>HumanCheck</c> field: the challenge with the number it found.</summary>
 public sealed record HumanCheckSolution(string? Algorithm, string? Challenge, long Number, string? Salt, string? Signature);
@@ -77,6 +81,15 @@ public sealed partial class HumanCheck(MasterKey masterKey, IOptions<CipherpadOp
         }
         return new HumanCheckPass(challenge, expires);
     }
+
+    /// <summary>
+    /// The challenge of <paramref name="solution"/> with the solution kept, for a form shown again after a refusal that did
+    /// not use the check up; a new challenge when the solution is not right, ours and in time.
+    /// </summary>
+    public HumanCheckChallenge Keep(string? solution) =>
+        Check(solution).Succeeded && Parse(solution!) is { Challenge: { } challenge, Salt: { } salt, Signature: { } signature }
+            ? new HumanCheckChallenge(Algorithm, challenge, Settings.MaxNumber, salt, signature) { Solution = solution }
+            : Create();
 
     /// <summary>Uses the pass up; refuses with <see cref="Errors.HumanCheckUsed"/> when any request used it before. Commits on its own.</summary>
     public async Task<CipherpadError?> SpendAsync(HumanCheckPass pass, CancellationToken cancellationToken)

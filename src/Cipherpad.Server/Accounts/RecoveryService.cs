@@ -2,6 +2,7 @@ using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.AuthorizationLog;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.Security;
@@ -21,7 +22,7 @@ namespace Cipherpad.Server.Accounts;
 /// </summary>
 public sealed class RecoveryService(CipherpadDbContext db, AccountService accounts, AccountMethods methods, DeviceRegistry devices, EmailLinks links,
     SourceThrottles throttles, Outbox outbox, AuthorizationLogWriter log, Notifier notifier, SignInSessions sessions, Web.PublicLinks publicLinks,
-    SlowHashes slowHashes, MailQuotas mailQuotas, IOptions<CipherpadOptions> options, TimeProvider time)
+    SlowHashes slowHashes, MailQuotas mailQuotas, IOptions<CipherpadOptions> options, Translator translator, TimeProvider time)
 {
     private const string ThrottleScope = "security-question";
 
@@ -49,19 +50,13 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             return;
         }
         var link = links.Issue(account.Id, EmailLinkKind.Recovery);
-        outbox.Email(account.Email, "Recover your Cipherpad account",
-            $"""
-            Hello {account.FirstName},
-
-            someone asked to recover your Cipherpad account (from {ip}, {time.GetUtcNow():u}).
-            If it was you, open this link within {links.Lifetime.TotalMinutes:0} minutes, answer your security question and choose
-            your methods; a new activation code then goes to your phone by SMS:
-
-            {link}
-
-            Your current cipher pads stop working when you finish.
-            If it was not you, ignore this message: nobody can recover your account without this link and your security answer.
-            """);
+        outbox.Email(account.Email, translator.In(account.Language, "Recover your Cipherpad account"), translator.Lines(account.Language,
+            $"Hello {account.FirstName},", "",
+            $"someone asked to recover your Cipherpad account (from {ip}, {time.GetUtcNow():u}).",
+            $"If it was you, open this link within {links.Lifetime.TotalMinutes:0} minutes, answer your security question and choose your methods; a new activation code then goes to your phone by SMS:",
+            "", Text.Verbatim(link), "",
+            "Your current cipher pads stop working when you finish.",
+            "If it was not you, ignore this message: nobody can recover your account without this link and your security answer."));
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -150,33 +145,23 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
         }
         if ((await devices.ActiveAsync(account.Id, cancellationToken)).Count > 0)
         {
-            outbox.Email(account.Email, "About your request for a new Cipherpad activation code",
-                $"""
-                Hello {account.FirstName},
-
-                someone asked for a new activation code for your Cipherpad account ({time.GetUtcNow():u}).
-                Your account has an active cipher pad, so no code is sent this way.
-
-                To add another cipher pad, sign in to your personal account and choose "Add a cipher pad": the pad you have
-                confirms it. If you lost your cipher pad, use recovery: {publicLinks.To("/recover")}
-
-                If it was not you, you need not do anything.
-                """);
+            outbox.Email(account.Email, translator.In(account.Language, "About your request for a new Cipherpad activation code"), translator.Lines(account.Language,
+                $"Hello {account.FirstName},", "",
+                $"someone asked for a new activation code for your Cipherpad account ({time.GetUtcNow():u}).",
+                "Your account has an active cipher pad, so no code is sent this way.", "",
+                "To add another cipher pad, sign in to your personal account and choose \"Add a cipher pad\": the pad you have confirms it.",
+                $"If you lost your cipher pad, use recovery: {publicLinks.To("/recover")}", "",
+                "If it was not you, you need not do anything."));
             await db.SaveChangesAsync(cancellationToken);
             return;
         }
         var link = links.Issue(account.Id, EmailLinkKind.NewActivationCode);
-        outbox.Email(account.Email, "A new Cipherpad activation code",
-            $"""
-            Hello {account.FirstName},
-
-            someone asked for a new activation code for your Cipherpad account ({time.GetUtcNow():u}).
-            Open this link within {links.Lifetime.TotalMinutes:0} minutes and the code goes by SMS to your phone:
-
-            {link}
-
-            Earlier unused codes stop working. If it was not you, ignore this message.
-            """);
+        outbox.Email(account.Email, translator.In(account.Language, "A new Cipherpad activation code"), translator.Lines(account.Language,
+            $"Hello {account.FirstName},", "",
+            $"someone asked for a new activation code for your Cipherpad account ({time.GetUtcNow():u}).",
+            $"Open this link within {links.Lifetime.TotalMinutes:0} minutes and the code goes by SMS to your phone:",
+            "", Text.Verbatim(link), "",
+            "Earlier unused codes stop working. If it was not you, ignore this message."));
         await db.SaveChangesAsync(cancellationToken);
     }
 

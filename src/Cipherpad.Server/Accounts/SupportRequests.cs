@@ -56,7 +56,7 @@ public sealed class SupportRequests(CipherpadDbContext db, AccountDirectory dire
         }
         if (AccountRules.EmailProblem(newEmail) is { } problem)
         {
-            return problem;
+            return problem.ToString();
         }
         var normalized = AccountRules.NormalizeEmail(newEmail);
         if (await directory.InUseAsync(normalized, cancellationToken))

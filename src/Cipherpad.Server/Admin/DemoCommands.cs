@@ -34,7 +34,7 @@ public static class DemoCommands
                 await Console.Error.WriteLineAsync("demo seed makes an account without registration: it runs only in Development (ASPNETCORE_ENVIRONMENT=Development).");
                 return 2;
             }
-            var invalid = AccountRules.EmailProblem(result.GetValue(email))
+            var invalid = AccountRules.EmailProblem(result.GetValue(email))?.ToString()
                 ?? (result.GetValue(email)!.Any(c => c is '\'' or '"' or '$' or '`' or '\\') ? "Give a plain e-mail address: it is printed for a shell to read." : null);
             if (invalid is not null)
             {

@@ -13,6 +13,6 @@ public static class ActionDescription
             return $"An action needs a {what} of 1 to {Core.Payloads.RequestPayload.MaxDescriptionLength} characters (UTF-16 code units: " +
                 "an emoji counts as two), shown to the user.";
         }
-        return DisplayText.Problem(description, what);
+        return DisplayText.Problem(description, what)?.ToString();
     }
 }

@@ -6,9 +6,10 @@ using Cipherpad.Server.Accounts;
 using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.AuthorizationLog;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Notifications;
-using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Problems;
+using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -253,7 +254,7 @@ public sealed class ChallengeService(
             if (lockedForBudget)
             {
                 await notifier.NotifyAsync(challenge.AccountId, NotificationKind.FailedAttempts,
-                    $"A {purpose} question for your account was locked: so many wrong answers were tried today that your next questions are longer.", where,
+                    $"A {(Text)purpose} question for your account was locked: so many wrong answers were tried today that your next questions are longer.", where,
                     cancellationToken);
             }
             return outcome;
@@ -307,7 +308,7 @@ public sealed class ChallengeService(
         if (lockedNow)
         {
             await notifier.NotifyAsync(challenge.AccountId, NotificationKind.FailedAttempts,
-                $"A {purpose} question for your account was locked after {Settings.MaxWrongAnswers} wrong answers.", where, cancellationToken);
+                $"A {(Text)purpose} question for your account was locked after {Settings.MaxWrongAnswers} wrong answers.", where, cancellationToken);
         }
         return wrong;
     }
@@ -337,7 +338,7 @@ public sealed class ChallengeService(
             var purpose = challenge.Purpose.WireName();
             await log.AppendAsync(challenge.AccountId, ResultName(VerifyResult.Denied), challenge.Method, purpose, party.Name, source, deviceId, challenge.Id,
                 Details(challenge) is { } details ? $"{details}; {reason}" : reason, cancellationToken);
-            await notifier.NotifyAsync(challenge.AccountId, NotificationKind.SecurityChanges, $"A {purpose} request from {party.Name} was refused on your phone pad",
+            await notifier.NotifyAsync(challenge.AccountId, NotificationKind.SecurityChanges, $"A {(Text)purpose} request from {party.Name} was refused on your phone pad",
                 $"refused from {source}: {reason}. Nothing was granted; if you did not start it, someone may know your password at {party.Name}", cancellationToken);
             return VerifyResult.Denied;
         }, cancellationToken);

@@ -14,7 +14,7 @@ public sealed class Device
     public const int MaxNameLength = 64;
 
     /// <summary>Why <paramref name="name"/> (trimmed) cannot name a pad, or null.</summary>
-    public static string? NameProblem(string name)
+    public static Localization.Text? NameProblem(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return name.Length == 0 || Web.DisplayText.Length(name) > MaxNameLength

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +10,7 @@ namespace Cipherpad.Server.Notifications;
 /// conditional update (its count goes back to the one event already mailed), together with its mail in one transaction,
 /// so of any number of runs and instances exactly one mails it, and a crash leaves the count untold rather than lost.
 /// </summary>
-public sealed class NoticeDigests(CipherpadDbContext db, Outbox outbox, TimeProvider time)
+public sealed class NoticeDigests(CipherpadDbContext db, Outbox outbox, Translator translator, TimeProvider time)
 {
     private const int BatchSize = 100;
 
@@ -29,18 +30,14 @@ public sealed class NoticeDigests(CipherpadDbContext db, Outbox outbox, TimeProv
             var account = claimed ? await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == window.AccountId, cancellationToken) : null;
             if (account is not null && (account.Notifications & window.Kind) != 0)
             {
-                outbox.Email(account.Email, $"Cipherpad: {window.Events} failed attempts in an hour",
-                    $"""
-                    Hello {account.FirstName},
-
-                    in the hour from {window.StartedAt:u}, {window.Events} questions for your account were locked after wrong answers.
-                    We mailed you about the first of them and counted the others.
-
-                    {Notifier.AdviceOn(window.Kind)}
-                    If this goes on, your next questions may be longer: type all of the question into your cipher pad.
-
-                    You chose to be told about this in your personal account's notification settings.
-                    """);
+                outbox.Email(account.Email, translator.In(account.Language, $"Cipherpad: {window.Events} failed attempts in an hour"),
+                    translator.Lines(account.Language,
+                        $"Hello {account.FirstName},", "",
+                        $"in the hour from {window.StartedAt:u}, {window.Events} questions for your account were locked after wrong answers.",
+                        "We mailed you about the first of them and counted the others.", "",
+                        Notifier.AdviceOn(window.Kind),
+                        "If this goes on, your next questions may be longer: type all of the question into your cipher pad.", "",
+                        "You chose to be told about this in your personal account's notification settings."));
                 await db.SaveChangesAsync(cancellationToken);
                 mailed++;
             }

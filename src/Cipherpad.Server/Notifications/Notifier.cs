@@ -1,3 +1,4 @@
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -35,7 +36,7 @@ public enum NotificationKind
 /// with notices and hide the mail that matters among them. The other kinds need the owner's cipher pad or a link from
 /// the owner's mailbox, and each is a distinct fact (this login, this payment, this pad), so each is mailed.
 /// </summary>
-public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider time)
+public sealed class Notifier(CipherpadDbContext db, Outbox outbox, Translator translator, TimeProvider time)
 {
     public const NotificationKind Coalesced = NotificationKind.FailedAttempts;
 
@@ -51,17 +52,17 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
         (NotificationKind.PaymentConfirmations, "Payment confirmations"),
     ];
 
-    public Task NotifyAsync(Guid accountId, NotificationKind kind, string what, string? where, CancellationToken cancellationToken) =>
+    public Task NotifyAsync(Guid accountId, NotificationKind kind, Text what, Text? where, CancellationToken cancellationToken) =>
         NotifyAsync(accountId, kind, what, where, [], cancellationToken);
 
     /// <summary>
     /// Mails a change of the account's e-mail address to the new address and to <paramref name="formerEmail"/>: the mailbox
     /// the owner had learns that the account left it, the one way an owner finds out that someone else had it moved.
     /// </summary>
-    public Task NotifyEmailChangedAsync(Guid accountId, string formerEmail, string what, string? where, CancellationToken cancellationToken) =>
+    public Task NotifyEmailChangedAsync(Guid accountId, string formerEmail, Text what, Text? where, CancellationToken cancellationToken) =>
         NotifyAsync(accountId, NotificationKind.SecurityChanges, what, where, [formerEmail], cancellationToken);
 
-    private async Task NotifyAsync(Guid accountId, NotificationKind kind, string what, string? where, IReadOnlyList<string> alsoTo,
+    private async Task NotifyAsync(Guid accountId, NotificationKind kind, Text what, Text? where, IReadOnlyList<string> alsoTo,
         CancellationToken cancellationToken)
     {
         // Most authorizations are of a kind the owner did not choose: that is known from one column, before anything else is read.
@@ -76,7 +77,8 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
             return;
         }
         var now = time.GetUtcNow();
-        var earlier = "";
+        Text? earlier = null;
+        Text? batching = null;
         if ((Coalesced & kind) != 0)
         {
             if (await OpenWindowAsync(accountId, kind, now, cancellationToken) is not { } previous)
@@ -84,34 +86,28 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
                 return;
             }
             earlier = previous.Events > 1
-                ? $"{previous.Events} {Plural(kind)} in the hour from {previous.StartedAt:u}; we mailed you about the first of them.\n"
-                : "";
-            earlier += "If there are more in the next hour, we count them and tell you how many in the next mail about this, instead of mailing each.\n";
+                ? (Text)$"{previous.Events} {Plural(kind)} in the hour from {previous.StartedAt:u}; we mailed you about the first of them."
+                : null;
+            batching = "If there are more in the next hour, we count them and tell you how many in the next mail about this, instead of mailing each.";
         }
-        var advice = AdviceOn(kind);
-        var why = (AlwaysMailed & kind) != 0
+        Text why = (AlwaysMailed & kind) != 0
             ? "Every change to your account's security is mailed to you; this cannot be turned off."
             : "You chose to be told about this in your personal account's notification settings.";
         foreach (var recipient in alsoTo.Prepend(account.Email))
         {
-            outbox.Email(recipient, $"Cipherpad: {what}",
-                $"""
-                Hello {account.FirstName},
-
-                {what}
-                When: {now:u}
-                {(where is null ? "" : $"Where: {where}")}
-
-                {earlier}{advice}
-
-                {why}
-                """);
+            outbox.Email(recipient, translator.In(account.Language, $"Cipherpad: {what}"), translator.Lines(account.Language,
+                $"Hello {account.FirstName},", "",
+                what,
+                $"When: {now:u}",
+                where is null ? null : (Text)$"Where: {where}", "",
+                earlier, batching, AdviceOn(kind), "",
+                why));
         }
         await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>What the owner should do on being told of <paramref name="kind"/>.</summary>
-    internal static string AdviceOn(NotificationKind kind) => kind switch
+    internal static Text AdviceOn(NotificationKind kind) => kind switch
     {
         NotificationKind.FailedAttempts => "Someone may be trying to log in as you. Your account is safe as long as your cipher pad is yours; nobody can log in without its answer.",
         NotificationKind.NewDevice or NotificationKind.Recovery =>
@@ -119,7 +115,7 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, TimeProvider 
         _ => "If this was not you, sign in to your personal account, revoke any cipher pad you do not recognise, and contact support.",
     };
 
-    private static string Plural(NotificationKind kind) => kind switch
+    private static Text Plural(NotificationKind kind) => kind switch
     {
         NotificationKind.FailedAttempts => "failed attempts (questions locked after wrong answers)",
         _ => "such events",

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Cipherpad.Server.Accounts.Changes;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -29,7 +30,7 @@ public abstract class AccountPage : PageModel
     protected string Source => ClientAddress.Of(HttpContext);
 
     /// <summary>What went wrong, shown on the page.</summary>
-    public string? Problem { get; protected set; }
+    public Text? Problem { get; protected set; }
 
     /// <summary>
     /// Asks the account's cipher pad to confirm a change and sends the person to the confirmation page; null (with

@@ -1,4 +1,5 @@
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -8,7 +9,7 @@ namespace Cipherpad.Server.Pages;
 public sealed class AliasConfirmModel(Aliases aliases, EmailLinks links) : PageModel
 {
     public string? Token { get; private set; }
-    public string? Problem { get; private set; }
+    public Text? Problem { get; private set; }
     public string? Confirmed { get; private set; }
 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Cipherpad.Server.AnswerMethods.Push;
 using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Localization;
 
 namespace Cipherpad.Server.Pages;
 
@@ -21,7 +22,7 @@ namespace Cipherpad.Server.Pages;
 /// <param name="Hidden">The page's own fields that go back with each form (its return address, an authorization request).</param>
 /// <param name="RestartAddress">Where to choose another way to answer.</param>
 /// <param name="ExpiresAt">When the question or request expires, for the page's countdown.</param>
-public sealed record AnswerStep(string Method, Guid ChallengeId, string? Email, string? Question, string? QrImage, int? MatchNumber, string? Problem,
+public sealed record AnswerStep(string Method, Guid ChallengeId, string? Email, string? Question, string? QrImage, int? MatchNumber, Text? Problem,
     string Mode, string Command, string SubmitLabel, IReadOnlyList<KeyValuePair<string, string>> Hidden, string RestartAddress, DateTimeOffset? ExpiresAt = null)
 {
     /// <summary>Whether <paramref name="method"/> is one of the ways a page offers to answer.</summary>
@@ -29,12 +30,12 @@ public sealed record AnswerStep(string Method, Guid ChallengeId, string? Email, 
         method is AnswerMethods.CipherPad.CipherPadMethod.MethodName or PushMethod.MethodName or AnswerMethods.Sms.SmsMethod.MethodName;
 
     /// <summary>What a page says when "I approved it" finds no approval to act on, and whether the person can still approve (keep the step).</summary>
-    public static (string Problem, bool StillOpen) NotApproved(Challenge challenge, int? matchNumber, DateTimeOffset now)
+    public static (Text Problem, bool StillOpen) NotApproved(Challenge challenge, int? matchNumber, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         return challenge.Status switch
         {
-            ChallengeStatus.Pending when challenge.ExpiresAt > now => ($"Not approved yet: on your phone pad, choose {matchNumber} and approve, then continue.", true),
+            ChallengeStatus.Pending when challenge.ExpiresAt > now => ((Text)$"Not approved yet: on your phone pad, choose {matchNumber} and approve, then continue.", true),
             ChallengeStatus.Denied => ("Refused on your phone pad. Start again if that was a mistake.", false),
             ChallengeStatus.Pending => ("This request has expired; start again.", false),
             _ => ("This request can no longer be approved; start again.", false),

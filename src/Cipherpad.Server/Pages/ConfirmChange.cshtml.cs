@@ -1,5 +1,6 @@
 using Cipherpad.Server.Accounts.Changes;
 using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Localization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Cipherpad.Server.Pages;
@@ -48,7 +49,7 @@ public sealed class ConfirmChangeModel(AccountChanges changes) : AccountPage
         {
             Problem = outcome.Result switch
             {
-                VerifyResult.Wrong => $"Wrong answer. {outcome.AttemptsLeft} attempt(s) left.",
+                VerifyResult.Wrong => (Text)$"Wrong answer. {outcome.AttemptsLeft} attempt(s) left.",
                 VerifyResult.Throttled => "Too many wrong answers from here; wait a little.",
                 _ => "This confirmation can no longer be answered; start the change again.",
             };

@@ -1,4 +1,5 @@
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +15,7 @@ public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.Acc
 
     public bool Invalid { get; private set; }
     public string? Ticket { get; private set; }
-    public string? Problem { get; private set; }
+    public Text? Problem { get; private set; }
     public string? CodeSentTo { get; private set; }
     public string? ActivateCommand { get; private set; }
 
@@ -42,7 +43,7 @@ public sealed class ConfirmEmailModel(AccountService accounts, AnswerMethods.Acc
         }
         if (await accounts.ChooseMethodsAsync(accountId, MethodChoice.Read(Request.Form, methods), cancellationToken) is { } problem)
         {
-            Problem = problem.Description;
+            Problem = problem.Text;
             // A choice that can be corrected keeps the ticket; once the methods are chosen, the ticket is spent.
             Ticket = problem.Code == Problems.ErrorCode.MethodsAlreadyChosen ? null : ticket;
             return Page();

@@ -1,7 +1,8 @@
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Localization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Cipherpad.Server.Pages;
 
@@ -11,7 +12,7 @@ public sealed class NewActivationCodeModel(RecoveryService recovery, EmailLinks 
 {
     public bool Mailed { get; private set; }
     public bool Sent { get; private set; }
-    public string? Problem { get; private set; }
+    public Text? Problem { get; private set; }
 
     public string? Token { get; private set; }
 
@@ -24,7 +25,7 @@ public sealed class NewActivationCodeModel(RecoveryService recovery, EmailLinks 
         }
         if (await links.AccountForAsync(token, EmailLinkKind.NewActivationCode, cancellationToken) is null)
         {
-            Problem = Problems.Errors.LinkNotValid().Description;
+            Problem = Problems.Errors.LinkNotValid().Text;
             return;
         }
         Token = token;
@@ -32,7 +33,7 @@ public sealed class NewActivationCodeModel(RecoveryService recovery, EmailLinks 
 
     public async Task<IActionResult> OnPostSendAsync(string? token, CancellationToken cancellationToken)
     {
-        Problem = (await recovery.SendNewActivationCodeAsync(token, cancellationToken))?.Description;
+        Problem = (await recovery.SendNewActivationCodeAsync(token, cancellationToken))?.Text;
         Sent = Problem is null;
         return Page();
     }

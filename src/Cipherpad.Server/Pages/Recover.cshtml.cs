@@ -1,8 +1,9 @@
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Cipherpad.Server.Pages;
 
@@ -10,7 +11,7 @@ namespace Cipherpad.Server.Pages;
 [EnableRateLimiting(Security.RateLimits.MailForms)]
 public sealed class RecoverModel(RecoveryService recovery, EmailLinks links) : PageModel
 {
-    public string? Problem { get; private set; }
+    public Text? Problem { get; private set; }
     public bool LinkSent { get; private set; }
     public double LinkMinutes => links.Lifetime.TotalMinutes;
 

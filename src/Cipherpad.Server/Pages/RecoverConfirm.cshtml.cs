@@ -1,4 +1,5 @@
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,7 +14,7 @@ public sealed class RecoverConfirmModel(RecoveryService recovery, AnswerMethods.
 {
     public string? Token { get; private set; }
     public string? SecurityQuestion { get; private set; }
-    public string? Problem { get; private set; }
+    public Text? Problem { get; private set; }
     public bool Done { get; private set; }
     public string? Phone { get; private set; }
     public string? ActivateCommand { get; private set; }

@@ -2,6 +2,7 @@ using Cipherpad.Core.Answers;
 using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.AnswerMethods.Push;
 using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -32,7 +33,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
     public string? Question { get; private set; }
     public string? QrImage { get; private set; }
     public DateTimeOffset? ExpiresAt { get; private set; }
-    public string? Problem { get; private set; }
+    public Text? Problem { get; private set; }
 
     public void OnGet() => AllowReturn();
 
@@ -135,10 +136,10 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
     }
 
     /// <summary>What a page says to an answer that was not accepted.</summary>
-    internal static string Refusal(VerifyOutcome outcome) => outcome.Result switch
+    internal static Text Refusal(VerifyOutcome outcome) => outcome.Result switch
     {
-        VerifyResult.Wrong => $"Wrong answer. {outcome.AttemptsLeft} attempt(s) left for this question.",
-        VerifyResult.Throttled => $"Too many wrong answers from here: wait {outcome.RetryAfter?.TotalSeconds:0} seconds.",
+        VerifyResult.Wrong => (Text)$"Wrong answer. {outcome.AttemptsLeft} attempt(s) left for this question.",
+        VerifyResult.Throttled => (Text)$"Too many wrong answers from here: wait {outcome.RetryAfter?.TotalSeconds:0} seconds.",
         VerifyResult.Expired => "This question has expired; ask for a new one.",
         VerifyResult.Locked => "This question is locked: too many wrong answers were given to it, or tried at this account today. "
             + "Ask for a new one; new questions may be longer for a while, which keeps guessers out.",
@@ -148,7 +149,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
     };
 
     /// <summary>What a page says to a typed text that cannot be an answer to <paramref name="question"/>; it costs no attempt, since it cannot be right.</summary>
-    internal static string NotAnAnswerTo(string question) =>
+    internal static Text NotAnAnswerTo(string question) =>
         $"An answer is the {Core.Answers.Answer.DigitsFor(question)} digits your cipher pad shows (spaces, tabs and dashes are ignored). This did not count as an attempt.";
 
     private void Show(Challenge challenge)

@@ -1,4 +1,5 @@
 using Cipherpad.Server.Accounts;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -17,7 +18,7 @@ public sealed class SupportModel(SupportRequests support, Accounts.HumanCheck hu
     [BindProperty] public string? HumanCheck { get; set; }
 
     public HumanCheckChallenge HumanCheckChallenge { get; private set; } = null!;
-    public List<string> Problems { get; } = [];
+    public List<Text> Problems { get; } = [];
     public string? Submitted { get; private set; }
 
     public void OnGet() => HumanCheckChallenge = humanCheck.Create();
@@ -33,7 +34,7 @@ public sealed class SupportModel(SupportRequests support, Accounts.HumanCheck hu
         {
             Problems.Add(emailProblem);
         }
-        if (AccountRules.NameProblem(Name, "name") is { } nameProblem)
+        if (AccountRules.NameProblem(Name, NamePart.Full) is { } nameProblem)
         {
             Problems.Add(nameProblem);
         }

@@ -1,3 +1,5 @@
+using Cipherpad.Server.Localization;
+
 namespace Cipherpad.Server.Problems;
 
 /// <summary>
@@ -5,10 +7,13 @@ namespace Cipherpad.Server.Problems;
 /// problem details response); <see cref="Description"/> is the text a person reads, the same on the API and the pages.
 /// </summary>
 /// <param name="Code">What went wrong, as a fixed set of values.</param>
-/// <param name="Description">The user-facing text, from <see cref="Errors"/>.</param>
+/// <param name="Text">The user-facing text, from <see cref="Errors"/>: pages show it in the reader's language.</param>
 /// <param name="Field">The request field at fault, when one is.</param>
-public sealed record CipherpadError(ErrorCode Code, string Description, string? Field = null)
+public sealed record CipherpadError(ErrorCode Code, Text Text, string? Field = null)
 {
+    /// <summary>The text in English, as the API returns it.</summary>
+    public string Description => Text.ToString();
+
     /// <summary>Extra facts a client can act on, such as <c>attemptsLeft</c> or <c>retryAfterSeconds</c>.</summary>
     public IReadOnlyDictionary<string, object?>? Facts { get; init; }
 

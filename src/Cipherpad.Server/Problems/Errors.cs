@@ -1,4 +1,5 @@
 using Cipherpad.Core.Payments;
+using Cipherpad.Server.Localization;
 
 namespace Cipherpad.Server.Problems;
 
@@ -9,7 +10,7 @@ namespace Cipherpad.Server.Problems;
 /// </summary>
 public static class Errors
 {
-    public static CipherpadError InvalidRequest(string description, string? field = null) => new(ErrorCode.InvalidRequest, description, field);
+    public static CipherpadError InvalidRequest(Text description, string? field = null) => new(ErrorCode.InvalidRequest, description, field);
 
     public static CipherpadError RequestBodyMissing() =>
         new(ErrorCode.InvalidRequest, "Send the request as a JSON object in the body, with Content-Type: application/json.", "body");

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using Cipherpad.Server.Localization;
 
 namespace Cipherpad.Server.Web;
 
@@ -14,7 +15,7 @@ namespace Cipherpad.Server.Web;
 public static class DisplayText
 {
     /// <summary>Why <paramref name="text"/> cannot be shown as it is, or null; line breaks and tabs only when <paramref name="multiLine"/>.</summary>
-    public static string? Problem(string text, string what, bool multiLine = false)
+    public static Text? Problem(string text, Text what, bool multiLine = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         var rest = text.AsSpan();

@@ -8,7 +8,7 @@ public sealed class SecurityAnswerRulesTests
     private const string Question = "What is your favourite colour?";
 
     private static string? Problem(string answer, string question = Question) =>
-        AccountRules.SecurityAnswerProblem(answer, question, "Ann", "Example", "ann@example.com", "ann", "+491701234567");
+        AccountRules.SecurityAnswerProblem(answer, question, "Ann", "Example", "ann@example.com", "ann", "+491701234567")?.ToString();
 
     [Theory]
     [InlineData("blue")]

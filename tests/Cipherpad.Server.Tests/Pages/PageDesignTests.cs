@@ -52,6 +52,35 @@ public sealed class PageDesignTests() : BrowserTests(new CipherpadFactory(Databa
     }
 
     [Fact]
+    public async Task Russian_pages_with_their_longer_words_fit_a_phone_and_the_switch_turns_them_english()
+    {
+        var secret = await Journeys.RegisterAndActivateAsync(Factory, "ann@example.com");
+        var findings = new List<string>();
+        await using var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 360, Height = 800 }, Locale = "ru-RU" });
+        var page = await context.NewPageAsync();
+        foreach (var (name, path) in new[] { ("register", "/register"), ("sign-in", "/signin"), ("recover", "/recover"), ("support", "/support") })
+        {
+            await page.GotoAsync(Address(path));
+            await CheckAsync(page, $"ru-{name}-360", findings);
+        }
+        await SignInAsync(page, secret, async questionPage =>
+        {
+            await Assertions.Expect(questionPage.Locator("#countdown")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Осталось времени на ответ: [0-3]:\d\d$"));
+            await CheckAsync(questionPage, "ru-sign-in-question-360", findings);
+        });
+        foreach (var path in new[] { "/account", "/account/devices", "/account/log", "/account/notifications" })
+        {
+            await page.GotoAsync(Address(path));
+            await CheckAsync(page, $"ru-account{path["/account".Length..].Replace('/', '-')}-360", findings);
+        }
+        Assert.True(findings.Count == 0, string.Join("\n", findings));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("E-mail notifications");
+    }
+
+    [Fact]
     public async Task A_mistyped_address_is_a_page_for_a_browser_and_problem_details_for_the_api()
     {
         var page = await Browser.NewPageAsync();
@@ -196,23 +225,11 @@ public sealed class PageDesignTests() : BrowserTests(new CipherpadFactory(Databa
         Directory.CreateDirectory(output);
         var file = Path.Combine(output, name + ".png");
         await page.ScreenshotAsync(new() { Path = file, FullPage = true });
-        if (Environment.GetEnvironmentVariable("CIPHERPAD_UPDATE_SCREENSHOTS") == "1" && RepositoryRoot() is { } root)
+        if (Environment.GetEnvironmentVariable("CIPHERPAD_UPDATE_SCREENSHOTS") == "1")
         {
-            var stored = Path.Combine(root, "docs", "screenshots");
+            var stored = Path.Combine(Repository.Root, "docs", "screenshots");
             Directory.CreateDirectory(stored);
             File.Copy(file, Path.Combine(stored, name + ".png"), overwrite: true);
         }
-    }
-
-    private static string? RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Cipherpad.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-        return null;
     }
 }

@@ -17,7 +17,7 @@ public sealed class AuthorizePage : HtmlPage
     public string? Question => TextOf("#question");
 
     /// <summary>The authorization request's parameters, as the page's forms post them back.</summary>
-    public IReadOnlyDictionary<string, string> RequestParameters => Document.QuerySelectorAll<IHtmlInputElement>("form input[type=hidden]")
+    public IReadOnlyDictionary<string, string> RequestParameters => Document.QuerySelectorAll<IHtmlInputElement>("main form input[type=hidden]")
         .Where(input => input.Name is not (null or "Email" or "ChallengeId" or "Method" or "MatchNumber" or "__RequestVerificationToken"))
         .GroupBy(input => input.Name!).ToDictionary(group => group.Key, group => group.First().Value, StringComparer.Ordinal);
 

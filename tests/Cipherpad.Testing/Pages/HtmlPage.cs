@@ -90,6 +90,22 @@ public class HtmlPage
         return SubmitAsync(form, fields);
     }
 
+    /// <summary>
+    /// Chooses <paramref name="language"/> with the switch at the foot of the page, as a click on it would; a
+    /// <paramref name="returnUrl"/> replaces the page's own, as a forged request would.
+    /// </summary>
+    public Task<HttpResponseMessage> SwitchLanguageAsync(string language, string? returnUrl = null)
+    {
+        var form = Document.QuerySelector<IHtmlFormElement>("form.language-switch");
+        Assert.True(form is not null, $"{Address} has the language switch");
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal) { ["language"] = language };
+        if (returnUrl is not null)
+        {
+            fields["returnUrl"] = returnUrl;
+        }
+        return SubmitAsync(form, fields);
+    }
+
     protected IHtmlFormElement Form(string handler)
     {
         var forms = Document.QuerySelectorAll<IHtmlFormElement>("main form[method=post]");

@@ -103,8 +103,8 @@ public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, 
                 detail: enabled ? $"pad \"{shown}\" approves requests" : $"pad \"{shown}\" no longer approves requests");
             await db.SaveChangesAsync(cancellationToken);
             await notifier.NotifyAsync(device.AccountId, NotificationKind.SecurityChanges, enabled
-                ? $"Your phone pad \"{shown}\" now approves requests"
-                : $"Your phone pad \"{shown}\" no longer approves requests", source, cancellationToken);
+                ? (Localization.Text)$"Your phone pad \"{shown}\" now approves requests"
+                : (Localization.Text)$"Your phone pad \"{shown}\" no longer approves requests", source, cancellationToken);
         }, cancellationToken);
         return subscriptionProtected is not null;
     }

@@ -5,6 +5,7 @@ using Cipherpad.Core.Answers;
 using Cipherpad.Core.Payments;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Notifications;
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.Security;
@@ -23,7 +24,8 @@ namespace Cipherpad.Server.AnswerMethods.Sms;
 /// nothing from the others. A payment's fee is written only when the payment is
 /// confirmed with the answer, so an SMS that was merely sent, by whoever asked for it, costs the account nothing.
 /// </summary>
-public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProtector protector, IOptions<CipherpadOptions> options, TimeProvider time)
+public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProtector protector, IOptions<CipherpadOptions> options, Translator translator,
+    TimeProvider time)
 {
     public const string AnswerPurpose = "sms-answer";
 
@@ -129,14 +131,17 @@ public sealed class SmsAnswers(CipherpadDbContext db, Outbox outbox, SecretProte
         var fee = payment is null ? null : Fee(payment.Currency.Code)!;
         var what = challenge.Purpose switch
         {
-            Purpose.Payment => $"confirm a payment of {payment} at {relyingParty}",
-            Purpose.Action => $"confirm \"{challenge.Description}\" at {relyingParty}",
-            _ => $"log in at {relyingParty}",
+            Purpose.Payment => (Text)$"confirm a payment of {payment} at {relyingParty}",
+            Purpose.Action => (Text)$"confirm \"{challenge.Description}\" at {relyingParty}",
+            _ => (Text)$"log in at {relyingParty}",
         };
-        var text = $"Cipherpad: to {what}, type {Answer.Group(answer)} (question {challenge.Question}, valid {minutes} min)."
-            + (fee is null ? "" : $" Fee {fee.Amount} {fee.Currency.Code} if you confirm.")
-            + " Not you? Do not type it anywhere.";
-        outbox.Sms(account.Phone, text);
+        List<Text> sentences = [$"Cipherpad: to {what}, type {Answer.Group(answer)} (question {challenge.Question}, valid {minutes} min)."];
+        if (fee is not null)
+        {
+            sentences.Add($"Fee {fee.Amount} {fee.Currency.Code} if you confirm.");
+        }
+        sentences.Add("Not you? Do not type it anywhere.");
+        outbox.Sms(account.Phone, string.Join(' ', sentences.Select(sentence => translator.In(account.Language, sentence))));
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.AnswerMethods.Push;
 using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Localization;
 using Cipherpad.Server.Oidc;
 using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Sessions;
@@ -58,7 +59,7 @@ public sealed class AuthorizeModel(
     public string? Question { get; private set; }
     public string? QrImage { get; private set; }
     public DateTimeOffset? ExpiresAt { get; private set; }
-    public string? Problem { get; private set; }
+    public Text? Problem { get; private set; }
 
     /// <summary>The authorization request's parameters, posted back with each form.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> RequestParameters { get; private set; } = [];

@@ -19,13 +19,15 @@
   let sendWhenSolved = false;
   let percent = 0;
   box.hidden = false;
+  const texts = JSON.parse(document.getElementById('page-texts')?.textContent || '{}');
+  const t = (english, value) => (texts[english] ?? english).replace('{0}', value ?? '');
 
   function show(text) {
     status.textContent = text;
   }
 
   function showProgress() {
-    show(`Checking you are a person… ${percent}%` + (sendWhenSolved ? ' The form is sent as soon as the check is done.' : ''));
+    show(t('Checking you are a person… {0}%', percent) + (sendWhenSolved ? ' ' + t('The form is sent as soon as the check is done.') : ''));
   }
 
   function hex(buffer) {
@@ -51,9 +53,14 @@
     return null;
   }
 
+  // A form shown again after a refusal for its fields keeps the check already solved.
+  if (field.value) {
+    return;
+  }
+
   if (!window.crypto || !crypto.subtle) {
     // WebCrypto exists only on secure pages (https, or localhost).
-    show('The check that you are a person needs a secure connection (https). Open this page through https and try again.');
+    show(t('The check that you are a person needs a secure connection (https). Open this page through https and try again.'));
     return;
   }
 
@@ -70,16 +77,16 @@
     finished = true;
     if (number === null) {
       // Sending the form now brings a new check with the server's answer.
-      show('The check that you are a person did not work out. Send the form or reload the page for a new one.');
+      show(t('The check that you are a person did not work out. Send the form or reload the page for a new one.'));
       return;
     }
     field.value = JSON.stringify({ algorithm, challenge, number, salt, signature });
-    show('Checked: you are a person. You can send the form.');
+    show(t('Checked: you are a person. You can send the form.'));
     if (sendWhenSolved) {
       form.requestSubmit();
     }
   }, () => {
     finished = true;
-    show('The check that you are a person failed in this browser. Send the form or reload the page for a new one.');
+    show(t('The check that you are a person failed in this browser. Send the form or reload the page for a new one.'));
   });
 })();

@@ -47,6 +47,10 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<string>("LastName")
                         .IsRequired()
                         .HasMaxLength(100)
