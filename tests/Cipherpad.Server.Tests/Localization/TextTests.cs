@@ -47,38 +47,27 @@ public sealed class TextTests
     public void A_text_is_shown_in_russian_from_the_resources_with_its_arguments_and_nested_texts_translated()
     {
         var localizer = Localizer();
-        var previous = CultureInfo.CurrentUICulture;
-        try
-        {
-            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("ru");
-            Text wrong = $"Wrong answer. {3} attempt(s) left.";
-            Text nested = $"{(Text)"Your first name"} contains characters that cannot be shown.";
+        Text wrong = $"Wrong answer. {3} attempt(s) left.";
+        Text nested = $"{(Text)"Your first name"} contains characters that cannot be shown.";
 
+        using (Languages.Use("ru"))
+        {
             Assert.Equal("Неверный ответ. Осталось попыток: 3.", wrong.In(localizer));
             Assert.Equal("Имя: есть символы, которые нельзя показать.", nested.In(localizer));
         }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
-        }
+        Assert.Equal("Wrong answer. 3 attempt(s) left.", wrong.In(localizer));
     }
 
     [Fact]
     public void A_text_without_a_translation_is_shown_in_english_and_a_verbatim_one_as_it_is()
     {
         var localizer = Localizer();
-        var previous = CultureInfo.CurrentUICulture;
-        try
-        {
-            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("ru");
-            Text untranslated = $"No such sentence {1}";
+        Text untranslated = $"No such sentence {1}";
 
+        using (Languages.Use("ru"))
+        {
             Assert.Equal("No such sentence 1", untranslated.In(localizer));
             Assert.Equal("Sign in", Text.Verbatim("Sign in").In(localizer));
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
         }
     }
 
