@@ -70,6 +70,10 @@ public sealed class CipherpadOptions
     [Required]
     public ForwardAuth.ForwardAuthOptions ForwardAuth { get; set; } = new();
 
+    /// <summary><c>Cipherpad:Vault</c>: the key vault's limits.</summary>
+    [Required]
+    public Vault.VaultOptions Vault { get; set; } = new();
+
     public string DataPath(string relative) => Path.GetFullPath(Path.Combine(DataDirectory, relative));
 }
 
@@ -98,4 +102,10 @@ public sealed class MasterKeyOptions
 
     /// <summary>The master key itself in base64 (prefer the CIPHERPAD_MASTER_KEY environment variable).</summary>
     public string? Value { get; set; }
+
+    /// <summary>
+    /// Earlier master keys in base64, kept while <c>vault rewrap</c> moves the key vault's data keys to the current one:
+    /// a data key wrapped by any of them still opens. Remove each once the command reports nothing left under it.
+    /// </summary>
+    public List<string> Previous { get; set; } = [];
 }

@@ -17,6 +17,7 @@ using Cipherpad.Server.ReverseProxy;
 using Cipherpad.Server.Security;
 using Cipherpad.Server.Sessions;
 using Cipherpad.Server.Storage;
+using Cipherpad.Server.Vault;
 using Cipherpad.Server.Web;
 using Microsoft.Extensions.Options;
 
@@ -52,6 +53,7 @@ public static class CipherpadServerExtensions
         builder.Services.AddRelyingParties();
         builder.Services.AddChallenges();
         builder.Services.AddOidc(options);
+        builder.Services.AddVault();
         builder.Services.AddPruning();
 
         // Asked before the framework's JSON writer: a person's browser gets a page, every other caller problem details.
@@ -97,6 +99,7 @@ public static class CipherpadServerExtensions
         app.MapChallengeApi();
         app.MapDeviceApi();
         app.MapPadApi();
+        app.MapVaultApi();
         app.MapAccountPolicyApi();
         app.MapOidcEndpoints();
         app.MapForwardAuth();

@@ -38,6 +38,7 @@ public static class AdminCommandLine
         root.Subcommands.Add(SupportCommands.Build());
         root.Subcommands.Add(AccountCommands.Build());
         root.Subcommands.Add(PruneCommand.Build());
+        root.Subcommands.Add(VaultCommands.Build());
         return root;
     }
 

@@ -21,7 +21,10 @@ public enum NotificationKind
 
     /// <summary>Any other change that bears on security: pads, methods, security question, confirm-all, e-mail or phone.</summary>
     SecurityChanges = 64,
-    Default = FailedAttempts | PaymentConfirmations | NewDevice | AliasChanges | Recovery,
+
+    /// <summary>The key vault: an item stored, released, refused or deleted.</summary>
+    Vault = 128,
+    Default = FailedAttempts | PaymentConfirmations | NewDevice | AliasChanges | Recovery | Vault,
 }
 
 /// <summary>
@@ -50,6 +53,7 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, Translator tr
         (NotificationKind.SuccessfulLogins, "Successful logins"),
         (NotificationKind.FailedAttempts, "Failed attempts (a question locked after wrong answers)"),
         (NotificationKind.PaymentConfirmations, "Payment confirmations"),
+        (NotificationKind.Vault, "The key vault: items stored, released, refused and deleted"),
     ];
 
     public Task NotifyAsync(Guid accountId, NotificationKind kind, Text what, Text? where, CancellationToken cancellationToken) =>

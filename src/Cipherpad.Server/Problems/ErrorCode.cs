@@ -37,6 +37,13 @@ public enum ErrorCode
     PushLimitReached,
     PushPaused,
     PadUnauthorized,
+    UnknownVaultItem,
+    VaultItemTooLarge,
+    VaultFull,
+    UnknownVaultRelease,
+    VaultReleaseRefused,
+    VaultTicketNotValid,
+    VaultItemUnreadable,
 }
 
 public static class ErrorCodes

@@ -143,5 +143,31 @@ public static class Errors
         new(ErrorCode.HumanCheckUsed, "This check that you are a person was already used; each one counts once. A new check has started: " +
             "send the form again when it says it is done.", HumanCheckField);
 
+    public static CipherpadError UnknownVaultItem(string name) =>
+        new(ErrorCode.UnknownVaultItem, $"Your key vault has no item \"{name.Trim()}\" (or not that version).", "name");
+
+    public static CipherpadError VaultItemTooLarge(int maxBytes) =>
+        new(ErrorCode.VaultItemTooLarge, $"An item of the key vault is 1 to {maxBytes} bytes.", "content");
+
+    public static CipherpadError VaultFull(int maxItems) =>
+        new(ErrorCode.VaultFull, $"Your key vault holds {maxItems} items already; delete one first.", "name");
+
+    public static CipherpadError UnknownVaultRelease() =>
+        new(ErrorCode.UnknownVaultRelease, "This release is unknown or was already answered; ask for the item again.");
+
+    public static CipherpadError VaultReleaseRefused(Challenges.VerifyResult result, int attemptsLeft) =>
+        new(ErrorCode.VaultReleaseRefused, result == Challenges.VerifyResult.Wrong
+            ? (Text)$"Wrong answer: nothing was released. {attemptsLeft} attempt(s) left for this question."
+            : "This question can no longer release anything; ask for the item again.", "answer")
+        {
+            Facts = new Dictionary<string, object?> { ["attemptsLeft"] = result == Challenges.VerifyResult.Wrong ? attemptsLeft : 0 },
+        };
+
+    public static CipherpadError VaultTicketNotValid() =>
+        new(ErrorCode.VaultTicketNotValid, "This ticket is unknown, was already used, or has expired; a ticket releases its item once.", "ticket");
+
+    public static CipherpadError VaultItemUnreadable(string name) =>
+        new(ErrorCode.VaultItemUnreadable, $"The stored item \"{name}\" cannot be decrypted: it was altered, or the master key that wraps its key is not configured. Nothing was released.");
+
     private const string HumanCheckField = "HumanCheck";
 }

@@ -76,6 +76,13 @@ public static class ProblemResults
         ErrorCode.HumanCheckFailed => (StatusCodes.Status400BadRequest, "Human check failed"),
         ErrorCode.HumanCheckExpired => (StatusCodes.Status400BadRequest, "Human check expired"),
         ErrorCode.HumanCheckUsed => (StatusCodes.Status409Conflict, "Human check already used"),
+        ErrorCode.UnknownVaultItem => (StatusCodes.Status404NotFound, "Unknown vault item"),
+        ErrorCode.VaultItemTooLarge => (StatusCodes.Status413PayloadTooLarge, "Vault item too large"),
+        ErrorCode.VaultFull => (StatusCodes.Status409Conflict, "Vault full"),
+        ErrorCode.UnknownVaultRelease => (StatusCodes.Status404NotFound, "Unknown vault release"),
+        ErrorCode.VaultReleaseRefused => (StatusCodes.Status403Forbidden, "Vault release refused"),
+        ErrorCode.VaultTicketNotValid => (StatusCodes.Status410Gone, "Vault ticket not valid"),
+        ErrorCode.VaultItemUnreadable => (StatusCodes.Status500InternalServerError, "Vault item unreadable"),
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Every error code needs a status and a title."),
     };
 }

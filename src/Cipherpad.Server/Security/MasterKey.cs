@@ -18,6 +18,15 @@ public sealed class MasterKey
 
     public byte[] Key { get; }
 
+    /// <summary>Names the key without revealing it: stored beside what it wraps, so the right key is found after a rotation.</summary>
+    public string Id => IdOf(Key);
+
+    /// <summary>The earlier master keys (<c>Cipherpad:MasterKey:Previous</c>), which only unwrap.</summary>
+    public IReadOnlyList<byte[]> Previous { get; private init; } = [];
+
+    internal static string IdOf(byte[] key) =>
+        Convert.ToHexStringLower(HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 8, salt: [], info: System.Text.Encoding.UTF8.GetBytes("Cipherpad key id")));
+
     /// <summary>
     /// A 32-byte key for one purpose, derived with HKDF-SHA256 (RFC 5869), so a key handed to a MAC or a signature never
     /// equals the key that encrypts secrets, and knowing one derived key tells nothing about the master key or another.
@@ -32,10 +41,11 @@ public sealed class MasterKey
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
+        var previous = options.MasterKey.Previous.Select((key, index) => Decode(key, $"Cipherpad:MasterKey:Previous:{index}")).ToList();
         var value = Environment.GetEnvironmentVariable(EnvironmentVariable) ?? options.MasterKey.Value;
         if (!string.IsNullOrWhiteSpace(value))
         {
-            return new MasterKey(Decode(value, EnvironmentVariable));
+            return new MasterKey(Decode(value, EnvironmentVariable)) { Previous = previous };
         }
         var configured = options.MasterKey.File is { Length: > 0 } name ? Path.GetFullPath(name) : null;
         // Without a file named, the key Development makes for itself, in the data directory.
@@ -48,7 +58,7 @@ public sealed class MasterKey
                     $"Development: set {EnvironmentVariable} to a key of your own (openssl rand -base64 32). If data you keep is encrypted " +
                     "with that key, move the file out of the data directory and name it in Cipherpad:MasterKey:File.");
             }
-            return new MasterKey(Decode(File.ReadAllText(file), file));
+            return new MasterKey(Decode(File.ReadAllText(file), file)) { Previous = previous };
         }
         if (!environment.IsDevelopment())
         {

@@ -26,6 +26,10 @@ public sealed class SecretProtector(MasterKey masterKey)
         return output;
     }
 
+    /// <summary>
+    /// The secret, read with the master key or, during a rotation, with one of the earlier keys
+    /// (<c>Cipherpad:MasterKey:Previous</c>): each key is tried in turn, and only the right one passes GCM's check.
+    /// </summary>
     /// <exception cref="CryptographicException">The data was altered, or was protected for another purpose or key.</exception>
     public byte[] Unprotect(ReadOnlySpan<byte> protectedData, string purpose)
     {
@@ -34,9 +38,21 @@ public sealed class SecretProtector(MasterKey masterKey)
             throw new CryptographicException("The protected secret is malformed.");
         }
         var plaintext = new byte[protectedData.Length - 1 - NonceSize - TagSize];
-        using var aes = new AesGcm(masterKey.Key, TagSize);
-        aes.Decrypt(protectedData.Slice(1, NonceSize), protectedData[(1 + NonceSize + TagSize)..], protectedData.Slice(1 + NonceSize, TagSize),
-            plaintext, Encoding.UTF8.GetBytes(purpose));
-        return plaintext;
+        var associated = Encoding.UTF8.GetBytes(purpose);
+        IReadOnlyList<byte[]> keys = [masterKey.Key, .. masterKey.Previous];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            try
+            {
+                using var aes = new AesGcm(keys[i], TagSize);
+                aes.Decrypt(protectedData.Slice(1, NonceSize), protectedData[(1 + NonceSize + TagSize)..], protectedData.Slice(1 + NonceSize, TagSize),
+                    plaintext, associated);
+                return plaintext;
+            }
+            catch (AuthenticationTagMismatchException) when (i < keys.Count - 1)
+            {
+            }
+        }
+        throw new CryptographicException("The protected secret could not be read.");
     }
 }

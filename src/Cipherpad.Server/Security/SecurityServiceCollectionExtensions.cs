@@ -16,6 +16,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton(provider => MasterKey.Load(provider.GetRequiredService<IOptions<CipherpadOptions>>().Value,
             provider.GetRequiredService<IHostEnvironment>(), provider.GetRequiredService<ILoggerFactory>().CreateLogger<MasterKey>()));
         services.AddSingleton<SecretProtector>();
+        services.AddSingleton<KeyWrapping>();
         services.AddSingleton<SlowHashes>();
         services.AddDataProtection().SetApplicationName("Cipherpad").PersistKeysToDbContext<CipherpadDbContext>();
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider =>

@@ -47,6 +47,9 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<Sessions.SignInSession> SignInSessions => Set<Sessions.SignInSession>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Oidc.OidcKey> OidcKeys => Set<Oidc.OidcKey>();
+    public DbSet<Vault.VaultItem> VaultItems => Set<Vault.VaultItem>();
+    public DbSet<Vault.VaultItemVersion> VaultItemVersions => Set<Vault.VaultItemVersion>();
+    public DbSet<Vault.VaultRelease> VaultReleases => Set<Vault.VaultRelease>();
 
     /// <summary>On SQLite, the connection that the hot path's statements share (<see cref="Sql"/>); set for a request's context.</summary>
     internal SqliteGroupCommit? SqliteHotPath { get; set; }

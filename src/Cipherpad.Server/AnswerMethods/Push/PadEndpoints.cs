@@ -122,22 +122,27 @@ public static class PadEndpoints
     }
 
     /// <summary>The request's body (at most <see cref="PadApprovals.MaxBodyBytes"/>) and the pad that signed it, or a 401.</summary>
-    private static async Task<(Device? Device, byte[] Body, ProblemHttpResult? Problem, long SignedAt)> SignedAsync(HttpContext context,
-        PadApprovals approvals, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a pad request's body (at most <paramref name="maxBodyBytes"/>, else <see cref="PadApprovals.MaxBodyBytes"/>)
+    /// and checks its signature (docs/protocol.md §8): the active device that signed it, or the problem to answer.
+    /// </summary>
+    internal static async Task<(Device? Device, byte[] Body, ProblemHttpResult? Problem, long SignedAt)> SignedAsync(HttpContext context,
+        PadApprovals approvals, CancellationToken cancellationToken, int? maxBodyBytes = null)
     {
         var request = context.Request;
-        if (request.ContentLength > PadApprovals.MaxBodyBytes)
+        var limit = maxBodyBytes ?? PadApprovals.MaxBodyBytes;
+        if (request.ContentLength > limit)
         {
-            return (null, [], Errors.InvalidRequest($"A pad request's body is at most {PadApprovals.MaxBodyBytes} bytes.").ToProblem(), 0);
+            return (null, [], Errors.InvalidRequest($"A pad request's body is at most {limit} bytes.").ToProblem(), 0);
         }
         using var buffer = new MemoryStream();
         var chunk = new byte[1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            if (buffer.Length + read > PadApprovals.MaxBodyBytes)
+            if (buffer.Length + read > limit)
             {
-                return (null, [], Errors.InvalidRequest($"A pad request's body is at most {PadApprovals.MaxBodyBytes} bytes.").ToProblem(), 0);
+                return (null, [], Errors.InvalidRequest($"A pad request's body is at most {limit} bytes.").ToProblem(), 0);
             }
             buffer.Write(chunk, 0, read);
         }
@@ -146,7 +151,7 @@ public static class PadEndpoints
         return signed is { } by ? (by.Device, body, null, by.SignedAt) : (null, body, Errors.PadUnauthorized().ToProblem(), 0);
     }
 
-    private static T? Parse<T>(byte[] body) where T : class
+    internal static T? Parse<T>(byte[] body) where T : class
     {
         try
         {
@@ -158,5 +163,5 @@ public static class PadEndpoints
         }
     }
 
-    private static string Source(HttpContext context, Device device) => $"{ClientAddress.Of(context)} (pad \"{DisplayText.Shown(device.Name)}\")";
+    internal static string Source(HttpContext context, Device device) => $"{ClientAddress.Of(context)} (pad \"{DisplayText.Shown(device.Name)}\")";
 }

@@ -1,0 +1,130 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Cipherpad.Server.Storage.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class KeyVault : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "VaultItems",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_VaultItems", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_VaultItems_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "VaultItemVersions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ItemId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    Size = table.Column<int>(type: "integer", nullable: false),
+                    Content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    DataKeyId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    WrappedDataKey = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_VaultItemVersions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_VaultItemVersions_VaultItems_ItemId",
+                        column: x => x.ItemId,
+                        principalTable: "VaultItems",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "VaultReleases",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    VersionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ChallengeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Requester = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    TicketHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: true),
+                    UsedAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_VaultReleases", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_VaultReleases_VaultItemVersions_VersionId",
+                        column: x => x.VersionId,
+                        principalTable: "VaultItemVersions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VaultItemVersions_DataKeyId",
+                table: "VaultItemVersions",
+                column: "DataKeyId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VaultItemVersions_ItemId_Number",
+                table: "VaultItemVersions",
+                columns: new[] { "ItemId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VaultItems_AccountId_Name",
+                table: "VaultItems",
+                columns: new[] { "AccountId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VaultReleases_ChallengeId",
+                table: "VaultReleases",
+                column: "ChallengeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VaultReleases_TicketHash",
+                table: "VaultReleases",
+                column: "TicketHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VaultReleases_VersionId",
+                table: "VaultReleases",
+                column: "VersionId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "VaultReleases");
+
+            migrationBuilder.DropTable(
+                name: "VaultItemVersions");
+
+            migrationBuilder.DropTable(
+                name: "VaultItems");
+        }
+    }
+}

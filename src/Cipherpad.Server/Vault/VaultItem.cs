@@ -1,0 +1,92 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Cipherpad.Server.Vault;
+
+/// <summary>A named key file of one account; its content is in its versions.</summary>
+public sealed class VaultItem
+{
+    public const int MaxNameLength = 100;
+
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid AccountId { get; set; }
+    public required string Name { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>
+/// One stored content of an item, encrypted under its own data key (AES-256-GCM), which is kept only wrapped by the master
+/// key (<see cref="Security.KeyWrapping"/>). Deleting the row destroys the data key, so the content is gone for good.
+/// </summary>
+public sealed class VaultItemVersion
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ItemId { get; set; }
+    public int Number { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public int Size { get; set; }
+
+    /// <summary>Nonce (12) ‖ tag (16) ‖ ciphertext, under the data key, with the version's id as associated data.</summary>
+    public required byte[] Content { get; set; }
+
+    /// <summary>The id of the master key that wraps <see cref="WrappedDataKey"/>.</summary>
+    public required string DataKeyId { get; set; }
+
+    public required byte[] WrappedDataKey { get; set; }
+}
+
+/// <summary>
+/// A request to release one version of an item: the question it was asked with, and once answered, the ticket (only its
+/// hash) that fetches the content once before <see cref="ExpiresAt"/>.
+/// </summary>
+public sealed class VaultRelease
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid AccountId { get; set; }
+    public Guid VersionId { get; set; }
+    public Guid ChallengeId { get; set; }
+
+    /// <summary>Who asked: the pad's device id, as text.</summary>
+    public required string Requester { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public string? TicketHash { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? UsedAt { get; set; }
+}
+
+public sealed class VaultItemConfiguration : IEntityTypeConfiguration<VaultItem>
+{
+    public void Configure(EntityTypeBuilder<VaultItem> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Property(i => i.Name).HasMaxLength(VaultItem.MaxNameLength);
+        builder.HasIndex(i => new { i.AccountId, i.Name }).IsUnique();
+        builder.HasOne<Accounts.Account>().WithMany().HasForeignKey(i => i.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class VaultItemVersionConfiguration : IEntityTypeConfiguration<VaultItemVersion>
+{
+    public void Configure(EntityTypeBuilder<VaultItemVersion> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.HasIndex(v => new { v.ItemId, v.Number }).IsUnique();
+        builder.HasIndex(v => v.DataKeyId);
+        builder.Property(v => v.DataKeyId).HasMaxLength(32);
+        builder.HasOne<VaultItem>().WithMany().HasForeignKey(v => v.ItemId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class VaultReleaseConfiguration : IEntityTypeConfiguration<VaultRelease>
+{
+    public void Configure(EntityTypeBuilder<VaultRelease> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Property(r => r.Requester).HasMaxLength(64);
+        builder.Property(r => r.TicketHash).HasMaxLength(64);
+        builder.HasIndex(r => r.TicketHash).IsUnique();
+        builder.HasIndex(r => r.ChallengeId);
+        builder.HasOne<VaultItemVersion>().WithMany().HasForeignKey(r => r.VersionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,294 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using Cipherpad.Contracts.Vault;
+using Cipherpad.Core.Answers;
+using Cipherpad.Server.Security;
+using Cipherpad.Server.Storage;
+using Cipherpad.Server.Vault;
+using Cipherpad.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cipherpad.Server.Tests.Vault;
+
+/// <summary>
+/// The key vault through the pad's API, as a program asks for an item: only the right answer to that item's release
+/// question yields a ticket, which works once; nothing crosses accounts; altered data is refused; a master key rotation,
+/// stopped half-way and run again, leaves every item readable.
+/// </summary>
+public abstract class VaultScenarios
+{
+    private static readonly byte[] WalletKey = RandomNumberGenerator.GetBytes(1500);
+
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync(IReadOnlyDictionary<string, string>? settings = null);
+
+    /// <summary>A second server on the first one's database, with other settings (another master key).</summary>
+    protected abstract CipherpadFactory OnSameDatabase(CipherpadFactory first, IReadOnlyDictionary<string, string> settings);
+
+    private static async Task StoreAsync(CipherpadFactory factory, ActivatedPad pad, string name, byte[] content, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await PadApi.SendAsync(factory, pad, HttpMethod.Post, "/api/v1/pad/vault/items",
+            new StoreVaultItemRequest(name, Base64Url.EncodeToString(content)));
+        Assert.True(response.StatusCode == expected, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<VaultReleaseResponse> AskAsync(CipherpadFactory factory, ActivatedPad pad, string name, int? version = null)
+    {
+        using var response = await PadApi.SendAsync(factory, pad, HttpMethod.Post, "/api/v1/pad/vault/releases", new VaultItemReference(name, version));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<VaultReleaseResponse>())!;
+    }
+
+    private static async Task<HttpResponseMessage> AnswerAsync(CipherpadFactory factory, ActivatedPad pad, Guid releaseId, string answer) =>
+        await PadApi.SendAsync(factory, pad, HttpMethod.Post, $"/api/v1/pad/vault/releases/{releaseId}/answer", new VaultReleaseAnswer(answer));
+
+    private static async Task<HttpResponseMessage> FetchAsync(CipherpadFactory factory, string ticket)
+    {
+        using var client = factory.CreateClient();
+        return await client.PostAsJsonAsync("/api/v1/vault/tickets", new VaultTicketRequest(ticket));
+    }
+
+    /// <summary>Asks for <paramref name="name"/>, answers as the pad does after checking what it shows, and fetches it.</summary>
+    private static async Task<byte[]> ReleaseAsync(CipherpadFactory factory, ActivatedPad pad, string name)
+    {
+        var release = await AskAsync(factory, pad, name);
+        using var answered = await AnswerAsync(factory, pad, release.ReleaseId, PadApi.AnswerPayload(factory, pad, release.QrPayload));
+        Assert.True(answered.IsSuccessStatusCode, await answered.Content.ReadAsStringAsync());
+        var ticket = (await answered.Content.ReadFromJsonAsync<VaultTicketResponse>())!.Ticket;
+        using var fetched = await FetchAsync(factory, ticket);
+        Assert.True(fetched.IsSuccessStatusCode, await fetched.Content.ReadAsStringAsync());
+        return Base64Url.DecodeFromChars((await fetched.Content.ReadFromJsonAsync<ReleasedVaultItem>())!.Content);
+    }
+
+    private static string Answer(CipherpadFactory factory, ActivatedPad pad, Purpose purpose, string question)
+    {
+        using var keys = new DeviceKeys(pad.Secret);
+        return Core.Answers.Answer.Compute(keys, purpose, question, factory.Time.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task A_stored_file_comes_back_only_through_its_own_release_answered_and_its_ticket_works_once()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await PadApi.RegisterAndActivateAsync(factory, "ann@example.com");
+        await StoreAsync(factory, pad, "wallet.kwm", WalletKey);
+        await StoreAsync(factory, pad, "ssh key", [1, 2, 3]);
+
+        var release = await AskAsync(factory, pad, "wallet.kwm");
+        Assert.Equal("Release the key file \"wallet.kwm\", version 1", release.Description);
+        var other = await AskAsync(factory, pad, "ssh key");
+        // A login answer to the same question, and the answer to the other item's question, release nothing.
+        using (var login = await AnswerAsync(factory, pad, release.ReleaseId, Answer(factory, pad, Purpose.Login, release.Question)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
+        }
+        using (var crossed = await AnswerAsync(factory, pad, release.ReleaseId, Answer(factory, pad, Purpose.Action, other.Question)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, crossed.StatusCode);
+        }
+        using var answered = await AnswerAsync(factory, pad, release.ReleaseId, PadApi.AnswerPayload(factory, pad, release.QrPayload));
+        Assert.True(answered.IsSuccessStatusCode, await answered.Content.ReadAsStringAsync());
+        var ticket = (await answered.Content.ReadFromJsonAsync<VaultTicketResponse>())!.Ticket;
+
+        var fetches = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => FetchAsync(factory, ticket)));
+        Assert.Single(fetches, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(fetches.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Gone, r.StatusCode));
+        var released = await fetches.Single(r => r.StatusCode == HttpStatusCode.OK).Content.ReadFromJsonAsync<ReleasedVaultItem>();
+        Assert.Equal(WalletKey, Base64Url.DecodeFromChars(released!.Content));
+        using (var again = await AnswerAsync(factory, pad, release.ReleaseId, PadApi.AnswerPayload(factory, pad, release.QrPayload)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        }
+        Assert.Contains("was released from your key vault", Journeys.LatestEmailTo(factory, "ann@example.com").Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nobody_reaches_another_accounts_items_or_releases()
+    {
+        using var factory = await CreateFactoryAsync();
+        var ann = await PadApi.RegisterAndActivateAsync(factory, "ann@example.com");
+        var bob = await PadApi.RegisterAndActivateAsync(factory, "bob@example.com");
+        await StoreAsync(factory, ann, "wallet.kwm", WalletKey);
+        var annsRelease = await AskAsync(factory, ann, "wallet.kwm");
+
+        using (var asked = await PadApi.SendAsync(factory, bob, HttpMethod.Post, "/api/v1/pad/vault/releases", new VaultItemReference("wallet.kwm")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, asked.StatusCode);
+        }
+        using (var answered = await AnswerAsync(factory, bob, annsRelease.ReleaseId, Answer(factory, bob, Purpose.Action, annsRelease.Question)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, answered.StatusCode);
+        }
+        using (var listed = await PadApi.SendAsync(factory, bob, HttpMethod.Get, "/api/v1/pad/vault/items"))
+        {
+            Assert.Empty((await listed.Content.ReadFromJsonAsync<VaultItemsResponse>())!.Items);
+        }
+        using (var deleted = await PadApi.SendAsync(factory, bob, HttpMethod.Post, "/api/v1/pad/vault/items/delete", new VaultItemReference("wallet.kwm")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, deleted.StatusCode);
+        }
+        using (var unsigned = await factory.CreateClient().PostAsJsonAsync("/api/v1/pad/vault/releases", new VaultItemReference("wallet.kwm")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        }
+        Assert.Equal(WalletKey, await ReleaseAsync(factory, ann, "wallet.kwm"));
+    }
+
+    [Fact]
+    public async Task Versions_are_kept_to_the_limit_and_deleting_is_final()
+    {
+        using var factory = await CreateFactoryAsync(new Dictionary<string, string> { ["Cipherpad:Vault:MaxVersions"] = "2", ["Cipherpad:Vault:MaxItemBytes"] = "2000" });
+        var pad = await PadApi.RegisterAndActivateAsync(factory, "ann@example.com");
+        await StoreAsync(factory, pad, "wallet.kwm", [1]);
+        await StoreAsync(factory, pad, "wallet.kwm", [2]);
+        await StoreAsync(factory, pad, "wallet.kwm", WalletKey);
+        await StoreAsync(factory, pad, "too big", new byte[2001], HttpStatusCode.RequestEntityTooLarge);
+
+        using (var listed = await PadApi.SendAsync(factory, pad, HttpMethod.Get, "/api/v1/pad/vault/items"))
+        {
+            var item = Assert.Single((await listed.Content.ReadFromJsonAsync<VaultItemsResponse>())!.Items);
+            Assert.Equal([3, 2], item.Versions.Select(v => v.Number));
+        }
+        Assert.Equal(WalletKey, await ReleaseAsync(factory, pad, "wallet.kwm"));
+        var older = await AskAsync(factory, pad, "wallet.kwm", 2);
+        Assert.Equal(2, older.Version);
+
+        using (var deleted = await PadApi.SendAsync(factory, pad, HttpMethod.Post, "/api/v1/pad/vault/items/delete", new VaultItemReference("wallet.kwm")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        using (var asked = await PadApi.SendAsync(factory, pad, HttpMethod.Post, "/api/v1/pad/vault/releases", new VaultItemReference("wallet.kwm")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, asked.StatusCode);
+        }
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        Assert.False(await db.VaultItemVersions.AnyAsync(), "no ciphertext or wrapped key is left behind");
+        Assert.False(await db.VaultReleases.AnyAsync(), "the pending release went with its version");
+    }
+
+    [Fact]
+    public async Task Altered_ciphertext_or_wrapped_key_is_refused_and_never_returned()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await PadApi.RegisterAndActivateAsync(factory, "ann@example.com");
+        await StoreAsync(factory, pad, "wallet.kwm", WalletKey);
+        await StoreAsync(factory, pad, "ssh key", WalletKey);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            foreach (var version in await db.VaultItemVersions.ToListAsync())
+            {
+                var name = await db.VaultItems.Where(i => i.Id == version.ItemId).Select(i => i.Name).SingleAsync();
+                var altered = (name == "wallet.kwm" ? version.Content : version.WrappedDataKey).ToArray();
+                altered[^1] ^= 1;
+                if (name == "wallet.kwm")
+                {
+                    version.Content = altered;
+                }
+                else
+                {
+                    version.WrappedDataKey = altered;
+                }
+            }
+            await db.SaveChangesAsync();
+        }
+
+        foreach (var name in new[] { "wallet.kwm", "ssh key" })
+        {
+            var release = await AskAsync(factory, pad, name);
+            using var answered = await AnswerAsync(factory, pad, release.ReleaseId, PadApi.AnswerPayload(factory, pad, release.QrPayload));
+            var ticket = (await answered.Content.ReadFromJsonAsync<VaultTicketResponse>())!.Ticket;
+            using var fetched = await FetchAsync(factory, ticket);
+            Assert.Equal(HttpStatusCode.InternalServerError, fetched.StatusCode);
+            var body = await fetched.Content.ReadAsStringAsync();
+            Assert.Contains("vault-item-unreadable", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"content\"", body, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<List<(string Name, VaultItemVersion Version)>> VersionsAsync(CipherpadFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        return [.. (await (from v in db.VaultItemVersions join i in db.VaultItems on v.ItemId equals i.Id select new { i.Name, Version = v })
+            .AsNoTracking().ToListAsync()).Select(row => (row.Name, row.Version))];
+    }
+
+    [Fact]
+    public async Task A_master_key_rotation_stopped_half_way_and_run_again_leaves_every_item_readable()
+    {
+        using var first = await CreateFactoryAsync();
+        var pad = await PadApi.RegisterAndActivateAsync(first, "ann@example.com");
+        var contents = Enumerable.Range(0, 6).Select(i => RandomNumberGenerator.GetBytes(100 + i)).ToList();
+        for (var i = 0; i < contents.Count; i++)
+        {
+            await StoreAsync(first, pad, $"key {i}", contents[i]);
+        }
+        var newKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+        var newKeyOnly = new KeyWrapping(MasterKey.Load(new CipherpadOptions { MasterKey = { Value = newKey } },
+            first.Services.GetRequiredService<IHostEnvironment>(), NullLogger.Instance));
+        // Before: the new key alone opens nothing.
+        Assert.All(await VersionsAsync(first), row => Assert.Throws<CryptographicException>(() => VaultService.Open(newKeyOnly, row.Version)));
+
+        using (var rotating = OnSameDatabase(first, new Dictionary<string, string>
+        {
+            ["Cipherpad:MasterKey:Value"] = newKey,
+            ["Cipherpad:MasterKey:Previous:0"] = first.MasterKey,
+        }))
+        {
+            // Stopped after two rows, as a killed process would be: each row is moved by one statement or not at all.
+            using var stop = new CancellationTokenSource();
+            await using (var scope = rotating.Services.CreateAsyncScope())
+            {
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => scope.ServiceProvider.GetRequiredService<VaultService>()
+                    .RewrapAsync(moved => { if (moved == 2) { stop.Cancel(); } }, stop.Token));
+            }
+            Assert.Equal(2, (await VersionsAsync(rotating)).Count(row => row.Version.DataKeyId == newKeyOnly.CurrentKeyId));
+            for (var i = 0; i < contents.Count; i++)
+            {
+                Assert.Equal(contents[i], await ReleaseAsync(rotating, pad, $"key {i}"));
+            }
+            await using (var scope = rotating.Services.CreateAsyncScope())
+            {
+                var (moved, unreadable) = await scope.ServiceProvider.GetRequiredService<VaultService>().RewrapAsync(null, CancellationToken.None);
+                Assert.Equal((contents.Count - 2, 0), (moved, unreadable));
+            }
+            // After: every data key is under the new master key, which alone opens every item.
+            var versions = await VersionsAsync(rotating);
+            Assert.Equal(contents.Count, versions.Count);
+            Assert.All(versions, row => Assert.Equal(newKeyOnly.CurrentKeyId, row.Version.DataKeyId));
+            Assert.All(versions, row => Assert.Equal(contents[int.Parse(row.Name["key ".Length..], CultureInfo.InvariantCulture)],
+                VaultService.Open(newKeyOnly, row.Version)));
+            for (var i = 0; i < contents.Count; i++)
+            {
+                Assert.Equal(contents[i], await ReleaseAsync(rotating, pad, $"key {i}"));
+            }
+        }
+    }
+}
+
+public sealed class SqliteVaultScenarios : VaultScenarios
+{
+    protected override Task<CipherpadFactory> CreateFactoryAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+        Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: settings));
+
+    protected override CipherpadFactory OnSameDatabase(CipherpadFactory first, IReadOnlyDictionary<string, string> settings) =>
+        new(DatabaseProvider.Sqlite, Path.Combine(first.DataDirectory, "cipherpad.db"), settings: settings);
+}
+
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresVaultScenarios(PostgresServer postgres) : VaultScenarios
+{
+    protected override async Task<CipherpadFactory> CreateFactoryAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+        new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync(), settings: settings);
+
+    protected override CipherpadFactory OnSameDatabase(CipherpadFactory first, IReadOnlyDictionary<string, string> settings) =>
+        new(DatabaseProvider.PostgreSql, first.ConnectionString, settings: settings);
+}
