@@ -7,7 +7,7 @@ using Cipherpad.Core.Activation;
 
 namespace Cipherpad.Client;
 
-/// <summary>The cipher pad's only network use: the two calls of activation (docs/protocol.md §6).</summary>
+/// <summary>The two calls of activation (docs/protocol.md §6).</summary>
 public static class ActivationApi
 {
     public static async Task<(byte[] DeviceSecret, Guid DeviceId)> ActivateAsync(Uri server, string email, string code, string deviceName,

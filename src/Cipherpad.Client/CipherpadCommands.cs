@@ -7,8 +7,8 @@ using Cipherpad.Core.Payments;
 
 namespace Cipherpad.Client;
 
-/// <summary>The <c>cipherpad</c> command line: activate, answer, accounts, pin, settings, deactivate.</summary>
-public static class CipherpadCommands
+/// <summary>The <c>cipherpad</c> command line: activate, answer, confirm, pay, accounts, pin, vault, settings, deactivate.</summary>
+public static partial class CipherpadCommands
 {
     private static readonly Option<string?> Home = new("--home")
     {
@@ -38,6 +38,7 @@ public static class CipherpadCommands
         root.Subcommands.Add(PayCommand());
         root.Subcommands.Add(AccountsCommand());
         root.Subcommands.Add(PinCommand());
+        root.Subcommands.Add(VaultCommand());
         root.Subcommands.Add(SettingsCommand());
         root.Subcommands.Add(DeactivateCommand());
         return root;

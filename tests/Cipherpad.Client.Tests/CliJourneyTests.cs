@@ -92,6 +92,37 @@ public sealed class CliJourneyTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
     }
 
+    [Fact]
+    public async Task The_CLI_keeps_a_key_file_in_the_vault_and_gets_it_back_by_answering_its_release_question()
+    {
+        var (_, cli) = await ActivatedAsync();
+        var keyFile = Path.Combine(_home, "wallet.kwm");
+        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(3000);
+        await File.WriteAllBytesAsync(keyFile, content);
+
+        var put = await cli.RunAsync(Pin, "vault", "put", keyFile, "--json");
+        var list = await cli.RunAsync(Pin, "vault", "list");
+        var restored = Path.Combine(_home, "restored.kwm");
+        var get = await cli.RunAsync(Pin, "vault", "get", "wallet.kwm", "--out", restored);
+
+        Assert.True(put.ExitCode == 0, put.Error);
+        Assert.Equal(1, put.Json.GetProperty("version").GetInt32());
+        Assert.StartsWith("wallet.kwm  versions 1  (3000 bytes", list.Output, StringComparison.Ordinal);
+        Assert.True(get.ExitCode == 0, get.Error);
+        Assert.StartsWith("Verified: confirm \"Release the key file \"wallet.kwm\", version 1\"", get.Output, StringComparison.Ordinal);
+        Assert.Equal(content, await File.ReadAllBytesAsync(restored));
+        Assert.Contains("was released from your key vault", Journeys.LatestEmailTo(_factory, "ann@example.com").Subject, StringComparison.Ordinal);
+
+        var wrongPin = await cli.RunAsync("999999", "vault", "get", "wallet.kwm", "--out", restored);
+        var deleted = await cli.RunAsync(Pin, "vault", "delete", "wallet.kwm");
+        var gone = await cli.RunAsync(Pin, "vault", "get", "wallet.kwm", "--json");
+
+        Assert.Equal(3, wrongPin.ExitCode);
+        Assert.True(deleted.ExitCode == 0, deleted.Error);
+        Assert.Equal(1, gone.ExitCode);
+        Assert.Equal("unknown-vault-item", gone.Json.GetProperty("error").GetString());
+    }
+
     private static async Task<string> VerifyAsync(HttpClient shop, ChallengeResponse challenge, string answer) =>
         (await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest(answer))).Result;
 
