@@ -166,6 +166,22 @@ public abstract class PruningScenarios
             new Server.Oidc.OidcKey { Id = "sig-old", KeyProtected = [1], CreatedAt = longAgo, RetiresAt = longAgo },
             new Server.Oidc.OidcKey { Id = "sig-current", KeyProtected = [2], CreatedAt = recently });
 
+        // The key vault: a release whose ticket expired long ago and one waiting on an old question go, one waiting on a
+        // live question stays; an upload never confirmed goes once its question is long gone, a recent one stays.
+        // (Kept with an account that is kept: the vault's rows belong to one.)
+        var item = new Server.Vault.VaultItem { AccountId = confirmedLongAgo.Id, Name = "wallet.kwm", CreatedAt = longAgo };
+        var version = new Server.Vault.VaultItemVersion { ItemId = item.Id, Number = 1, CreatedAt = longAgo, Content = [1], DataKeyId = "k", WrappedDataKey = [2] };
+        db.VaultItems.Add(item);
+        db.VaultItemVersions.Add(version);
+        db.VaultReleases.AddRange(
+            new Server.Vault.VaultRelease { AccountId = confirmedLongAgo.Id, VersionId = version.Id, ChallengeId = oldQuestion.Id, Requester = "pad", CreatedAt = longAgo,
+                TicketHash = "old", ExpiresAt = longAgo },
+            new Server.Vault.VaultRelease { AccountId = confirmedLongAgo.Id, VersionId = version.Id, ChallengeId = oldQuestion.Id, Requester = "pad", CreatedAt = longAgo },
+            new Server.Vault.VaultRelease { AccountId = confirmedLongAgo.Id, VersionId = version.Id, ChallengeId = liveQuestionOfChange.Id, Requester = "live", CreatedAt = now });
+        db.VaultUploads.AddRange(
+            new Server.Vault.VaultUpload { AccountId = confirmedLongAgo.Id, Name = "old", ContentProtected = [1], CreatedAt = longAgo },
+            new Server.Vault.VaultUpload { AccountId = confirmedLongAgo.Id, Name = "recent", ContentProtected = [1], CreatedAt = recently });
+
         // Kept for good, however old.
         db.FeeLedger.Add(new FeeLedgerEntry { AccountId = accountId, ChallengeId = oldQuestion.Id, At = longAgo, Currency = "USD", MinorUnits = 5, Reason = "SMS" });
         db.AuthorizationLog.Add(new AuthorizationLogEntry { AccountId = accountId, At = longAgo, Result = "success", Method = "app", Purpose = "login", ChallengeId = oldQuestion.Id });
@@ -187,7 +203,7 @@ public abstract class PruningScenarios
 
         Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, UnconfirmedAccounts: 1, EmailConfirmations: 3, EmailLinks: 1,
             ActivationSessions: 1, ActivationCodes: 1, ActivationAttempts: 1, SourceThrottles: 1, SmsQuotaDays: 1, SmsQuotaHours: 2, GuessRiskDays: 1, SpentHumanChecks: 1, SignInSessions: 1,
-            OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1, OidcTokens: 1, OidcAuthorizations: 0, OidcKeys: 1), result);
+            OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1, OidcTokens: 1, OidcAuthorizations: 0, OidcKeys: 1, VaultReleases: 2, VaultUploads: 1), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
         var live = await db.Challenges.Where(c => c.AccountId == accountId && c.ExpiresAt > now).SingleAsync();
@@ -197,6 +213,8 @@ public abstract class PruningScenarios
         Assert.Equal([14, 1], (await db.NoticeWindows.Select(w => w.Events).ToListAsync()).OrderDescending());
         Assert.Equal(Notifications.MailQuota.ForAddress("someone@example.com"), (await db.MailQuotas.SingleAsync()).Recipient);
         Assert.Equal(2, await db.SignInSessions.CountAsync(s => s.AccountId == accountId));
+        Assert.Equal("live", (await db.VaultReleases.SingleAsync()).Requester);
+        Assert.Equal("recent", (await db.VaultUploads.SingleAsync()).Name);
         Assert.Equal(["live", "used"], (await db.EmailConfirmations.Where(c => c.AccountId == accountId).Select(c => c.TokenHash).ToListAsync()).Order());
         Assert.Equal("live", (await db.EmailLinks.SingleAsync(l => l.AccountId == accountId)).TokenHash);
         Assert.Equal("act_live", (await db.ActivationSessions.SingleAsync()).Id);
@@ -230,7 +248,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(24, first.Total);
+        Assert.Equal(27, first.Total);
         Assert.Equal(0, second.Total);
     }
 

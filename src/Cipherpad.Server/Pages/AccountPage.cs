@@ -21,6 +21,7 @@ public abstract class AccountPage : PageModel
         ("/account/log", "Authorization log"),
         ("/account/notifications", "Notifications"),
         ("/account/aliases", "Aliases"),
+        ("/account/vault", "Key vault"),
         ("/account/security-question", "Security question"),
         ("/account/confirm-all", "Confirm all"),
     ];

@@ -8,11 +8,11 @@ namespace Cipherpad.Server.Pruning;
 /// <summary>How many rows of each kind one run deleted.</summary>
 public sealed record PruneResult(int PendingAccountChanges, int Challenges, int UnconfirmedAccounts, int EmailConfirmations, int EmailLinks,
     int ActivationSessions, int ActivationCodes, int ActivationAttempts, int SourceThrottles, int SmsQuotaDays, int SmsQuotaHours, int GuessRiskDays, int SpentHumanChecks, int SignInSessions,
-    int OutboxMessages, int MailQuotaHours, int NoticeWindows, int OidcTokens, int OidcAuthorizations, int OidcKeys)
+    int OutboxMessages, int MailQuotaHours, int NoticeWindows, int OidcTokens, int OidcAuthorizations, int OidcKeys, int VaultReleases, int VaultUploads)
 {
     public int Total => PendingAccountChanges + Challenges + UnconfirmedAccounts + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
         + ActivationAttempts + SourceThrottles + SmsQuotaDays + SmsQuotaHours + GuessRiskDays + SpentHumanChecks + SignInSessions + OutboxMessages + MailQuotaHours + NoticeWindows
-        + OidcTokens + OidcAuthorizations + OidcKeys;
+        + OidcTokens + OidcAuthorizations + OidcKeys + VaultReleases + VaultUploads;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
     public IReadOnlyList<(string Kind, int Count)> ByKind() =>
@@ -37,6 +37,8 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
         ("OpenID Connect tokens", OidcTokens),
         ("OpenID Connect authorizations", OidcAuthorizations),
         ("retired OpenID Connect keys", OidcKeys),
+        ("key vault releases", VaultReleases),
+        ("key vault uploads never confirmed", VaultUploads),
     ];
 }
 
@@ -46,7 +48,7 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
 /// confirmations), e-mail confirmations and links, activation codes, sessions and attempt counts, past SMS quota days and hours, spent human checks,
 /// ended sign-in sessions, sent or abandoned outbox messages, past hours of mail quotas, notice windows with nothing left to
 /// tell, the back-off rows of sources that have long been quiet, OpenID Connect tokens and authorizations no longer valid,
-/// and retired OpenID Connect keys.
+/// retired OpenID Connect keys, the key vault's releases once their question or ticket expired, and uploads never confirmed.
 /// Confirmed accounts, devices, relying parties,
 /// recovery records (they count towards the recovery limit), the fee ledger and the authorization log are never
 /// touched. Each kind goes in bounded batches of single DELETE statements (as OpenIddict's token store prunes), so a run
@@ -57,6 +59,7 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
 {
     // Bounds one run as well as each statement; whatever is left goes in the next run.
     private const int MaxBatchesPerKind = 1000;
+    private static readonly TimeSpan MaxQuestionLifetime = TimeSpan.FromMinutes(15);
 
     private PruningOptions Settings => options.Value.Pruning;
 
@@ -67,6 +70,13 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         // A pending change lives as long as its question, applied or not (it can only be applied before the question
         // expires). It goes first, and a question goes only when no change refers to it any more, so a change that can
         // still be confirmed never loses its question.
+        // A release is read until its question expires, and once answered until its ticket does; it goes before the question.
+        var releases = await DeleteAsync(db.VaultReleases
+            .Where(r => r.ExpiresAt != null ? r.ExpiresAt < cutoff : !db.Challenges.Any(q => q.Id == r.ChallengeId && q.ExpiresAt >= cutoff))
+            .OrderBy(r => r.Id), cancellationToken);
+        // An upload waits for the question of its change, which expires within ChallengeOptions' longest lifetime.
+        var uploads = await DeleteAsync(db.VaultUploads.Where(u => u.CreatedAt < cutoff - MaxQuestionLifetime).OrderBy(u => u.Id), cancellationToken);
+
         var changes = await DeleteAsync(db.PendingAccountChanges
             .Where(c => !db.Challenges.Any(q => q.Id == c.ChallengeId && q.ExpiresAt >= cutoff))
             .OrderBy(c => c.Id), cancellationToken);
@@ -126,7 +136,7 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         var keys = await DeleteAsync(db.OidcKeys.Where(k => k.RetiresAt < cutoff).OrderBy(k => k.Id), cancellationToken);
 
         return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, attempts, throttles, quotaDays, quotaHours, riskDays, spentChecks, signIns,
-            messages, mailHours, windows, tokens, authorizations, keys);
+            messages, mailHours, windows, tokens, authorizations, keys, releases, uploads);
     }
 
     private async Task<int> DeleteAsync<T>(IQueryable<T> expired, CancellationToken cancellationToken)

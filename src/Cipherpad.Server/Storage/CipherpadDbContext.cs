@@ -50,6 +50,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<Vault.VaultItem> VaultItems => Set<Vault.VaultItem>();
     public DbSet<Vault.VaultItemVersion> VaultItemVersions => Set<Vault.VaultItemVersion>();
     public DbSet<Vault.VaultRelease> VaultReleases => Set<Vault.VaultRelease>();
+    public DbSet<Vault.VaultUpload> VaultUploads => Set<Vault.VaultUpload>();
 
     /// <summary>On SQLite, the connection that the hot path's statements share (<see cref="Sql"/>); set for a request's context.</summary>
     internal SqliteGroupCommit? SqliteHotPath { get; set; }

@@ -90,3 +90,28 @@ public sealed class VaultReleaseConfiguration : IEntityTypeConfiguration<VaultRe
         builder.HasOne<VaultItemVersion>().WithMany().HasForeignKey(r => r.VersionId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// <summary>
+/// A file uploaded on the personal account's page, waiting for the cipher pad to confirm storing it: encrypted at rest
+/// like every secret (<see cref="Security.SecretProtector"/>, bound to this row), and deleted once stored or expired.
+/// </summary>
+public sealed class VaultUpload
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid AccountId { get; set; }
+    public required string Name { get; set; }
+    public required byte[] ContentProtected { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public sealed class VaultUploadConfiguration : IEntityTypeConfiguration<VaultUpload>
+{
+    public void Configure(EntityTypeBuilder<VaultUpload> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Property(u => u.Name).HasMaxLength(VaultItem.MaxNameLength);
+        builder.HasIndex(u => u.AccountId);
+        builder.HasIndex(u => u.CreatedAt);
+        builder.HasOne<Accounts.Account>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -38,9 +38,12 @@ public sealed class VaultService(
     RelyingPartyService relyingParties,
     AuthorizationLogWriter log,
     Notifier notifier,
+    SecretProtector protector,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
+    private const string UploadPurpose = "vault upload";
+
     public const string LogMethod = "vault";
     private const string DataKeyPurpose = "vault data key";
 
@@ -89,6 +92,48 @@ public sealed class VaultService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new VaultVersionSummary(version.Number, version.Size, version.CreatedAt);
+    }
+
+    /// <summary>
+    /// Keeps a file uploaded on the personal account's page, encrypted, until the cipher pad confirms storing it
+    /// (<see cref="StoreUploadAsync"/>); returns its id, or why it cannot be stored.
+    /// </summary>
+    public async Task<Result<Guid>> StageUploadAsync(Guid accountId, string? name, byte[] content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (NameProblem(name) is { } problem)
+        {
+            return Errors.InvalidRequest(problem, "name");
+        }
+        if (content.Length == 0 || content.Length > Settings.MaxItemBytes)
+        {
+            return Errors.VaultItemTooLarge(Settings.MaxItemBytes);
+        }
+        var upload = new VaultUpload { AccountId = accountId, Name = name!.Trim(), ContentProtected = [], CreatedAt = time.GetUtcNow() };
+        upload.ContentProtected = protector.Protect(content, $"{UploadPurpose}:{upload.Id}");
+        db.VaultUploads.Add(upload);
+        await db.SaveChangesAsync(cancellationToken);
+        return upload.Id;
+    }
+
+    /// <summary>Stores a staged upload of the account, once its cipher pad confirmed it, and forgets the upload.</summary>
+    public async Task StoreUploadAsync(Guid accountId, Guid uploadId, string source, CancellationToken cancellationToken)
+    {
+        var upload = await db.VaultUploads.SingleOrDefaultAsync(u => u.Id == uploadId && u.AccountId == accountId, cancellationToken);
+        if (upload is null)
+        {
+            return;
+        }
+        var content = protector.Unprotect(upload.ContentProtected, $"{UploadPurpose}:{upload.Id}");
+        try
+        {
+            db.VaultUploads.Remove(upload);
+            await StoreAsync(accountId, upload.Name, content, source, null, cancellationToken);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+        }
     }
 
     public async Task<List<VaultItemSummary>> ListAsync(Guid accountId, CancellationToken cancellationToken)

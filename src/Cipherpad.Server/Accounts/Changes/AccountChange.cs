@@ -17,6 +17,8 @@ namespace Cipherpad.Server.Accounts.Changes;
 [JsonDerivedType(typeof(AddAliasChange), "add-alias")]
 [JsonDerivedType(typeof(RemoveAliasChange), "remove-alias")]
 [JsonDerivedType(typeof(NotificationsChange), "notifications")]
+[JsonDerivedType(typeof(StoreVaultItemChange), "store-vault-item")]
+[JsonDerivedType(typeof(DeleteVaultItemChange), "delete-vault-item")]
 public abstract record AccountChange;
 
 /// <summary>Applies one kind of <see cref="AccountChange"/>; registered with <c>AddAccountChanges()</c>.</summary>

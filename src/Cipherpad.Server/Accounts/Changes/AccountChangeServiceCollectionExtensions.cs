@@ -7,6 +7,8 @@ public static class AccountChangeServiceCollectionExtensions
     {
         services.AddScoped<AccountChanges>();
         services.AddScoped<IAccountChangeHandler, ConfirmAllOperationsHandler>();
+        services.AddScoped<IAccountChangeHandler, StoreVaultItemHandler>();
+        services.AddScoped<IAccountChangeHandler, DeleteVaultItemHandler>();
         services.AddScoped<IAccountChangeHandler, RenameDeviceHandler>();
         services.AddScoped<IAccountChangeHandler, RevokeDeviceHandler>();
         services.AddScoped<IAccountChangeHandler, AddDeviceHandler>();
