@@ -73,7 +73,51 @@ public static partial class CipherpadCommands
             return 0;
         }));
 
+        var exportFile = new Argument<string>("file") { Description = "The export file downloaded from the personal account's key vault page." };
+        var folder = new Option<string>("--out") { Description = "The folder to write the items into (made if missing).", Required = true };
+        var openExport = new Command("open-export", "Open a key vault export offline with its passphrase and write every item into a folder.")
+            { exportFile, folder };
+        openExport.SetAction((result, cancellationToken) => Run(result, async terminal =>
+        {
+            var path = result.GetValue(exportFile)!;
+            if (!File.Exists(path))
+            {
+                throw new CipherpadCliException($"There is no file {path}.", 2, "usage");
+            }
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            IReadOnlyList<Core.Vault.ExportedItem> items;
+            try
+            {
+                items = Core.Vault.VaultExport.Open(bytes, terminal.ReadPassphrase());
+            }
+            catch (FormatException exception)
+            {
+                throw new CipherpadCliException(exception.Message, 1, "not-an-export");
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                throw new CipherpadCliException("The passphrase is wrong, or the file was altered: nothing was written.", 1, "wrong-passphrase");
+            }
+            var target = Directory.CreateDirectory(result.GetValue(folder)!).FullName;
+            var written = new List<string>();
+            foreach (var group in items.GroupBy(i => i.Name))
+            {
+                var newest = group.Max(i => i.Version);
+                foreach (var item in group)
+                {
+                    // A name is only a label: it never chooses a folder, so "../x" cannot write outside the target.
+                    var file = Path.Combine(target, SafeFileName(item.Name) + (item.Version == newest ? "" : $".v{item.Version}"));
+                    await File.WriteAllBytesAsync(file, item.Content, cancellationToken);
+                    written.Add(file);
+                }
+            }
+            terminal.Result($"Wrote {written.Count} file(s) to {target}:{Environment.NewLine}{string.Join(Environment.NewLine, written.Select(Path.GetFileName))}",
+                new { folder = target, files = written });
+            return 0;
+        }));
+
         command.Subcommands.Add(put);
+        command.Subcommands.Add(openExport);
         command.Subcommands.Add(list);
         command.Subcommands.Add(get);
         command.Subcommands.Add(delete);
@@ -85,5 +129,12 @@ public static partial class CipherpadCommands
     {
         using var pad = Open(result, terminal, forAnswer: true);
         return new VaultApi(ChooseAccount(pad.Vault, result.GetValue(AccountOption)));
+    }
+
+    private static string SafeFileName(string name)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        var safe = new string([.. name.Select(c => invalid.Contains(c) || c == '\\' ? '_' : c)]).Trim();
+        return safe is "" or "." or ".." ? "item" : safe;
     }
 }

@@ -40,6 +40,10 @@ public sealed class Terminal(bool json, bool pinFromStdin)
         return pin;
     }
 
+    /// <summary>The passphrase of a key vault export: CIPHERPAD_EXPORT_PASSPHRASE, else a line of stdin, else a hidden prompt.</summary>
+    public string ReadPassphrase() =>
+        Environment.GetEnvironmentVariable("CIPHERPAD_EXPORT_PASSPHRASE") is { Length: > 0 } fromEnvironment ? fromEnvironment : ReadSecret("Export passphrase: ");
+
     public static string ReadLine(string prompt)
     {
         if (!Console.IsInputRedirected)

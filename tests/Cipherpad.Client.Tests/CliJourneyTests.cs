@@ -123,6 +123,32 @@ public sealed class CliJourneyTests : IDisposable
         Assert.Equal("unknown-vault-item", gone.Json.GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task The_CLI_opens_a_vault_export_offline_with_its_passphrase_and_never_writes_outside_the_folder()
+    {
+        var cli = new Cli(_home);
+        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(200);
+        var export = Path.Combine(_home, "export.json");
+        Directory.CreateDirectory(_home);
+        await File.WriteAllBytesAsync(export, Core.Vault.VaultExport.Seal(
+        [
+            new("wallet.kwm", 1, DateTimeOffset.UtcNow, [1, 2, 3]),
+            new("wallet.kwm", 2, DateTimeOffset.UtcNow, content),
+            new("../escape", 1, DateTimeOffset.UtcNow, [9]),
+        ], "correct horse battery", DateTimeOffset.UtcNow, Core.Vault.VaultExport.MinimumIterations));
+        var folder = Path.Combine(_home, "restored");
+
+        var wrong = await cli.RunWithInputAsync(null, "wrong passphrase\n", "vault", "open-export", export, "--out", folder, "--json");
+        var opened = await cli.RunWithInputAsync(null, "correct horse battery\n", "vault", "open-export", export, "--out", folder);
+
+        Assert.Equal("wrong-passphrase", wrong.Json.GetProperty("error").GetString());
+        Assert.True(opened.ExitCode == 0, opened.Error);
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(folder, "wallet.kwm")));
+        Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(Path.Combine(folder, "wallet.kwm.v1")));
+        Assert.Equal([9], await File.ReadAllBytesAsync(Path.Combine(folder, ".._escape")));
+        Assert.False(File.Exists(Path.Combine(_home, "escape")));
+    }
+
     private static async Task<string> VerifyAsync(HttpClient shop, ChallengeResponse challenge, string answer) =>
         (await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest(answer))).Result;
 

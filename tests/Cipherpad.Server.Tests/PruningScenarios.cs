@@ -181,6 +181,9 @@ public abstract class PruningScenarios
         db.VaultUploads.AddRange(
             new Server.Vault.VaultUpload { AccountId = confirmedLongAgo.Id, Name = "old", ContentProtected = [1], CreatedAt = longAgo },
             new Server.Vault.VaultUpload { AccountId = confirmedLongAgo.Id, Name = "recent", ContentProtected = [1], CreatedAt = recently });
+        db.VaultExportRequests.AddRange(
+            new Server.Vault.VaultExportRequest { AccountId = confirmedLongAgo.Id, ChallengeId = oldQuestion.Id, PassphraseProtected = [1], CreatedAt = longAgo },
+            new Server.Vault.VaultExportRequest { AccountId = confirmedLongAgo.Id, ChallengeId = liveQuestionOfChange.Id, PassphraseProtected = [1], CreatedAt = now });
 
         // Kept for good, however old.
         db.FeeLedger.Add(new FeeLedgerEntry { AccountId = accountId, ChallengeId = oldQuestion.Id, At = longAgo, Currency = "USD", MinorUnits = 5, Reason = "SMS" });
@@ -203,7 +206,7 @@ public abstract class PruningScenarios
 
         Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, UnconfirmedAccounts: 1, EmailConfirmations: 3, EmailLinks: 1,
             ActivationSessions: 1, ActivationCodes: 1, ActivationAttempts: 1, SourceThrottles: 1, SmsQuotaDays: 1, SmsQuotaHours: 2, GuessRiskDays: 1, SpentHumanChecks: 1, SignInSessions: 1,
-            OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1, OidcTokens: 1, OidcAuthorizations: 0, OidcKeys: 1, VaultReleases: 2, VaultUploads: 1), result);
+            OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1, OidcTokens: 1, OidcAuthorizations: 0, OidcKeys: 1, VaultReleases: 2, VaultUploads: 1, VaultExports: 1), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
         var live = await db.Challenges.Where(c => c.AccountId == accountId && c.ExpiresAt > now).SingleAsync();
@@ -248,7 +251,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(27, first.Total);
+        Assert.Equal(28, first.Total);
         Assert.Equal(0, second.Total);
     }
 

@@ -36,6 +36,18 @@ public sealed class VaultModel(VaultService vault, AccountChanges changes, IOpti
         return await RequestAsync(new StoreVaultItemChange(staged.Value, itemName), $"Store the key file \"{itemName}\" in the key vault", cancellationToken);
     }
 
+    public async Task<IActionResult> OnPostExportAsync(string? passphrase, CancellationToken cancellationToken)
+    {
+        var asked = await vault.AskExportAsync(AccountId, passphrase, cancellationToken);
+        if (asked.Succeeded)
+        {
+            return Redirect($"/account/vault/export/{asked.Value.ExportId}");
+        }
+        Problem = asked.Error!.Text;
+        await OnGetAsync(cancellationToken);
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostDeleteAsync(string? name, CancellationToken cancellationToken)
     {
         var items = await vault.ListAsync(AccountId, cancellationToken);

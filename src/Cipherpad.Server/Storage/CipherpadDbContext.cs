@@ -51,6 +51,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<Vault.VaultItemVersion> VaultItemVersions => Set<Vault.VaultItemVersion>();
     public DbSet<Vault.VaultRelease> VaultReleases => Set<Vault.VaultRelease>();
     public DbSet<Vault.VaultUpload> VaultUploads => Set<Vault.VaultUpload>();
+    public DbSet<Vault.VaultExportRequest> VaultExportRequests => Set<Vault.VaultExportRequest>();
 
     /// <summary>On SQLite, the connection that the hot path's statements share (<see cref="Sql"/>); set for a request's context.</summary>
     internal SqliteGroupCommit? SqliteHotPath { get; set; }

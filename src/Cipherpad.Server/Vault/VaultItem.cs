@@ -115,3 +115,28 @@ public sealed class VaultUploadConfiguration : IEntityTypeConfiguration<VaultUpl
         builder.HasOne<Accounts.Account>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// <summary>
+/// An export asked for on the personal account's page: the question that confirms it, and the passphrase the file is to
+/// be encrypted under, kept encrypted until the answer comes and then forgotten.
+/// </summary>
+public sealed class VaultExportRequest
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid AccountId { get; set; }
+    public Guid ChallengeId { get; set; }
+    public byte[]? PassphraseProtected { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? UsedAt { get; set; }
+}
+
+public sealed class VaultExportRequestConfiguration : IEntityTypeConfiguration<VaultExportRequest>
+{
+    public void Configure(EntityTypeBuilder<VaultExportRequest> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.HasIndex(e => e.AccountId);
+        builder.HasIndex(e => e.CreatedAt);
+        builder.HasOne<Accounts.Account>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -43,6 +43,7 @@ public sealed class VaultService(
     TimeProvider time)
 {
     private const string UploadPurpose = "vault upload";
+    private const string ExportPurpose = "vault export passphrase";
 
     public const string LogMethod = "vault";
     private const string DataKeyPurpose = "vault data key";
@@ -260,6 +261,100 @@ public sealed class VaultService(
             $"Version {found.Version.Number} of the key file \"{found.Item.Name}\" was released from your key vault.", $"to {source}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new ReleasedItem(found.Item.Name, found.Version.Number, content);
+    }
+
+    /// <summary>
+    /// Asks the account's cipher pad to confirm an export of every item, to be encrypted under <paramref name="passphrase"/>
+    /// (kept encrypted until the answer); the request's id and its question.
+    /// </summary>
+    public async Task<Result<(Guid ExportId, Challenge Challenge)>> AskExportAsync(Guid accountId, string? passphrase, CancellationToken cancellationToken)
+    {
+        if (Core.Vault.VaultExport.PassphraseProblem(passphrase) is { } weak)
+        {
+            return Errors.InvalidRequest(weak, "passphrase");
+        }
+        var count = await db.VaultItems.CountAsync(i => i.AccountId == accountId, cancellationToken);
+        if (count == 0)
+        {
+            return Errors.InvalidRequest("The key vault is empty: there is nothing to export.");
+        }
+        var email = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Email).SingleAsync(cancellationToken);
+        var issued = await challenges.CreateAsync(await relyingParties.BuiltInAsync(cancellationToken), email, Purpose.Action,
+            $"Export every key file of your key vault ({count} items)", null, cancellationToken: cancellationToken);
+        if (!issued.Succeeded)
+        {
+            return issued.Error!;
+        }
+        var request = new VaultExportRequest { AccountId = accountId, ChallengeId = issued.Value.Id, CreatedAt = time.GetUtcNow() };
+        request.PassphraseProtected = protector.Protect(Encoding.UTF8.GetBytes(passphrase!), $"{ExportPurpose}:{request.Id}");
+        db.VaultExportRequests.Add(request);
+        await db.SaveChangesAsync(cancellationToken);
+        return (request.Id, issued.Value);
+    }
+
+    /// <summary>The question of an export request of the account that is still waiting, or null.</summary>
+    public async Task<Challenge?> ExportQuestionAsync(Guid accountId, Guid exportId, CancellationToken cancellationToken)
+    {
+        var request = await db.VaultExportRequests.AsNoTracking().SingleOrDefaultAsync(e => e.Id == exportId && e.AccountId == accountId && e.UsedAt == null,
+            cancellationToken);
+        return request is null ? null : await challenges.FindAsync((await relyingParties.BuiltInAsync(cancellationToken)).Id, request.ChallengeId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks the answer to an export's question; the right one, once, gives the export file (docs/protocol.md §9) of
+    /// every version of every item, and forgets the passphrase.
+    /// </summary>
+    public async Task<Result<byte[]>> AnswerExportAsync(Guid accountId, Guid exportId, string answer, string source, CancellationToken cancellationToken)
+    {
+        var request = await db.VaultExportRequests.AsNoTracking().SingleOrDefaultAsync(e => e.Id == exportId && e.AccountId == accountId && e.UsedAt == null,
+            cancellationToken);
+        var party = await relyingParties.BuiltInAsync(cancellationToken);
+        var challenge = request is null ? null : await challenges.FindAsync(party.Id, request.ChallengeId, cancellationToken);
+        if (request?.PassphraseProtected is null || challenge is null)
+        {
+            return Errors.UnknownVaultRelease();
+        }
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
+        var outcome = await challenges.VerifyAsync(party, challenge, answer, source, cancellationToken);
+        if (outcome.Result != VerifyResult.Success)
+        {
+            log.Add(accountId, ChallengeService.ResultName(outcome.Result), LogMethod, "vault-export", null, source, challengeId: challenge.Id, detail: "refused");
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Errors.VaultReleaseRefused(outcome.Result, outcome.AttemptsLeft);
+        }
+        var now = time.GetUtcNow();
+        var claimed = await db.VaultExportRequests.Where(e => e.Id == exportId && e.UsedAt == null)
+            .ExecuteUpdateAsync(e => e.SetProperty(x => x.UsedAt, now).SetProperty(x => x.PassphraseProtected, (byte[]?)null), cancellationToken);
+        if (claimed != 1)
+        {
+            return Errors.UnknownVaultRelease();
+        }
+        var passphrase = Encoding.UTF8.GetString(protector.Unprotect(request.PassphraseProtected, $"{ExportPurpose}:{request.Id}"));
+        var versions = await (from v in db.VaultItemVersions join i in db.VaultItems on v.ItemId equals i.Id
+                              where i.AccountId == accountId orderby i.Name, v.Number
+                              select new { i.Name, Version = v }).AsNoTracking().ToListAsync(cancellationToken);
+        var items = new List<Core.Vault.ExportedItem>(versions.Count);
+        foreach (var row in versions)
+        {
+            try
+            {
+                items.Add(new Core.Vault.ExportedItem(row.Name, row.Version.Number, row.Version.CreatedAt, Open(keys, row.Version)));
+            }
+            catch (CryptographicException)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return Errors.VaultItemUnreadable(row.Name);
+            }
+        }
+        var file = Core.Vault.VaultExport.Seal(items, passphrase, now);
+        items.ForEach(item => CryptographicOperations.ZeroMemory(item.Content));
+        log.Add(accountId, "success", LogMethod, "vault-export", null, source, challengeId: challenge.Id, detail: $"{versions.Count} version(s)");
+        await notifier.NotifyAsync(accountId, NotificationKind.Vault, $"Every key file of your key vault was exported ({versions.Count} versions), encrypted under the passphrase given.",
+            $"from {source}", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return file;
     }
 
     /// <summary>Deletes an item, or one version of it, for good: the data keys go with the rows.</summary>

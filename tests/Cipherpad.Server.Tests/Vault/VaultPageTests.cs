@@ -68,6 +68,53 @@ public sealed class VaultPageTests
     }
 
     [Fact]
+    public async Task An_export_is_downloaded_only_for_the_right_answer_and_opens_with_its_passphrase_alone()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null);
+        var pad = await PadApi.RegisterAndActivateAsync(factory, "ann@example.com");
+        var first = RandomNumberGenerator.GetBytes(300);
+        var second = RandomNumberGenerator.GetBytes(400);
+        foreach (var content in new[] { first, second })
+        {
+            using var stored = await PadApi.SendAsync(factory, pad, HttpMethod.Post, "/api/v1/pad/vault/items",
+                new StoreVaultItemRequest("wallet.kwm", System.Buffers.Text.Base64Url.EncodeToString(content)));
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", pad.Secret);
+        var vaultPage = await HtmlPage.OpenAsync(browser, "/account/vault");
+        using (var weak = await vaultPage.SubmitAsync("Export", new Dictionary<string, string> { ["Passphrase"] = "short" }))
+        {
+            Assert.Contains("Choose a passphrase of at least 10 characters", (await HtmlPage.FromAsync(browser, weak)).Problems.Single(), StringComparison.Ordinal);
+        }
+        using var asked = await vaultPage.SubmitAsync("Export", new Dictionary<string, string> { ["Passphrase"] = "correct horse battery" });
+        Assert.Equal(HttpStatusCode.Redirect, asked.StatusCode);
+        var exportPage = await HtmlPage.OpenAsync(browser, asked.Headers.Location!.OriginalString);
+        var question = exportPage.TextOf("#question")!;
+        Assert.Equal("Export every key file of your key vault (1 items)", exportPage.TextOf("#description"));
+
+        using (var login = await exportPage.SubmitAsync("", new Dictionary<string, string> { ["Answer"] = Journeys.AnswerWith(factory, pad.Secret, Purpose.Login, question) }))
+        {
+            Assert.Equal("text/html", login.Content.Headers.ContentType?.MediaType);
+            Assert.NotEmpty((await HtmlPage.FromAsync(browser, login)).Problems);
+        }
+        using var downloaded = await exportPage.SubmitAsync("", new Dictionary<string, string> { ["Answer"] = Journeys.AnswerWith(factory, pad.Secret, Purpose.Action, question) });
+        Assert.Equal("application/json", downloaded.Content.Headers.ContentType?.MediaType);
+        var file = await downloaded.Content.ReadAsByteArrayAsync();
+
+        var items = Core.Vault.VaultExport.Open(file, "correct horse battery");
+        Assert.Equal([("wallet.kwm", 1, first), ("wallet.kwm", 2, second)], items.Select(i => (i.Name, i.Version, i.Content)));
+        Assert.ThrowsAny<CryptographicException>(() => Core.Vault.VaultExport.Open(file, "another passphrase"));
+        using (var again = await exportPage.SubmitAsync("", new Dictionary<string, string> { ["Answer"] = Journeys.AnswerWith(factory, pad.Secret, Purpose.Action, question) }))
+        {
+            Assert.Equal("text/html", again.Content.Headers.ContentType?.MediaType);
+        }
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.Null((await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().VaultExportRequests.SingleAsync()).PassphraseProtected);
+        Assert.Contains("was exported", Journeys.LatestEmailTo(factory, "ann@example.com").Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unconfirmed_upload_stores_nothing_and_a_file_too_large_is_refused_on_the_page()
     {
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string> { ["Cipherpad:Vault:MaxItemBytes"] = "100" });

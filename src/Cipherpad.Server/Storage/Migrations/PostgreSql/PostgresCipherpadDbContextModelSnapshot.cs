@@ -937,6 +937,36 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.ToTable("SignInSessions", (string)null);
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.Vault.VaultExportRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ChallengeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("PassphraseProtected")
+                        .HasColumnType("bytea");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("VaultExportRequests");
+                });
+
             modelBuilder.Entity("Cipherpad.Server.Vault.VaultItem", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1303,6 +1333,15 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("OpenIddictTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Cipherpad.Server.Vault.VaultExportRequest", b =>
+                {
+                    b.HasOne("Cipherpad.Server.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Cipherpad.Server.Vault.VaultItem", b =>

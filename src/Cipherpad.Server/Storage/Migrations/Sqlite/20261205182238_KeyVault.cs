@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Cipherpad.Server.Storage.Migrations.PostgreSql
+namespace Cipherpad.Server.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class KeyVault : Migration
@@ -12,13 +12,35 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "VaultExportRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ChallengeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PassphraseProtected = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_VaultExportRequests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_VaultExportRequests_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "VaultItems",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -35,11 +57,11 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                 name: "VaultUploads",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    ContentProtected = table.Column<byte[]>(type: "bytea", nullable: false),
-                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ContentProtected = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -56,14 +78,14 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                 name: "VaultItemVersions",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    ItemId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Number = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
-                    Size = table.Column<int>(type: "integer", nullable: false),
-                    Content = table.Column<byte[]>(type: "bytea", nullable: false),
-                    DataKeyId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    WrappedDataKey = table.Column<byte[]>(type: "bytea", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ItemId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Size = table.Column<int>(type: "INTEGER", nullable: false),
+                    Content = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    DataKeyId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    WrappedDataKey = table.Column<byte[]>(type: "BLOB", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -80,15 +102,15 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                 name: "VaultReleases",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
-                    VersionId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ChallengeId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Requester = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
-                    TicketHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    ExpiresAt = table.Column<long>(type: "bigint", nullable: true),
-                    UsedAt = table.Column<long>(type: "bigint", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    VersionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ChallengeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Requester = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    TicketHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -100,6 +122,16 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VaultExportRequests_AccountId",
+                table: "VaultExportRequests",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VaultExportRequests_CreatedAt",
+                table: "VaultExportRequests",
+                column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_VaultItemVersions_DataKeyId",
@@ -148,6 +180,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "VaultExportRequests");
+
             migrationBuilder.DropTable(
                 name: "VaultReleases");
 
