@@ -36,12 +36,34 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(CipherpadFactory factory, IReadOnlyDictionary<string, string>? settings = null,
         TimeSpan? timeout = null)
     {
+        // Port 0: the system picks a free port at bind time, so two tests can never race for one; the server names it in its log.
+        var server = new ServerProcess(new Process { StartInfo = Program(factory, settings, "--urls", "http://127.0.0.1:0") });
+        try
+        {
+            await server.StartAsync(timeout ?? TimeSpan.FromSeconds(45));
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// How to run <c>cipherpad-server</c> with <paramref name="arguments"/> (host arguments, or an admin command) on
+    /// <paramref name="factory"/>'s database and data folder with its master key, plus <paramref name="settings"/>.
+    /// </summary>
+    public static ProcessStartInfo Program(CipherpadFactory factory, IReadOnlyDictionary<string, string>? settings, params string[] arguments)
+    {
         ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(arguments);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cipherpad-server.dll"));
-        // Port 0: the system picks a free port at bind time, so two tests can never race for one; the server names it in its log.
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = factory.Environment,
@@ -61,18 +83,7 @@ public sealed class ServerProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
         start.Environment[Server.Security.MasterKey.EnvironmentVariable] = factory.MasterKey;
-
-        var server = new ServerProcess(new Process { StartInfo = start });
-        try
-        {
-            await server.StartAsync(timeout ?? TimeSpan.FromSeconds(45));
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        return start;
     }
 
     private async Task StartAsync(TimeSpan timeout)

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -271,6 +272,64 @@ public abstract class VaultScenarios
                 Assert.Equal(contents[i], await ReleaseAsync(rotating, pad, $"key {i}"));
             }
         }
+    }
+
+    [Fact]
+    public async Task Killing_the_rewrap_command_mid_run_loses_nothing_and_running_it_again_finishes()
+    {
+        using var first = await CreateFactoryAsync(new Dictionary<string, string> { ["Cipherpad:Vault:MaxVersions"] = "100" });
+        await PadApi.RegisterAndActivateAsync(first, "ann@example.com");
+        var contents = new Dictionary<(string Name, int Version), byte[]>();
+        await using (var scope = first.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            var accountId = await db.Accounts.Select(a => a.Id).SingleAsync();
+            var vault = scope.ServiceProvider.GetRequiredService<VaultService>();
+            for (var i = 0; i < 600; i++)
+            {
+                var content = RandomNumberGenerator.GetBytes(32);
+                var stored = await vault.StoreAsync(accountId, $"key {i % 6}", content, "test", null, CancellationToken.None);
+                contents[($"key {i % 6}", stored.Value.Number)] = content;
+            }
+        }
+        var newKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var environment = first.Services.GetRequiredService<IHostEnvironment>();
+        var newKeyOnly = new KeyWrapping(MasterKey.Load(new CipherpadOptions { MasterKey = { Value = newKey } }, environment, NullLogger.Instance));
+        var bothKeys = new KeyWrapping(MasterKey.Load(new CipherpadOptions { MasterKey = { Value = newKey, Previous = [first.MasterKey] } }, environment, NullLogger.Instance));
+        ProcessStartInfo Rewrap()
+        {
+            var start = ServerProcess.Program(first, new Dictionary<string, string> { ["Cipherpad:MasterKey:Previous:0"] = first.MasterKey }, "vault", "rewrap");
+            start.Environment[MasterKey.EnvironmentVariable] = newKey;
+            return start;
+        }
+
+        // Killed with SIGKILL as soon as it reports its first hundred.
+        using (var killed = Process.Start(Rewrap())!)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (await killed.StandardError.ReadLineAsync(timeout.Token) is { } line && !line.Contains("re-wrapped", StringComparison.Ordinal))
+            {
+            }
+            killed.Kill(entireProcessTree: true);
+            await killed.WaitForExitAsync(timeout.Token);
+        }
+        var afterKill = await VersionsAsync(first);
+        var moved = afterKill.Count(row => row.Version.DataKeyId == newKeyOnly.CurrentKeyId);
+        Assert.InRange(moved, 100, contents.Count - 1);
+        Assert.All(afterKill, row => Assert.Equal(contents[(row.Name, row.Version.Number)], VaultService.Open(bothKeys, row.Version)));
+
+        using (var again = Process.Start(Rewrap())!)
+        {
+            var output = again.StandardOutput.ReadToEndAsync();
+            var errors = again.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await again.WaitForExitAsync(timeout.Token);
+            Assert.True(again.ExitCode == 0, await errors);
+            Assert.StartsWith($"Re-wrapped {contents.Count - moved} data key(s)", (await output).Trim(), StringComparison.Ordinal);
+        }
+        var rotated = await VersionsAsync(first);
+        Assert.Equal(contents.Count, rotated.Count);
+        Assert.All(rotated, row => Assert.Equal(contents[(row.Name, row.Version.Number)], VaultService.Open(newKeyOnly, row.Version)));
     }
 }
 
