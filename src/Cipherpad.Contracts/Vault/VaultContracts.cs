@@ -57,3 +57,12 @@ public sealed record VaultTicketRequest(string? Ticket);
 /// <param name="Version">The version.</param>
 /// <param name="Content">The file's bytes, base64url.</param>
 public sealed record ReleasedVaultItem(string Name, int Version, string Content);
+
+/// <summary>
+/// A relying party asks for an item of its user: <c>POST /api/v1/vault/releases</c>. Only an item whose owner lets sites
+/// ask can be released, and only by the answer to the question in the response.
+/// </summary>
+/// <param name="Login">The user's e-mail or alias.</param>
+/// <param name="Name">The item's name.</param>
+/// <param name="Version">A version's number, or null for the newest.</param>
+public sealed record RelyingPartyVaultReleaseRequest(string? Login, string? Name, int? Version = null);

@@ -48,6 +48,16 @@ public sealed class VaultModel(VaultService vault, AccountChanges changes, IOpti
         return Page();
     }
 
+    public async Task<IActionResult> OnPostRelyingPartiesAsync(string? name, bool mayAsk, CancellationToken cancellationToken)
+    {
+        var items = await vault.ListAsync(AccountId, cancellationToken);
+        return items.FirstOrDefault(i => i.Name == name) is not { } item
+            ? NotFound()
+            : await RequestAsync(new VaultItemRelyingPartiesChange(item.Name, mayAsk), mayAsk
+                ? $"Let sites ask for the key file \"{item.Name}\" (each time with a question)"
+                : $"Stop sites asking for the key file \"{item.Name}\"", cancellationToken);
+    }
+
     public async Task<IActionResult> OnPostDeleteAsync(string? name, CancellationToken cancellationToken)
     {
         var items = await vault.ListAsync(AccountId, cancellationToken);

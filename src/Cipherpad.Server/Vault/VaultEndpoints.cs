@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using Cipherpad.Contracts.Vault;
 using Cipherpad.Server.AnswerMethods.Push;
 using Cipherpad.Server.Problems;
+using Cipherpad.Server.RelyingParties;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -35,6 +36,14 @@ public static class VaultEndpoints
         pad.MapPost("/releases/{releaseId:guid}/answer", AnswerReleaseAsync).WithName("AnswerVaultRelease").Accepts<VaultReleaseAnswer>("application/json")
             .WithSummary("Answer a release's question: the right answer, once, gives the ticket (signed by the pad).")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        var relyingParty = routes.MapGroup("/api/v1/vault/releases").RequireRelyingPartyAuthentication().WithTags("Key vault")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        relyingParty.MapPost("/", AskReleaseForRelyingPartyAsync).WithName("AskVaultReleaseForRelyingParty")
+            .WithSummary("Ask for a user's item: a question naming the item and the relying party, for the user's cipher pad.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        relyingParty.MapPost("/{releaseId:guid}/answer", AnswerReleaseForRelyingPartyAsync).WithName("AnswerVaultReleaseForRelyingParty")
+            .WithSummary("Send the answer the user typed: the right one, once, gives the ticket.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         var tickets = routes.MapGroup("/api/v1/vault").WithTags("Key vault");
         tickets.MapPost("/tickets", FetchAsync).WithName("FetchVaultItem")
             .WithSummary("Fetch the item a ticket releases; the ticket works once.")
@@ -123,6 +132,30 @@ public static class VaultEndpoints
             return Errors.InvalidRequest("Send { \"answer\": the pad's answer to the release's question }.", "answer").ToProblem();
         }
         var ticket = await vault.AnswerReleaseAsync(device!.AccountId, releaseId, answer, PadEndpoints.Source(context, device), device.Id, cancellationToken);
+        return ticket.Succeeded ? TypedResults.Ok(new VaultTicketResponse(ticket.Value.Ticket, ticket.Value.ExpiresAt)) : ticket.Error!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<VaultReleaseResponse>, ProblemHttpResult>> AskReleaseForRelyingPartyAsync(RelyingPartyVaultReleaseRequest request,
+        HttpContext context, VaultService vault, CancellationToken cancellationToken)
+    {
+        var asked = await vault.AskReleaseForAsync(context.RelyingParty(), request.Login, request.Name, request.Version, cancellationToken);
+        if (!asked.Succeeded)
+        {
+            return asked.Error!.ToProblem();
+        }
+        var release = asked.Value;
+        return TypedResults.Ok(new VaultReleaseResponse(release.ReleaseId, release.Challenge.Question, release.Challenge.Description!, release.Challenge.QrPayload,
+            release.Name, release.Version, release.Challenge.ExpiresAt));
+    }
+
+    private static async Task<Results<Ok<VaultTicketResponse>, ProblemHttpResult>> AnswerReleaseForRelyingPartyAsync(Guid releaseId, VaultReleaseAnswer request,
+        HttpContext context, VaultService vault, CancellationToken cancellationToken)
+    {
+        if (request.Answer is not { Length: > 0 and <= 64 } answer)
+        {
+            return Errors.InvalidRequest("Send { \"answer\": what the user typed }.", "answer").ToProblem();
+        }
+        var ticket = await vault.AnswerReleaseForAsync(context.RelyingParty(), releaseId, answer, ClientAddress.Of(context), cancellationToken);
         return ticket.Succeeded ? TypedResults.Ok(new VaultTicketResponse(ticket.Value.Ticket, ticket.Value.ExpiresAt)) : ticket.Error!.ToProblem();
     }
 

@@ -12,6 +12,12 @@ public sealed class VaultItem
     public Guid AccountId { get; set; }
     public required string Name { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Whether relying parties may ask for it (through their API). Each release still needs the cipher pad's answer to
+    /// a question that names the item and the relying party; without this, a relying party is told no such item exists.
+    /// </summary>
+    public bool RelyingPartiesMayAsk { get; set; }
 }
 
 /// <summary>
@@ -46,8 +52,11 @@ public sealed class VaultRelease
     public Guid VersionId { get; set; }
     public Guid ChallengeId { get; set; }
 
-    /// <summary>Who asked: the pad's device id, as text.</summary>
+    /// <summary>Who asked: the pad's device id, or the relying party's client id, as text.</summary>
     public required string Requester { get; set; }
+
+    /// <summary>The relying party that asked and alone may answer; null when the account's own pad asked.</summary>
+    public Guid? RelyingPartyId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
     public string? TicketHash { get; set; }

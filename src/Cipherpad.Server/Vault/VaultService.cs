@@ -16,7 +16,7 @@ namespace Cipherpad.Server.Vault;
 
 public sealed record VaultVersionSummary(int Number, int Size, DateTimeOffset CreatedAt);
 
-public sealed record VaultItemSummary(string Name, IReadOnlyList<VaultVersionSummary> Versions);
+public sealed record VaultItemSummary(string Name, IReadOnlyList<VaultVersionSummary> Versions, bool RelyingPartiesMayAsk = false);
 
 /// <summary>A release asked for: the question whose answer yields the ticket, and what it releases.</summary>
 public sealed record ReleaseQuestion(Guid ReleaseId, Challenge Challenge, string Name, int Version);
@@ -37,6 +37,7 @@ public sealed class VaultService(
     ChallengeService challenges,
     RelyingPartyService relyingParties,
     AuthorizationLogWriter log,
+    Accounts.AccountDirectory directory,
     Notifier notifier,
     SecretProtector protector,
     IOptions<CipherpadOptions> options,
@@ -144,24 +145,49 @@ public sealed class VaultService(
         var versions = (await db.VaultItemVersions.AsNoTracking().Where(v => ids.Contains(v.ItemId))
             .Select(v => new { v.ItemId, v.Number, v.Size, v.CreatedAt }).ToListAsync(cancellationToken)).ToLookup(v => v.ItemId);
         return [.. items.Select(i => new VaultItemSummary(i.Name,
-            [.. versions[i.Id].OrderByDescending(v => v.Number).Select(v => new VaultVersionSummary(v.Number, v.Size, v.CreatedAt))]))];
+            [.. versions[i.Id].OrderByDescending(v => v.Number).Select(v => new VaultVersionSummary(v.Number, v.Size, v.CreatedAt))], i.RelyingPartiesMayAsk))];
     }
 
     /// <summary>
     /// Asks the account's cipher pad to release <paramref name="name"/> (its newest version, or <paramref name="version"/>):
     /// an action question whose description names the item, which the pad shows verified.
     /// </summary>
-    public async Task<Result<ReleaseQuestion>> AskReleaseAsync(Guid accountId, string name, int? version, string requester,
+    public Task<Result<ReleaseQuestion>> AskReleaseAsync(Guid accountId, string name, int? version, string requester,
+        CancellationToken cancellationToken) =>
+        AskAsync(accountId, name, version, requester, null, cancellationToken);
+
+    /// <summary>
+    /// A relying party asks for an item of the account with <paramref name="login"/>: only an item whose owner lets
+    /// relying parties ask, and then through a question that names the item and the relying party, asked for that
+    /// relying party, which alone can answer it. Any other case is told the item is unknown, so nothing is learnt.
+    /// </summary>
+    public async Task<Result<ReleaseQuestion>> AskReleaseForAsync(RelyingParty party, string? login, string? name, int? version,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(login) || await directory.FindAsync(login, cancellationToken) is not { } account)
+        {
+            return Errors.UnknownVaultItem(name ?? "");
+        }
+        return await AskAsync(account.Id, name, version, $"rp {party.ClientId}", party, cancellationToken);
+    }
+
+    /// <summary>Whether relying parties may ask for the account's item <paramref name="name"/> (an account change, confirmed by the cipher pad).</summary>
+    public Task<int> LetRelyingPartiesAskAsync(Guid accountId, string name, bool mayAsk, CancellationToken cancellationToken) =>
+        db.VaultItems.Where(i => i.AccountId == accountId && i.Name == name).ExecuteUpdateAsync(i => i.SetProperty(x => x.RelyingPartiesMayAsk, mayAsk), cancellationToken);
+
+    private async Task<Result<ReleaseQuestion>> AskAsync(Guid accountId, string name, int? version, string requester, RelyingParty? party,
         CancellationToken cancellationToken)
     {
         var found = await FindVersionAsync(accountId, name, version, cancellationToken);
-        if (found is not { } item)
+        if (found is not { } item || (party is not null && !item.RelyingPartiesMayAsk))
         {
             return Errors.UnknownVaultItem(name);
         }
         var email = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Email).SingleAsync(cancellationToken);
-        var issued = await challenges.CreateAsync(await relyingParties.BuiltInAsync(cancellationToken), email, Purpose.Action,
-            $"Release the key file \"{item.Name}\", version {item.Number}", null, cancellationToken: cancellationToken);
+        var issued = await challenges.CreateAsync(party ?? await relyingParties.BuiltInAsync(cancellationToken), email, Purpose.Action, party is null
+            ? $"Release the key file \"{item.Name}\", version {item.Number}"
+            : $"Release the key file \"{item.Name}\", version {item.Number}, to {party.Name}", null, cancellationToken: cancellationToken);
         if (!issued.Succeeded)
         {
             return issued.Error!;
@@ -172,6 +198,7 @@ public sealed class VaultService(
             VersionId = item.VersionId,
             ChallengeId = issued.Value.Id,
             Requester = requester,
+            RelyingPartyId = party?.Id,
             CreatedAt = time.GetUtcNow(),
         };
         db.VaultReleases.Add(release);
@@ -184,15 +211,31 @@ public sealed class VaultService(
     /// the question like any other, and a refused release is logged and mailed.
     /// </summary>
     public async Task<Result<(string Ticket, DateTimeOffset ExpiresAt)>> AnswerReleaseAsync(Guid accountId, Guid releaseId, string answer, string source,
+        Guid? deviceId, CancellationToken cancellationToken) =>
+        await AnswerAsync(await db.VaultReleases.AsNoTracking()
+                .SingleOrDefaultAsync(r => r.Id == releaseId && r.AccountId == accountId && r.RelyingPartyId == null, cancellationToken),
+            await relyingParties.BuiltInAsync(cancellationToken), answer, source, deviceId, cancellationToken);
+
+    /// <summary>A relying party answers the release it asked for, with the answer its user typed.</summary>
+    public async Task<Result<(string Ticket, DateTimeOffset ExpiresAt)>> AnswerReleaseForAsync(RelyingParty party, Guid releaseId, string answer, string source,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        return await AnswerAsync(await db.VaultReleases.AsNoTracking()
+                .SingleOrDefaultAsync(r => r.Id == releaseId && r.RelyingPartyId == party.Id, cancellationToken),
+            party, answer, $"{source} ({party.Name})", null, cancellationToken);
+    }
+
+    private async Task<Result<(string Ticket, DateTimeOffset ExpiresAt)>> AnswerAsync(VaultRelease? release, RelyingParty party, string answer, string source,
         Guid? deviceId, CancellationToken cancellationToken)
     {
-        var release = await db.VaultReleases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == releaseId && r.AccountId == accountId, cancellationToken);
-        var party = await relyingParties.BuiltInAsync(cancellationToken);
         var challenge = release is null ? null : await challenges.FindAsync(party.Id, release.ChallengeId, cancellationToken);
         if (release is null || challenge is null || release.TicketHash is not null)
         {
             return Errors.UnknownVaultRelease();
         }
+        var accountId = release.AccountId;
+        var releaseId = release.Id;
         var name = await (from v in db.VaultItemVersions join i in db.VaultItems on v.ItemId equals i.Id where v.Id == release.VersionId
                           select i.Name + " " + v.Number).SingleOrDefaultAsync(cancellationToken) ?? "";
         await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
@@ -472,15 +515,16 @@ public sealed class VaultService(
         }
     }
 
-    private async Task<(string Name, int Number, Guid VersionId)?> FindVersionAsync(Guid accountId, string name, int? version, CancellationToken cancellationToken)
+    private async Task<(string Name, int Number, Guid VersionId, bool RelyingPartiesMayAsk)?> FindVersionAsync(Guid accountId, string name, int? version,
+        CancellationToken cancellationToken)
     {
         var trimmed = name.Trim();
         var found = await (from i in db.VaultItems
                            join v in db.VaultItemVersions on i.Id equals v.ItemId
                            where i.AccountId == accountId && i.Name == trimmed && (version == null || v.Number == version)
                            orderby v.Number descending
-                           select new { i.Name, v.Number, v.Id }).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
-        return found is null ? null : (found.Name, found.Number, found.Id);
+                           select new { i.Name, v.Number, v.Id, i.RelyingPartiesMayAsk }).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : (found.Name, found.Number, found.Id, found.RelyingPartiesMayAsk);
     }
 
     private const int NonceSize = 12;

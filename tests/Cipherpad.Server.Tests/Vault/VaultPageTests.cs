@@ -115,6 +115,29 @@ public sealed class VaultPageTests
     }
 
     [Fact]
+    public async Task Letting_sites_ask_for_an_item_is_confirmed_with_the_pad_and_shown_on_the_page()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null);
+        var pad = await PadApi.RegisterAndActivateAsync(factory, "ann@example.com");
+        using (var stored = await PadApi.SendAsync(factory, pad, HttpMethod.Post, "/api/v1/pad/vault/items",
+            new StoreVaultItemRequest("wallet.kwm", System.Buffers.Text.Base64Url.EncodeToString([1, 2, 3]))))
+        {
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+        using var browser = factory.Browser();
+        await Journeys.SignInAsync(factory, browser, "ann@example.com", pad.Secret);
+
+        var page = await HtmlPage.OpenAsync(browser, "/account/vault");
+        using var asked = await page.SubmitAsync("RelyingParties", new Dictionary<string, string>());
+        var confirm = await ConfirmChangePage.OpenAsync(browser, asked.Headers.Location!.OriginalString);
+        Assert.Equal("Let sites ask for the key file \"wallet.kwm\" (each time with a question)", confirm.Description);
+        await confirm.ConfirmAsync(Journeys.AnswerWith(factory, pad.Secret, Purpose.Action, confirm.Question!));
+
+        Assert.Contains("yes", (await HtmlPage.OpenAsync(browser, "/account/vault")).TextOf("#vault"), StringComparison.Ordinal);
+        Assert.Contains("Confirmed with your cipher pad: Let sites ask", Journeys.LatestEmailTo(factory, "ann@example.com").Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unconfirmed_upload_stores_nothing_and_a_file_too_large_is_refused_on_the_page()
     {
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string> { ["Cipherpad:Vault:MaxItemBytes"] = "100" });

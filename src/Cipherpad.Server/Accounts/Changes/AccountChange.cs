@@ -19,6 +19,7 @@ namespace Cipherpad.Server.Accounts.Changes;
 [JsonDerivedType(typeof(NotificationsChange), "notifications")]
 [JsonDerivedType(typeof(StoreVaultItemChange), "store-vault-item")]
 [JsonDerivedType(typeof(DeleteVaultItemChange), "delete-vault-item")]
+[JsonDerivedType(typeof(VaultItemRelyingPartiesChange), "vault-item-relying-parties")]
 public abstract record AccountChange;
 
 /// <summary>Applies one kind of <see cref="AccountChange"/>; registered with <c>AddAccountChanges()</c>.</summary>

@@ -9,6 +9,7 @@ public static class AccountChangeServiceCollectionExtensions
         services.AddScoped<IAccountChangeHandler, ConfirmAllOperationsHandler>();
         services.AddScoped<IAccountChangeHandler, StoreVaultItemHandler>();
         services.AddScoped<IAccountChangeHandler, DeleteVaultItemHandler>();
+        services.AddScoped<IAccountChangeHandler, VaultItemRelyingPartiesHandler>();
         services.AddScoped<IAccountChangeHandler, RenameDeviceHandler>();
         services.AddScoped<IAccountChangeHandler, RevokeDeviceHandler>();
         services.AddScoped<IAccountChangeHandler, AddDeviceHandler>();

@@ -984,6 +984,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<bool>("RelyingPartiesMayAsk")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId", "Name")
@@ -1050,6 +1053,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("bigint");
+
+                    b.Property<Guid?>("RelyingPartyId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Requester")
                         .IsRequired()

@@ -975,6 +975,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("RelyingPartiesMayAsk")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId", "Name")
@@ -1041,6 +1044,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
 
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RelyingPartyId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Requester")
                         .IsRequired()

@@ -40,7 +40,8 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RelyingPartiesMayAsk = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -107,6 +108,7 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     VersionId = table.Column<Guid>(type: "TEXT", nullable: false),
                     ChallengeId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Requester = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    RelyingPartyId = table.Column<Guid>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     TicketHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),

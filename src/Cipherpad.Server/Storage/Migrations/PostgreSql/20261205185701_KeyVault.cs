@@ -40,7 +40,8 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     AccountId = table.Column<Guid>(type: "uuid", nullable: false),
                     Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    RelyingPartiesMayAsk = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -107,6 +108,7 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     VersionId = table.Column<Guid>(type: "uuid", nullable: false),
                     ChallengeId = table.Column<Guid>(type: "uuid", nullable: false),
                     Requester = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RelyingPartyId = table.Column<Guid>(type: "uuid", nullable: true),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false),
                     TicketHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     ExpiresAt = table.Column<long>(type: "bigint", nullable: true),

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Cipherpad.Server.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCipherpadDbContext))]
-    [Migration("20261205182238_KeyVault")]
+    [Migration("20261205185625_KeyVault")]
     partial class KeyVault
     {
         /// <inheritdoc />
@@ -978,6 +978,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("RelyingPartiesMayAsk")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId", "Name")
@@ -1044,6 +1047,9 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
 
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RelyingPartyId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Requester")
                         .IsRequired()

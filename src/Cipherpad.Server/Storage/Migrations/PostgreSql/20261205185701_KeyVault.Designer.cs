@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresCipherpadDbContext))]
-    [Migration("20261205182353_KeyVault")]
+    [Migration("20261205185701_KeyVault")]
     partial class KeyVault
     {
         /// <inheritdoc />
@@ -987,6 +987,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<bool>("RelyingPartiesMayAsk")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId", "Name")
@@ -1053,6 +1056,9 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("bigint");
+
+                    b.Property<Guid?>("RelyingPartyId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Requester")
                         .IsRequired()
