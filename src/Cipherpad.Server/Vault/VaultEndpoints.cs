@@ -110,13 +110,7 @@ public static class VaultEndpoints
             return Errors.InvalidRequest("Send { \"name\": the item's name } and, for an older version, \"version\".", "name").ToProblem();
         }
         var asked = await vault.AskReleaseAsync(device!.AccountId, name, reference.Version, $"pad {device.Id}", cancellationToken);
-        if (!asked.Succeeded)
-        {
-            return asked.Error!.ToProblem();
-        }
-        var release = asked.Value;
-        return TypedResults.Ok(new VaultReleaseResponse(release.ReleaseId, release.Challenge.Question, release.Challenge.Description!, release.Challenge.QrPayload,
-            release.Name, release.Version, release.Challenge.ExpiresAt));
+        return Released(asked);
     }
 
     private static async Task<Results<Ok<VaultTicketResponse>, ProblemHttpResult>> AnswerReleaseAsync(Guid releaseId, HttpContext context,
@@ -139,13 +133,7 @@ public static class VaultEndpoints
         HttpContext context, VaultService vault, CancellationToken cancellationToken)
     {
         var asked = await vault.AskReleaseForAsync(context.RelyingParty(), request.Login, request.Name, request.Version, cancellationToken);
-        if (!asked.Succeeded)
-        {
-            return asked.Error!.ToProblem();
-        }
-        var release = asked.Value;
-        return TypedResults.Ok(new VaultReleaseResponse(release.ReleaseId, release.Challenge.Question, release.Challenge.Description!, release.Challenge.QrPayload,
-            release.Name, release.Version, release.Challenge.ExpiresAt));
+        return Released(asked);
     }
 
     private static async Task<Results<Ok<VaultTicketResponse>, ProblemHttpResult>> AnswerReleaseForRelyingPartyAsync(Guid releaseId, VaultReleaseAnswer request,
@@ -166,6 +154,18 @@ public static class VaultEndpoints
         return released.Succeeded
             ? TypedResults.Ok(new ReleasedVaultItem(released.Value.Name, released.Value.Version, Base64Url.EncodeToString(released.Value.Content)))
             : released.Error!.ToProblem();
+    }
+
+    /// <summary>The answer to a release asked for, by a pad or a relying party alike.</summary>
+    private static Results<Ok<VaultReleaseResponse>, ProblemHttpResult> Released(Result<ReleaseQuestion> asked)
+    {
+        if (!asked.Succeeded)
+        {
+            return asked.Error!.ToProblem();
+        }
+        var release = asked.Value;
+        return TypedResults.Ok(new VaultReleaseResponse(release.ReleaseId, release.Challenge.Question, release.Challenge.Description!, release.Challenge.QrPayload,
+            release.Name, release.Version, release.Challenge.ExpiresAt));
     }
 
     private static bool TryDecode(string text, out byte[] bytes)
