@@ -96,6 +96,25 @@ public static class StorageExtensions
             : new OwnedTransaction(null);
     }
 
+    /// <summary>
+    /// Serializes the current transaction with every other that locks the same account, until it ends: what it counts and
+    /// then inserts (a new vault item against the item limit, a name that must stay unique) cannot be raced. On PostgreSQL it
+    /// is a row lock on the account; on SQLite every write transaction already holds the database's write lock from its
+    /// start (<c>BEGIN IMMEDIATE</c>), so there is nothing more to take.
+    /// </summary>
+    public static async Task LockAccountAsync(this CipherpadDbContext db, Guid accountId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("An account is locked for the length of a transaction: begin one first.");
+        }
+        if (!db.Database.IsSqlite())
+        {
+            await db.ExecuteAsync("""SELECT 1 FROM "Accounts" WHERE "Id" = @accountId FOR UPDATE""", new { accountId }, cancellationToken);
+        }
+    }
+
     /// <summary>Creates the data directory and a new SQLite file (both readable by the server's user only) and applies pending migrations.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {

@@ -73,6 +73,7 @@ public sealed class VaultService(
         name = name.Trim();
         var now = time.GetUtcNow();
         await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
+        await db.LockAccountAsync(accountId, cancellationToken);
         var item = await db.VaultItems.SingleOrDefaultAsync(i => i.AccountId == accountId && i.Name == name, cancellationToken);
         if (item is null)
         {

@@ -218,6 +218,32 @@ public abstract class VaultScenarios
     }
 
     [Fact]
+    public async Task A_burst_of_stores_keeps_the_item_limit_and_one_item_per_name()
+    {
+        using var factory = await CreateFactoryAsync(new Dictionary<string, string> { ["Cipherpad:Vault:MaxItems"] = "3" });
+        var pad = await PadApi.RegisterAndActivateAsync(factory, "ann@example.com");
+        // Six new names, each sent four times at once: the same first store of a name races itself, and the limit races new items.
+        var names = Enumerable.Range(0, 24).Select(i => $"key {i % 6}").ToList();
+
+        var statuses = await Task.WhenAll(names.Select(async name =>
+        {
+            using var response = await PadApi.SendAsync(factory, pad, HttpMethod.Post, "/api/v1/pad/vault/items",
+                new StoreVaultItemRequest(name, Base64Url.EncodeToString(WalletKey)));
+            return (name, response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(statuses, s => Assert.True(s.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{s.StatusCode}: {s.Body}"));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        var items = await db.VaultItems.Select(i => new { i.Name, Versions = db.VaultItemVersions.Count(v => v.ItemId == i.Id) }).ToListAsync();
+        Assert.Equal(3, items.Count);
+        Assert.Equal(items.Count, items.Select(i => i.Name).Distinct().Count());
+        // Every store that was accepted is a version of an item that was kept, and every refusal is of a name that was not.
+        Assert.Equal(statuses.Count(s => s.StatusCode == HttpStatusCode.OK), items.Sum(i => i.Versions));
+        Assert.All(statuses.Where(s => s.StatusCode == HttpStatusCode.Conflict), s => Assert.DoesNotContain(s.name, items.Select(i => i.Name)));
+    }
+
+    [Fact]
     public async Task Altered_ciphertext_or_wrapped_key_is_refused_and_never_returned()
     {
         using var factory = await CreateFactoryAsync();
