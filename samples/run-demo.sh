@@ -33,6 +33,8 @@ done
 curl -fsS "$server_url/health" >/dev/null || { echo "The server did not start; see $demo/server.log" >&2; exit 1; }
 
 rm -rf "$demo/pad"
+# The wallet makes its tables when it first starts, so it starts afresh on each run, with the tables of this version.
+rm -f "$demo/wallet.db"
 cipherpad() { CIPHERPAD_HOME="$demo/pad" CIPHERPAD_PIN="$pin" dotnet src/Cipherpad.Client/bin/Debug/net10.0/cipherpad.dll "$@"; }
 cipherpad activate --server "$server_url" --email "$DEMO_EMAIL" --code "$DEMO_ACTIVATION_CODE" --name "Demo pad" >/dev/null
 
@@ -49,7 +51,10 @@ Ready.
 When a page shows a question, your cipher pad answers it (its PIN, $pin, is set for you here):
   CIPHERPAD_HOME="$demo/pad" CIPHERPAD_PIN=$pin dotnet src/Cipherpad.Client/bin/Debug/net10.0/cipherpad.dll answer QUESTION
   … pay QUESTION --payee PAYEE --amount AMOUNT --currency USD     (a transfer)
-  … confirm QUESTION                                              (a settings change)
+  … confirm QUESTION                                              (a settings change, or releasing the wallet key)
+
+The wallet key: make one in the wallet, then keep it in your key vault and let sites ask for it:
+  … vault put ~/Downloads/demo-wallet.key        then, on $server_url/account/vault, "Let sites ask"
 
 Logs: $demo/server.log, $demo/wallet.log. Ctrl+C stops both.
 INSTRUCTIONS

@@ -12,7 +12,8 @@ namespace Cipherpad.DemoWallet;
 /// <summary>
 /// A small wallet that uses Cipherpad the standard way: people sign in through OpenID Connect (the ASP.NET Core handler,
 /// code flow with PKCE and pushed authorization requests), and every transfer and settings change is confirmed at
-/// Cipherpad as a payment or an action in <c>authorization_details</c> before the wallet carries it out. Settings:
+/// Cipherpad as a payment or an action in <c>authorization_details</c> before the wallet carries it out. It signs
+/// statements with a key its owner keeps in Cipherpad's key vault (<see cref="WalletKey"/>). Settings:
 /// <c>Cipherpad:Authority</c>, <c>Cipherpad:ClientId</c>, <c>Cipherpad:ClientSecret</c>, <c>Wallet:Database</c>.
 /// </summary>
 public static class DemoWallet
@@ -34,6 +35,7 @@ public static class DemoWallet
         var database = builder.Configuration["Wallet:Database"] is { Length: > 0 } path ? path : Path.Combine(builder.Environment.ContentRootPath, "wallet.db");
         builder.Services.AddDbContext<WalletDb>(db => db.UseSqlite($"Data Source={database}"));
         builder.Services.AddAntiforgery();
+        builder.Services.AddHttpClient<CipherpadVault>(http => CipherpadVault.Configure(http, cipherpad));
         builder.Services.AddAuthentication(options =>
             {
                 options.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -72,6 +74,7 @@ public static class DemoWallet
         app.UseAuthorization();
         app.UseAntiforgery();
         MapPages(app);
+        WalletKeyPages.Map(app);
         return app;
     }
 
@@ -128,7 +131,7 @@ public static class DemoWallet
 
     private static void MapPages(WebApplication app)
     {
-        app.MapGet("/", async (HttpContext http, WalletDb db, IAntiforgery antiforgery) =>
+        app.MapGet("/", async (HttpContext http, WalletDb db, IAntiforgery antiforgery, IConfiguration configuration) =>
         {
             var subject = http.User.FindFirstValue("sub");
             var wallet = subject is null ? null : await db.Wallets.SingleOrDefaultAsync(w => w.Subject == subject);
@@ -142,7 +145,12 @@ public static class DemoWallet
             var token = antiforgery.GetAndStoreTokens(http).RequestToken!;
             var operations = await db.Operations.Where(o => o.Subject == subject).OrderByDescending(o => o.CreatedAt).Take(10).ToListAsync();
             var rows = string.Concat(operations.Select(o => $"""
-                <tr class="{Html.Encode(o.Status.ToString().ToLowerInvariant())}"><td>{Html.Encode(o.Kind == OperationKind.Transfer ? $"{o.Amount} USD to {o.Payee}" : o.Description)}</td>
+                <tr class="{Html.Encode(o.Status.ToString().ToLowerInvariant())}"><td>{Html.Encode(o.Kind switch
+                {
+                    OperationKind.Transfer => $"{o.Amount} USD to {o.Payee}",
+                    OperationKind.Statement => "Statement of the balance",
+                    _ => o.Description,
+                })}</td>
                 <td>{Html.Encode(o.Status.ToString())}</td><td>{Html.Encode(o.Outcome)}</td></tr>
                 """));
             return Html.Page("Demo Wallet", $$"""
@@ -150,7 +158,7 @@ public static class DemoWallet
                 <p>Balance: <strong id="balance">{{Html.Encode(Confirmation.CanonicalAmount((wallet.BalanceCents / 100m).ToString(System.Globalization.CultureInfo.InvariantCulture)) ?? "0.00")}} USD</strong></p>
                 <h2>Send money</h2>
                 <form method="post" action="/transfer">
-                  <input type="hidden" name="__RequestVerificationToken" value="{{Html.Encode(token)}}" />
+                  {{Html.Token(token)}}
                   <label>Payee <input name="payee" id="payee" required maxlength="64" /></label>
                   <label>Amount (USD) <input name="amount" id="amount" required inputmode="decimal" /></label>
                   <label class="check"><input type="checkbox" name="alter" id="alter" value="true" /> Demonstration: let malware on this PC
@@ -159,13 +167,15 @@ public static class DemoWallet
                 </form>
                 <h2>Settings</h2>
                 <form method="post" action="/settings">
-                  <input type="hidden" name="__RequestVerificationToken" value="{{Html.Encode(token)}}" />
+                  {{Html.Token(token)}}
                   <p>Mail me on every transfer: <strong id="mail-setting">{{(wallet.MailOnTransfer ? "on" : "off")}}</strong></p>
                   <button type="submit" id="toggle-mail">Turn it {{(wallet.MailOnTransfer ? "off" : "on")}}, confirming with Cipherpad</button>
                 </form>
+                <h2>Wallet key</h2>
+                {{WalletKeyPages.Section(wallet, token, configuration["Cipherpad:Authority"])}}
                 <h2>Operations</h2>
                 <table id="operations"><tr><th>What</th><th>Status</th><th>Outcome</th></tr>{{rows}}</table>
-                <form method="post" action="/signout"><input type="hidden" name="__RequestVerificationToken" value="{{Html.Encode(token)}}" />
+                <form method="post" action="/signout">{{Html.Token(token)}}
                   <button type="submit" class="secondary" id="sign-out">Sign out</button></form>
                 """);
         });
@@ -216,6 +226,9 @@ internal static class Html
 {
     public static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
 
+    /// <summary>The antiforgery token's hidden field, for every form that posts.</summary>
+    public static string Token(string token) => $"""<input type="hidden" name="__RequestVerificationToken" value="{Encode(token)}" />""";
+
     public static IResult Page(string title, string body, int status = StatusCodes.Status200OK) => Results.Content($$"""
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -228,6 +241,7 @@ internal static class Html
           button.secondary { background: #fff; color: #1f5fbf; border: 1px solid #1f5fbf; }
           table { width: 100%; border-collapse: collapse; } td, th { text-align: left; padding: .3rem; border-bottom: 1px solid #ddd; }
           tr.refused td { color: #b00020; } .error { color: #b00020; }
+          pre { white-space: pre-wrap; word-break: break-all; background: #f4f4f4; padding: .5rem; }
         </style></head>
         <body><h1>{{Encode(title)}}</h1>{{body}}</body></html>
         """, "text/html; charset=utf-8", statusCode: status);

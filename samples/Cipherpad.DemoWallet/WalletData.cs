@@ -14,12 +14,18 @@ public sealed class Wallet
 
     /// <summary>A setting whose change must be confirmed: whether the wallet mails its owner on every transfer.</summary>
     public bool MailOnTransfer { get; set; }
+
+    /// <summary>The public half of the wallet key (SubjectPublicKeyInfo, base64); the private half is in its owner's Cipherpad key vault.</summary>
+    public string? PublicKey { get; set; }
 }
 
 public enum OperationKind
 {
     Transfer,
     Setting,
+
+    /// <summary>A statement of the balance, signed with the wallet key that Cipherpad's key vault releases for it.</summary>
+    Statement,
 }
 
 public enum OperationStatus
@@ -28,7 +34,7 @@ public enum OperationStatus
     Pending,
     Done,
 
-    /// <summary>Cipherpad's token did not confirm exactly this operation (or was for someone else).</summary>
+    /// <summary>Cipherpad's token did not confirm exactly this operation (or was for someone else), or released no key for it.</summary>
     Refused,
 }
 
@@ -46,6 +52,15 @@ public sealed class Operation
 
     /// <summary>For the demonstration: malware on the PC changes the amount after the owner confirmed it.</summary>
     public bool AlteredAfterConfirmation { get; set; }
+
+    /// <summary>For a statement: the key vault release Cipherpad asked its owner to confirm, and where the question's QR code is.</summary>
+    public Guid? ReleaseId { get; set; }
+    public string? ReleaseDescription { get; set; }
+    public string? Question { get; set; }
+    public string? QrImage { get; set; }
+
+    /// <summary>For a signed statement: the wallet key's signature of <see cref="Description"/> (ECDSA P-256, SHA-256, base64).</summary>
+    public string? Signature { get; set; }
 
     public OperationStatus Status { get; set; }
     public string? Outcome { get; set; }

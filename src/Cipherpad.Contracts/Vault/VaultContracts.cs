@@ -36,8 +36,9 @@ public sealed record VaultItemReference(string? Name, int? Version = null);
 /// <param name="Name">The item.</param>
 /// <param name="Version">The version released.</param>
 /// <param name="ExpiresAt">Until when the question can be answered.</param>
+/// <param name="QrImage">For a relying party's release, the path of the question's QR code as a PNG (fetched with its credentials); null for a pad's.</param>
 public sealed record VaultReleaseResponse(Guid ReleaseId, string Question, string Description, string QrPayload, string Name, int Version,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt, string? QrImage = null);
 
 /// <summary>The answer to a release's question: <c>POST /api/v1/pad/vault/releases/{releaseId}/answer</c>.</summary>
 /// <param name="Answer">The cipher pad's answer in confirm-action mode.</param>

@@ -140,6 +140,13 @@ public static class ChallengeEndpoints
             outcome.RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : null));
     }
 
+    /// <summary>The path of the question's QR code as a PNG, for the relying party it was asked for; null when it has none (SMS).</summary>
+    public static string? QrImagePath(Challenge challenge)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        return challenge.QrPayload.Length == 0 ? null : $"/api/v1/challenges/{challenge.Id}/qr.png";
+    }
+
     /// <summary>
     /// The same view after a create and a read: <c>qrImage</c> is always the path of <c>qr.png</c>, and <c>attemptsLeft</c>
     /// is what verify would say, 0 once the question takes no more answers (succeeded, locked or expired).
@@ -155,8 +162,7 @@ public static class ChallengeEndpoints
             _ => open ? ChallengeStatuses.Pending : ChallengeStatuses.Expired,
         };
         return new(challenge.Id, challenge.Purpose.WireName(), challenge.Method, challenge.Question, challenge.ExpiresAt, challenge.QrPayload,
-            challenge.QrPayload.Length == 0 ? null : $"/api/v1/challenges/{challenge.Id}/qr.png",
-            status, open ? Math.Max(0, options.Challenges.MaxWrongAnswers - challenge.WrongAnswers) : 0,
+            QrImagePath(challenge), status, open ? Math.Max(0, options.Challenges.MaxWrongAnswers - challenge.WrongAnswers) : 0,
             challenge.Payment() is { } payment ? new PaymentView(payment.Payee, payment.Amount, payment.Currency.Code) : null,
             challenge.Description, challenge.MatchNumber);
     }

@@ -110,7 +110,7 @@ public static class VaultEndpoints
             return Errors.InvalidRequest("Send { \"name\": the item's name } and, for an older version, \"version\".", "name").ToProblem();
         }
         var asked = await vault.AskReleaseAsync(device!.AccountId, name, reference.Version, $"pad {device.Id}", cancellationToken);
-        return Released(asked);
+        return Released(asked, forRelyingParty: false);
     }
 
     private static async Task<Results<Ok<VaultTicketResponse>, ProblemHttpResult>> AnswerReleaseAsync(Guid releaseId, HttpContext context,
@@ -133,7 +133,7 @@ public static class VaultEndpoints
         HttpContext context, VaultService vault, CancellationToken cancellationToken)
     {
         var asked = await vault.AskReleaseForAsync(context.RelyingParty(), request.Login, request.Name, request.Version, cancellationToken);
-        return Released(asked);
+        return Released(asked, forRelyingParty: true);
     }
 
     private static async Task<Results<Ok<VaultTicketResponse>, ProblemHttpResult>> AnswerReleaseForRelyingPartyAsync(Guid releaseId, VaultReleaseAnswer request,
@@ -157,7 +157,7 @@ public static class VaultEndpoints
     }
 
     /// <summary>The answer to a release asked for, by a pad or a relying party alike.</summary>
-    private static Results<Ok<VaultReleaseResponse>, ProblemHttpResult> Released(Result<ReleaseQuestion> asked)
+    private static Results<Ok<VaultReleaseResponse>, ProblemHttpResult> Released(Result<ReleaseQuestion> asked, bool forRelyingParty)
     {
         if (!asked.Succeeded)
         {
@@ -165,7 +165,7 @@ public static class VaultEndpoints
         }
         var release = asked.Value;
         return TypedResults.Ok(new VaultReleaseResponse(release.ReleaseId, release.Challenge.Question, release.Challenge.Description!, release.Challenge.QrPayload,
-            release.Name, release.Version, release.Challenge.ExpiresAt));
+            release.Name, release.Version, release.Challenge.ExpiresAt, forRelyingParty ? Challenges.ChallengeEndpoints.QrImagePath(release.Challenge) : null));
     }
 
     private static bool TryDecode(string text, out byte[] bytes)

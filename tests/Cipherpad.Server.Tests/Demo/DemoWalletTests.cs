@@ -4,6 +4,7 @@ using Cipherpad.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -114,5 +115,78 @@ public sealed class DemoWalletTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
         await page.GotoAsync(new Uri(_cipherpad.ClientOptions.BaseAddress, "/account").ToString());
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"));
+    }
+
+    [Fact]
+    public async Task A_statement_is_signed_with_the_wallet_key_only_once_the_key_vault_releases_it_for_the_pads_answer()
+    {
+        var pad = await Journeys.RegisterAndActivateAsync(_cipherpad, Email);
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_wallet.Urls.First());
+        await page.ClickAsync("#sign-in");
+        await page.FillAsync("#Email", Email);
+        await AnswerAtCipherpadAsync(page, pad, Purpose.Login);
+
+        await page.ClickAsync("#make-key");
+        var fingerprint = (await page.Locator("#key-fingerprint").TextContentAsync())!;
+        var walletKey = (await page.Locator("#new-key").TextContentAsync())!;
+        Assert.StartsWith("-----BEGIN PRIVATE KEY-----", walletKey, StringComparison.Ordinal);
+        await page.ClickAsync("text=Back to the wallet");
+        await Assertions.Expect(page.Locator("#key-fingerprint")).ToHaveTextAsync(fingerprint);
+
+        // Not in the key vault yet: Cipherpad has nothing to release.
+        await page.ClickAsync("#sign-statement");
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("no key file \"demo-wallet.key\"");
+        await page.GoBackAsync();
+
+        // Stored, but not yet something sites may ask for: the same answer.
+        await StoreInVaultAsync(System.Text.Encoding.UTF8.GetBytes(walletKey), letSitesAsk: false);
+        await page.ClickAsync("#sign-statement");
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("no key file");
+        await page.GoBackAsync();
+
+        await StoreInVaultAsync(System.Text.Encoding.UTF8.GetBytes(walletKey), letSitesAsk: true);
+        await page.ClickAsync("#sign-statement");
+        await Assertions.Expect(page.Locator("#release-description")).ToHaveTextAsync("Release the key file \"demo-wallet.key\", version 2, to Demo Wallet");
+        Assert.Equal("image/png", (await page.APIRequest.GetAsync(await page.Locator("img").GetAttributeAsync("src") is { } qr
+            ? new Uri(new Uri(_wallet.Urls.First()), qr).ToString() : throw new InvalidOperationException("no QR code"))).Headers["content-type"]);
+        var question = (await page.Locator("#question").TextContentAsync())!.Trim();
+        using var keys = new DeviceKeys(pad);
+        await page.FillAsync("#answer", Answer.Compute(keys, Purpose.Login, question, _cipherpad.Time.GetUtcNow()));
+        await page.ClickAsync("#send-answer");
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("attempt(s) left");
+
+        await page.FillAsync("#answer", Answer.Compute(keys, Purpose.Action, question, _cipherpad.Time.GetUtcNow()));
+        await page.ClickAsync("#send-answer");
+        var statement = (await page.Locator("#statement").TextContentAsync())!;
+        Assert.StartsWith($"Demo Wallet statement: {Email} held 1000.00 USD at ", statement, StringComparison.Ordinal);
+        using (var key = System.Security.Cryptography.ECDsa.Create())
+        {
+            key.ImportFromPem(walletKey);
+            Assert.True(key.VerifyData(System.Text.Encoding.UTF8.GetBytes(statement), Convert.FromBase64String((await page.Locator("#signature").TextContentAsync())!),
+                System.Security.Cryptography.HashAlgorithmName.SHA256));
+        }
+        await page.ClickAsync("text=Back to the wallet");
+        await Assertions.Expect(page.Locator("#operations tr.done")).ToContainTextAsync($"Signed with the wallet key {fingerprint}.");
+
+        // A key file that is not this wallet's key is released, and refused by the wallet.
+        using (var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            await StoreInVaultAsync(System.Text.Encoding.UTF8.GetBytes(other.ExportPkcs8PrivateKeyPem()), letSitesAsk: true);
+        }
+        await page.ClickAsync("#sign-statement");
+        await page.FillAsync("#answer", Answer.Compute(keys, Purpose.Action, (await page.Locator("#question").TextContentAsync())!.Trim(), _cipherpad.Time.GetUtcNow()));
+        await page.ClickAsync("#send-answer");
+        await Assertions.Expect(page.Locator("#operations tr.refused")).ToContainTextAsync("is not this wallet's key");
+    }
+
+    /// <summary>Stores the next version of the wallet key file as its owner would on the key vault page.</summary>
+    private async Task StoreInVaultAsync(byte[] content, bool letSitesAsk)
+    {
+        await using var scope = _cipherpad.Services.CreateAsyncScope();
+        var accountId = await scope.ServiceProvider.GetRequiredService<Cipherpad.Server.Storage.CipherpadDbContext>().Accounts.Select(a => a.Id).SingleAsync();
+        var vault = scope.ServiceProvider.GetRequiredService<Cipherpad.Server.Vault.VaultService>();
+        Assert.True((await vault.StoreAsync(accountId, DemoWallet.WalletKey.VaultItem, content, "test", null, CancellationToken.None)).Succeeded);
+        await vault.LetRelyingPartiesAskAsync(accountId, DemoWallet.WalletKey.VaultItem, letSitesAsk, CancellationToken.None);
     }
 }

@@ -133,6 +133,14 @@ public abstract class VaultScenarios
         Assert.True(asked.IsSuccessStatusCode, await asked.Content.ReadAsStringAsync());
         var release = (await asked.Content.ReadFromJsonAsync<VaultReleaseResponse>())!;
         Assert.Equal("Release the key file \"wallet.kwm\", version 1, to Demo Wallet", release.Description);
+        using (var qr = await wallet.GetAsync(release.QrImage))
+        {
+            Assert.Equal("image/png", qr.Content.Headers.ContentType?.MediaType);
+        }
+        using (var othersQr = await other.GetAsync(release.QrImage))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, othersQr.StatusCode);
+        }
         var answer = PadApi.AnswerPayload(factory, pad, release.QrPayload);
         using (var stolen = await other.PostAsJsonAsync($"/api/v1/vault/releases/{release.ReleaseId}/answer", new VaultReleaseAnswer(answer)))
         {
