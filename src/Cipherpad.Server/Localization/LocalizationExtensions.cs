@@ -10,7 +10,8 @@ namespace Cipherpad.Server.Localization;
 
 public static class LocalizationExtensions
 {
-    private static readonly HtmlEncoder HtmlEncoder = HtmlEncoder.Create(UnicodeRanges.All);
+    /// <summary>The encoder of pages written outside Razor: every letter as itself, as Razor's (<see cref="AddLanguages"/>), markup escaped.</summary>
+    public static HtmlEncoder PageEncoder { get; } = HtmlEncoder.Create(UnicodeRanges.All);
 
     /// <summary>
     /// The resources of <see cref="Texts"/>, and the <see cref="Translator"/> for e-mails and SMS. Pages write every letter as itself, Cyrillic too,
@@ -52,11 +53,11 @@ public static class LocalizationExtensions
     public static IHtmlContent Html(this IStringLocalizer localizer, string format, params IHtmlContent[] parts)
     {
         ArgumentNullException.ThrowIfNull(localizer);
-        var encoded = HtmlEncoder.Encode(localizer[format].Value);
+        var encoded = PageEncoder.Encode(localizer[format].Value);
         return new HtmlString(string.Format(CultureInfo.InvariantCulture, encoded, parts.Select(part =>
         {
             using var writer = new StringWriter(CultureInfo.InvariantCulture);
-            part.WriteTo(writer, HtmlEncoder);
+            part.WriteTo(writer, PageEncoder);
             return writer.ToString();
         }).ToArray<object>()));
     }

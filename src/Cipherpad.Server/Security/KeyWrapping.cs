@@ -11,28 +11,18 @@ public sealed record WrappedKey(string KeyId, byte[] Data);
 /// derived from the master key for this use alone, the key's id and the caller's purpose bound as associated data.
 /// New keys are wrapped by the current master key; a key wrapped by an earlier one
 /// (<c>Cipherpad:MasterKey:Previous</c>) still unwraps, so the master key can be rotated and the data keys re-wrapped
-/// (<see cref="Rewrap"/>) while the server runs. Layout of <see cref="WrappedKey.Data"/>: nonce (12) ‖ tag (16) ‖ key.
+/// (<see cref="Rewrap"/>) while the server runs. <see cref="WrappedKey.Data"/> is laid out as <see cref="AesGcmSealing"/> seals.
 /// </summary>
 public sealed class KeyWrapping(MasterKey masterKey)
 {
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
-
     private readonly Dictionary<string, byte[]> _keys = masterKey.Previous.Prepend(masterKey.Key)
         .GroupBy(MasterKey.IdOf).ToDictionary(group => group.Key, group => Derive(group.First()), StringComparer.Ordinal);
 
     /// <summary>The id of the master key that wraps new data keys.</summary>
     public string CurrentKeyId { get; } = masterKey.Id;
 
-    public WrappedKey Wrap(ReadOnlySpan<byte> dataKey, string purpose)
-    {
-        var output = new byte[NonceSize + TagSize + dataKey.Length];
-        RandomNumberGenerator.Fill(output.AsSpan(0, NonceSize));
-        using var aes = new AesGcm(_keys[CurrentKeyId], TagSize);
-        aes.Encrypt(output.AsSpan(0, NonceSize), dataKey, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize),
-            AssociatedData(CurrentKeyId, purpose));
-        return new WrappedKey(CurrentKeyId, output);
-    }
+    public WrappedKey Wrap(ReadOnlySpan<byte> dataKey, string purpose) =>
+        new(CurrentKeyId, AesGcmSealing.Seal(_keys[CurrentKeyId], dataKey, AssociatedData(CurrentKeyId, purpose)));
 
     /// <exception cref="CryptographicException">
     /// The wrapped key was altered, was wrapped for another purpose, or its master key is not configured.
@@ -44,15 +34,11 @@ public sealed class KeyWrapping(MasterKey masterKey)
         {
             throw new CryptographicException($"The master key {wrapped.KeyId} that wrapped this data key is not configured: add it to Cipherpad:MasterKey:Previous.");
         }
-        if (wrapped.Data.Length <= NonceSize + TagSize)
+        if (wrapped.Data.Length <= AesGcmSealing.Overhead)
         {
             throw new CryptographicException("The wrapped data key is malformed.");
         }
-        var dataKey = new byte[wrapped.Data.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(wrapped.Data.AsSpan(0, NonceSize), wrapped.Data.AsSpan(NonceSize + TagSize), wrapped.Data.AsSpan(NonceSize, TagSize), dataKey,
-            AssociatedData(wrapped.KeyId, purpose));
-        return dataKey;
+        return AesGcmSealing.Open(key, wrapped.Data, AssociatedData(wrapped.KeyId, purpose));
     }
 
     /// <summary>The same data key wrapped by the current master key; the key itself never leaves this method.</summary>

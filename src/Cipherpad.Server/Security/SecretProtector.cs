@@ -12,17 +12,12 @@ namespace Cipherpad.Server.Security;
 public sealed class SecretProtector(MasterKey masterKey)
 {
     private const byte Version = 1;
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
 
     public byte[] Protect(ReadOnlySpan<byte> plaintext, string purpose)
     {
-        var output = new byte[1 + NonceSize + TagSize + plaintext.Length];
+        var output = new byte[1 + AesGcmSealing.Overhead + plaintext.Length];
         output[0] = Version;
-        var nonce = output.AsSpan(1, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(masterKey.Key, TagSize);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), Encoding.UTF8.GetBytes(purpose));
+        AesGcmSealing.SealInto(masterKey.Key, plaintext, Encoding.UTF8.GetBytes(purpose), output.AsSpan(1));
         return output;
     }
 
@@ -33,21 +28,17 @@ public sealed class SecretProtector(MasterKey masterKey)
     /// <exception cref="CryptographicException">The data was altered, or was protected for another purpose or key.</exception>
     public byte[] Unprotect(ReadOnlySpan<byte> protectedData, string purpose)
     {
-        if (protectedData.Length < 1 + NonceSize + TagSize || protectedData[0] != Version)
+        if (protectedData.Length < 1 + AesGcmSealing.Overhead || protectedData[0] != Version)
         {
             throw new CryptographicException("The protected secret is malformed.");
         }
-        var plaintext = new byte[protectedData.Length - 1 - NonceSize - TagSize];
         var associated = Encoding.UTF8.GetBytes(purpose);
         IReadOnlyList<byte[]> keys = [masterKey.Key, .. masterKey.Previous];
         for (var i = 0; i < keys.Count; i++)
         {
             try
             {
-                using var aes = new AesGcm(keys[i], TagSize);
-                aes.Decrypt(protectedData.Slice(1, NonceSize), protectedData[(1 + NonceSize + TagSize)..], protectedData.Slice(1 + NonceSize, TagSize),
-                    plaintext, associated);
-                return plaintext;
+                return AesGcmSealing.Open(keys[i], protectedData[1..], associated);
             }
             catch (AuthenticationTagMismatchException) when (i < keys.Count - 1)
             {

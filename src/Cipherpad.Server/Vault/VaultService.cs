@@ -472,15 +472,8 @@ public sealed class VaultService(
         var dataKey = RandomNumberGenerator.GetBytes(32);
         try
         {
-            var sealedContent = new byte[NonceSize + TagSize + content.Length];
-            RandomNumberGenerator.Fill(sealedContent.AsSpan(0, NonceSize));
-            using (var aes = new AesGcm(dataKey, TagSize))
-            {
-                aes.Encrypt(sealedContent.AsSpan(0, NonceSize), content, sealedContent.AsSpan(NonceSize + TagSize), sealedContent.AsSpan(NonceSize, TagSize),
-                    Encoding.ASCII.GetBytes(version.Id.ToString()));
-            }
+            version.Content = AesGcmSealing.Seal(dataKey, content, Encoding.ASCII.GetBytes(version.Id.ToString()));
             var wrapped = keys.Wrap(dataKey, DataKeyPurpose + ":" + version.Id);
-            version.Content = sealedContent;
             version.DataKeyId = wrapped.KeyId;
             version.WrappedDataKey = wrapped.Data;
             return version;
@@ -500,15 +493,7 @@ public sealed class VaultService(
         var dataKey = keys.Unwrap(new WrappedKey(version.DataKeyId, version.WrappedDataKey), DataKeyPurpose + ":" + version.Id);
         try
         {
-            if (version.Content.Length < NonceSize + TagSize)
-            {
-                throw new CryptographicException("The stored item is malformed.");
-            }
-            var content = new byte[version.Content.Length - NonceSize - TagSize];
-            using var aes = new AesGcm(dataKey, TagSize);
-            aes.Decrypt(version.Content.AsSpan(0, NonceSize), version.Content.AsSpan(NonceSize + TagSize), version.Content.AsSpan(NonceSize, TagSize), content,
-                Encoding.ASCII.GetBytes(version.Id.ToString()));
-            return content;
+            return AesGcmSealing.Open(dataKey, version.Content, Encoding.ASCII.GetBytes(version.Id.ToString()));
         }
         finally
         {
@@ -527,7 +512,4 @@ public sealed class VaultService(
                            select new { i.Name, v.Number, v.Id, i.RelyingPartiesMayAsk }).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
         return found is null ? null : (found.Name, found.Number, found.Id, found.RelyingPartiesMayAsk);
     }
-
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
 }

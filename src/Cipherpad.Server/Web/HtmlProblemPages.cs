@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using Cipherpad.Server.Localization;
 using Microsoft.Extensions.Localization;
 
@@ -15,7 +14,7 @@ namespace Cipherpad.Server.Web;
 /// </summary>
 public sealed class HtmlProblemPages : IProblemDetailsWriter
 {
-    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+    private static readonly HtmlEncoder Encoder = LocalizationExtensions.PageEncoder;
     private static readonly string[] MachinePaths = ["/api", "/connect", "/auth", "/.well-known", "/openapi", "/health"];
 
     public bool CanWrite(ProblemDetailsContext context)
