@@ -74,6 +74,10 @@ public sealed class CipherpadOptions
     [Required]
     public Vault.VaultOptions Vault { get; set; } = new();
 
+    /// <summary><c>Cipherpad:Passkeys</c>: the WebAuthn relying party and attestation.</summary>
+    [Required]
+    public Passkeys.PasskeyOptions Passkeys { get; set; } = new();
+
     public string DataPath(string relative) => Path.GetFullPath(Path.Combine(DataDirectory, relative));
 }
 

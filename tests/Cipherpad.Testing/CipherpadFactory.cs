@@ -81,10 +81,11 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
     /// clients need: they hold the issuer to the address they discovered it at. The port is chosen before the server binds it,
     /// so another process could take it in between; then the start fails and says so.
     /// </summary>
-    public Uri StartOnLoopbackAsPublicAddress()
+    /// <param name="host">The public address's host: <c>localhost</c> where a browser needs a domain (a passkey's relying party cannot be an IP address).</param>
+    public Uri StartOnLoopbackAsPublicAddress(string host = "127.0.0.1")
     {
         var port = Nginx.FreePort();
-        _publicUrl = $"http://127.0.0.1:{port}";
+        _publicUrl = $"http://{host}:{port}";
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         StartServer();
         _loopback = new Uri(_publicUrl);

@@ -15,6 +15,8 @@ public static class AnswerMethodServiceCollectionExtensions
         services.AddAnswerMethod<SmsMethod>();
         services.AddScoped<CipherPadMethod>(); // what approval on the phone pad answers with
         services.AddAnswerMethod<PushMethod>();
+        services.AddAnswerMethod<Passkey.PasskeyMethod>();
+        services.AddScoped<Passkeys.PasskeyService>();
         services.AddScoped<PadApprovals>();
         services.AddSingleton<Security.ServerSecrets>();
         services.AddSingleton<VapidKeys>();

@@ -63,6 +63,10 @@ public static class ChallengeEndpoints
             return BadRequest("A login takes no description or payment details.");
         }
 
+        if (request.Method == AnswerMethods.Passkey.PasskeyMethod.MethodName)
+        {
+            return BadRequest("A passkey answers on Cipherpad's own pages only: sign the person in, or have them confirm, through OpenID Connect.");
+        }
         var created = await challenges.CreateAsync(context.RelyingParty(), request.Login, purpose, description, payment,
             request.Method ?? CipherPadMethod.MethodName, cancellationToken);
         if (!created.Succeeded)

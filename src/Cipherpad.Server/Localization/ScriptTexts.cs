@@ -24,6 +24,8 @@ public static class ScriptTexts
         "Checked: you are a person. You can send the form.",
         "The check that you are a person failed in this browser. Send the form or reload the page for a new one.",
         "Sending…",
+        "This browser cannot use passkeys; use another way, or a newer browser.",
+        "Your device did not answer with a passkey ({0}). Try again, or use another way.",
     ];
 
     /// <summary>Each script text by its English, in the current UI language.</summary>

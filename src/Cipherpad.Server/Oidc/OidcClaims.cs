@@ -37,11 +37,15 @@ public sealed class OidcClaims(AccountDirectory accounts, OidcSubjects subjects)
     /// <summary>The scopes a client may ask for; <c>openid</c> and <c>offline_access</c> are OpenIddict's own.</summary>
     public static readonly string[] Scopes = [OpenIddictConstants.Scopes.Email, OpenIddictConstants.Scopes.Profile];
 
-    /// <summary>What each answer method proves, in RFC 8176 words: a one-time code from a software key, a tap on it, or an SMS.</summary>
+    /// <summary>
+    /// What each answer method proves, in RFC 8176 words: a one-time code from a software key, a tap on it, an SMS, or a
+    /// key held by the device with its user verified (a passkey: the device, and a fingerprint, face or PIN).
+    /// </summary>
     public static string[] AuthenticationMethods(string method) => method switch
     {
         CipherPadMethod.MethodName => ["otp", "swk"],
         PushMethod.MethodName => ["swk", "user"],
+        AnswerMethods.Passkey.PasskeyMethod.MethodName => ["hwk", "mfa"],
         SmsMethod.MethodName => ["otp", "sms"],
         _ => [method],
     };

@@ -21,6 +21,7 @@ public abstract class AccountPage : PageModel
         ("/account/log", "Authorization log"),
         ("/account/notifications", "Notifications"),
         ("/account/aliases", "Aliases"),
+        ("/account/passkeys", "Passkeys"),
         ("/account/vault", "Key vault"),
         ("/account/security-question", "Security question"),
         ("/account/confirm-all", "Confirm all"),
@@ -34,16 +35,17 @@ public abstract class AccountPage : PageModel
     public Text? Problem { get; protected set; }
 
     /// <summary>
-    /// Asks the account's cipher pad to confirm a change and sends the person to the confirmation page; null (with
-    /// <see cref="Problem"/> set) when the account has no active cipher pad to confirm with.
+    /// Asks the account's cipher pad to confirm a change and sends the person to the confirmation page, and once it is
+    /// confirmed to <paramref name="next"/> (a page of the account) if given; null (with <see cref="Problem"/> set) when the
+    /// account has no active cipher pad to confirm with.
     /// </summary>
     protected async Task<IActionResult?> ConfirmChangeAsync(AccountChanges changes, AccountChange change, string description,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? next = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
         if (await changes.RequestAsync(AccountId, change, description, cancellationToken) is { } pending)
         {
-            return Redirect($"/account/confirm/{pending.Id}");
+            return Redirect(next is null ? $"/account/confirm/{pending.Id}" : $"/account/confirm/{pending.Id}?next={Uri.EscapeDataString(next)}");
         }
         Problem = "Your account has no active cipher pad to confirm with: use recovery to get a new activation code.";
         return null;

@@ -34,7 +34,12 @@ public sealed class ConfirmChangeModel(AccountChanges changes) : AccountPage
         }
     }
 
-    public async Task<IActionResult> OnPostAsync(Guid id, string? answer, CancellationToken cancellationToken)
+    /// <summary>Where to go once the change is confirmed: only a page of the account, never another site.</summary>
+    public static bool IsNextStep(string? next) =>
+        next is { Length: > 0 } && next.StartsWith("/account/", StringComparison.Ordinal) && !next.Contains("//", StringComparison.Ordinal)
+        && !next.Contains('\\', StringComparison.Ordinal);
+
+    public async Task<IActionResult> OnPostAsync(Guid id, string? answer, [FromQuery] string? next, CancellationToken cancellationToken)
     {
         await OnGetAsync(id, cancellationToken);
         if (Question is not null && Core.Answers.Answer.Normalize(answer, Core.Answers.Answer.DigitsFor(Question)) is null)
@@ -44,6 +49,10 @@ public sealed class ConfirmChangeModel(AccountChanges changes) : AccountPage
         }
         Problem = null;
         var outcome = await changes.ConfirmAsync(AccountId, id, answer ?? "", Source, Sessions.SignInSessions.SessionOf(User), cancellationToken);
+        if (outcome.Result == VerifyResult.Success && IsNextStep(next))
+        {
+            return LocalRedirect(next!);
+        }
         await OnGetAsync(id, cancellationToken);
         if (outcome.Result != VerifyResult.Success && !Applied)
         {

@@ -17,14 +17,14 @@ namespace Cipherpad.Server.Pages;
 /// anything else lands on <c>/account</c>, so the page cannot be made to redirect to any other site.
 /// </summary>
 public sealed class SignInModel(ChallengeService challenges, RelyingPartyService relyingParties, Sessions.SignInSessions sessions,
-    Microsoft.Extensions.Options.IOptions<CipherpadOptions> options, TimeProvider time) : PageModel
+    Passkeys.PasskeyService passkeys, Microsoft.Extensions.Options.IOptions<CipherpadOptions> options, TimeProvider time) : PageModel
 {
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Answer { get; set; }
     [BindProperty] public Guid? ChallengeId { get; set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
-    /// <summary>How the person chose to answer: <c>app</c>, <c>push</c> or <c>sms</c>.</summary>
+    /// <summary>How the person chose to answer: <c>app</c>, <c>push</c>, <c>sms</c> or <c>passkey</c>.</summary>
     [BindProperty] public string? Method { get; set; }
 
     /// <summary>For <c>push</c>: the number to choose on the phone pad.</summary>
@@ -33,6 +33,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
     public string? Question { get; private set; }
     public string? QrImage { get; private set; }
     public DateTimeOffset? ExpiresAt { get; private set; }
+    public string? PasskeyRequest { get; private set; }
     public Text? Problem { get; private set; }
 
     public void OnGet() => AllowReturn();
@@ -48,7 +49,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         Method ??= CipherPadMethod.MethodName;
         if (!AnswerStep.IsChoice(Method))
         {
-            Problem = "Choose how to answer: a question, your phone pad, or an SMS.";
+            Problem = "Choose how to answer: a question, your phone pad, a passkey, or an SMS.";
             Method = CipherPadMethod.MethodName;
             return Page();
         }
@@ -93,7 +94,7 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             ChallengeId = null;
             return Page();
         }
-        if (Core.Answers.Answer.Normalize(Answer, Core.Answers.Answer.DigitsFor(challenge.Question)) is null)
+        if (AnswerStep.TakesDigits(Method) && Core.Answers.Answer.Normalize(Answer, Core.Answers.Answer.DigitsFor(challenge.Question)) is null)
         {
             Problem = NotAnAnswerTo(challenge.Question);
             Show(challenge);
@@ -158,5 +159,6 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
         Question = challenge.Question;
         QrImage = QrCodes.PngDataUrl(challenge.QrPayload);
         ExpiresAt = challenge.ExpiresAt;
+        PasskeyRequest = AnswerStep.PasskeyRequestFor(Method, challenge, passkeys);
     }
 }

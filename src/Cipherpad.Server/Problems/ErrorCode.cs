@@ -44,6 +44,8 @@ public enum ErrorCode
     VaultReleaseRefused,
     VaultTicketNotValid,
     VaultItemUnreadable,
+    NoPasskey,
+    PasskeyNotAccepted,
 }
 
 public static class ErrorCodes

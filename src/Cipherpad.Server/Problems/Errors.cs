@@ -170,4 +170,10 @@ public static class Errors
         new(ErrorCode.VaultItemUnreadable, $"The stored item \"{name}\" cannot be decrypted: it was altered, or the master key that wraps its key is not configured. Nothing was released.");
 
     private const string HumanCheckField = "HumanCheck";
+
+    public static CipherpadError NoPasskey(string login) =>
+        new(ErrorCode.NoPasskey, $"The account with the login '{login.Trim()}' has no passkey that can answer; add one in the personal account.", "login");
+
+    public static CipherpadError PasskeyNotAccepted() =>
+        new(ErrorCode.PasskeyNotAccepted, "The browser's new passkey was not accepted: it did not answer this addition's challenge, or it is registered already. Add it again.");
 }

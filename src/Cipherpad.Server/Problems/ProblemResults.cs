@@ -83,6 +83,8 @@ public static class ProblemResults
         ErrorCode.VaultReleaseRefused => (StatusCodes.Status403Forbidden, "Vault release refused"),
         ErrorCode.VaultTicketNotValid => (StatusCodes.Status410Gone, "Vault ticket not valid"),
         ErrorCode.VaultItemUnreadable => (StatusCodes.Status500InternalServerError, "Vault item unreadable"),
+        ErrorCode.NoPasskey => (StatusCodes.Status404NotFound, "No passkey"),
+        ErrorCode.PasskeyNotAccepted => (StatusCodes.Status400BadRequest, "Passkey not accepted"),
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Every error code needs a status and a title."),
     };
 }

@@ -52,6 +52,8 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<Vault.VaultRelease> VaultReleases => Set<Vault.VaultRelease>();
     public DbSet<Vault.VaultUpload> VaultUploads => Set<Vault.VaultUpload>();
     public DbSet<Vault.VaultExportRequest> VaultExportRequests => Set<Vault.VaultExportRequest>();
+    public DbSet<Passkeys.Passkey> Passkeys => Set<Passkeys.Passkey>();
+    public DbSet<Passkeys.PasskeyRegistration> PasskeyRegistrations => Set<Passkeys.PasskeyRegistration>();
 
     /// <summary>On SQLite, the connection that the hot path's statements share (<see cref="Sql"/>); set for a request's context.</summary>
     internal SqliteGroupCommit? SqliteHotPath { get; set; }

@@ -20,6 +20,9 @@ namespace Cipherpad.Server.Accounts.Changes;
 [JsonDerivedType(typeof(StoreVaultItemChange), "store-vault-item")]
 [JsonDerivedType(typeof(DeleteVaultItemChange), "delete-vault-item")]
 [JsonDerivedType(typeof(VaultItemRelyingPartiesChange), "vault-item-relying-parties")]
+[JsonDerivedType(typeof(AddPasskeyChange), "add-passkey")]
+[JsonDerivedType(typeof(RenamePasskeyChange), "rename-passkey")]
+[JsonDerivedType(typeof(RevokePasskeyChange), "revoke-passkey")]
 public abstract record AccountChange;
 
 /// <summary>Applies one kind of <see cref="AccountChange"/>; registered with <c>AddAccountChanges()</c>.</summary>

@@ -18,6 +18,9 @@ public static class AccountChangeServiceCollectionExtensions
         services.AddScoped<IAccountChangeHandler, AddAliasHandler>();
         services.AddScoped<IAccountChangeHandler, RemoveAliasHandler>();
         services.AddScoped<IAccountChangeHandler, NotificationsHandler>();
+        services.AddScoped<IAccountChangeHandler, AddPasskeyHandler>();
+        services.AddScoped<IAccountChangeHandler, RenamePasskeyHandler>();
+        services.AddScoped<IAccountChangeHandler, RevokePasskeyHandler>();
         return services;
     }
 }

@@ -32,6 +32,7 @@ public sealed class AuthorizeModel(
     RelyingPartyService relyingParties,
     SignInSessions sessions,
     AccountDirectory accounts,
+    Passkeys.PasskeyService passkeys,
     OidcClaims claims,
     TimeProvider time) : PageModel
 {
@@ -59,6 +60,9 @@ public sealed class AuthorizeModel(
     public string? Question { get; private set; }
     public string? QrImage { get; private set; }
     public DateTimeOffset? ExpiresAt { get; private set; }
+
+    /// <summary>For a passkey: the WebAuthn request, whose challenge is derived from the details this page shows.</summary>
+    public string? PasskeyRequest { get; private set; }
     public Text? Problem { get; private set; }
 
     /// <summary>The authorization request's parameters, posted back with each form.</summary>
@@ -149,7 +153,7 @@ public sealed class AuthorizeModel(
         {
             return Page();
         }
-        if (Core.Answers.Answer.Normalize(Answer, Core.Answers.Answer.DigitsFor(challenge.Question)) is null)
+        if (AnswerStep.TakesDigits(Method) && Core.Answers.Answer.Normalize(Answer, Core.Answers.Answer.DigitsFor(challenge.Question)) is null)
         {
             Problem = SignInModel.NotAnAnswerTo(challenge.Question);
             return Page();
@@ -257,5 +261,6 @@ public sealed class AuthorizeModel(
         Question = challenge.Question;
         QrImage = QrCodes.PngDataUrl(challenge.QrPayload);
         ExpiresAt = challenge.ExpiresAt;
+        PasskeyRequest = AnswerStep.PasskeyRequestFor(Method, challenge, passkeys);
     }
 }
