@@ -49,26 +49,7 @@ public abstract class PasskeyScenarios : IAsyncLifetime
         var page = await _browser.NewPageAsync();
         var authenticator = await VirtualAuthenticator.AttachAsync(page);
         await SignInWithPadAsync(page, pad);
-
-        // Added: the pad confirms first, then the browser makes the passkey.
-        await page.GotoAsync(Address("/account/passkeys"));
-        await Assertions.Expect(page.Locator("#method-off")).ToBeVisibleAsync();
-        await page.FillAsync("#Name", "Laptop fingerprint");
-        await page.ClickAsync("main form[action*=Add] button[type=submit]");
-        Assert.Empty(await authenticator.CredentialsAsync());
-        await ConfirmOnPadAsync(page, pad);
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/passkeys/new/"));
-        await page.ClickAsync("#make-passkey");
-        await Assertions.Expect(page.Locator("#passkeys")).ToContainTextAsync("Laptop fingerprint");
-        Assert.Single(await authenticator.CredentialsAsync());
-        await _factory.SendOutboxAsync();
-        Assert.Contains(Journeys.EmailsTo(_factory, Email), mail => mail.Subject == "Cipherpad: The passkey \"Laptop fingerprint\" was added to your account.");
-
-        // Turned on as a way to answer, then used to sign in: no question, the device's signature.
-        await page.GotoAsync(Address("/account/methods"));
-        await page.CheckAsync("input[name=passkey]");
-        await page.ClickAsync("main button[type=submit]");
-        await ConfirmOnPadAsync(page, pad);
+        await AddPasskeyAndTurnItOnAsync(page, pad, authenticator);
         await SignOutAsync(page);
         await SignInWithPasskeyAsync(page);
         await Assertions.Expect(page.Locator("#greeting")).ToBeVisibleAsync();
@@ -99,6 +80,63 @@ public abstract class PasskeyScenarios : IAsyncLifetime
         await ConfirmOnPadAsync(page, pad);
         await page.GotoAsync(Address("/account/passkeys"));
         await Assertions.Expect(page.Locator("#no-passkeys")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_payment_confirmed_with_a_passkey_through_OpenID_Connect_is_bound_to_its_amount_and_the_token_says_so()
+    {
+        var pad = await Journeys.RegisterAndActivateAsync(_factory, Email);
+        var page = await _browser.NewPageAsync();
+        var authenticator = await VirtualAuthenticator.AttachAsync(page);
+        await SignInWithPadAsync(page, pad);
+        await AddPasskeyAndTurnItOnAsync(page, pad, authenticator);
+        await SignOutAsync(page);
+        var client = await OidcClient.RegisterAsync(_factory);
+        string? returned = null;
+        await page.RouteAsync("https://wallet.example/**", async route =>
+        {
+            returned = route.Request.Url;
+            await route.FulfillAsync(new() { Status = 200, Body = "signed in" });
+        });
+        var (verifier, pkce) = OidcClient.NewPkce();
+        var (requestUri, pushed, _) = await client.PushAsync(client.AuthorizationRequest(pkce, new Dictionary<string, string>
+        {
+            ["authorization_details"] = """[{"type":"payment","payee":"Z123456789012","amount":"12.50","currency":"USD"}]""",
+        }));
+        Assert.True(requestUri is not null, pushed.ToString());
+
+        await page.GotoAsync(Address(OidcClient.AuthorizeAddress(new Dictionary<string, string> { ["client_id"] = client.ClientId, ["request_uri"] = requestUri })));
+        await page.FillAsync("#Email", Email);
+        await page.ClickAsync("#choose-passkey");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("12.50 USD");
+
+        // Malware in the page has the passkey sign a payment of 1250.00 instead: that signature confirms nothing here.
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var challenge = await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Challenges.AsNoTracking()
+                .SingleAsync(c => c.Method == "passkey" && c.Status == ChallengeStatus.Pending);
+            challenge.Amount = "1250.00";
+            var altered = System.Buffers.Text.Base64Url.EncodeToString(PasskeyService.ChallengeBytes(challenge));
+            await page.EvaluateAsync("""
+                altered => {
+                    const block = document.getElementById("passkey-request");
+                    block.textContent = JSON.stringify({ ...JSON.parse(block.textContent), challenge: altered });
+                }
+                """, altered);
+        }
+        await page.ClickAsync("#use-passkey");
+        await Assertions.Expect(page.Locator("#answer-error")).ToContainTextAsync("Wrong answer");
+        Assert.Null(returned);
+
+        // Signed as shown, it confirms the payment; the tokens say a passkey did it.
+        await page.ClickAsync("#use-passkey");
+        await Assertions.Expect(page.Locator("body")).ToHaveTextAsync("signed in");
+        var code = System.Web.HttpUtility.ParseQueryString(new Uri(returned!).Query)["code"];
+        var (status, tokens) = await client.RedeemCodeAsync(code!, verifier);
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        var identity = OidcClient.Payload(tokens.GetProperty("id_token").GetString()!);
+        Assert.Equal(["hwk", "mfa"], identity.GetProperty("amr").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal("12.50", Assert.Single(identity.GetProperty("authorization_details").EnumerateArray()).GetProperty("amount").GetString());
     }
 
     [Fact]
@@ -159,6 +197,30 @@ public abstract class PasskeyScenarios : IAsyncLifetime
         {
             Assert.NotEqual(signed, PasskeyService.ChallengeBytes(Payment(change)));
         }
+    }
+
+    /// <summary>Adds the passkey "Laptop fingerprint" as its owner does (the pad confirms first), and turns passkeys on as a way to answer.</summary>
+    private async Task AddPasskeyAndTurnItOnAsync(IPage page, byte[] pad, VirtualAuthenticator authenticator)
+    {
+        // Added: the pad confirms first, then the browser makes the passkey.
+        await page.GotoAsync(Address("/account/passkeys"));
+        await Assertions.Expect(page.Locator("#method-off")).ToBeVisibleAsync();
+        await page.FillAsync("#Name", "Laptop fingerprint");
+        await page.ClickAsync("main form[action*=Add] button[type=submit]");
+        Assert.Empty(await authenticator.CredentialsAsync());
+        await ConfirmOnPadAsync(page, pad);
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/passkeys/new/"));
+        await page.ClickAsync("#make-passkey");
+        await Assertions.Expect(page.Locator("#passkeys")).ToContainTextAsync("Laptop fingerprint");
+        Assert.Single(await authenticator.CredentialsAsync());
+        await _factory.SendOutboxAsync();
+        Assert.Contains(Journeys.EmailsTo(_factory, Email), mail => mail.Subject == "Cipherpad: The passkey \"Laptop fingerprint\" was added to your account.");
+
+        // Turned on as a way to answer, then used to sign in: no question, the device's signature.
+        await page.GotoAsync(Address("/account/methods"));
+        await page.CheckAsync("input[name=passkey]");
+        await page.ClickAsync("main button[type=submit]");
+        await ConfirmOnPadAsync(page, pad);
     }
 
     private string Address(string path) => new Uri(_server, path).ToString();
