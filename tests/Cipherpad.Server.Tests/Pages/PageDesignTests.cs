@@ -17,7 +17,7 @@ public sealed class PageDesignTests() : BrowserTests(new CipherpadFactory(Databa
 
     private static readonly string[] SignedInPages =
     [
-        "/account", "/account/devices", "/account/methods", "/account/log", "/account/notifications", "/account/aliases", "/account/vault",
+        "/account", "/account/devices", "/account/methods", "/account/log", "/account/notifications", "/account/aliases", "/account/passkeys", "/account/vault",
         "/account/security-question", "/account/confirm-all",
     ];
 
