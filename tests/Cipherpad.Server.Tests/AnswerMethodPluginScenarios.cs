@@ -119,7 +119,7 @@ public abstract class AnswerMethodPluginScenarios
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("unknown-method", "method"), (problem.GetProperty("code").GetString(), problem.GetProperty("field").GetString()));
-        Assert.Contains($"app, sms, push, {TestCodeMethod.MethodName}", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"app, sms, push, passkey, {TestCodeMethod.MethodName}", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     private static async Task<(string Result, int AttemptsLeft)> VerifyAsync(HttpClient shop, Guid id, string answer)

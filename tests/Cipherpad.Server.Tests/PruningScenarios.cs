@@ -185,6 +185,11 @@ public abstract class PruningScenarios
             new Server.Vault.VaultExportRequest { AccountId = confirmedLongAgo.Id, ChallengeId = oldQuestion.Id, PassphraseProtected = [1], CreatedAt = longAgo },
             new Server.Vault.VaultExportRequest { AccountId = confirmedLongAgo.Id, ChallengeId = liveQuestionOfChange.Id, PassphraseProtected = [1], CreatedAt = now });
 
+        // A passkey addition goes once it can no longer be made; a recent one stays.
+        db.PasskeyRegistrations.AddRange(
+            new Server.Passkeys.PasskeyRegistration { AccountId = confirmedLongAgo.Id, Name = "old", OptionsJson = "{}", CreatedAt = longAgo },
+            new Server.Passkeys.PasskeyRegistration { AccountId = confirmedLongAgo.Id, Name = "recent", OptionsJson = "{}", CreatedAt = recently });
+
         // Kept for good, however old.
         db.FeeLedger.Add(new FeeLedgerEntry { AccountId = accountId, ChallengeId = oldQuestion.Id, At = longAgo, Currency = "USD", MinorUnits = 5, Reason = "SMS" });
         db.AuthorizationLog.Add(new AuthorizationLogEntry { AccountId = accountId, At = longAgo, Result = "success", Method = "app", Purpose = "login", ChallengeId = oldQuestion.Id });
@@ -206,7 +211,8 @@ public abstract class PruningScenarios
 
         Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, UnconfirmedAccounts: 1, EmailConfirmations: 3, EmailLinks: 1,
             ActivationSessions: 1, ActivationCodes: 1, ActivationAttempts: 1, SourceThrottles: 1, SmsQuotaDays: 1, SmsQuotaHours: 2, GuessRiskDays: 1, SpentHumanChecks: 1, SignInSessions: 1,
-            OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1, OidcTokens: 1, OidcAuthorizations: 0, OidcKeys: 1, VaultReleases: 2, VaultUploads: 1, VaultExports: 1), result);
+            OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1, OidcTokens: 1, OidcAuthorizations: 0, OidcKeys: 1, VaultReleases: 2, VaultUploads: 1, VaultExports: 1,
+            PasskeyRegistrations: 1), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
         var live = await db.Challenges.Where(c => c.AccountId == accountId && c.ExpiresAt > now).SingleAsync();
@@ -218,6 +224,7 @@ public abstract class PruningScenarios
         Assert.Equal(2, await db.SignInSessions.CountAsync(s => s.AccountId == accountId));
         Assert.Equal("live", (await db.VaultReleases.SingleAsync()).Requester);
         Assert.Equal("recent", (await db.VaultUploads.SingleAsync()).Name);
+        Assert.Equal("recent", (await db.PasskeyRegistrations.SingleAsync()).Name);
         Assert.Equal(["live", "used"], (await db.EmailConfirmations.Where(c => c.AccountId == accountId).Select(c => c.TokenHash).ToListAsync()).Order());
         Assert.Equal("live", (await db.EmailLinks.SingleAsync(l => l.AccountId == accountId)).TokenHash);
         Assert.Equal("act_live", (await db.ActivationSessions.SingleAsync()).Id);
@@ -251,7 +258,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(28, first.Total);
+        Assert.Equal(29, first.Total);
         Assert.Equal(0, second.Total);
     }
 

@@ -8,11 +8,12 @@ namespace Cipherpad.Server.Pruning;
 /// <summary>How many rows of each kind one run deleted.</summary>
 public sealed record PruneResult(int PendingAccountChanges, int Challenges, int UnconfirmedAccounts, int EmailConfirmations, int EmailLinks,
     int ActivationSessions, int ActivationCodes, int ActivationAttempts, int SourceThrottles, int SmsQuotaDays, int SmsQuotaHours, int GuessRiskDays, int SpentHumanChecks, int SignInSessions,
-    int OutboxMessages, int MailQuotaHours, int NoticeWindows, int OidcTokens, int OidcAuthorizations, int OidcKeys, int VaultReleases, int VaultUploads, int VaultExports)
+    int OutboxMessages, int MailQuotaHours, int NoticeWindows, int OidcTokens, int OidcAuthorizations, int OidcKeys, int VaultReleases, int VaultUploads, int VaultExports,
+    int PasskeyRegistrations)
 {
     public int Total => PendingAccountChanges + Challenges + UnconfirmedAccounts + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
         + ActivationAttempts + SourceThrottles + SmsQuotaDays + SmsQuotaHours + GuessRiskDays + SpentHumanChecks + SignInSessions + OutboxMessages + MailQuotaHours + NoticeWindows
-        + OidcTokens + OidcAuthorizations + OidcKeys + VaultReleases + VaultUploads + VaultExports;
+        + OidcTokens + OidcAuthorizations + OidcKeys + VaultReleases + VaultUploads + VaultExports + PasskeyRegistrations;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
     public IReadOnlyList<(string Kind, int Count)> ByKind() =>
@@ -40,6 +41,7 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
         ("key vault releases", VaultReleases),
         ("key vault uploads never confirmed", VaultUploads),
         ("key vault export requests", VaultExports),
+        ("passkey additions", PasskeyRegistrations),
     ];
 }
 
@@ -49,7 +51,8 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
 /// confirmations), e-mail confirmations and links, activation codes, sessions and attempt counts, past SMS quota days and hours, spent human checks,
 /// ended sign-in sessions, sent or abandoned outbox messages, past hours of mail quotas, notice windows with nothing left to
 /// tell, the back-off rows of sources that have long been quiet, OpenID Connect tokens and authorizations no longer valid,
-/// retired OpenID Connect keys, the key vault's releases once their question or ticket expired, and its uploads and export requests once their question is long gone.
+/// retired OpenID Connect keys, the key vault's releases once their question or ticket expired, and its uploads and export requests once their question is long gone,
+/// passkey additions once they can no longer be made.
 /// Confirmed accounts, devices, relying parties,
 /// recovery records (they count towards the recovery limit), the fee ledger and the authorization log are never
 /// touched. Each kind goes in bounded batches of single DELETE statements (as OpenIddict's token store prunes), so a run
@@ -78,6 +81,8 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         // An upload waits for the question of its change, which expires within ChallengeOptions' longest lifetime.
         var uploads = await DeleteAsync(db.VaultUploads.Where(u => u.CreatedAt < cutoff - MaxQuestionLifetime).OrderBy(u => u.Id), cancellationToken);
         var exports = await DeleteAsync(db.VaultExportRequests.Where(e => e.CreatedAt < cutoff - MaxQuestionLifetime).OrderBy(e => e.Id), cancellationToken);
+        var passkeyAdditions = await DeleteAsync(db.PasskeyRegistrations
+            .Where(r => r.CreatedAt < cutoff - options.Value.Passkeys.RegistrationLifetime).OrderBy(r => r.Id), cancellationToken);
 
         var changes = await DeleteAsync(db.PendingAccountChanges
             .Where(c => !db.Challenges.Any(q => q.Id == c.ChallengeId && q.ExpiresAt >= cutoff))
@@ -138,7 +143,7 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         var keys = await DeleteAsync(db.OidcKeys.Where(k => k.RetiresAt < cutoff).OrderBy(k => k.Id), cancellationToken);
 
         return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, attempts, throttles, quotaDays, quotaHours, riskDays, spentChecks, signIns,
-            messages, mailHours, windows, tokens, authorizations, keys, releases, uploads, exports);
+            messages, mailHours, windows, tokens, authorizations, keys, releases, uploads, exports, passkeyAdditions);
     }
 
     private async Task<int> DeleteAsync<T>(IQueryable<T> expired, CancellationToken cancellationToken)

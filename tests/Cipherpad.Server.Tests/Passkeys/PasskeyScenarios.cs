@@ -69,13 +69,18 @@ public abstract class PasskeyScenarios : IAsyncLifetime
         await _factory.SendOutboxAsync();
         Assert.Contains(Journeys.EmailsTo(_factory, Email), mail => mail.Subject?.Contains("\"Laptop fingerprint\" was locked", StringComparison.Ordinal) == true);
         // Locked, it answers nothing, even with a counter that grows again.
-        await page.ClickAsync("#use-passkey");
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#use-passkey"), response => response.Request.Method == "POST");
         await Assertions.Expect(page.Locator("#answer-error")).ToContainTextAsync("Wrong answer");
 
         // Revoked with the pad's confirmation.
         await SignInWithPadAsync(page, pad);
         await page.GotoAsync(Address("/account/passkeys"));
         await Assertions.Expect(page.Locator("#passkeys")).ToContainTextAsync("locked: it may have been copied");
+        await page.FillAsync("#passkeys form[action*=Rename] input[name=Name]", "Old laptop");
+        await page.ClickAsync("#passkeys form[action*=Rename] button");
+        await ConfirmOnPadAsync(page, pad);
+        await page.GotoAsync(Address("/account/passkeys"));
+        await Assertions.Expect(page.Locator("#passkeys")).ToContainTextAsync("Old laptop");
         await page.ClickAsync("#passkeys form[action*=Revoke] button");
         await ConfirmOnPadAsync(page, pad);
         await page.GotoAsync(Address("/account/passkeys"));
@@ -124,7 +129,7 @@ public abstract class PasskeyScenarios : IAsyncLifetime
                 }
                 """, altered);
         }
-        await page.ClickAsync("#use-passkey");
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#use-passkey"), response => response.Request.Method == "POST");
         await Assertions.Expect(page.Locator("#answer-error")).ToContainTextAsync("Wrong answer");
         Assert.Null(returned);
 
