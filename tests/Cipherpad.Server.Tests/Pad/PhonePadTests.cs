@@ -42,11 +42,11 @@ public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(Database
     }
 
     /// <summary>Registers <see cref="Email"/> and activates a pad in <paramref name="context"/> with the code from the SMS outbox.</summary>
-    private async Task<PhonePad> ActivatedPadAsync(IBrowserContext context, int eraseAfter = 5)
+    private async Task<PhonePad> ActivatedPadAsync(IBrowserContext context, int eraseAfter = 5, Uri? server = null)
     {
         using var browser = Factory.Browser();
         var code = await Journeys.RegisterAndReceiveActivationCodeAsync(Factory, browser, Email);
-        var pad = await PhonePad.OpenAsync(context, ServerAddress);
+        var pad = await PhonePad.OpenAsync(context, server ?? ServerAddress);
         await pad.CreatePinAsync(Pin, eraseAfter);
         await pad.ActivateAsync(Email, code);
         await Assertions.Expect(pad.Message).ToHaveTextAsync($"Activated: {Email} answers from this pad now.");
@@ -166,6 +166,54 @@ public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(Database
               open.onsuccess = () => { const count = open.result.transaction('pad').objectStore('pad').count(); count.onsuccess = () => resolve(count.result); };
             })
             """));
+    }
+
+    [Fact]
+    public async Task A_passkey_with_PRF_unlocks_the_pad_beside_the_PIN_until_the_PIN_changes()
+    {
+        await using var context = await PhonePad.PhoneContextAsync(Browser);
+        // A passkey needs a domain, not an IP address: the pad is opened at localhost.
+        var pad = await ActivatedPadAsync(context, server: new UriBuilder(ServerAddress) { Host = "localhost" }.Uri);
+        var authenticator = await VirtualAuthenticator.AttachAsync(pad.Page, prf: true);
+        await pad.Page.ClickAsync("[data-go=settings]");
+
+        // Setting it up takes the PIN, and a wrong one is counted as at the lock screen.
+        await pad.Page.FillAsync("#passkey-unlock-pin", "000000");
+        await pad.Page.ClickAsync("#passkey-unlock-on");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("Wrong PIN. 4 more wrong PINs in a row erase this pad.");
+        Assert.Empty(await authenticator.CredentialsAsync());
+        await pad.Page.FillAsync("#passkey-unlock-pin", Pin);
+        await pad.Page.ClickAsync("#passkey-unlock-on");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("A passkey of this device unlocks this pad now, beside the PIN.");
+        Assert.Single(await authenticator.CredentialsAsync());
+        // What is stored opens nothing by itself: the PIN is sealed, never kept as it is.
+        var stored = await pad.Page.EvaluateAsync<string>("""
+            () => new Promise((resolve) => {
+              const open = indexedDB.open('cipherpad-pad');
+              open.onsuccess = () => { const read = open.result.transaction('pad').objectStore('pad').get('pad');
+                read.onsuccess = () => resolve(JSON.stringify(read.result.passkey, (key, value) => value instanceof Uint8Array ? Array.from(value) : value)); };
+            })
+            """);
+        Assert.DoesNotContain(string.Join(",", Encoding.ASCII.GetBytes(Pin)), stored, StringComparison.Ordinal);
+
+        await pad.Page.ClickAsync("#screen-settings [data-go=home]");
+        await pad.Page.ClickAsync("#lock");
+        await pad.Page.ClickAsync("#unlock-passkey");
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Cipher pad");
+        await Assertions.Expect(pad.Page.Locator("#account")).ToContainTextAsync(Email);
+
+        // A new PIN: the passkey sealed the old one, so it unlocks nothing until it is set up again.
+        await pad.Page.ClickAsync("[data-go=settings]");
+        await pad.Page.FillAsync("#current-pin", Pin);
+        await pad.Page.FillAsync("#changed-pin", "314159");
+        await pad.Page.FillAsync("#changed-pin-again", "314159");
+        await pad.Page.ClickAsync("#change-pin-form button[type=submit]");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync("PIN changed. A passkey no longer unlocks the pad: set it up again with the new PIN.");
+        await pad.Page.ClickAsync("#screen-settings [data-go=home]");
+        await pad.Page.ClickAsync("#lock");
+        await Assertions.Expect(pad.Page.Locator("#unlock-passkey")).ToBeHiddenAsync();
+        await pad.UnlockAsync("314159");
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Cipher pad");
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Passkeys;
@@ -259,44 +258,6 @@ public abstract class PasskeyScenarios : IAsyncLifetime
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/confirm/"));
         await page.FillAsync("#Answer", Journeys.AnswerWith(_factory, pad, Purpose.Action, await page.InnerTextAsync("#question")));
         await page.ClickAsync("main form button[type=submit]");
-    }
-
-    /// <summary>Chromium's virtual authenticator on one page: a platform authenticator that verifies its user at once.</summary>
-    private sealed class VirtualAuthenticator(ICDPSession session, string id)
-    {
-        public static async Task<VirtualAuthenticator> AttachAsync(IPage page)
-        {
-            var session = await page.Context.NewCDPSessionAsync(page);
-            await session.SendAsync("WebAuthn.enable", new Dictionary<string, object> { ["enableUI"] = false });
-            var added = await session.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
-            {
-                ["options"] = new Dictionary<string, object>
-                {
-                    ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true, ["hasUserVerification"] = true,
-                    ["isUserVerified"] = true, ["automaticPresenceSimulation"] = true,
-                },
-            });
-            return new VirtualAuthenticator(session, added!.Value.GetProperty("authenticatorId").GetString()!);
-        }
-
-        public async Task<List<JsonElement>> CredentialsAsync()
-        {
-            var result = await session.SendAsync("WebAuthn.getCredentials", new Dictionary<string, object> { ["authenticatorId"] = id });
-            return [.. result!.Value.GetProperty("credentials").EnumerateArray()];
-        }
-
-        /// <summary>Puts the passkey back with its counter at zero, as a copy made earlier would sign.</summary>
-        public async Task ResetCounterAsync()
-        {
-            var credential = Assert.Single(await CredentialsAsync());
-            var copy = JsonSerializer.Deserialize<Dictionary<string, object>>(credential.GetRawText())!;
-            copy["signCount"] = 0;
-            await session.SendAsync("WebAuthn.removeCredential", new Dictionary<string, object>
-            {
-                ["authenticatorId"] = id, ["credentialId"] = credential.GetProperty("credentialId").GetString()!,
-            });
-            await session.SendAsync("WebAuthn.addCredential", new Dictionary<string, object> { ["authenticatorId"] = id, ["credential"] = copy });
-        }
     }
 }
 

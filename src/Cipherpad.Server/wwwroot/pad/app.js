@@ -168,6 +168,7 @@ function lock() {
 }
 
 function showEraseWarning() {
+  $('unlock-passkey').hidden = !state.status?.passkeyUnlock;
   if (state.status) {
     const left = state.status.eraseAfter - state.status.wrongPins;
     const what = usesPattern() ? 'pattern' : 'PIN';
@@ -250,6 +251,25 @@ $('unlock-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const result = await busy($('unlock-form').querySelector('button[type=submit]'), 'Checking…', () => store.unlock($('pin').value));
   clearSecret($('pin'));
+  await unlocked(result);
+});
+
+$('unlock-passkey').addEventListener('click', async () => {
+  let result;
+  try {
+    result = await busy($('unlock-passkey'), 'Asking your device…', () => store.unlockWithPasskey());
+  } catch (problem) {
+    say(`Your device did not unlock the pad (${problem.name ?? problem}). Use the PIN.`);
+    return;
+  }
+  if (result.status === 'passkey-failed') {
+    say('The passkey did not unlock the pad. Use the PIN.');
+    return;
+  }
+  await unlocked(result);
+});
+
+async function unlocked(result) {
   if (result.status === 'open') {
     state.session = result.session;
     await refreshStatus();
@@ -264,7 +284,7 @@ $('unlock-form').addEventListener('submit', async (event) => {
     pinRefused(result);
     showEraseWarning();
   }
-});
+}
 
 $('lock').addEventListener('click', lock);
 
@@ -659,8 +679,51 @@ function showSettings() {
   $('settings-grouped').checked = state.status.display.grouped;
   $('settings-reversed').checked = state.status.display.reversedKeypad;
   $('settings-approve').checked = chosenAccount().approves;
+  showPasskeyUnlock();
   show('settings');
 }
+
+function showPasskeyUnlock() {
+  const on = Boolean(state.status.passkeyUnlock);
+  $('passkey-unlock-state').textContent = on
+    ? 'A passkey of this device unlocks this pad, beside the PIN.'
+    : 'Your fingerprint, face or screen lock can unlock this pad beside the PIN, where this browser lets a passkey do so.';
+  for (const id of ['passkey-unlock-pin', 'passkey-unlock-on']) {
+    $(id).hidden = on || !store.passkeysAvailable();
+  }
+  $('passkey-unlock-pin').required = !on;
+  document.querySelector('label[for=passkey-unlock-pin]').hidden = on || !store.passkeysAvailable();
+  $('passkey-unlock-off').hidden = !on;
+}
+
+$('passkey-unlock-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  let result;
+  try {
+    result = await busy($('passkey-unlock-on'), 'Asking your device…', () => store.enablePasskeyUnlock($('passkey-unlock-pin').value));
+  } catch (problem) {
+    say(`Your device made no passkey (${problem.name ?? problem}). The PIN still unlocks the pad.`);
+    return;
+  } finally {
+    clearSecret($('passkey-unlock-pin'));
+  }
+  await refreshStatus();
+  if (result.status === 'open') {
+    showPasskeyUnlock();
+    say('A passkey of this device unlocks this pad now, beside the PIN.', 'success');
+  } else if (result.status === 'no-prf') {
+    say('This browser or device cannot unlock with a passkey (it lacks the PRF extension). The PIN still unlocks the pad.');
+  } else {
+    pinRefused(result);
+  }
+});
+
+$('passkey-unlock-off').addEventListener('click', async () => {
+  await store.disablePasskeyUnlock();
+  await refreshStatus();
+  showPasskeyUnlock();
+  say('The passkey no longer unlocks this pad; the PIN does.', 'success');
+});
 
 $('settings-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -704,12 +767,14 @@ $('change-pin-form').addEventListener('submit', async (event) => {
     say(problem ?? 'The two new PINs differ: type the same PIN twice.');
     return;
   }
+  const hadPasskeyUnlock = state.status.passkeyUnlock;
   const result = await busy($('change-pin-form').querySelector('button[type=submit]'), 'Changing…', () => store.changePin($('current-pin').value, pin));
   $('change-pin-form').reset();
   clearSecret($('current-pin'));
   await refreshStatus();
   if (result.status === 'open') {
-    say('PIN changed.', 'success');
+    say(hadPasskeyUnlock ? 'PIN changed. A passkey no longer unlocks the pad: set it up again with the new PIN.' : 'PIN changed.', 'success');
+    showPasskeyUnlock();
   } else {
     pinRefused(result);
   }

@@ -2,6 +2,9 @@
 // PIN by PBKDF2-SHA256 (600,000 iterations, as the command-line pad); that key cannot be exported. A sealed "check" value
 // proves the PIN and binds the erase limit and paranoid mode, so editing them in the browser's storage opens nothing.
 // Wrong PINs are counted in the record before a PIN is tried, so closing the page mid-check cannot skip the count.
+// A passkey can unlock the pad beside the PIN, where the browser has WebAuthn's PRF extension: the PIN is sealed under a
+// key that only the passkey's PRF output (behind the device's fingerprint, face or screen lock) derives, and unlocking
+// with the passkey opens the PIN and then the pad as the PIN does.
 
 import { deviceKeys } from './protocol.js';
 
@@ -90,7 +93,7 @@ function open(key, sealed, associatedData) {
 export async function padStatus() {
   return update((record) => ({
     result: record && { wrongPins: record.wrongPins, eraseAfter: record.eraseAfter, paranoid: record.paranoid, display: record.display,
-      accountCount: record.accounts.length, lockKind: record.lockKind ?? 'pin' },
+      accountCount: record.accounts.length, lockKind: record.lockKind ?? 'pin', passkeyUnlock: Boolean(record.passkey) },
   }));
 }
 
@@ -239,9 +242,106 @@ export async function changePin(currentPin, newPin) {
     if (!record) {
       throw new Error('The pad was erased meanwhile.');
     }
-    return { record: { ...record, salt, iterations: pinIterations, wrongPins: 0, check, accounts, lockKind: 'pin' } };
+    // The passkey sealed the old PIN: it unlocks nothing any more, and is set up again with the new one.
+    return { record: { ...record, salt, iterations: pinIterations, wrongPins: 0, check, accounts, lockKind: 'pin', passkey: undefined } };
   });
   return { status: 'open' };
+}
+
+const prfInfo = utf8.encode('cipherpad-pad v1 passkey unlock');
+
+function passkeyData(credentialId) {
+  return utf8.encode(`cipherpad-pad v1 passkey\n${credentialId}\n`);
+}
+
+function base64url(bytes) {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+async function prfKey(output) {
+  const material = await subtle.importKey('raw', output, 'HKDF', false, ['deriveKey']);
+  return subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: prfInfo }, material, { name: 'AES-GCM', length: 256 }, false,
+    ['encrypt', 'decrypt']);
+}
+
+/** The PRF output of the pad's passkey for <salt>, asking the device for its user; null when the browser gives none. */
+async function prfOutput(credentialId, salt) {
+  const assertion = await navigator.credentials.get({ publicKey: {
+    challenge: crypto.getRandomValues(new Uint8Array(32)), rpId: location.hostname, userVerification: 'required',
+    allowCredentials: [{ type: 'public-key', id: Uint8Array.from(atob(credentialId.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0)) }],
+    extensions: { prf: { eval: { first: salt } } },
+  } });
+  return assertion.getClientExtensionResults().prf?.results?.first ?? null;
+}
+
+/** Whether this browser can make a passkey at all (whether it has PRF is known only once one is made). */
+export function passkeysAvailable() {
+  return Boolean(globalThis.PublicKeyCredential && navigator.credentials?.create);
+}
+
+/**
+ * Lets a passkey unlock the pad, once <pin> opened it (a wrong one is counted like any other): a new passkey of this
+ * device is made, and the PIN sealed under its PRF output. { status: 'open' }, the PIN's refusals, or { status: 'no-prf' }
+ * when the browser or the device cannot give a PRF output (then the PIN alone unlocks, as before).
+ */
+export async function enablePasskeyUnlock(pin) {
+  const opened = await tryPin(pin);
+  if (opened.status !== 'open') {
+    return opened;
+  }
+  const credential = await navigator.credentials.create({ publicKey: {
+    rp: { id: location.hostname, name: 'Cipherpad pad' },
+    user: { id: crypto.getRandomValues(new Uint8Array(16)), name: 'Cipherpad pad unlock', displayName: 'Cipherpad pad unlock' },
+    challenge: crypto.getRandomValues(new Uint8Array(32)),
+    pubKeyCredParams: [{ type: 'public-key', alg: -7 }, { type: 'public-key', alg: -257 }],
+    authenticatorSelection: { residentKey: 'discouraged', userVerification: 'required' },
+    extensions: { prf: {} },
+  } });
+  if (!credential.getClientExtensionResults().prf?.enabled) {
+    return { status: 'no-prf' };
+  }
+  const credentialId = base64url(credential.rawId);
+  const salt = crypto.getRandomValues(new Uint8Array(32));
+  const output = await prfOutput(credentialId, salt);
+  if (!output) {
+    return { status: 'no-prf' };
+  }
+  const sealedPin = await seal(await prfKey(output), utf8.encode(pin), passkeyData(credentialId));
+  await update((record) => {
+    if (!record) {
+      throw new Error('The pad was erased meanwhile.');
+    }
+    record.passkey = { credentialId, salt, pin: sealedPin };
+    return { record };
+  });
+  return { status: 'open' };
+}
+
+/** Stops the passkey unlocking the pad; the PIN still does. */
+export async function disablePasskeyUnlock() {
+  await update((record) => {
+    if (!record) {
+      return {};
+    }
+    delete record.passkey;
+    return { record };
+  });
+}
+
+/** Unlocks with the pad's passkey: as unlock(), or { status: 'passkey-failed' } when the device gave nothing that opens the PIN. */
+export async function unlockWithPasskey() {
+  const passkey = await update((record) => ({ result: record?.passkey ?? null }));
+  if (!passkey) {
+    return { status: 'passkey-failed' };
+  }
+  const output = await prfOutput(passkey.credentialId, passkey.salt);
+  let pin;
+  try {
+    pin = new TextDecoder().decode(await open(await prfKey(output), passkey.pin, passkeyData(passkey.credentialId)));
+  } catch {
+    return { status: 'passkey-failed' };
+  }
+  return unlock(pin);
 }
 
 /** Deletes the record: every account on this pad is gone. */

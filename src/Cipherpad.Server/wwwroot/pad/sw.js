@@ -1,7 +1,7 @@
 // The pad's service worker: keeps the app shell so the pad opens and answers with no network. Pages of the pad are
 // fetched fresh when the network is there (so an update arrives at once) and taken from the cache when it is not.
 // Nothing else is cached: API calls and the rest of the site always go to the server.
-const cacheName = 'cipherpad-pad-v3';
+const cacheName = 'cipherpad-pad-v4';
 const shell = ['./', 'index.html', 'app.js', 'protocol.js', 'store.js', 'pad.css', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png', 'icon-maskable-512.png', 'vendor/jsqr-1.4.0/jsQR.js'];
 
 self.addEventListener('install', (event) => {
