@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Cipherpad.Core.Answers;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Passkeys;
@@ -175,6 +176,20 @@ public abstract class PasskeyScenarios : IAsyncLifetime
         {
             Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Passkeys.CountAsync());
         }
+    }
+
+    [Fact]
+    public async Task A_relying_party_cannot_ask_its_own_page_for_a_passkey_answer()
+    {
+        await Journeys.RegisterAndActivateAsync(_factory, Email);
+        using var shop = await Journeys.RelyingPartyClientAsync(_factory);
+
+        using var response = await shop.PostAsJsonAsync("/api/v1/challenges", new Contracts.Challenges.CreateChallengeRequest(Email, Method: "passkey"));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("invalid-request", problem.GetProperty("code").GetString());
+        Assert.Contains("OpenID Connect", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
