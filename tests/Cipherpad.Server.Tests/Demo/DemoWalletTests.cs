@@ -75,16 +75,22 @@ public sealed class DemoWalletTests : IAsyncLifetime
         await Assertions.Expect(page).ToHaveURLAsync(_wallet.Urls.First() + "/");
     }
 
-    [Fact]
-    public async Task A_person_signs_in_pays_changes_a_setting_and_sees_an_altered_amount_refused()
+    /// <summary>Registers Ann with an activated pad, and signs her in at the wallet through Cipherpad with a login answer.</summary>
+    private async Task<(byte[] Pad, IPage Page)> SignedInAtWalletAsync()
     {
         var pad = await Journeys.RegisterAndActivateAsync(_cipherpad, Email);
         var page = await _browser.NewPageAsync();
         await page.GotoAsync(_wallet.Urls.First());
-
         await page.ClickAsync("#sign-in");
         await page.FillAsync("#Email", Email);
         await AnswerAtCipherpadAsync(page, pad, Purpose.Login);
+        return (pad, page);
+    }
+
+    [Fact]
+    public async Task A_person_signs_in_pays_changes_a_setting_and_sees_an_altered_amount_refused()
+    {
+        var (pad, page) = await SignedInAtWalletAsync();
         await Assertions.Expect(page.Locator("#who")).ToHaveTextAsync(Email);
         await Assertions.Expect(page.Locator("#balance")).ToHaveTextAsync("1000.00 USD");
 
@@ -120,12 +126,7 @@ public sealed class DemoWalletTests : IAsyncLifetime
     [Fact]
     public async Task A_statement_is_signed_with_the_wallet_key_only_once_the_key_vault_releases_it_for_the_pads_answer()
     {
-        var pad = await Journeys.RegisterAndActivateAsync(_cipherpad, Email);
-        var page = await _browser.NewPageAsync();
-        await page.GotoAsync(_wallet.Urls.First());
-        await page.ClickAsync("#sign-in");
-        await page.FillAsync("#Email", Email);
-        await AnswerAtCipherpadAsync(page, pad, Purpose.Login);
+        var (pad, page) = await SignedInAtWalletAsync();
 
         await page.ClickAsync("#make-key");
         var fingerprint = (await page.Locator("#key-fingerprint").TextContentAsync())!;

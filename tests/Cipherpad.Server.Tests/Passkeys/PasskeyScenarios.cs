@@ -45,12 +45,7 @@ public abstract class PasskeyScenarios : IAsyncLifetime
     [Fact]
     public async Task A_passkey_added_after_the_pads_confirmation_signs_in_and_a_copy_of_it_is_locked()
     {
-        var pad = await Journeys.RegisterAndActivateAsync(_factory, Email);
-        var page = await _browser.NewPageAsync();
-        var authenticator = await VirtualAuthenticator.AttachAsync(page);
-        await SignInWithPadAsync(page, pad);
-        await AddPasskeyAndTurnItOnAsync(page, pad, authenticator);
-        await SignOutAsync(page);
+        var (pad, page, authenticator) = await WithPasskeyAsync();
         await SignInWithPasskeyAsync(page);
         await Assertions.Expect(page.Locator("#greeting")).ToBeVisibleAsync();
         await using (var scope = _factory.Services.CreateAsyncScope())
@@ -90,12 +85,7 @@ public abstract class PasskeyScenarios : IAsyncLifetime
     [Fact]
     public async Task A_payment_confirmed_with_a_passkey_through_OpenID_Connect_is_bound_to_its_amount_and_the_token_says_so()
     {
-        var pad = await Journeys.RegisterAndActivateAsync(_factory, Email);
-        var page = await _browser.NewPageAsync();
-        var authenticator = await VirtualAuthenticator.AttachAsync(page);
-        await SignInWithPadAsync(page, pad);
-        await AddPasskeyAndTurnItOnAsync(page, pad, authenticator);
-        await SignOutAsync(page);
+        var (_, page, _) = await WithPasskeyAsync();
         var client = await OidcClient.RegisterAsync(_factory);
         string? returned = null;
         await page.RouteAsync("https://wallet.example/**", async route =>
@@ -218,9 +208,17 @@ public abstract class PasskeyScenarios : IAsyncLifetime
         }
     }
 
-    /// <summary>Adds the passkey "Laptop fingerprint" as its owner does (the pad confirms first), and turns passkeys on as a way to answer.</summary>
-    private async Task AddPasskeyAndTurnItOnAsync(IPage page, byte[] pad, VirtualAuthenticator authenticator)
+    /// <summary>
+    /// Registers Ann with an activated pad; in a browser page with a virtual authenticator, she adds the passkey "Laptop
+    /// fingerprint" (the pad confirms first), turns passkeys on as a way to answer, and signs out.
+    /// </summary>
+    private async Task<(byte[] Pad, IPage Page, VirtualAuthenticator Authenticator)> WithPasskeyAsync()
     {
+        var pad = await Journeys.RegisterAndActivateAsync(_factory, Email);
+        var page = await _browser.NewPageAsync();
+        var authenticator = await VirtualAuthenticator.AttachAsync(page);
+        await SignInWithPadAsync(page, pad);
+
         // Added: the pad confirms first, then the browser makes the passkey.
         await page.GotoAsync(Address("/account/passkeys"));
         await Assertions.Expect(page.Locator("#method-off")).ToBeVisibleAsync();
@@ -240,6 +238,8 @@ public abstract class PasskeyScenarios : IAsyncLifetime
         await page.CheckAsync("input[name=passkey]");
         await page.ClickAsync("main button[type=submit]");
         await ConfirmOnPadAsync(page, pad);
+        await SignOutAsync(page);
+        return (pad, page, authenticator);
     }
 
     private string Address(string path) => new Uri(_server, path).ToString();
