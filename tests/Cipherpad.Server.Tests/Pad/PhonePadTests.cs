@@ -217,6 +217,25 @@ public sealed class PhonePadTests() : BrowserTests(new CipherpadFactory(Database
     }
 
     [Fact]
+    public async Task Without_PRF_a_passkey_does_not_unlock_the_pad_and_the_PIN_still_does()
+    {
+        await using var context = await PhonePad.PhoneContextAsync(Browser);
+        var pad = await ActivatedPadAsync(context, server: new UriBuilder(ServerAddress) { Host = "localhost" }.Uri);
+        await VirtualAuthenticator.AttachAsync(pad.Page, prf: false);
+        await pad.Page.ClickAsync("[data-go=settings]");
+        await pad.Page.FillAsync("#passkey-unlock-pin", Pin);
+        await pad.Page.ClickAsync("#passkey-unlock-on");
+        await Assertions.Expect(pad.Message).ToHaveTextAsync(
+            "This browser or device cannot unlock with a passkey (it lacks the PRF extension). The PIN still unlocks the pad.");
+
+        await pad.Page.ClickAsync("#screen-settings [data-go=home]");
+        await pad.Page.ClickAsync("#lock");
+        await Assertions.Expect(pad.Page.Locator("#unlock-passkey")).ToBeHiddenAsync();
+        await pad.UnlockAsync(Pin);
+        await Assertions.Expect(pad.Heading).ToHaveTextAsync("Cipher pad");
+    }
+
+    [Fact]
     public async Task A_reversed_keypad_whole_answers_and_paranoid_mode_work_as_chosen()
     {
         await using var context = await PhonePad.PhoneContextAsync(Browser);
