@@ -68,7 +68,10 @@ public static class CipherpadServerExtensions
         builder.Services.AddForwardAuth(options);
         builder.Services.AddLanguages();
         builder.Services.AddPages();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<MigrationsHealthCheck>("migrations")
+            .AddCheck<Notifications.OutboxHealthCheck>("outbox-worker");
         builder.Services.AddCipherpadRateLimits(options.RateLimits);
         return builder;
     }
@@ -95,7 +98,7 @@ public static class CipherpadServerExtensions
         app.UseRelyingPartyAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapHealthChecks("/health");
+        app.MapHealth();
         app.MapChallengeApi();
         app.MapDeviceApi();
         app.MapPadApi();

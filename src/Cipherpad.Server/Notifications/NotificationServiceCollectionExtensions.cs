@@ -23,6 +23,7 @@ public static class NotificationServiceCollectionExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, OutboxWakeup>();
         services.AddTransient<OutboxSender>();
+        services.AddSingleton<OutboxHeartbeat>();
         services.AddHostedService<OutboxWorker>();
         services.AddScoped<MailQuotas>();
         services.AddScoped<Notifier>();

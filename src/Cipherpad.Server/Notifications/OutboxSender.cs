@@ -138,7 +138,8 @@ public sealed class OutboxSender(
 }
 
 /// <summary>Runs the <see cref="OutboxSender"/> whenever something was saved to the outbox, and at the poll interval for retries.</summary>
-public sealed class OutboxWorker(IServiceScopeFactory scopes, OutboxSignal signal, IOptions<CipherpadOptions> options, ILogger<OutboxWorker> logger) : BackgroundService
+public sealed class OutboxWorker(IServiceScopeFactory scopes, OutboxSignal signal, OutboxHeartbeat heartbeat, IOptions<CipherpadOptions> options,
+    ILogger<OutboxWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -154,6 +155,7 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, OutboxSignal signa
                 {
                     await scope.ServiceProvider.GetRequiredService<OutboxSender>().SendDueAsync(stoppingToken);
                 }
+                heartbeat.Beat();
                 await signal.WaitAsync(options.Value.Outbox.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
