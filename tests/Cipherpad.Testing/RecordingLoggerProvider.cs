@@ -12,6 +12,9 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
     public IEnumerable<string> Messages(string category, LogLevel level) =>
         _entries.Where(e => e.Level == level && e.Category == category).Select(e => e.Message);
 
+    /// <summary>Every message, with its exception's text when it has one, oldest first.</summary>
+    public IEnumerable<(string Category, LogLevel Level, string Message)> All() => _entries;
+
     public ILogger CreateLogger(string categoryName) => new Recorder(categoryName, _entries);
 
     public void Dispose()
@@ -25,6 +28,6 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue((category, logLevel, formatter(state, exception)));
+            entries.Enqueue((category, logLevel, exception is null ? formatter(state, exception) : $"{formatter(state, exception)}{Environment.NewLine}{exception}"));
     }
 }

@@ -1,0 +1,85 @@
+using System.Buffers.Text;
+using System.Net.Http.Json;
+using Cipherpad.Contracts.Challenges;
+using Cipherpad.Contracts.Vault;
+using Cipherpad.Core.Answers;
+using Cipherpad.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Cipherpad.Server.Tests.Operations;
+
+/// <summary>
+/// The server's logs, at every level of its own code and as shipped for the rest, through the journeys that handle
+/// secrets: none of them holds a code, an answer, a key, a token or a full phone number.
+/// </summary>
+public sealed class LogSecretsTests
+{
+    [Fact]
+    public async Task No_secret_a_journey_handles_reaches_the_logs()
+    {
+        var log = new RecordingLoggerProvider();
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null,
+            settings: new Dictionary<string, string> { ["Logging:LogLevel:Cipherpad"] = "Trace" },
+            services: services => services.AddSingleton<ILoggerProvider>(log));
+        var secrets = new Dictionary<string, string> { ["the master key"] = factory.MasterKey, ["the security answer"] = "Grandma's blue teapot" };
+        void Keep(string what, byte[] bytes)
+        {
+            secrets[what + " (base64)"] = Convert.ToBase64String(bytes);
+            secrets[what + " (base64url)"] = Base64Url.EncodeToString(bytes);
+            secrets[what + " (hex)"] = Convert.ToHexString(bytes);
+        }
+
+        // Registration by e-mail link and SMS, activation by key agreement.
+        var pad = await PadApi.RegisterAndActivateAsync(factory, "ann@example.com");
+        Keep("the device secret", pad.Secret);
+        secrets["the activation code"] = Journeys.LatestActivationCode(factory);
+        secrets["the e-mail confirmation token"] = Journeys.ConfirmationLink(Journeys.EmailsTo(factory, "ann@example.com")
+            .Select(mail => mail.TextBody ?? "").First(body => body.Contains("/confirm-email?token=", StringComparison.Ordinal))).Split("token=")[1];
+        secrets["the phone number"] = Journeys.Phone;
+        secrets["the phone number's digits"] = Journeys.Phone.Replace(" ", "", StringComparison.Ordinal);
+
+        // A relying party's login: a wrong answer, then the right one.
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        secrets["the relying party's secret"] = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!))
+            .Split(':')[1];
+        using (var created = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com")))
+        {
+            var challenge = (await created.Content.ReadFromJsonAsync<ChallengeResponse>())!;
+            var answer = Journeys.AnswerWith(factory, pad.Secret, Purpose.Login, challenge.Question);
+            secrets["a right answer"] = answer;
+            Assert.Equal("wrong", (await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest(answer[..^1] + (answer[^1] == '0' ? '1' : '0')))).Result);
+            Assert.Equal("success", (await shop.VerifyAsync(challenge.ChallengeId, new VerifyRequest(answer))).Result);
+        }
+
+        // The personal account's sign-in.
+        using (var browser = factory.Browser())
+        {
+            await Journeys.SignInAsync(factory, browser, "ann@example.com", pad.Secret);
+        }
+
+        // The key vault: a stored file, its release and ticket.
+        var keyFile = System.Security.Cryptography.RandomNumberGenerator.GetBytes(64);
+        Keep("a key file", keyFile);
+        using (await PadApi.SendAsync(factory, pad, HttpMethod.Post, "/api/v1/pad/vault/items", new StoreVaultItemRequest("wallet.kwm", Base64Url.EncodeToString(keyFile))))
+        using (var asked = await PadApi.SendAsync(factory, pad, HttpMethod.Post, "/api/v1/pad/vault/releases", new VaultItemReference("wallet.kwm")))
+        {
+            var release = (await asked.Content.ReadFromJsonAsync<VaultReleaseResponse>())!;
+            using var answered = await PadApi.SendAsync(factory, pad, HttpMethod.Post, $"/api/v1/pad/vault/releases/{release.ReleaseId}/answer",
+                new VaultReleaseAnswer(PadApi.AnswerPayload(factory, pad, release.QrPayload)));
+            var ticket = (await answered.Content.ReadFromJsonAsync<VaultTicketResponse>())!.Ticket;
+            secrets["a vault ticket"] = ticket;
+            using var fetched = await factory.CreateClient().PostAsJsonAsync("/api/v1/vault/tickets", new VaultTicketRequest(ticket));
+            Assert.True(fetched.IsSuccessStatusCode);
+        }
+        await factory.SendOutboxAsync();
+
+        var entries = log.All().ToList();
+        Assert.NotEmpty(entries);
+        var leaks = (from entry in entries
+                     from secret in secrets
+                     where entry.Message.Contains(secret.Value, StringComparison.OrdinalIgnoreCase)
+                     select $"{secret.Key} in a {entry.Level} message of {entry.Category}").Distinct().ToList();
+        Assert.True(leaks.Count == 0, string.Join(Environment.NewLine, leaks));
+    }
+}
