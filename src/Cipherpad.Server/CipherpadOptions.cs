@@ -78,6 +78,10 @@ public sealed class CipherpadOptions
     [Required]
     public Passkeys.PasskeyOptions Passkeys { get; set; } = new();
 
+    /// <summary><c>Cipherpad:Metrics</c>: the Prometheus scrape endpoint.</summary>
+    [Required]
+    public Observability.MetricsOptions Metrics { get; set; } = new();
+
     public string DataPath(string relative) => Path.GetFullPath(Path.Combine(DataDirectory, relative));
 }
 

@@ -9,6 +9,7 @@ using Cipherpad.Server.Devices;
 using Cipherpad.Server.ForwardAuth;
 using Cipherpad.Server.Localization;
 using Cipherpad.Server.Notifications;
+using Cipherpad.Server.Observability;
 using Cipherpad.Server.Oidc;
 using Cipherpad.Server.Pages;
 using Cipherpad.Server.Pruning;
@@ -68,6 +69,7 @@ public static class CipherpadServerExtensions
         builder.Services.AddForwardAuth(options);
         builder.Services.AddLanguages();
         builder.Services.AddPages();
+        builder.Services.AddObservability(options);
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<MigrationsHealthCheck>("migrations")
@@ -99,6 +101,7 @@ public static class CipherpadServerExtensions
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealth();
+        app.MapMetrics();
         app.MapChallengeApi();
         app.MapDeviceApi();
         app.MapPadApi();

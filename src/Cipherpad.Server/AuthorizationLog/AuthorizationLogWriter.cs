@@ -8,7 +8,7 @@ namespace Cipherpad.Server.AuthorizationLog;
 /// changes nothing else (a wrong answer, a refused code) is <see cref="AppendAsync">appended</see> with a statement of its
 /// own, which saves nothing else of the request's.
 /// </summary>
-public sealed class AuthorizationLogWriter(CipherpadDbContext db, TimeProvider time)
+public sealed class AuthorizationLogWriter(CipherpadDbContext db, Observability.CipherpadMetrics metrics, TimeProvider time)
 {
     /// <summary>Stages the entry in the request's context; the caller's save (or transaction) commits it with the change it records.</summary>
     public void Add(Guid? accountId, string result, string method, string purpose, string? relyingParty, string? ip,
@@ -38,7 +38,10 @@ public sealed class AuthorizationLogWriter(CipherpadDbContext db, TimeProvider t
         """;
 
     private AuthorizationLogEntry Entry(Guid? accountId, string result, string method, string purpose, string? relyingParty, string? ip,
-        Guid? deviceId, Guid? challengeId, string? detail) => new()
+        Guid? deviceId, Guid? challengeId, string? detail)
+    {
+        metrics.Authorization(result, method, purpose);
+        return new()
         {
             AccountId = accountId,
             At = time.GetUtcNow(),
@@ -51,4 +54,5 @@ public sealed class AuthorizationLogWriter(CipherpadDbContext db, TimeProvider t
             ChallengeId = challengeId,
             Detail = detail,
         };
+    }
 }

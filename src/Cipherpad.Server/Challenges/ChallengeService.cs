@@ -45,6 +45,7 @@ public sealed class ChallengeService(
     Notifier notifier,
     WriteTransactions writes,
     StatementBatch trailing,
+    Observability.CipherpadMetrics metrics,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
@@ -147,6 +148,7 @@ public sealed class ChallengeService(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
+        metrics.QuestionIssued(challenge.Method, challenge.Purpose.WireName());
     }
 
     /// <summary>A pending question, given as many parts as the account's guess budget for the day calls for; not yet saved.</summary>

@@ -18,6 +18,7 @@ public sealed class OutboxSender(
     ISmsGateway sms,
     IPushGateway push,
     SecretProtector protector,
+    Observability.CipherpadMetrics metrics,
     IOptions<CipherpadOptions> options,
     TimeProvider time,
     ILogger<OutboxSender> logger)
@@ -113,6 +114,7 @@ public sealed class OutboxSender(
             var error = exception is OperationCanceledException ? $"no answer within {Settings.SendTimeout.TotalSeconds:0} s" : exception.Message;
             logger.LogWarning("Could not send {Channel} {Id} to {Recipient} (attempt {Attempt}): {Error}{GiveUp}", message.Channel, message.Id,
                 Masked(message), message.Attempts, error, giveUp ? "; giving up" : "");
+            metrics.MessageFailed(ChannelName(message.Channel));
             var failedAt = time.GetUtcNow();
             await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(m => m
                 .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
@@ -126,8 +128,16 @@ public sealed class OutboxSender(
             .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
             .SetProperty(x => x.LastError, (string?)null)
             .SetProperty(x => x.BodyProtected, Array.Empty<byte>()), CancellationToken.None);
+        metrics.MessageSent(ChannelName(message.Channel));
         return true;
     }
+
+    private static string ChannelName(OutboxChannel channel) => channel switch
+    {
+        OutboxChannel.Email => "email",
+        OutboxChannel.Sms => "sms",
+        _ => "push",
+    };
 
     private static string Masked(OutboxMessage message) => message.Channel switch
     {
@@ -138,8 +148,8 @@ public sealed class OutboxSender(
 }
 
 /// <summary>Runs the <see cref="OutboxSender"/> whenever something was saved to the outbox, and at the poll interval for retries.</summary>
-public sealed class OutboxWorker(IServiceScopeFactory scopes, OutboxSignal signal, OutboxHeartbeat heartbeat, IOptions<CipherpadOptions> options,
-    ILogger<OutboxWorker> logger) : BackgroundService
+public sealed class OutboxWorker(IServiceScopeFactory scopes, OutboxSignal signal, OutboxHeartbeat heartbeat, Observability.CipherpadMetrics metrics,
+    IOptions<CipherpadOptions> options, ILogger<OutboxWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -153,7 +163,9 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, OutboxSignal signa
             {
                 await using (var scope = scopes.CreateAsyncScope())
                 {
-                    await scope.ServiceProvider.GetRequiredService<OutboxSender>().SendDueAsync(stoppingToken);
+                    var sender = scope.ServiceProvider.GetRequiredService<OutboxSender>();
+                    await sender.SendDueAsync(stoppingToken);
+                    metrics.OutboxDepth(await sender.WaitingAsync(stoppingToken));
                 }
                 heartbeat.Beat();
                 await signal.WaitAsync(options.Value.Outbox.PollInterval, stoppingToken);

@@ -23,7 +23,7 @@ public sealed record StoredPushSubscription(string Endpoint, string P256dh, stri
 /// question that expired before its push went is not sent; a subscription the push service no longer knows (404, 410) is
 /// dropped. No redirects are followed: the server posts only to the push service the subscription names.
 /// </summary>
-public sealed class WebPushGateway(IHttpClientFactory http, IDbContextFactory<CipherpadDbContext> contexts, SecretProtector protector, VapidKeys vapid,
+public sealed class WebPushGateway(IHttpClientFactory http, IDbContextFactory<CipherpadDbContext> contexts, Observability.CipherpadMetrics metrics, SecretProtector protector, VapidKeys vapid,
     IOptions<CipherpadOptions> options, TimeProvider time, ILogger<WebPushGateway> logger) : IPushGateway
 {
     public const string HttpClientName = "web-push";
@@ -64,7 +64,7 @@ public sealed class WebPushGateway(IHttpClientFactory http, IDbContextFactory<Ci
             await db.Devices.Where(d => d.Id == deviceId).ExecuteUpdateAsync(d => d.SetProperty(x => x.PushSubscriptionProtected, (byte[]?)null), CancellationToken.None);
             return;
         }
-        var log = new AuthorizationLogWriter(db, time);
+        var log = new AuthorizationLogWriter(db, metrics, time);
         var challenge = await db.Challenges.AsNoTracking().SingleAsync(c => c.Id == notice.ChallengeId, cancellationToken);
         var party = await db.RelyingParties.AsNoTracking().SingleAsync(p => p.Id == challenge.RelyingPartyId, cancellationToken);
         await log.AppendAsync(device.AccountId, "push-sent", PushMethod.MethodName, Core.Answers.Purposes.WireName(challenge.Purpose), party.Name, null, deviceId,
