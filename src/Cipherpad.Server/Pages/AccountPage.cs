@@ -50,4 +50,20 @@ public abstract class AccountPage : PageModel
         Problem = "Your account has no active cipher pad to confirm with: use recovery to get a new activation code.";
         return null;
     }
+
+    /// <summary>
+    /// As <see cref="ConfirmChangeAsync"/>; when there is no cipher pad to confirm with, shows the page again, read afresh by
+    /// <paramref name="show"/>, with the problem.
+    /// </summary>
+    protected async Task<IActionResult> ConfirmChangeOrShowAsync(AccountChanges changes, AccountChange change, string description, Func<Task> show,
+        CancellationToken cancellationToken, string? next = null)
+    {
+        ArgumentNullException.ThrowIfNull(show);
+        if (await ConfirmChangeAsync(changes, change, description, cancellationToken, next) is { } redirect)
+        {
+            return redirect;
+        }
+        await show();
+        return Page();
+    }
 }

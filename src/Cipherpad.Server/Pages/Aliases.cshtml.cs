@@ -31,13 +31,6 @@ public sealed class AliasesModel(Aliases aliases, AccountChanges changes) : Acco
         return alias is null ? NotFound() : await RequestAsync(new RemoveAliasChange(alias.Id, alias.Email), $"Remove the alias {alias.Email}", cancellationToken);
     }
 
-    private async Task<IActionResult> RequestAsync(AccountChange change, string description, CancellationToken cancellationToken)
-    {
-        if (await ConfirmChangeAsync(changes, change, description, cancellationToken) is { } redirect)
-        {
-            return redirect;
-        }
-        await OnGetAsync(cancellationToken);
-        return Page();
-    }
+    private Task<IActionResult> RequestAsync(AccountChange change, string description, CancellationToken cancellationToken) =>
+        ConfirmChangeOrShowAsync(changes, change, description, () => OnGetAsync(cancellationToken), cancellationToken);
 }

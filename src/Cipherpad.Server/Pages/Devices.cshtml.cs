@@ -43,13 +43,6 @@ public sealed class DevicesModel(DeviceRegistry devices, AccountChanges changes)
     private Task<Device?> OwnDeviceAsync(Guid deviceId, CancellationToken cancellationToken) =>
         devices.FindActiveAsync(AccountId, deviceId, cancellationToken);
 
-    private async Task<IActionResult> RequestAsync(AccountChange change, string description, CancellationToken cancellationToken)
-    {
-        if (await ConfirmChangeAsync(changes, change, description, cancellationToken) is { } redirect)
-        {
-            return redirect;
-        }
-        await OnGetAsync(cancellationToken);
-        return Page();
-    }
+    private Task<IActionResult> RequestAsync(AccountChange change, string description, CancellationToken cancellationToken) =>
+        ConfirmChangeOrShowAsync(changes, change, description, () => OnGetAsync(cancellationToken), cancellationToken);
 }

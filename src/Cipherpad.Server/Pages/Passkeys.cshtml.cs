@@ -57,13 +57,6 @@ public sealed class PasskeysModel(PasskeyService passkeys, AccountChanges change
     private async Task<Passkey?> OwnAsync(Guid passkeyId, CancellationToken cancellationToken) =>
         (await passkeys.ListAsync(AccountId, cancellationToken)).Find(p => p.Id == passkeyId);
 
-    private async Task<IActionResult> RequestAsync(AccountChange change, string description, CancellationToken cancellationToken, string? next = null)
-    {
-        if (await ConfirmChangeAsync(changes, change, description, cancellationToken, next) is { } redirect)
-        {
-            return redirect;
-        }
-        await OnGetAsync(cancellationToken);
-        return Page();
-    }
+    private Task<IActionResult> RequestAsync(AccountChange change, string description, CancellationToken cancellationToken, string? next = null) =>
+        ConfirmChangeOrShowAsync(changes, change, description, () => OnGetAsync(cancellationToken), cancellationToken, next);
 }

@@ -66,13 +66,6 @@ public sealed class VaultModel(VaultService vault, AccountChanges changes, IOpti
             : await RequestAsync(new DeleteVaultItemChange(item.Name, null), $"Delete the key file \"{item.Name}\" and every version of it", cancellationToken);
     }
 
-    private async Task<IActionResult> RequestAsync(AccountChange change, string description, CancellationToken cancellationToken)
-    {
-        if (await ConfirmChangeAsync(changes, change, description, cancellationToken) is { } redirect)
-        {
-            return redirect;
-        }
-        await OnGetAsync(cancellationToken);
-        return Page();
-    }
+    private Task<IActionResult> RequestAsync(AccountChange change, string description, CancellationToken cancellationToken) =>
+        ConfirmChangeOrShowAsync(changes, change, description, () => OnGetAsync(cancellationToken), cancellationToken);
 }
