@@ -31,7 +31,9 @@ public sealed class PasskeyService(
 {
     public const string LogMethod = "passkey";
 
-    private Fido2Configuration Configuration => ConfigurationOf(options.Value);
+    private Fido2Configuration? _configuration;
+
+    private Fido2Configuration Configuration => _configuration ??= ConfigurationOf(options.Value);
 
     /// <summary>The WebAuthn relying party: <see cref="PasskeyOptions.RelyingPartyId"/>, or the public address's host, and that address's origin.</summary>
     public static Fido2Configuration ConfigurationOf(CipherpadOptions settings)
@@ -241,7 +243,7 @@ public sealed class PasskeyService(
         catch (Fido2VerificationException e) when (e.Code == Fido2ErrorCode.InvalidSignCount)
         {
             await LockAsync(passkey, cancellationToken);
-            return (AnswerCheck.Wrong, passkey.Id, 0);
+            return (AnswerCheck.Wrong, null, 0);
         }
         catch (Fido2VerificationException)
         {
