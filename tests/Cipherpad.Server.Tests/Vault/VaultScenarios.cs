@@ -399,7 +399,7 @@ public abstract class VaultScenarios
             await killed.WaitForExitAsync(timeout.Token);
         }
         // The killed process's last statement, waiting on the lock, may still run in its database session once the lock
-        // goes: it moves its row whole or not at all.
+        // goes (the hold waits for it to end): it moves its row whole or not at all.
         var moved = await MovedAsync();
         Assert.InRange(moved, 299, 300);
         Assert.All(await VersionsAsync(first), row => Assert.Equal(contents[(row.Name, row.Version.Number)], VaultService.Open(bothKeys, row.Version)));
@@ -451,6 +451,28 @@ public sealed class PostgresVaultScenarios(PostgresServer postgres) : VaultScena
                 command.Parameters.AddWithValue("id", versionId);
                 await command.ExecuteScalarAsync();
             }
-            return connection;
+            return new HeldRow(connection, factory.ConnectionString!);
         });
+
+    /// <summary>
+    /// Lets the row go, then waits until no other session of the database is still running a statement: the killed
+    /// command's last one, which was waiting on the lock, finishes in its session after its client is gone.
+    /// </summary>
+    private sealed class HeldRow(Npgsql.NpgsqlConnection holding, string connectionString) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await holding.DisposeAsync();
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'",
+                connection);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while ((long)(await command.ExecuteScalarAsync(timeout.Token))! > 0)
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+        }
+    }
 }
