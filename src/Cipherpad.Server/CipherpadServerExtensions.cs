@@ -74,7 +74,7 @@ public static class CipherpadServerExtensions
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<MigrationsHealthCheck>("migrations")
             .AddCheck<Notifications.OutboxHealthCheck>("outbox-worker");
-        builder.Services.AddCipherpadRateLimits(options.RateLimits);
+        builder.Services.AddCipherpadRateLimits(options);
         return builder;
     }
 

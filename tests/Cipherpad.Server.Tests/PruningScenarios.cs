@@ -190,6 +190,11 @@ public abstract class PruningScenarios
             new Server.Passkeys.PasskeyRegistration { AccountId = confirmedLongAgo.Id, Name = "old", OptionsJson = "{}", CreatedAt = longAgo },
             new Server.Passkeys.PasskeyRegistration { AccountId = confirmedLongAgo.Id, Name = "recent", OptionsJson = "{}", CreatedAt = recently });
 
+        // A request limit's count goes once its window has ended; the current window's stays.
+        db.RequestWindows.AddRange(
+            new Server.Security.RequestWindow { Partition = "ip:203.0.113.9", WindowStart = now - TimeSpan.FromMinutes(2), EndsAt = now - TimeSpan.FromMinutes(1), Taken = 7 },
+            new Server.Security.RequestWindow { Partition = "ip:203.0.113.9", WindowStart = now - TimeSpan.FromSeconds(30), EndsAt = now + TimeSpan.FromSeconds(30), Taken = 1 });
+
         // Kept for good, however old.
         db.FeeLedger.Add(new FeeLedgerEntry { AccountId = accountId, ChallengeId = oldQuestion.Id, At = longAgo, Currency = "USD", MinorUnits = 5, Reason = "SMS" });
         db.AuthorizationLog.Add(new AuthorizationLogEntry { AccountId = accountId, At = longAgo, Result = "success", Method = "app", Purpose = "login", ChallengeId = oldQuestion.Id });
@@ -212,7 +217,7 @@ public abstract class PruningScenarios
         Assert.Equal(new PruneResult(PendingAccountChanges: 1, Challenges: 2, UnconfirmedAccounts: 1, EmailConfirmations: 3, EmailLinks: 1,
             ActivationSessions: 1, ActivationCodes: 1, ActivationAttempts: 1, SourceThrottles: 1, SmsQuotaDays: 1, SmsQuotaHours: 2, GuessRiskDays: 1, SpentHumanChecks: 1, SignInSessions: 1,
             OutboxMessages: 2, MailQuotaHours: 1, NoticeWindows: 1, OidcTokens: 1, OidcAuthorizations: 0, OidcKeys: 1, VaultReleases: 2, VaultUploads: 1, VaultExports: 1,
-            PasskeyRegistrations: 1), result);
+            PasskeyRegistrations: 1, RequestWindows: 1), result);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
         var live = await db.Challenges.Where(c => c.AccountId == accountId && c.ExpiresAt > now).SingleAsync();
@@ -225,6 +230,7 @@ public abstract class PruningScenarios
         Assert.Equal("live", (await db.VaultReleases.SingleAsync()).Requester);
         Assert.Equal("recent", (await db.VaultUploads.SingleAsync()).Name);
         Assert.Equal("recent", (await db.PasskeyRegistrations.SingleAsync()).Name);
+        Assert.Equal(1, (await db.RequestWindows.SingleAsync()).Taken);
         Assert.Equal(["live", "used"], (await db.EmailConfirmations.Where(c => c.AccountId == accountId).Select(c => c.TokenHash).ToListAsync()).Order());
         Assert.Equal("live", (await db.EmailLinks.SingleAsync(l => l.AccountId == accountId)).TokenHash);
         Assert.Equal("act_live", (await db.ActivationSessions.SingleAsync()).Id);
@@ -258,7 +264,7 @@ public abstract class PruningScenarios
         var first = await PruneAsync(factory, now);
         var second = await PruneAsync(factory, now);
 
-        Assert.Equal(29, first.Total);
+        Assert.Equal(30, first.Total);
         Assert.Equal(0, second.Total);
     }
 

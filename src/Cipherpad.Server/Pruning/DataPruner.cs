@@ -9,11 +9,11 @@ namespace Cipherpad.Server.Pruning;
 public sealed record PruneResult(int PendingAccountChanges, int Challenges, int UnconfirmedAccounts, int EmailConfirmations, int EmailLinks,
     int ActivationSessions, int ActivationCodes, int ActivationAttempts, int SourceThrottles, int SmsQuotaDays, int SmsQuotaHours, int GuessRiskDays, int SpentHumanChecks, int SignInSessions,
     int OutboxMessages, int MailQuotaHours, int NoticeWindows, int OidcTokens, int OidcAuthorizations, int OidcKeys, int VaultReleases, int VaultUploads, int VaultExports,
-    int PasskeyRegistrations)
+    int PasskeyRegistrations, int RequestWindows)
 {
     public int Total => PendingAccountChanges + Challenges + UnconfirmedAccounts + EmailConfirmations + EmailLinks + ActivationSessions + ActivationCodes
         + ActivationAttempts + SourceThrottles + SmsQuotaDays + SmsQuotaHours + GuessRiskDays + SpentHumanChecks + SignInSessions + OutboxMessages + MailQuotaHours + NoticeWindows
-        + OidcTokens + OidcAuthorizations + OidcKeys + VaultReleases + VaultUploads + VaultExports + PasskeyRegistrations;
+        + OidcTokens + OidcAuthorizations + OidcKeys + VaultReleases + VaultUploads + VaultExports + PasskeyRegistrations + RequestWindows;
 
     /// <summary>Each kind with its count, in the order they are deleted.</summary>
     public IReadOnlyList<(string Kind, int Count)> ByKind() =>
@@ -42,6 +42,7 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
         ("key vault uploads never confirmed", VaultUploads),
         ("key vault export requests", VaultExports),
         ("passkey additions", PasskeyRegistrations),
+        ("ended request-limit windows", RequestWindows),
     ];
 }
 
@@ -52,7 +53,8 @@ public sealed record PruneResult(int PendingAccountChanges, int Challenges, int 
 /// ended sign-in sessions, sent or abandoned outbox messages, past hours of mail quotas, notice windows with nothing left to
 /// tell, the back-off rows of sources that have long been quiet, OpenID Connect tokens and authorizations no longer valid,
 /// retired OpenID Connect keys, the key vault's releases once their question or ticket expired, and its uploads and export requests once their question is long gone,
-/// passkey additions once they can no longer be made.
+/// passkey additions once they can no longer be made, and the request limits' shared counts once their window has ended (at
+/// once: nothing reads them after).
 /// Confirmed accounts, devices, relying parties,
 /// recovery records (they count towards the recovery limit), the fee ledger and the authorization log are never
 /// touched. Each kind goes in bounded batches of single DELETE statements (as OpenIddict's token store prunes), so a run
@@ -142,8 +144,11 @@ public sealed class DataPruner(CipherpadDbContext db, IOptions<CipherpadOptions>
         // A replaced key is no longer loaded once it retires.
         var keys = await DeleteAsync(db.OidcKeys.Where(k => k.RetiresAt < cutoff).OrderBy(k => k.Id), cancellationToken);
 
+        var requestWindows = await DeleteAsync(db.RequestWindows.Where(w => w.EndsAt <= now).OrderBy(w => w.Partition).ThenBy(w => w.WindowStart),
+            cancellationToken);
+
         return new PruneResult(changes, challenges, unconfirmed, confirmations, links, sessions, codes, attempts, throttles, quotaDays, quotaHours, riskDays, spentChecks, signIns,
-            messages, mailHours, windows, tokens, authorizations, keys, releases, uploads, exports, passkeyAdditions);
+            messages, mailHours, windows, tokens, authorizations, keys, releases, uploads, exports, passkeyAdditions, requestWindows);
     }
 
     private async Task<int> DeleteAsync<T>(IQueryable<T> expired, CancellationToken cancellationToken)

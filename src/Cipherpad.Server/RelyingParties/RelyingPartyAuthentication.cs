@@ -49,7 +49,7 @@ public static class RelyingPartyAuthentication
             : await BearerAsync(http, relyingParties);
         if (party is null)
         {
-            using var failure = limits.ForFailedAuthentication(ClientAddress.Of(http));
+            using var failure = await limits.ForFailedAuthenticationAsync(ClientAddress.Of(http), http.RequestAborted);
             if (!failure.IsAcquired)
             {
                 return Security.RateLimits.TooManyRequests(http, failure);
@@ -57,7 +57,7 @@ public static class RelyingPartyAuthentication
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"Cipherpad relying-party API\", Bearer";
             return Errors.Unauthorized().ToProblem();
         }
-        using var lease = limits.ForRelyingParty(party.Id);
+        using var lease = await limits.ForRelyingPartyAsync(party.Id, http.RequestAborted);
         if (!lease.IsAcquired)
         {
             return Security.RateLimits.TooManyRequests(http, lease);

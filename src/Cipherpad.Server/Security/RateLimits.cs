@@ -7,7 +7,8 @@ namespace Cipherpad.Server.Security;
 /// <summary>
 /// Fixed-window request limits per client address for everything but the relying-party API, whose limits are counted
 /// after authentication (<see cref="RelyingParties.RelyingPartyRequestLimits"/>). They protect the service's capacity;
-/// guessing is bounded separately by the per-question and per-source limits in the database.
+/// guessing is bounded separately by the per-question and per-source limits in the database. On PostgreSQL every server
+/// of the database counts against the same limits (<see cref="SharedWindowLimiter"/>).
 /// </summary>
 public static class RateLimits
 {
@@ -18,21 +19,45 @@ public static class RateLimits
     /// </summary>
     public const string MailForms = "mail-forms";
 
-    public static IServiceCollection AddCipherpadRateLimits(this IServiceCollection services, RateLimitOptions limits)
+    public static IServiceCollection AddCipherpadRateLimits(this IServiceCollection services, CipherpadOptions options)
     {
-        ArgumentNullException.ThrowIfNull(limits);
-        return services.AddRateLimiter(options =>
+        ArgumentNullException.ThrowIfNull(options);
+        var limits = options.RateLimits;
+        if (options.Database.Provider == DatabaseProvider.PostgreSql)
         {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = (context, _) => new ValueTask(TooManyRequests(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            services.AddSingleton<RequestCounts, DatabaseRequestCounts>();
+        }
+        else
+        {
+            services.AddSingleton<RequestCounts, MemoryRequestCounts>();
+        }
+        return services.AddRateLimiter(rateLimiter =>
+        {
+            rateLimiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            rateLimiter.OnRejected = (context, _) => new ValueTask(TooManyRequests(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
+            rateLimiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 IsBackChannel(context.Request.Path)
                     ? RateLimitPartition.GetNoLimiter("back-channel")
-                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientAddress.Of(context), _ => Window(limits.AddressPerMinute, TimeSpan.FromMinutes(1))));
-            options.AddPolicy(MailForms, context => HttpMethods.IsPost(context.Request.Method)
-                ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(context), _ => Window(limits.MailFormsPerAddressPerHour, TimeSpan.FromHours(1)))
+                    : Window(context, "ip:" + ClientAddress.Of(context), limits.AddressPerMinute, TimeSpan.FromMinutes(1)));
+            rateLimiter.AddPolicy(MailForms, context => HttpMethods.IsPost(context.Request.Method)
+                ? Window(context, "mail-forms:" + ClientAddress.Of(context), limits.MailFormsPerAddressPerHour, TimeSpan.FromHours(1))
                 : RateLimitPartition.GetNoLimiter(""));
         });
+    }
+
+    /// <summary>A partition whose limit every server on the database shares (<see cref="SharedWindowLimiter"/>).</summary>
+    public static RateLimitPartition<string> Window(HttpContext context, string partition, int permits, TimeSpan window)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Window(context.RequestServices, partition, permits, window);
+    }
+
+    /// <inheritdoc cref="Window(HttpContext, string, int, TimeSpan)"/>
+    public static RateLimitPartition<string> Window(IServiceProvider services, string partition, int permits, TimeSpan window)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return RateLimitPartition.Get(partition, key => new SharedWindowLimiter(key, permits, window, services.GetRequiredService<RequestCounts>(),
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger<SharedWindowLimiter>()));
     }
 
     /// <summary>The 429 problem of every request limit, with Retry-After when the limiter knows it.</summary>
@@ -47,9 +72,6 @@ public static class RateLimits
         return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
             detail: "Slow down: this client has made too many requests; try again later.");
     }
-
-    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
-        new() { PermitLimit = permits, Window = window, QueueLimit = 0 };
 
     /// <summary>
     /// Calls that one address makes for many people, which a per-address limit would throttle as one: the relying-party API

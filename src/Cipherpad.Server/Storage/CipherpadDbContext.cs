@@ -54,6 +54,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<Vault.VaultExportRequest> VaultExportRequests => Set<Vault.VaultExportRequest>();
     public DbSet<Passkeys.Passkey> Passkeys => Set<Passkeys.Passkey>();
     public DbSet<Passkeys.PasskeyRegistration> PasskeyRegistrations => Set<Passkeys.PasskeyRegistration>();
+    public DbSet<Security.RequestWindow> RequestWindows => Set<Security.RequestWindow>();
 
     /// <summary>On SQLite, the connection that the hot path's statements share (<see cref="Sql"/>); set for a request's context.</summary>
     internal SqliteGroupCommit? SqliteHotPath { get; set; }

@@ -959,6 +959,30 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.ToTable("RelyingParties");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.Security.RequestWindow", b =>
+                {
+                    b.Property<string>("Partition")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Taken")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Partition", "WindowStart");
+
+                    b.HasIndex("EndsAt");
+
+                    b.ToTable("RequestWindows", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.Security.ServerSecret", b =>
                 {
                     b.Property<string>("Name")

@@ -950,6 +950,30 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.ToTable("RelyingParties");
                 });
 
+            modelBuilder.Entity("Cipherpad.Server.Security.RequestWindow", b =>
+                {
+                    b.Property<string>("Partition")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Taken")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Partition", "WindowStart");
+
+                    b.HasIndex("EndsAt");
+
+                    b.ToTable("RequestWindows", (string)null);
+
+                    b.HasAnnotation("Npgsql:UnloggedTable", true);
+                });
+
             modelBuilder.Entity("Cipherpad.Server.Security.ServerSecret", b =>
                 {
                     b.Property<string>("Name")
