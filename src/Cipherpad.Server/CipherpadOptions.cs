@@ -82,6 +82,9 @@ public sealed class CipherpadOptions
     [Required]
     public Observability.MetricsOptions Metrics { get; set; } = new();
 
+    /// <summary><c>Cipherpad:Tracing</c>: traces sent to an OpenTelemetry collector.</summary>
+    public Observability.TracingOptions Tracing { get; set; } = new();
+
     public string DataPath(string relative) => Path.GetFullPath(Path.Combine(DataDirectory, relative));
 }
 

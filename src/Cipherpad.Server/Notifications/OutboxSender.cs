@@ -89,6 +89,9 @@ public sealed class OutboxSender(
             return false; // another sender has it
         }
         var message = await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
+        using var sending = Observability.CipherpadTracing.Source.StartActivity("outbox send");
+        sending?.SetTag("cipherpad.channel", ChannelName(message.Channel));
+        sending?.SetTag("cipherpad.attempt", message.Attempts);
         try
         {
             var body = System.Text.Encoding.UTF8.GetString(protector.Unprotect(message.BodyProtected, $"{Outbox.BodyPurpose}:{message.Id}"));
@@ -115,6 +118,7 @@ public sealed class OutboxSender(
             logger.LogWarning("Could not send {Channel} {Id} to {Recipient} (attempt {Attempt}): {Error}{GiveUp}", message.Channel, message.Id,
                 Masked(message), message.Attempts, error, giveUp ? "; giving up" : "");
             metrics.MessageFailed(ChannelName(message.Channel));
+            sending?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, giveUp ? "not sent; given up" : "not sent; retried later");
             var failedAt = time.GetUtcNow();
             await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(m => m
                 .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Cipherpad.Server.Observability;
@@ -32,12 +33,22 @@ public sealed class CipherpadMetrics : IDisposable
             "Messages due and not yet sent, as the outbox worker last counted them.");
     }
 
-    public void QuestionIssued(string method, string purpose) =>
+    /// <summary>Counts a question, and marks it on the current span (<see cref="CipherpadTracing"/>).</summary>
+    public void QuestionIssued(string method, string purpose)
+    {
         _questions.Add(1, new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("purpose", purpose));
+        Activity.Current?.AddEvent(new ActivityEvent("cipherpad.question.issued",
+            tags: new ActivityTagsCollection { ["cipherpad.method"] = method, ["cipherpad.purpose"] = purpose }));
+    }
 
-    public void Authorization(string result, string method, string purpose) =>
+    /// <summary>Counts an authorization-log entry, and marks it on the current span.</summary>
+    public void Authorization(string result, string method, string purpose)
+    {
         _authorizations.Add(1, new KeyValuePair<string, object?>("result", result), new KeyValuePair<string, object?>("method", method),
             new KeyValuePair<string, object?>("purpose", purpose));
+        Activity.Current?.AddEvent(new ActivityEvent("cipherpad.authorization",
+            tags: new ActivityTagsCollection { ["cipherpad.result"] = result, ["cipherpad.method"] = method, ["cipherpad.purpose"] = purpose }));
+    }
 
     public void MessageSent(string channel) => _sent.Add(1, new KeyValuePair<string, object?>("channel", channel));
 

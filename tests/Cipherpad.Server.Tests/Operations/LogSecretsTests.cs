@@ -6,21 +6,24 @@ using Cipherpad.Core.Answers;
 using Cipherpad.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 
 namespace Cipherpad.Server.Tests.Operations;
 
 /// <summary>
-/// The server's logs, at every level of its own code and as shipped for the rest, through the journeys that handle
-/// secrets: none of them holds a code, an answer, a key, a token or a full phone number.
+/// The server's logs, at every level of its own code and as shipped for the rest, and its traces as a collector receives
+/// them over OTLP, through the journeys that handle secrets: none of them holds a code, an answer, a key, a token or a
+/// full phone number.
 /// </summary>
 public sealed class LogSecretsTests
 {
     [Fact]
-    public async Task No_secret_a_journey_handles_reaches_the_logs()
+    public async Task No_secret_a_journey_handles_reaches_the_logs_or_the_traces()
     {
         var log = new RecordingLoggerProvider();
+        await using var collector = await OtlpReceiver.StartAsync();
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null,
-            settings: new Dictionary<string, string> { ["Logging:LogLevel:Cipherpad"] = "Trace" },
+            settings: new Dictionary<string, string>(collector.ServerSettings) { ["Logging:LogLevel:Cipherpad"] = "Trace" },
             services: services => services.AddSingleton<ILoggerProvider>(log));
         var secrets = new Dictionary<string, string> { ["the master key"] = factory.MasterKey, ["the security answer"] = "Grandma's blue teapot" };
         void Keep(string what, byte[] bytes)
@@ -81,5 +84,38 @@ public sealed class LogSecretsTests
                      where entry.Message.Contains(secret.Value, StringComparison.OrdinalIgnoreCase)
                      select $"{secret.Key} in a {entry.Level} message of {entry.Category}").Distinct().ToList();
         Assert.True(leaks.Count == 0, string.Join(Environment.NewLine, leaks));
+
+        Assert.True(factory.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000), "the traces were exported");
+        var traces = collector.Text;
+        // What the traces tell: the requests by route, the questions and answers by result, the messages sent.
+        Assert.Contains("api/v1/challenges/{id:guid}/verify", traces, StringComparison.Ordinal);
+        Assert.Contains("cipherpad.authorization", traces, StringComparison.Ordinal);
+        Assert.Contains("cipherpad.question.issued", traces, StringComparison.Ordinal);
+        Assert.Contains("outbox send", traces, StringComparison.Ordinal);
+        var traceLeaks = secrets.Where(secret => traces.Contains(secret.Value, StringComparison.OrdinalIgnoreCase)).Select(secret => secret.Key).ToList();
+        Assert.True(traceLeaks.Count == 0, "in the traces: " + string.Join(", ", traceLeaks));
+    }
+}
+
+/// <summary>The traces of a server on PostgreSQL: its statements, never their values.</summary>
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresTraceTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task On_postgresql_a_login_s_trace_has_its_statements_without_their_values()
+    {
+        await using var collector = await OtlpReceiver.StartAsync();
+        using var factory = new CipherpadFactory(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync(), settings: collector.ServerSettings);
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad, "198.51.100.30"));
+
+        Assert.True(factory.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000), "the traces were exported");
+        var traces = collector.Text;
+        Assert.Contains("postgresql", traces, StringComparison.Ordinal);
+        Assert.Contains("INSERT INTO \"AuthorizationLog\"", traces, StringComparison.Ordinal);
+        Assert.DoesNotContain("ann@example.com", traces, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("198.51.100.30", traces, StringComparison.Ordinal);
     }
 }
