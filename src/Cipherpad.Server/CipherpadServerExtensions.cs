@@ -20,6 +20,7 @@ using Cipherpad.Server.Sessions;
 using Cipherpad.Server.Storage;
 using Cipherpad.Server.Vault;
 using Cipherpad.Server.Web;
+using Cipherpad.Server.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace Cipherpad.Server;
@@ -46,6 +47,7 @@ public static class CipherpadServerExtensions
         builder.Services.AddSecretProtection();
         builder.Services.AddSingleton<PublicLinks>();
         builder.Services.AddNotifications(options.Sms);
+        builder.Services.AddWebhooks();
         builder.Services.AddAuthorizationLog();
         builder.Services.AddAccounts();
         builder.Services.AddAccountChanges();

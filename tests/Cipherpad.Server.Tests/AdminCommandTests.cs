@@ -278,6 +278,34 @@ public sealed class AdminCommandTests : IDisposable
         Assert.Equal(1, (await AdminAsync("rp", "rotate-secret", "rp_unknown")).ExitCode);
     }
 
+    [Fact]
+    public async Task Rp_webhook_prints_a_signing_secret_once_refuses_plain_http_and_removes_the_webhook()
+    {
+        _ = _factory.Services;
+        var clientId = Credential((await AdminAsync("rp", "add", "--name", "Demo Shop")).Output, "client_id");
+
+        var (setCode, setOutput, setError) = await AdminAsync("rp", "webhook", clientId, "https://shop.example/cipherpad-events");
+        var listed = (await AdminAsync("rp", "list")).Output;
+        var (plainCode, _, plainError) = await AdminAsync("rp", "webhook", clientId, "http://shop.example/cipherpad-events");
+        var (bothCode, _, _) = await AdminAsync("rp", "webhook", clientId, "https://shop.example/x", "--remove");
+        var (removeCode, removeOutput, _) = await AdminAsync("rp", "webhook", clientId, "--remove");
+        var listedAfter = (await AdminAsync("rp", "list")).Output;
+
+        Assert.True(setCode == 0, setError);
+        var secret = Credential(setOutput, "signing secret");
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        Assert.Equal(32, Convert.FromBase64String(secret["whsec_".Length..]).Length);
+        Assert.Contains("webhook https://shop.example/cipherpad-events", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, listed, StringComparison.Ordinal);
+        Assert.Equal(2, plainCode);
+        Assert.Contains("must be https", plainError, StringComparison.Ordinal);
+        Assert.Equal(2, bothCode);
+        Assert.Equal(0, removeCode);
+        Assert.Contains("has no webhook any more", removeOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("webhook", listedAfter, StringComparison.Ordinal);
+        Assert.Equal(1, (await AdminAsync("rp", "webhook", "rp_unknown", "--remove")).ExitCode);
+    }
+
     private static async Task<HttpStatusCode> ClientCredentialsAsync(HttpClient server, string clientId, string secret)
     {
         using var response = await server.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>

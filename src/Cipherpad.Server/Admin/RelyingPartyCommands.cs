@@ -4,7 +4,7 @@ using Cipherpad.Server.RelyingParties;
 namespace Cipherpad.Server.Admin;
 
 /// <summary>
-/// <c>rp add | list | return-addresses | rotate-secret | disable | enable</c>: the sites and programs allowed to use the
+/// <c>rp add | list | return-addresses | flows | webhook | rotate-secret | disable | enable</c>: the sites and programs allowed to use the
 /// relying-party API and OpenID Connect (one registration for both).
 /// </summary>
 public static class RelyingPartyCommands
@@ -16,6 +16,7 @@ public static class RelyingPartyCommands
         command.Subcommands.Add(ListCommand());
         command.Subcommands.Add(ReturnAddressesCommand());
         command.Subcommands.Add(FlowsCommand());
+        command.Subcommands.Add(WebhookCommand());
         command.Subcommands.Add(RotateSecretCommand());
         command.Subcommands.Add(DisableCommand());
         command.Subcommands.Add(EnableCommand());
@@ -147,8 +148,51 @@ public static class RelyingPartyCommands
                 var returns = signIn.Count + signOut.Count == 0 ? ""
                     : $"  returns to {string.Join(' ', signIn)}{(signOut.Count == 0 ? "" : $", after sign-out {string.Join(' ', signOut)}")}";
                 var flows = await services.Get<RelyingPartyClients>().FlowsAsync(party.ClientId, cancellationToken);
-                Console.WriteLine($"{party.ClientId}  {party.Name}  (added {party.CreatedAt:u}{disabled})  flows {(flows.Count == 0 ? "none" : string.Join(',', flows))}{returns}");
+                var webhook = party.WebhookUrl is { } url ? $"  webhook {url}" : "";
+                Console.WriteLine($"{party.ClientId}  {party.Name}  (added {party.CreatedAt:u}{disabled})  flows {(flows.Count == 0 ? "none" : string.Join(',', flows))}{returns}{webhook}");
             }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command WebhookCommand()
+    {
+        var clientId = ClientIdArgument();
+        var url = new Argument<string?>("url")
+        {
+            Description = "Where to post the events of the party's questions (answered, denied, expired): an https URL.",
+            HelpName = "URL",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var remove = new Option<bool>("--remove") { Description = "Post no more events; those still waiting are dropped." };
+        var command = new Command("webhook", "Set a relying party's webhook, with a new signing secret printed once, or remove it.") { clientId, url, remove };
+        command.SetAdminAction(async (result, services, cancellationToken) =>
+        {
+            var (address, removing) = (result.GetValue(url), result.GetValue(remove));
+            if ((address is null) != removing)
+            {
+                await Console.Error.WriteLineAsync("Give either a URL or --remove.");
+                return 2;
+            }
+            var set = await services.Get<RelyingPartyService>().SetWebhookAsync(result.GetValue(clientId)!, address, cancellationToken);
+            if (set is null)
+            {
+                return UnknownClient(result.GetValue(clientId)!);
+            }
+            if (!set.Value.Succeeded)
+            {
+                await Console.Error.WriteLineAsync(AdminCommandLine.Printable(set.Value.Error!.Description));
+                return 2;
+            }
+            if (set.Value.Value is not { } secret)
+            {
+                Console.WriteLine($"Relying party {result.GetValue(clientId)} has no webhook any more.");
+                return 0;
+            }
+            Console.WriteLine($"Relying party {result.GetValue(clientId)} posts its questions' events to {address}.");
+            Console.WriteLine($"signing secret: {secret}");
+            Console.WriteLine("Keep the secret now: it cannot be shown again. Setting the webhook again makes a new one.");
             return 0;
         });
         return command;

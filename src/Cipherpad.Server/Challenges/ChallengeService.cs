@@ -45,6 +45,7 @@ public sealed class ChallengeService(
     Notifier notifier,
     WriteTransactions writes,
     StatementBatch trailing,
+    Webhooks.QuestionWebhooks webhooks,
     Observability.CipherpadMetrics metrics,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
@@ -94,7 +95,7 @@ public sealed class ChallengeService(
             {
                 return failed;
             }
-            await SaveNewAsync(challenge, cancellationToken);
+            await SaveNewAsync(party, challenge, cancellationToken);
             return challenge;
         }, cancellationToken);
     }
@@ -112,7 +113,7 @@ public sealed class ChallengeService(
             parts => Task.FromResult(UnanswerableChance(parts)), cancellationToken);
         using var nobodysPad = new DeviceKeys(RandomNumberGenerator.GetBytes(DeviceKeys.SecretLength));
         challenge.QrPayload = Core.Payloads.RequestPayload.ForLogin(party.Name, challenge.Question, challenge.ExpiresAt).Seal([nobodysPad]);
-        await writes.RunAsync(() => SaveNewAsync(challenge, cancellationToken), cancellationToken);
+        await writes.RunAsync(() => SaveNewAsync(party, challenge, cancellationToken), cancellationToken);
         return challenge;
     }
 
@@ -128,9 +129,13 @@ public sealed class ChallengeService(
         return created.Succeeded ? created.Value : await CreateUnanswerableAsync(party, login, cancellationToken);
     }
 
-    /// <summary>Inserts the new question (along with whatever the request's context has staged, such as an SMS in the outbox).</summary>
-    private async Task SaveNewAsync(Challenge challenge, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts the new question (along with whatever the request's context has staged, such as an SMS in the outbox), and
+    /// the webhook event that reports it expired if it is still unanswered then.
+    /// </summary>
+    private async Task SaveNewAsync(RelyingParty party, Challenge challenge, CancellationToken cancellationToken)
     {
+        webhooks.WatchExpiry(party, challenge);
         await db.ExecuteAsync(
             """
             INSERT INTO "Challenges" ("Id", "RelyingPartyId", "AccountId", "Purpose", "Question", "CreatedAt", "ExpiresAt", "WrongAnswers", "Status",
@@ -280,6 +285,7 @@ public sealed class ChallengeService(
             }
             (challenge.Status, challenge.AnsweredAt, challenge.DeviceId) = (ChallengeStatus.Succeeded, now, check.DeviceId);
             await answerMethod.AcceptedAsync(challenge, party, cancellationToken);
+            webhooks.QuestionAnswered(party, challenge, now);
             // What nothing in this transaction reads again goes as one command at the end: the budget given back, the log
             // entry, the source's count reset.
             risks.GiveBack(trailing, challenge.AccountId, chance);
@@ -340,8 +346,13 @@ public sealed class ChallengeService(
             var purpose = challenge.Purpose.WireName();
             await log.AppendAsync(challenge.AccountId, ResultName(VerifyResult.Denied), challenge.Method, purpose, party.Name, source, deviceId, challenge.Id,
                 Details(challenge) is { } details ? $"{details}; {reason}" : reason, cancellationToken);
+            webhooks.QuestionDenied(party, challenge, now);
             await notifier.NotifyAsync(challenge.AccountId, NotificationKind.SecurityChanges, $"A {(Text)purpose} request from {party.Name} was refused on your phone pad",
                 $"refused from {source}: {reason}. Nothing was granted; if you did not start it, someone may know your password at {party.Name}", cancellationToken);
+            if (db.ChangeTracker.HasChanges())
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
             return VerifyResult.Denied;
         }, cancellationToken);
     }

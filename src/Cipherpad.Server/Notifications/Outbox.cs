@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Cipherpad.Server.Notifications;
 
 /// <summary>
-/// Where every e-mail and SMS starts: the message is added to the request's unit of work and saved with it; the
+/// Where every e-mail, SMS, push message and webhook event starts: the message is added to the request's unit of work and saved with it; the
 /// <see cref="OutboxSender"/> sends it afterwards. No request waits on an SMTP server or an SMS gateway.
 /// </summary>
 public sealed class Outbox(CipherpadDbContext db, SecretProtector protector, TimeProvider time)
@@ -20,10 +20,14 @@ public sealed class Outbox(CipherpadDbContext db, SecretProtector protector, Tim
     /// <summary>A Web Push message to the pad <paramref name="deviceId"/>, sent through its subscription by <see cref="IPushGateway"/>.</summary>
     public void Push(Guid deviceId, string body) => Add(OutboxChannel.Push, deviceId.ToString(), null, body);
 
-    private void Add(OutboxChannel channel, string recipient, string? subject, string body)
+    /// <summary>An event of <paramref name="type"/> for the relying party's webhook (<see cref="Webhooks.WebhookSender"/>), due at <paramref name="due"/>.</summary>
+    public void Webhook(Guid relyingPartyId, string type, string body, DateTimeOffset due) =>
+        Add(OutboxChannel.Webhook, relyingPartyId.ToString(), type, body, due);
+
+    private void Add(OutboxChannel channel, string recipient, string? subject, string body, DateTimeOffset? due = null)
     {
         var now = time.GetUtcNow();
-        var message = new OutboxMessage { Channel = channel, Recipient = recipient, Subject = subject, BodyProtected = [], CreatedAt = now, NextAttemptAt = now };
+        var message = new OutboxMessage { Channel = channel, Recipient = recipient, Subject = subject, BodyProtected = [], CreatedAt = now, NextAttemptAt = due ?? now };
         message.BodyProtected = protector.Protect(System.Text.Encoding.UTF8.GetBytes(body), $"{BodyPurpose}:{message.Id}");
         db.OutboxMessages.Add(message);
     }

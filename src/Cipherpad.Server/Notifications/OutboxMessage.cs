@@ -10,6 +10,9 @@ public enum OutboxChannel
 
     /// <summary>A Web Push message to a pad; the recipient is the pad's id.</summary>
     Push,
+
+    /// <summary>An event posted to a relying party's webhook; the recipient is the relying party's id, the subject the event's type.</summary>
+    Webhook,
 }
 
 /// <summary>

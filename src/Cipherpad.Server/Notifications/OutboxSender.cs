@@ -17,6 +17,7 @@ public sealed class OutboxSender(
     IEmailSender email,
     ISmsGateway sms,
     IPushGateway push,
+    Webhooks.WebhookSender webhooks,
     SecretProtector protector,
     Observability.CipherpadMetrics metrics,
     IOptions<CipherpadOptions> options,
@@ -32,7 +33,7 @@ public sealed class OutboxSender(
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
         var sent = await Task.WhenAll(SendDueAsync(OutboxChannel.Email, cancellationToken), SendDueAsync(OutboxChannel.Sms, cancellationToken),
-            SendDueAsync(OutboxChannel.Push, cancellationToken));
+            SendDueAsync(OutboxChannel.Push, cancellationToken), SendDueAsync(OutboxChannel.Webhook, cancellationToken));
         return sent.Sum();
     }
 
@@ -92,6 +93,7 @@ public sealed class OutboxSender(
         using var sending = Observability.CipherpadTracing.Source.StartActivity("outbox send");
         sending?.SetTag("cipherpad.channel", ChannelName(message.Channel));
         sending?.SetTag("cipherpad.attempt", message.Attempts);
+        var handedOver = true;
         try
         {
             var body = System.Text.Encoding.UTF8.GetString(protector.Unprotect(message.BodyProtected, $"{Outbox.BodyPurpose}:{message.Id}"));
@@ -104,6 +106,9 @@ public sealed class OutboxSender(
                     break;
                 case OutboxChannel.Push:
                     await push.SendAsync(Guid.Parse(message.Recipient), body, timeout.Token);
+                    break;
+                case OutboxChannel.Webhook:
+                    handedOver = await webhooks.SendAsync(message, body, timeout.Token);
                     break;
                 default:
                     await sms.SendAsync(message.Recipient, body, timeout.Token);
@@ -132,7 +137,10 @@ public sealed class OutboxSender(
             .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
             .SetProperty(x => x.LastError, (string?)null)
             .SetProperty(x => x.BodyProtected, Array.Empty<byte>()), CancellationToken.None);
-        metrics.MessageSent(ChannelName(message.Channel));
+        if (handedOver)
+        {
+            metrics.MessageSent(ChannelName(message.Channel));
+        }
         return true;
     }
 
@@ -140,6 +148,7 @@ public sealed class OutboxSender(
     {
         OutboxChannel.Email => "email",
         OutboxChannel.Sms => "sms",
+        OutboxChannel.Webhook => "webhook",
         _ => "push",
     };
 
@@ -147,6 +156,7 @@ public sealed class OutboxSender(
     {
         OutboxChannel.Sms => AccountRules.MaskPhone(message.Recipient),
         OutboxChannel.Push => "pad " + message.Recipient,
+        OutboxChannel.Webhook => "the webhook of relying party " + message.Recipient,
         _ => "an e-mail address",
     };
 }

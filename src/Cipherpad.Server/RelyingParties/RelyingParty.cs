@@ -23,6 +23,12 @@ public sealed class RelyingParty
 
     /// <summary>Set by <c>rp disable</c>: from then on every API call with this relying party's credentials gets a 401.</summary>
     public DateTimeOffset? DisabledAt { get; set; }
+
+    /// <summary>Where the outcome of each of its questions is posted (<see cref="Webhooks.WebhookSender"/>); null: nowhere.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>The key the webhook's messages are signed with, encrypted by the master key; set with <see cref="WebhookUrl"/>.</summary>
+    public byte[]? WebhookSecretProtected { get; set; }
 }
 
 public sealed class RelyingPartyConfiguration : IEntityTypeConfiguration<RelyingParty>
@@ -32,5 +38,6 @@ public sealed class RelyingPartyConfiguration : IEntityTypeConfiguration<Relying
         ArgumentNullException.ThrowIfNull(builder);
         builder.HasIndex(r => r.ClientId).IsUnique();
         builder.Property(r => r.Name).HasMaxLength(64);
+        builder.Property(r => r.WebhookUrl).HasMaxLength(Webhooks.WebhookAddress.MaxLength);
     }
 }

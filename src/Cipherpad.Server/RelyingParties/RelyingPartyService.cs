@@ -12,7 +12,7 @@ public sealed record RelyingPartyCredentials(string Name, string ClientId, strin
 /// The registry of relying parties. Each is also an OpenID Connect client with the same id and secret
 /// (<see cref="RelyingPartyClients"/>); every change to both commits together.
 /// </summary>
-public sealed class RelyingPartyService(CipherpadDbContext db, RelyingPartyClients clients, TimeProvider time)
+public sealed class RelyingPartyService(CipherpadDbContext db, RelyingPartyClients clients, SecretProtector protector, TimeProvider time)
 {
     /// <summary>The relying party that stands for Cipherpad's own personal-account sign-in.</summary>
     public const string BuiltInName = "Cipherpad";
@@ -120,6 +120,37 @@ public sealed class RelyingPartyService(CipherpadDbContext db, RelyingPartyClien
         }
         await clients.SetFlowsAsync(party, flows, cancellationToken);
         return party;
+    }
+
+    /// <summary>
+    /// Sets the party's webhook to <paramref name="url"/> with a new signing secret, returned once (only its encryption is
+    /// stored), or removes it when <paramref name="url"/> is null. Events already waiting go to the new address, signed with
+    /// the new secret. Returns null for an unknown client id, or the problem with the address.
+    /// </summary>
+    public async Task<Result<string?>?> SetWebhookAsync(string clientId, string? url, CancellationToken cancellationToken = default)
+    {
+        if (url is not null && Webhooks.WebhookAddress.Problem(url) is { } problem)
+        {
+            return Errors.InvalidRequest(problem, "url");
+        }
+        var party = await db.RelyingParties.SingleOrDefaultAsync(r => r.ClientId == clientId && !r.IsBuiltIn, cancellationToken);
+        if (party is null)
+        {
+            return null;
+        }
+        string? secret = null;
+        if (url is null)
+        {
+            (party.WebhookUrl, party.WebhookSecretProtected) = (null, null);
+        }
+        else
+        {
+            var (key, shown) = Webhooks.WebhookSignature.NewSecret();
+            (party.WebhookUrl, party.WebhookSecretProtected, secret) = (url, protector.Protect(key, $"{Webhooks.WebhookSender.SecretPurpose}:{party.Id}"), shown);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return secret;
     }
 
     /// <summary>The enabled, registered (not built-in) relying party with this client id, or null.</summary>

@@ -951,6 +951,13 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
                     b.Property<long?>("SecretRotatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<byte[]>("WebhookSecretProtected")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ClientId")

@@ -942,6 +942,13 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
                     b.Property<long?>("SecretRotatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("WebhookSecretProtected")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ClientId")

@@ -1,0 +1,14 @@
+namespace Cipherpad.Server.Webhooks;
+
+public static class WebhookServiceCollectionExtensions
+{
+    /// <summary>Relying parties' webhooks: the events a request stages, and their delivery for the outbox, which follows no redirect.</summary>
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.AddScoped<QuestionWebhooks>();
+        services.AddSingleton<WebhookSender>();
+        services.AddHttpClient(WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .RemoveAllLoggers();
+        return services;
+    }
+}
