@@ -126,6 +126,44 @@ public sealed partial class BehindNginxTests
         Assert.DoesNotMatch(SecureAttribute(), plainCookie);
     }
 
+    /// <summary>
+    /// The configuration shipped in deploy/nginx/cipherpad.conf, as an operator copies it: only its ports, certificate and
+    /// upstream address are this machine's. A spoofed X-Forwarded-For is replaced, the user's address reaches the log, the
+    /// sign-in cookie is Secure, and plain http is sent to https.
+    /// </summary>
+    [Fact(Timeout = 3 * Minutes)]
+    public async Task The_shipped_nginx_configuration_gives_the_server_each_user_s_address_over_tls_and_redirects_plain_http()
+    {
+        using var factory = Server(trustedProxy: Proxy);
+        var server = factory.StartOnLoopback();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        var plainPort = Nginx.FreePort();
+        var shipped = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "nginx", "cipherpad.conf"));
+        using var nginx = await Nginx.StartAsync((listen, _) => ShippedServerBlocks().Replace(shipped, match => match.Groups["directive"].Value switch
+        {
+            "listen 443 ssl;" => listen,
+            "listen 80;" => $"listen 127.0.0.1:{plainPort};",
+            "proxy_pass http://127.0.0.1:5080;" => $"proxy_pass {server.GetLeftPart(UriPartial.Authority)};",
+            _ => "", // the IPv6 listeners and the certificate paths: the test's listener brings its own certificate
+        }), tls: true);
+        using var user = LoopbackClients.From("127.0.0.11", nginx.Address, nginx.Certificate);
+        user.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.66");
+        using var plain = LoopbackClients.From("127.0.0.12", new Uri($"http://127.0.0.1:{plainPort}"));
+
+        await WrongSignInAnswerAsync(user);
+        var cookie = await SignInCookieAsync(factory, user, pad);
+        using var redirected = await plain.GetAsync(new Uri("/account?tab=log", UriKind.Relative));
+
+        Assert.Equal(["127.0.0.11", "127.0.0.11"], (await LoginLogAsync(factory)).Select(entry => entry.Ip));
+        Assert.Matches(SecureAttribute(), cookie);
+        Assert.Equal(HttpStatusCode.MovedPermanently, redirected.StatusCode);
+        Assert.Equal($"https://127.0.0.1/account?tab=log", redirected.Headers.Location!.ToString());
+    }
+
+    /// <summary>The lines of the shipped configuration that name this machine: listeners, certificates, the upstream.</summary>
+    [GeneratedRegex(@"(?<directive>listen (?:\[::\]:)?(?:443 ssl|80);|ssl_certificate(?:_key)? [^;]+;|proxy_pass http://127\.0\.0\.1:5080;)")]
+    private static partial Regex ShippedServerBlocks();
+
     private static CipherpadFactory Server(string? trustedProxy, int? addressPerMinute = null)
     {
         var settings = new Dictionary<string, string>();
