@@ -120,6 +120,51 @@ public abstract class LogScenarios
         }
     }
 
+    [Fact]
+    public async Task A_log_longer_than_a_page_counts_shows_a_plus_pages_from_the_newest_and_downloads_every_entry()
+    {
+        var (factory, secret) = await AnnWithHistoryAsync(CreateFactoryAsync);
+        using (factory)
+        {
+            // An account under attack: 100,010 old wrong answers behind her 32 entries, added in one statement.
+            const int Flood = Server.AuthorizationLog.AuthorizationLogReader.CountedEntries + 10;
+            await using (var scope = factory.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+                var accountId = await db.Accounts.Where(a => a.Email == "ann@example.com").Select(a => a.Id).SingleAsync();
+                await db.ExecuteAsync(
+                    """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @flood)
+                    INSERT INTO "AuthorizationLog" ("AccountId", "At", "Result", "Method", "Purpose", "RelyingParty", "Ip")
+                    SELECT @accountId, @oldest + CAST(i AS BIGINT) * 10000000, 'wrong', 'app', 'login', 'Flood Shop', '198.51.100.66' FROM n
+                    """, new { flood = Flood, accountId, oldest = factory.Time.GetUtcNow().AddDays(-30).UtcTicks }, CancellationToken.None);
+            }
+            using var browser = factory.Browser();
+            await Journeys.SignInAsync(factory, browser, "ann@example.com", secret);
+
+            var first = await HtmlPage.OpenAsync(browser, "/account/log");
+            var last = await HtmlPage.OpenAsync(browser, "/account/log?page=1000000");
+            var recent = await HtmlPage.OpenAsync(browser, $"/account/log?from={factory.Time.GetUtcNow():yyyy-MM-dd}");
+            using var csv = await browser.GetAsync("/account/log?handler=Csv", HttpCompletionOption.ResponseHeadersRead);
+            var lines = 0;
+            using (var reader = new StreamReader(await csv.Content.ReadAsStreamAsync()))
+            {
+                while (await reader.ReadLineAsync() is not null)
+                {
+                    lines++;
+                }
+            }
+
+            Assert.Contains("100000+ entries", first.Text, StringComparison.Ordinal);
+            Assert.Contains("page 1 of 4000+", first.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Flood Shop", string.Join(" ", Results(first)), StringComparison.Ordinal);
+            Assert.Contains("page 4000 of 4000+", last.Text, StringComparison.Ordinal);
+            Assert.Equal(25, Rows(last));
+            Assert.Equal(32, Count(recent)); // hers, none of the flood's
+            Assert.Equal(1 + Flood + 32, lines);
+        }
+    }
+
     private static async Task<int> CountAllAsync(CipherpadFactory factory)
     {
         await using var scope = factory.Services.CreateAsyncScope();

@@ -31,7 +31,8 @@ public sealed class AuthorizationLogEntryConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<AuthorizationLogEntry> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.HasIndex(e => new { e.AccountId, e.At });
+        // Every read of an account's log walks this from the newest entry: (time, id) is the log's order, newest first.
+        builder.HasIndex(e => new { e.AccountId, e.At, e.Id });
         builder.Property(e => e.Result).HasMaxLength(32);
         builder.Property(e => e.Method).HasMaxLength(32);
         builder.Property(e => e.Purpose).HasMaxLength(32);

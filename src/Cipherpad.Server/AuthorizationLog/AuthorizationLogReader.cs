@@ -16,9 +16,10 @@ public sealed record AuthorizationLogFilter(string? Result, string? Method, stri
 /// <summary>One page of an account's log, newest first.</summary>
 /// <param name="Entries">The entries on this page.</param>
 /// <param name="Number">The page shown, from 1: the one asked for, moved into the pages that exist.</param>
-/// <param name="Count">How many pages the matching entries fill; at least 1.</param>
-/// <param name="Total">How many entries match the filter.</param>
-public sealed record AuthorizationLogPage(IReadOnlyList<AuthorizationLogEntry> Entries, int Number, int Count, int Total);
+/// <param name="Count">How many pages the matching entries fill, counting at most <see cref="AuthorizationLogReader.CountedEntries"/>; at least 1.</param>
+/// <param name="Total">How many entries match the filter, up to <see cref="AuthorizationLogReader.CountedEntries"/>.</param>
+/// <param name="More">Whether more entries match than were counted: older ones are reached with the date filter.</param>
+public sealed record AuthorizationLogPage(IReadOnlyList<AuthorizationLogEntry> Entries, int Number, int Count, int Total, bool More);
 
 /// <summary>The values an account's log holds, to filter it by.</summary>
 /// <param name="Results">Each result, in order.</param>
@@ -26,9 +27,18 @@ public sealed record AuthorizationLogPage(IReadOnlyList<AuthorizationLogEntry> E
 /// <param name="RelyingParties">Each relying party, in ordinal order.</param>
 public sealed record AuthorizationLogChoices(IReadOnlyList<string> Results, IReadOnlyList<string> Methods, IReadOnlyList<string> RelyingParties);
 
-/// <summary>Reads one account's authorization log for its owner: newest first, filtered, paged or as CSV. Never writes.</summary>
+/// <summary>
+/// Reads one account's authorization log for its owner: newest first, filtered, paged or as CSV. Never writes. Every read
+/// walks the index on (account, time, id) from the newest entry and stops after a bounded number of entries, however long
+/// the log (an account under attack can have millions): pages and their count look at the newest
+/// <see cref="CountedEntries"/> matching entries, the filter's choices at the newest <see cref="CountedEntries"/> entries,
+/// and the CSV export streams every matching entry without holding them.
+/// </summary>
 public sealed class AuthorizationLogReader(CipherpadDbContext db)
 {
+    /// <summary>How many matching entries a page counts and pages through; older ones are reached by the date filter.</summary>
+    public const int CountedEntries = 100_000;
+
     /// <summary>The account's newest <paramref name="count"/> entries.</summary>
     public Task<List<AuthorizationLogEntry>> LatestAsync(Guid accountId, int count, CancellationToken cancellationToken) =>
         Own(accountId).OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(count).ToListAsync(cancellationToken);
@@ -37,19 +47,19 @@ public sealed class AuthorizationLogReader(CipherpadDbContext db)
     public async Task<AuthorizationLogPage> PageAsync(Guid accountId, AuthorizationLogFilter filter, int pageNumber, int pageSize,
         CancellationToken cancellationToken)
     {
-        var matching = Matching(accountId, filter);
-        var total = await matching.CountAsync(cancellationToken);
+        var matching = Matching(accountId, filter).OrderByDescending(e => e.At).ThenByDescending(e => e.Id);
+        var counted = await matching.Take(CountedEntries + 1).CountAsync(cancellationToken);
+        var total = Math.Min(counted, CountedEntries);
         var count = Math.Max(1, (total + pageSize - 1) / pageSize);
         var number = Math.Clamp(pageNumber, 1, count);
-        var entries = await matching.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Skip((number - 1) * pageSize).Take(pageSize)
-            .ToListAsync(cancellationToken);
-        return new AuthorizationLogPage(entries, number, count, total);
+        var entries = await matching.Skip((number - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new AuthorizationLogPage(entries, number, count, total, counted > CountedEntries);
     }
 
-    /// <summary>The results, methods and relying parties that occur in the account's log.</summary>
+    /// <summary>The results, methods and relying parties that occur in the account's newest <see cref="CountedEntries"/> entries.</summary>
     public async Task<AuthorizationLogChoices> ChoicesAsync(Guid accountId, CancellationToken cancellationToken)
     {
-        var own = Own(accountId);
+        var own = Own(accountId).OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(CountedEntries);
         var results = await own.Select(e => e.Result).Distinct().OrderBy(r => r).ToListAsync(cancellationToken);
         var methods = await own.Select(e => e.Method).Distinct().OrderBy(m => m).ToListAsync(cancellationToken);
         var relyingParties = (await own.Where(e => e.RelyingParty != null).Select(e => e.RelyingParty!).Distinct().ToListAsync(cancellationToken))
@@ -57,20 +67,31 @@ public sealed class AuthorizationLogReader(CipherpadDbContext db)
         return new AuthorizationLogChoices(results, methods, relyingParties);
     }
 
-    /// <summary>Every matching entry as CSV, newest first, with each cipher pad named as in <paramref name="deviceNames"/>.</summary>
-    public async Task<string> CsvAsync(Guid accountId, AuthorizationLogFilter filter, IReadOnlyDictionary<Guid, string> deviceNames,
+    /// <summary>
+    /// Writes every matching entry to <paramref name="output"/> as CSV, newest first, with each cipher pad named as in
+    /// <paramref name="deviceNames"/>: row by row as the database returns them, so a log of millions costs no memory.
+    /// </summary>
+    public async Task WriteCsvAsync(Guid accountId, AuthorizationLogFilter filter, IReadOnlyDictionary<Guid, string> deviceNames, TextWriter output,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deviceNames);
-        var entries = await Matching(accountId, filter).OrderByDescending(e => e.At).ThenByDescending(e => e.Id).ToListAsync(cancellationToken);
-        var csv = new StringBuilder("time_utc,result,method,purpose,relying_party,ip,device,details\r\n");
-        foreach (var e in entries)
+        ArgumentNullException.ThrowIfNull(output);
+        await output.WriteAsync("time_utc,result,method,purpose,relying_party,ip,device,details\r\n".AsMemory(), cancellationToken);
+        var row = new StringBuilder();
+        var rows = 0;
+        await foreach (var e in Matching(accountId, filter).OrderByDescending(e => e.At).ThenByDescending(e => e.Id).AsAsyncEnumerable()
+            .WithCancellation(cancellationToken))
         {
             var device = e.DeviceId is { } id && deviceNames.TryGetValue(id, out var name) ? name : "";
-            csv.AppendJoin(',', new[] { e.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), e.Result, e.Method, e.Purpose,
+            row.Clear().AppendJoin(',', new[] { e.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), e.Result, e.Method, e.Purpose,
                 e.RelyingParty, e.Ip, device, e.Detail }.Select(Csv)).Append("\r\n");
+            await output.WriteAsync(row, cancellationToken);
+            if (++rows % 1000 == 0)
+            {
+                await output.FlushAsync(cancellationToken);
+            }
         }
-        return csv.ToString();
+        await output.FlushAsync(cancellationToken);
     }
 
     private IQueryable<AuthorizationLogEntry> Own(Guid accountId) => db.AuthorizationLog.AsNoTracking().Where(e => e.AccountId == accountId);

@@ -21,7 +21,13 @@ public sealed class LogModel(AuthorizationLogReader log, DeviceRegistry devices)
     public DateOnly? From { get; private set; }
     public DateOnly? To { get; private set; }
     public int Total { get; private set; }
+
+    /// <summary>Whether more entries match than a page counts (<see cref="AuthorizationLogReader.CountedEntries"/>).</summary>
+    public bool More { get; private set; }
     public int PageCount { get; private set; } = 1;
+
+    /// <summary>The number of pages as shown: with a + when more entries match than a page counts.</summary>
+    public string PageCountShown { get; private set; } = "1";
     public IReadOnlyList<AuthorizationLogEntry> Entries { get; private set; } = [];
     public IReadOnlyList<string> Results { get; private set; } = [];
     public IReadOnlyList<string> Methods { get; private set; } = [];
@@ -36,16 +42,27 @@ public sealed class LogModel(AuthorizationLogReader log, DeviceRegistry devices)
     {
         var page = await log.PageAsync(AccountId, Filter(), PageNumber, PageSize, cancellationToken);
         (Entries, PageNumber, PageCount, Total) = (page.Entries, page.Number, page.Count, page.Total);
+        More = page.More;
+        PageCountShown = page.Count.ToString(CultureInfo.InvariantCulture) + (page.More ? "+" : "");
         var choices = await log.ChoicesAsync(AccountId, cancellationToken);
         (Results, Methods, RelyingParties) = (choices.Results, choices.Methods, choices.RelyingParties);
         DeviceNames = await devices.NamesAsync(AccountId, cancellationToken);
     }
 
+    /// <summary>The matching entries as CSV, streamed as they are read.</summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
     {
         var filter = Filter();
-        var csv = await log.CsvAsync(AccountId, filter, await devices.NamesAsync(AccountId, cancellationToken), cancellationToken);
-        return File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", "cipherpad-authorization-log.csv");
+        var names = await devices.NamesAsync(AccountId, cancellationToken);
+        Response.ContentType = "text/csv; charset=utf-8";
+        Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
+        {
+            FileNameStar = "cipherpad-authorization-log.csv",
+            FileName = "cipherpad-authorization-log.csv",
+        }.ToString();
+        await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
+        await log.WriteCsvAsync(AccountId, filter, names, writer, cancellationToken);
+        return new EmptyResult();
     }
 
     private AuthorizationLogFilter Filter()

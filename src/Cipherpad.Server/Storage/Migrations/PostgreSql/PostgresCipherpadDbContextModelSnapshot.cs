@@ -462,7 +462,7 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "At");
+                    b.HasIndex("AccountId", "At", "Id");
 
                     b.ToTable("AuthorizationLog");
                 });

@@ -453,7 +453,7 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "At");
+                    b.HasIndex("AccountId", "At", "Id");
 
                     b.ToTable("AuthorizationLog");
                 });
