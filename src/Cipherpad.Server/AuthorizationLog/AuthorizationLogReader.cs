@@ -31,13 +31,16 @@ public sealed record AuthorizationLogChoices(IReadOnlyList<string> Results, IRea
 /// Reads one account's authorization log for its owner: newest first, filtered, paged or as CSV. Never writes. Every read
 /// walks the index on (account, time, id) from the newest entry and stops after a bounded number of entries, however long
 /// the log (an account under attack can have millions): pages and their count look at the newest
-/// <see cref="CountedEntries"/> matching entries, the filter's choices at the newest <see cref="CountedEntries"/> entries,
+/// <see cref="CountedEntries"/> matching entries, the filter's choices at the newest <see cref="ChoiceEntries"/> entries,
 /// and the CSV export streams every matching entry without holding them.
 /// </summary>
 public sealed class AuthorizationLogReader(CipherpadDbContext db)
 {
     /// <summary>How many matching entries a page counts and pages through; older ones are reached by the date filter.</summary>
     public const int CountedEntries = 100_000;
+
+    /// <summary>How many of the newest entries the filter's choices (results, methods, relying parties) are taken from.</summary>
+    public const int ChoiceEntries = 10_000;
 
     /// <summary>The account's newest <paramref name="count"/> entries.</summary>
     public Task<List<AuthorizationLogEntry>> LatestAsync(Guid accountId, int count, CancellationToken cancellationToken) =>
@@ -52,14 +55,17 @@ public sealed class AuthorizationLogReader(CipherpadDbContext db)
         var total = Math.Min(counted, CountedEntries);
         var count = Math.Max(1, (total + pageSize - 1) / pageSize);
         var number = Math.Clamp(pageNumber, 1, count);
-        var entries = await matching.Skip((number - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        // The page's ids first, from the index alone, then only its rows: an offset into the index skips entries without reading them.
+        var ids = await matching.Skip((number - 1) * pageSize).Take(pageSize).Select(e => e.Id).ToListAsync(cancellationToken);
+        var entries = await db.AuthorizationLog.AsNoTracking().Where(e => e.AccountId == accountId && ids.Contains(e.Id))
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).ToListAsync(cancellationToken);
         return new AuthorizationLogPage(entries, number, count, total, counted > CountedEntries);
     }
 
-    /// <summary>The results, methods and relying parties that occur in the account's newest <see cref="CountedEntries"/> entries.</summary>
+    /// <summary>The results, methods and relying parties that occur in the account's newest <see cref="ChoiceEntries"/> entries.</summary>
     public async Task<AuthorizationLogChoices> ChoicesAsync(Guid accountId, CancellationToken cancellationToken)
     {
-        var own = Own(accountId).OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(CountedEntries);
+        var own = Own(accountId).OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(ChoiceEntries);
         var results = await own.Select(e => e.Result).Distinct().OrderBy(r => r).ToListAsync(cancellationToken);
         var methods = await own.Select(e => e.Method).Distinct().OrderBy(m => m).ToListAsync(cancellationToken);
         var relyingParties = (await own.Where(e => e.RelyingParty != null).Select(e => e.RelyingParty!).Distinct().ToListAsync(cancellationToken))

@@ -464,6 +464,8 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 
                     b.HasIndex("AccountId", "At", "Id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("AccountId", "At", "Id"), new[] { "Result", "Method", "RelyingParty" });
+
                     b.ToTable("AuthorizationLog");
                 });
 

@@ -453,7 +453,8 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "At", "Id");
+                    b.HasIndex("AccountId", "At", "Id")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Result", "Method", "RelyingParty" });
 
                     b.ToTable("AuthorizationLog");
                 });

@@ -17,7 +17,8 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
             migrationBuilder.CreateIndex(
                 name: "IX_AuthorizationLog_AccountId_At_Id",
                 table: "AuthorizationLog",
-                columns: new[] { "AccountId", "At", "Id" });
+                columns: new[] { "AccountId", "At", "Id" })
+                .Annotation("Npgsql:IndexInclude", new[] { "Result", "Method", "RelyingParty" });
         }
 
         /// <inheritdoc />
