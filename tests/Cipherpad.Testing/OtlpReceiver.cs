@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Cipherpad.Testing;
 
@@ -17,10 +11,8 @@ namespace Cipherpad.Testing;
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<byte[]> _exports = new();
-
-    private OtlpReceiver(WebApplication app) => _app = app;
+    private WebApplication _app = null!;
 
     /// <summary>The base address, as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> takes it (the exporter adds <c>/v1/traces</c>).</summary>
     public Uri Address { get; private set; } = null!;
@@ -35,12 +27,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public static async Task<OtlpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var receiver = new OtlpReceiver(app);
-        app.MapPost("/v1/traces", async (HttpContext http) =>
+        var receiver = new OtlpReceiver();
+        (receiver._app, receiver.Address) = await LoopbackApp.StartAsync(app => app.MapPost("/v1/traces", async (HttpContext http) =>
         {
             using var body = new MemoryStream();
             await http.Request.Body.CopyToAsync(body);
@@ -50,9 +38,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
             }
             receiver._exports.Enqueue(body.ToArray());
             return Results.Bytes([], "application/x-protobuf"); // an empty ExportTraceServiceResponse: all accepted
-        });
-        await app.StartAsync();
-        receiver.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }));
         return receiver;
     }
 

@@ -5,12 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Cipherpad.Testing;
 
@@ -78,14 +73,9 @@ public sealed class TestPushSubscription(string id, Uri endpoint) : IDisposable
 /// </summary>
 public sealed class PushService : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly Dictionary<string, TestPushSubscription> _subscriptions = [];
     private readonly Channel<PushDelivery> _deliveries = Channel.CreateUnbounded<PushDelivery>();
-
-    private PushService(WebApplication app)
-    {
-        _app = app;
-    }
 
     public Uri Address { get; private set; } = null!;
 
@@ -97,14 +87,8 @@ public sealed class PushService : IAsyncDisposable
 
     public static async Task<PushService> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var service = new PushService(app);
-        app.MapPost("/push/{id}", service.ReceiveAsync);
-        await app.StartAsync();
-        service.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var service = new PushService();
+        (service._app, service.Address) = await LoopbackApp.StartAsync(app => app.MapPost("/push/{id}", service.ReceiveAsync));
         return service;
     }
 

@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Cipherpad.Testing;
 
@@ -19,11 +13,9 @@ public sealed record WebhookDelivery(IHeaderDictionary Headers, string Body, int
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<WebhookDelivery> _deliveries = new();
     private readonly ConcurrentQueue<int> _statuses = new();
-
-    private WebhookReceiver(WebApplication app) => _app = app;
+    private WebApplication _app = null!;
 
     /// <summary>The endpoint's URL.</summary>
     public Uri Url { get; private set; } = null!;
@@ -32,21 +24,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app);
-        app.MapPost("/hooks", async (HttpContext http) =>
+        var receiver = new WebhookReceiver();
+        (receiver._app, var address) = await LoopbackApp.StartAsync(app => app.MapPost("/hooks", async (HttpContext http) =>
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync();
             var status = receiver._statuses.TryDequeue(out var next) ? next : StatusCodes.Status200OK;
             receiver._deliveries.Enqueue(new WebhookDelivery(new HeaderDictionary(http.Request.Headers.ToDictionary()), body, status));
             return Results.StatusCode(status);
-        });
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }));
         receiver.Url = new Uri(address, "/hooks");
         return receiver;
     }
