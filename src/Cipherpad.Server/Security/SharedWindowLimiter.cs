@@ -116,7 +116,7 @@ public sealed class SharedWindowLimiter : RateLimiter
     private async Task RefillAsync(long windowStart, int lease)
     {
         var start = new DateTimeOffset(windowStart, TimeSpan.Zero);
-        int granted;
+        int? granted = null;
         var fellBack = false;
         try
         {
@@ -128,18 +128,21 @@ public sealed class SharedWindowLimiter : RateLimiter
         {
             _logger.LogWarning(exception, "The shared request counts could not be reached; counting {Partition}'s requests on this server alone until its window ends",
                 PartitionKind(_partition));
-            granted = 0;
             fellBack = true;
         }
-        lock (_gate)
+        finally
         {
-            if (_windowStart == windowStart)
+            // Whatever happened, the next request may lease again; only an answer, or the fallback, changes what is held.
+            lock (_gate)
             {
-                _held += fellBack ? Math.Max(0, PermitLimit - _taken - _held) : granted;
-                _nextLease = Math.Min(_nextLease * 2, _largestLease);
-                _exhausted = fellBack || granted < lease;
+                if (_windowStart == windowStart && (granted is not null || fellBack))
+                {
+                    _held += fellBack ? Math.Max(0, PermitLimit - _taken - _held) : granted!.Value;
+                    _nextLease = Math.Min(_nextLease * 2, _largestLease);
+                    _exhausted = fellBack || granted < lease;
+                }
+                _refill = null;
             }
-            _refill = null;
         }
     }
 
