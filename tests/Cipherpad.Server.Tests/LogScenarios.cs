@@ -145,6 +145,11 @@ public abstract class LogScenarios
             var first = await HtmlPage.OpenAsync(browser, "/account/log");
             var last = await HtmlPage.OpenAsync(browser, "/account/log?page=1000000");
             var recent = await HtmlPage.OpenAsync(browser, $"/account/log?from={factory.Time.GetUtcNow():yyyy-MM-dd}");
+            // A filter looks at the newest 100,000 entries of the chosen dates and no further: the + says older ones were not read.
+            var flood = await HtmlPage.OpenAsync(browser, "/account/log?rp=Flood%20Shop");
+            var nobody = await HtmlPage.OpenAsync(browser, "/account/log?rp=Nobody");
+            var floodDays = await HtmlPage.OpenAsync(browser,
+                $"/account/log?rp=Flood%20Shop&from={factory.Time.GetUtcNow().AddDays(-31):yyyy-MM-dd}&to={factory.Time.GetUtcNow().AddDays(-28):yyyy-MM-dd}");
             using var csv = await browser.GetAsync("/account/log?handler=Csv", HttpCompletionOption.ResponseHeadersRead);
             var lines = 0;
             using (var reader = new StreamReader(await csv.Content.ReadAsStreamAsync()))
@@ -161,6 +166,9 @@ public abstract class LogScenarios
             Assert.Contains("page 4000 of 4000+", last.Text, StringComparison.Ordinal);
             Assert.Equal(25, Rows(last));
             Assert.Equal(32, Count(recent)); // hers, none of the flood's
+            Assert.Contains("99968+ entries", flood.Text, StringComparison.Ordinal); // the newest 100,000 hold her 32 and 99,968 of the flood
+            Assert.Contains("0+ entries", nobody.Text, StringComparison.Ordinal);
+            Assert.Contains("100000+ entries", floodDays.Text, StringComparison.Ordinal);
             Assert.Equal(1 + Flood + 32, lines);
         }
     }

@@ -16,9 +16,9 @@ public sealed record AuthorizationLogFilter(string? Result, string? Method, stri
 /// <summary>One page of an account's log, newest first.</summary>
 /// <param name="Entries">The entries on this page.</param>
 /// <param name="Number">The page shown, from 1: the one asked for, moved into the pages that exist.</param>
-/// <param name="Count">How many pages the matching entries fill, counting at most <see cref="AuthorizationLogReader.CountedEntries"/>; at least 1.</param>
-/// <param name="Total">How many entries match the filter, up to <see cref="AuthorizationLogReader.CountedEntries"/>.</param>
-/// <param name="More">Whether more entries match than were counted: older ones are reached with the date filter.</param>
+/// <param name="Count">How many pages the matching entries fill; at least 1.</param>
+/// <param name="Total">How many of the newest <see cref="AuthorizationLogReader.CountedEntries"/> entries in the chosen dates match the filter.</param>
+/// <param name="More">Whether older entries in the chosen dates lie beyond those: they are reached by narrowing the dates.</param>
 public sealed record AuthorizationLogPage(IReadOnlyList<AuthorizationLogEntry> Entries, int Number, int Count, int Total, bool More);
 
 /// <summary>The values an account's log holds, to filter it by.</summary>
@@ -31,12 +31,15 @@ public sealed record AuthorizationLogChoices(IReadOnlyList<string> Results, IRea
 /// Reads one account's authorization log for its owner: newest first, filtered, paged or as CSV. Never writes. Every read
 /// walks the index on (account, time, id) from the newest entry and stops after a bounded number of entries, however long
 /// the log (an account under attack can have millions): pages and their count look at the newest
-/// <see cref="CountedEntries"/> matching entries, the filter's choices at the newest <see cref="ChoiceEntries"/> entries,
+/// <see cref="CountedEntries"/> entries in the chosen dates, the filter's choices at the newest <see cref="ChoiceEntries"/> entries,
 /// and the CSV export streams every matching entry without holding them.
 /// </summary>
 public sealed class AuthorizationLogReader(CipherpadDbContext db)
 {
-    /// <summary>How many matching entries a page counts and pages through; older ones are reached by the date filter.</summary>
+    /// <summary>
+    /// How many of the newest entries in the chosen dates a page looks at: it counts, filters and pages through those, so a
+    /// filter that matches nothing still reads no more; older ones are reached by the date filter.
+    /// </summary>
     public const int CountedEntries = 100_000;
 
     /// <summary>How many of the newest entries the filter's choices (results, methods, relying parties) are taken from.</summary>
@@ -50,16 +53,18 @@ public sealed class AuthorizationLogReader(CipherpadDbContext db)
     public async Task<AuthorizationLogPage> PageAsync(Guid accountId, AuthorizationLogFilter filter, int pageNumber, int pageSize,
         CancellationToken cancellationToken)
     {
-        var matching = Matching(accountId, filter).OrderByDescending(e => e.At).ThenByDescending(e => e.Id);
-        var counted = await matching.Take(CountedEntries + 1).CountAsync(cancellationToken);
-        var total = Math.Min(counted, CountedEntries);
+        ArgumentNullException.ThrowIfNull(filter);
+        var dated = Dated(accountId, filter).OrderByDescending(e => e.At).ThenByDescending(e => e.Id);
+        var matching = Filtered(dated.Take(CountedEntries), filter).OrderByDescending(e => e.At).ThenByDescending(e => e.Id);
+        var total = await matching.CountAsync(cancellationToken);
+        var more = await dated.Skip(CountedEntries).AnyAsync(cancellationToken);
         var count = Math.Max(1, (total + pageSize - 1) / pageSize);
         var number = Math.Clamp(pageNumber, 1, count);
         // The page's ids first, from the index alone, then only its rows: an offset into the index skips entries without reading them.
         var ids = await matching.Skip((number - 1) * pageSize).Take(pageSize).Select(e => e.Id).ToListAsync(cancellationToken);
         var entries = await db.AuthorizationLog.AsNoTracking().Where(e => e.AccountId == accountId && ids.Contains(e.Id))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).ToListAsync(cancellationToken);
-        return new AuthorizationLogPage(entries, number, count, total, counted > CountedEntries);
+        return new AuthorizationLogPage(entries, number, count, total, more);
     }
 
     /// <summary>The results, methods and relying parties that occur in the account's newest <see cref="ChoiceEntries"/> entries.</summary>
@@ -102,10 +107,11 @@ public sealed class AuthorizationLogReader(CipherpadDbContext db)
 
     private IQueryable<AuthorizationLogEntry> Own(Guid accountId) => db.AuthorizationLog.AsNoTracking().Where(e => e.AccountId == accountId);
 
-    private IQueryable<AuthorizationLogEntry> Matching(Guid accountId, AuthorizationLogFilter filter)
+    private IQueryable<AuthorizationLogEntry> Matching(Guid accountId, AuthorizationLogFilter filter) => Filtered(Dated(accountId, filter), filter);
+
+    private static IQueryable<AuthorizationLogEntry> Filtered(IQueryable<AuthorizationLogEntry> query, AuthorizationLogFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var query = Own(accountId);
         if (!string.IsNullOrEmpty(filter.Result))
         {
             query = query.Where(e => e.Result == filter.Result);
@@ -118,6 +124,13 @@ public sealed class AuthorizationLogReader(CipherpadDbContext db)
         {
             query = query.Where(e => e.RelyingParty == filter.RelyingParty);
         }
+        return query;
+    }
+
+    private IQueryable<AuthorizationLogEntry> Dated(Guid accountId, AuthorizationLogFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var query = Own(accountId);
         if (filter.From is { } from)
         {
             var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

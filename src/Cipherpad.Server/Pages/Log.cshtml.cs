@@ -22,7 +22,7 @@ public sealed class LogModel(AuthorizationLogReader log, DeviceRegistry devices)
     public DateOnly? To { get; private set; }
     public int Total { get; private set; }
 
-    /// <summary>Whether more entries match than a page counts (<see cref="AuthorizationLogReader.CountedEntries"/>).</summary>
+    /// <summary>Whether older entries in the chosen dates lie beyond those a page looks at (<see cref="AuthorizationLogReader.CountedEntries"/>).</summary>
     public bool More { get; private set; }
     public int PageCount { get; private set; } = 1;
 
