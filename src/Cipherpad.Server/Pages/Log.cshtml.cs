@@ -26,8 +26,8 @@ public sealed class LogModel(AuthorizationLogReader log, DeviceRegistry devices)
     public bool More { get; private set; }
     public int PageCount { get; private set; } = 1;
 
-    /// <summary>The number of pages as shown: with a + when more entries match than a page counts.</summary>
-    public string PageCountShown { get; private set; } = "1";
+    /// <summary>The number of pages as shown: with a + when older entries lie beyond those a page looks at.</summary>
+    public string PageCountShown => PageCount.ToString(CultureInfo.InvariantCulture) + (More ? "+" : "");
     public IReadOnlyList<AuthorizationLogEntry> Entries { get; private set; } = [];
     public IReadOnlyList<string> Results { get; private set; } = [];
     public IReadOnlyList<string> Methods { get; private set; } = [];
@@ -43,7 +43,6 @@ public sealed class LogModel(AuthorizationLogReader log, DeviceRegistry devices)
         var page = await log.PageAsync(AccountId, Filter(), PageNumber, PageSize, cancellationToken);
         (Entries, PageNumber, PageCount, Total) = (page.Entries, page.Number, page.Count, page.Total);
         More = page.More;
-        PageCountShown = page.Count.ToString(CultureInfo.InvariantCulture) + (page.More ? "+" : "");
         var choices = await log.ChoicesAsync(AccountId, cancellationToken);
         (Results, Methods, RelyingParties) = (choices.Results, choices.Methods, choices.RelyingParties);
         DeviceNames = await devices.NamesAsync(AccountId, cancellationToken);

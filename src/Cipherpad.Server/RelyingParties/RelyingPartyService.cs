@@ -146,7 +146,7 @@ public sealed class RelyingPartyService(CipherpadDbContext db, RelyingPartyClien
         else
         {
             var (key, shown) = Webhooks.WebhookSignature.NewSecret();
-            (party.WebhookUrl, party.WebhookSecretProtected, secret) = (url, protector.Protect(key, $"{Webhooks.WebhookSender.SecretPurpose}:{party.Id}"), shown);
+            (party.WebhookUrl, party.WebhookSecretProtected, secret) = (url, protector.Protect(key, Webhooks.WebhookSender.SecretPurpose(party.Id)), shown);
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
         }
         await db.SaveChangesAsync(cancellationToken);

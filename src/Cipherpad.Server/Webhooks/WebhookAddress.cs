@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Cipherpad.Server.Webhooks;
 
 /// <summary>Which addresses a relying party's webhook may have: https, or plain http to this machine only (for development).</summary>
@@ -18,11 +16,8 @@ public static class WebhookAddress
         {
             return "A webhook URL has no user name, password or fragment: authenticate the messages by their signature.";
         }
-        return uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri))
+        return uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)
             ? null
             : "A webhook must be https (plain http only to localhost, for development): its messages say who answered what.";
     }
-
-    private static bool IsLoopback(Uri uri) =>
-        uri.IsLoopback || (IPAddress.TryParse(uri.IdnHost, out var address) && IPAddress.IsLoopback(address));
 }

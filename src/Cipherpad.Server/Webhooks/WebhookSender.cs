@@ -17,7 +17,8 @@ namespace Cipherpad.Server.Webhooks;
 public sealed class WebhookSender(IHttpClientFactory http, IDbContextFactory<CipherpadDbContext> contexts, SecretProtector protector, TimeProvider time)
 {
     public const string HttpClientName = "webhooks";
-    public const string SecretPurpose = "webhook-secret";
+    /// <summary>What the relying party's webhook secret is encrypted for (<see cref="SecretProtector"/>), bound to that party.</summary>
+    public static string SecretPurpose(Guid relyingPartyId) => $"webhook-secret:{relyingPartyId}";
 
     /// <summary>Posts the event; false when there is nothing to post any more (the webhook was removed, the question was answered after all).</summary>
     public async Task<bool> SendAsync(OutboxMessage message, string body, CancellationToken cancellationToken)
@@ -38,7 +39,7 @@ public sealed class WebhookSender(IHttpClientFactory http, IDbContextFactory<Cip
                 return false;
             }
         }
-        var key = protector.Unprotect(party.WebhookSecretProtected, $"{SecretPurpose}:{party.Id}");
+        var key = protector.Unprotect(party.WebhookSecretProtected, SecretPurpose(party.Id));
         var id = "msg_" + message.Id.ToString("N");
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, party.WebhookUrl)
