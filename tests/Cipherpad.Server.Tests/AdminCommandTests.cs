@@ -19,15 +19,8 @@ public sealed class AdminCommandTests : IDisposable
 
     private Task<(int ExitCode, string Output, string Error)> AdminAsync(params string[] arguments) => AdminAsync(Program(arguments));
 
-    private static async Task<(int ExitCode, string Output, string Error)> AdminAsync(ProcessStartInfo start)
-    {
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> AdminAsync(ProcessStartInfo start) =>
+        ProgramRun.ToEndAsync(start, TimeSpan.FromSeconds(60));
 
     private ProcessStartInfo Program(string[] arguments)
     {

@@ -102,15 +102,8 @@ public sealed class BackupRestoreTests
         return await db.AuthorizationLog.CountAsync(e => e.Result == "success" && e.Purpose == "login");
     }
 
-    internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(ProcessStartInfo start)
-    {
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    internal static Task<(int ExitCode, string Output, string Error)> RunAsync(ProcessStartInfo start) =>
+        ProgramRun.ToEndAsync(start, TimeSpan.FromSeconds(120));
 }
 
 /// <summary>PostgreSQL's backup and restore as docs/operations.md gives them: <c>pg_dump --format=custom</c>, then <c>pg_restore</c> into a new database.</summary>
@@ -159,7 +152,7 @@ public sealed class PostgresBackupRestoreTests(PostgresServer postgres)
     /// <summary>A PostgreSQL client tool run against the database <paramref name="database"/> names, as the guide runs it.</summary>
     private static ProcessStartInfo Tool(string name, Npgsql.NpgsqlConnectionStringBuilder database, params string[] arguments)
     {
-        var start = new ProcessStartInfo(name) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(name);
         foreach (var argument in (string[])[$"--host={database.Host}", $"--port={database.Port}", $"--username={database.Username}", .. arguments])
         {
             start.ArgumentList.Add(argument);

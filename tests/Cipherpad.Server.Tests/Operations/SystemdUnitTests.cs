@@ -109,17 +109,8 @@ public sealed partial class SystemdUnitTests
         {
             throw new InvalidOperationException($"{program} is missing, so the systemd unit cannot be checked: install systemd (Debian: apt-get install systemd) or run .ci/run, which does.");
         }
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await error).Trim());
+        var (exitCode, _, error) = await ProgramRun.ToEndAsync(new ProcessStartInfo(program, arguments), TimeSpan.FromSeconds(60));
+        return (exitCode, error.Trim());
     }
 
     [GeneratedRegex(@"^Environment=(?<key>[A-Za-z_][A-Za-z0-9_]*)=(?<value>.*)$", RegexOptions.Multiline)]
