@@ -99,6 +99,9 @@ public static class CipherpadServerExtensions
         // demand), so its requests skip the schemes that every other request passes: the browser's cookies and OpenID
         // Connect's endpoint handlers.
         app.UseWhen(http => !RelyingPartyAuthentication.IsRelyingPartyApi(http), pages => pages.UseAuthentication());
+        // WebApplication puts authentication first in the pipeline, for every request, unless it sees UseAuthentication called
+        // on the application itself; a call in a branch is not seen there. This is the flag UseAuthentication sets.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
         app.UseRelyingPartyAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -88,8 +88,9 @@ public sealed class ChallengeService(
         challenge.Payee = payment?.Payee;
         challenge.Amount = payment?.Amount;
         challenge.Currency = payment?.Currency.Code;
-        // What the method writes to get the question to the user (an SMS in the outbox) commits with the question.
-        return await writes.RunAsync<Result<Challenge>>(async () =>
+        // What the method writes to get the question to the user (an SMS in the outbox) commits with the question. A question
+        // lost to a power cut costs the user a new one, so the answer does not wait for the disk.
+        return await writes.RunWithoutWaitingForDiskAsync<Result<Challenge>>(async () =>
         {
             if (await answerMethod.IssueAsync(request, challenge, cancellationToken) is { } failed)
             {
@@ -113,7 +114,7 @@ public sealed class ChallengeService(
             parts => Task.FromResult(UnanswerableChance(parts)), cancellationToken);
         using var nobodysPad = new DeviceKeys(RandomNumberGenerator.GetBytes(DeviceKeys.SecretLength));
         challenge.QrPayload = Core.Payloads.RequestPayload.ForLogin(party.Name, challenge.Question, challenge.ExpiresAt).Seal([nobodysPad]);
-        await writes.RunAsync(() => SaveNewAsync(party, challenge, cancellationToken), cancellationToken);
+        await writes.RunWithoutWaitingForDiskAsync(() => SaveNewAsync(party, challenge, cancellationToken), cancellationToken);
         return challenge;
     }
 

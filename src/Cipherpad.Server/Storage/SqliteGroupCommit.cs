@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Win32.SafeHandles;
 
 namespace Cipherpad.Server.Storage;
 
@@ -30,6 +31,7 @@ public sealed class SqliteGroupCommit : IDisposable
     private readonly Lock _flushLock = new();
     private SqliteConnection? _connection;
     private string? _writeAheadLog;
+    private SafeFileHandle? _logHandle;
     private List<TaskCompletionSource> _waitingForFlush = [];
     private bool _flushing;
     private long _flushes;
@@ -37,8 +39,11 @@ public sealed class SqliteGroupCommit : IDisposable
     /// <summary>How many fsyncs of the log have completed: fewer than the commits they made durable, under load.</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
 
-    /// <summary>Runs <paramref name="work"/> in one transaction on the hot path's connection, and returns once its commit is on disk.</summary>
-    public async Task<T> RunAsync<T>(CipherpadDbContext db, Func<Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction on the hot path's connection, and returns once its commit is on disk,
+    /// or as soon as it is made when <paramref name="waitForDisk"/> is false.
+    /// </summary>
+    public async Task<T> RunAsync<T>(CipherpadDbContext db, Func<Task<T>> work, bool waitForDisk, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(work);
@@ -68,7 +73,7 @@ public sealed class SqliteGroupCommit : IDisposable
         {
             _connectionInUse.Release();
         }
-        if (_writeAheadLog is { } log)
+        if (waitForDisk && _writeAheadLog is { } log)
         {
             await FlushedAsync(log);
         }
@@ -151,7 +156,11 @@ public sealed class SqliteGroupCommit : IDisposable
         return _connection = connection;
     }
 
-    /// <summary>Completes after an fsync of <paramref name="log"/> that started after this call: a commit made before the call is then on disk.</summary>
+    /// <summary>
+    /// Completes after an fsync of <paramref name="log"/> that started after this call: a commit made before the call is then
+    /// on disk. When no flush is running, the caller flushes on its own thread, for itself and whoever asked meanwhile, and
+    /// hands any later askers to a flusher of their own; otherwise it waits for the next flush.
+    /// </summary>
     private Task FlushedAsync(string log)
     {
         var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -164,7 +173,18 @@ public sealed class SqliteGroupCommit : IDisposable
             }
             _flushing = true;
         }
-        _ = Task.Run(() => FlushWhileWaited(log));
+        FlushWaiting(log);
+        lock (_flushLock)
+        {
+            if (_waitingForFlush.Count == 0)
+            {
+                _flushing = false;
+            }
+            else
+            {
+                _ = Task.Run(() => FlushWhileWaited(log));
+            }
+        }
         return flushed.Task;
     }
 
@@ -172,7 +192,6 @@ public sealed class SqliteGroupCommit : IDisposable
     {
         while (true)
         {
-            List<TaskCompletionSource> batch;
             lock (_flushLock)
             {
                 if (_waitingForFlush.Count == 0)
@@ -180,36 +199,53 @@ public sealed class SqliteGroupCommit : IDisposable
                     _flushing = false;
                     return;
                 }
-                (batch, _waitingForFlush) = (_waitingForFlush, []);
             }
-            try
-            {
-                Fsync(log);
-                Interlocked.Increment(ref _flushes);
-                batch.ForEach(waiter => waiter.SetResult());
-            }
-            catch (IOException failure)
-            {
-                batch.ForEach(waiter => waiter.SetException(failure));
-            }
-            catch (UnauthorizedAccessException failure)
-            {
-                batch.ForEach(waiter => waiter.SetException(failure));
-            }
+            FlushWaiting(log);
         }
     }
 
-    private static void Fsync(string log)
+    /// <summary>One fsync for everyone waiting when it starts.</summary>
+    private void FlushWaiting(string log)
     {
+        List<TaskCompletionSource> batch;
+        lock (_flushLock)
+        {
+            (batch, _waitingForFlush) = (_waitingForFlush, []);
+        }
         try
         {
-            using var handle = File.OpenHandle(log, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-            RandomAccess.FlushToDisk(handle);
+            Fsync(log);
+            Interlocked.Increment(ref _flushes);
+            batch.ForEach(waiter => waiter.SetResult());
         }
-        catch (FileNotFoundException)
+        catch (IOException failure)
         {
-            // SQLite removes the log only once it has copied it into the database file and flushed that.
+            batch.ForEach(waiter => waiter.SetException(failure));
         }
+        catch (UnauthorizedAccessException failure)
+        {
+            batch.ForEach(waiter => waiter.SetException(failure));
+        }
+    }
+
+    /// <summary>
+    /// Flushes the log through a handle kept open from one flush to the next: SQLite keeps the log's file while any
+    /// connection is open, and this class's connection stays open until it is disposed.
+    /// </summary>
+    private void Fsync(string log)
+    {
+        if (_logHandle is null)
+        {
+            try
+            {
+                _logHandle = File.OpenHandle(log, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (FileNotFoundException)
+            {
+                return; // no log yet, so no commit in one
+            }
+        }
+        RandomAccess.FlushToDisk(_logHandle);
     }
 
     public void Dispose()
@@ -219,6 +255,7 @@ public sealed class SqliteGroupCommit : IDisposable
             command.Dispose();
         }
         _connection?.Dispose();
+        _logHandle?.Dispose();
         _connectionInUse.Dispose();
     }
 }

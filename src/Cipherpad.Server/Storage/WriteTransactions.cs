@@ -10,26 +10,47 @@ namespace Cipherpad.Server.Storage;
 /// </summary>
 public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit sqlite)
 {
-    public async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken) => RunAsync(work, waitForDisk: true, cancellationToken);
+
+    public Task RunAsync(Func<Task> work, CancellationToken cancellationToken) => RunAsync(Untyped(work), waitForDisk: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync{T}(Func{Task{T}}, CancellationToken)"/>, but answers once the commit is made, without waiting for
+    /// it to reach the disk: for a write that a power cut may take back at no cost but a retry, such as a new question. A crash
+    /// of the server alone loses nothing (the commit is in the database's log), and the next durable commit makes this one
+    /// durable too, since the log is flushed in order.
+    /// </summary>
+    public Task<T> RunWithoutWaitingForDiskAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken) =>
+        RunAsync(work, waitForDisk: false, cancellationToken);
+
+    public Task RunWithoutWaitingForDiskAsync(Func<Task> work, CancellationToken cancellationToken) =>
+        RunAsync(Untyped(work), waitForDisk: false, cancellationToken);
+
+    private async Task<T> RunAsync<T>(Func<Task<T>> work, bool waitForDisk, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (db.Database.CurrentTransaction is null && db.Database.IsSqlite())
+        var joining = db.Database.CurrentTransaction is not null;
+        if (!joining && db.Database.IsSqlite())
         {
-            return await sqlite.RunAsync(db, work, cancellationToken);
+            return await sqlite.RunAsync(db, work, waitForDisk, cancellationToken);
         }
         await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
+        if (!joining && !waitForDisk)
+        {
+            await db.ExecuteAsync("SET LOCAL synchronous_commit TO OFF", null, cancellationToken);
+        }
         var result = await work();
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
 
-    public Task RunAsync(Func<Task> work, CancellationToken cancellationToken)
+    private static Func<Task<bool>> Untyped(Func<Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return RunAsync(async () =>
+        return async () =>
         {
             await work();
             return true;
-        }, cancellationToken);
+        };
     }
 }

@@ -30,7 +30,7 @@ public sealed class DemoWalletTests : IAsyncLifetime
     {
         var cipherpad = _cipherpad.StartOnLoopbackAsPublicAddress();
         await using var scope = _cipherpad.Services.CreateAsyncScope();
-        var registry = scope.ServiceProvider.GetRequiredService<RelyingParties.RelyingPartyService>();
+        var registry = scope.ServiceProvider.GetRequiredService<Server.RelyingParties.RelyingPartyService>();
         var credentials = await registry.AddAsync("Demo Wallet");
         _wallet = DemoWallet.DemoWallet.Build([], builder =>
         {

@@ -288,7 +288,7 @@ public abstract class OidcScenarios
 
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<RelyingParties.RelyingPartyService>().SetDisabledAsync(client.ClientId, disabled: true);
+            await scope.ServiceProvider.GetRequiredService<Server.RelyingParties.RelyingPartyService>().SetDisabledAsync(client.ClientId, disabled: true);
         }
         Assert.Equal(HttpStatusCode.Unauthorized, await CreateQuestionWithAsync(own.GetProperty("access_token").GetString()!));
     }
@@ -331,7 +331,7 @@ public abstract class OidcScenarios
         using var again = await page.SubmitAsync("Approved");
         Assert.NotEqual(HttpStatusCode.Redirect, again.StatusCode);
         await using var scope = factory.Services.CreateAsyncScope();
-        var party = await scope.ServiceProvider.GetRequiredService<RelyingParties.RelyingPartyService>().FindEnabledAsync(client.ClientId);
+        var party = await scope.ServiceProvider.GetRequiredService<Server.RelyingParties.RelyingPartyService>().FindEnabledAsync(client.ClientId);
         Assert.False(await scope.ServiceProvider.GetRequiredService<Server.Challenges.ChallengeService>().RedeemApprovalAsync(party!.Id, challengeId),
             "an approval is acted on once");
     }
@@ -352,7 +352,7 @@ public abstract class OidcScenarios
         Guid partyId;
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            partyId = (await scope.ServiceProvider.GetRequiredService<RelyingParties.RelyingPartyService>().FindEnabledAsync(client.ClientId))!.Id;
+            partyId = (await scope.ServiceProvider.GetRequiredService<Server.RelyingParties.RelyingPartyService>().FindEnabledAsync(client.ClientId))!.Id;
         }
 
         var redeemed = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
@@ -433,7 +433,7 @@ public abstract class OidcScenarios
 
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<RelyingParties.RelyingPartyService>().SetDisabledAsync(client.ClientId, disabled: true);
+            await scope.ServiceProvider.GetRequiredService<Server.RelyingParties.RelyingPartyService>().SetDisabledAsync(client.ClientId, disabled: true);
         }
         using var refused = await browser.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(OidcClient.NewPkce().Challenge)));
         Assert.StartsWith("access_denied", OidcClient.ReadRedirect(refused).Error, StringComparison.Ordinal);
