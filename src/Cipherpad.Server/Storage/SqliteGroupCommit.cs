@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Win32.SafeHandles;
@@ -16,7 +17,16 @@ namespace Cipherpad.Server.Storage;
 /// the context saves (an e-mail in the outbox) commits with the statements.
 /// </para>
 /// <para>
-/// Group commit: with <c>synchronous = FULL</c> every commit waits for its own fsync, so writers would queue behind one
+/// Shared transactions: while other requests wait for the connection, the one that holds it leaves its transaction open
+/// for them, and each request's write transaction is a savepoint inside it (rolled back alone if the request fails). The
+/// transaction commits when nobody is waiting, or once it is <see cref="DefaultMaxGroupAge"/> old or has
+/// <see cref="MaxGroupMembers"/> members. One commit then takes its locks, writes its pages to the log and updates the
+/// log's index once for many requests, where each request did all of that before. A request that wrote answers only once
+/// its shared transaction committed. A request that only read may have read what another request of the same
+/// transaction wrote before it committed; it is never the answer to a write.
+/// </para>
+/// <para>
+/// Group flush: with <c>synchronous = FULL</c> every commit waits for its own fsync, so writers would queue behind one
 /// another's disk flushes. This connection runs with <c>synchronous = NORMAL</c>, which appends a commit to the
 /// write-ahead log without flushing it; each write transaction then waits for an fsync of the log that began after its
 /// commit. One fsync makes every commit before it durable, so concurrent requests share flushes, and none answers before
@@ -24,31 +34,52 @@ namespace Cipherpad.Server.Storage;
 /// <c>synchronous = FULL</c>.
 /// </para>
 /// </summary>
-public sealed class SqliteGroupCommit : IDisposable
+public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposable
 {
+    /// <summary>How long a shared transaction stays open for requests that wait for the connection, at most, by default.</summary>
+    public static readonly TimeSpan DefaultMaxGroupAge = TimeSpan.FromMilliseconds(1);
+
+    private readonly TimeSpan _maxGroupAge = maxGroupAge ?? DefaultMaxGroupAge;
+
+    /// <summary>How many statements and write transactions a shared transaction takes, at most.</summary>
+    public const int MaxGroupMembers = 128;
+
+    private const string RequestSavepoint = "request";
     private readonly SemaphoreSlim _connectionInUse = new(1, 1);
     private readonly Dictionary<string, SqliteCommand> _compiled = new(StringComparer.Ordinal);
     private readonly Lock _flushLock = new();
     private SqliteConnection? _connection;
+    private Group? _group;
+    private int _waitingForConnection;
     private string? _writeAheadLog;
     private SafeFileHandle? _logHandle;
     private List<TaskCompletionSource> _waitingForFlush = [];
     private bool _flushing;
     private long _flushes;
+    private long _commits;
 
     /// <summary>How many fsyncs of the log have completed: fewer than the commits they made durable, under load.</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
 
+    /// <summary>How many shared transactions have committed: fewer than the requests that wrote in them, under load.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>How many requests wait for the connection now.</summary>
+    internal int Waiting => Volatile.Read(ref _waitingForConnection);
+
     /// <summary>
-    /// Runs <paramref name="work"/> in one transaction on the hot path's connection, and returns once its commit is on disk,
-    /// or as soon as it is made when <paramref name="waitForDisk"/> is false.
+    /// Runs <paramref name="work"/> as one savepoint of a shared transaction on the hot path's connection, and returns once that
+    /// transaction has committed and the commit is on disk, or as soon as it has committed when <paramref name="waitForDisk"/>
+    /// is false. If <paramref name="work"/> throws, what it wrote is rolled back and nothing else.
     /// </summary>
     public async Task<T> RunAsync<T>(CipherpadDbContext db, Func<Task<T>> work, bool waitForDisk, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(work);
+        cancellationToken.ThrowIfCancellationRequested();
         T result;
-        await _connectionInUse.WaitAsync(cancellationToken);
+        Group? group = null;
+        await TakeConnectionAsync();
         try
         {
             var connection = Connection(db);
@@ -57,22 +88,35 @@ public sealed class SqliteGroupCommit : IDisposable
             {
                 throw new InvalidOperationException("A request's context must not hold its own connection open when the hot path lends it its one.");
             }
+            group = Join(connection);
+            group.Changed = true;
             db.Database.SetDbConnection(connection, contextOwnsConnection: false);
             try
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                result = await work();
-                await transaction.CommitAsync(cancellationToken);
+                await db.Database.UseTransactionAsync(group.Transaction, cancellationToken);
+                await group.Transaction.SaveAsync(RequestSavepoint, cancellationToken);
+                try
+                {
+                    result = await work();
+                }
+                catch
+                {
+                    UndoRequest(group);
+                    throw;
+                }
+                await group.Transaction.ReleaseAsync(RequestSavepoint, cancellationToken);
             }
             finally
             {
+                await db.Database.UseTransactionAsync(null, CancellationToken.None);
                 db.Database.SetDbConnection(own, contextOwnsConnection: true);
             }
         }
         finally
         {
-            _connectionInUse.Release();
+            LeaveConnection(group);
         }
+        await group.Committed.Task;
         if (waitForDisk && _writeAheadLog is { } log)
         {
             await FlushedAsync(log);
@@ -81,33 +125,136 @@ public sealed class SqliteGroupCommit : IDisposable
     }
 
     /// <summary>
-    /// Runs one of the hot path's statements on its own, outside a write transaction, on the hot path's connection and
-    /// compiled once; a statement that changed something returns once its commit is on disk.
+    /// Runs one of the hot path's statements on its own, on the hot path's connection and compiled once: in the shared
+    /// transaction when one is open, otherwise on its own (so a read never waits for the database's write lock). A statement
+    /// that changed something returns once its commit is on disk.
     /// </summary>
     public async Task<T> StatementAsync<T>(CipherpadDbContext db, string sql, Func<SqliteCommand, Task<T>> execute, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(execute);
+        cancellationToken.ThrowIfCancellationRequested();
         T result;
         bool changed;
-        await _connectionInUse.WaitAsync(cancellationToken);
+        Group? group = null;
+        await TakeConnectionAsync();
         try
         {
             var connection = Connection(db);
+            if ((group = _group) is not null)
+            {
+                group.Members++;
+            }
             var changesBefore = SQLitePCL.raw.sqlite3_total_changes(connection.Handle);
             var command = Compiled(connection, sql);
-            command.Transaction = null;
+            command.Transaction = group?.Transaction;
             result = await execute(command);
             changed = SQLitePCL.raw.sqlite3_total_changes(connection.Handle) != changesBefore;
+            if (group is not null)
+            {
+                group.Changed |= changed;
+            }
+        }
+        finally
+        {
+            LeaveConnection(group);
+        }
+        if (changed)
+        {
+            if (group is not null)
+            {
+                await group.Committed.Task;
+            }
+            if (_writeAheadLog is { } log)
+            {
+                await FlushedAsync(log);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Waits for the connection without a cancellation token: whoever waits takes it and lets it go, so that a shared
+    /// transaction left open for a waiter is always closed by someone.
+    /// </summary>
+    private async Task TakeConnectionAsync()
+    {
+        Interlocked.Increment(ref _waitingForConnection);
+        try
+        {
+            await _connectionInUse.WaitAsync(CancellationToken.None);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingForConnection);
+        }
+    }
+
+    /// <summary>The open shared transaction, or a new one (which takes the database's write lock at once, as every write transaction did), with one more member.</summary>
+    private Group Join(SqliteConnection connection)
+    {
+        _group ??= new Group(connection.BeginTransaction(deferred: false));
+        _group.Members++;
+        return _group;
+    }
+
+    /// <summary>Rolls back what the failed request wrote; if even that fails, the whole shared transaction is rolled back when it ends.</summary>
+    private static void UndoRequest(Group group)
+    {
+        try
+        {
+            group.Transaction.Rollback(RequestSavepoint);
+            group.Transaction.Release(RequestSavepoint);
+        }
+        catch (SqliteException)
+        {
+            group.Broken = true;
+        }
+    }
+
+    /// <summary>Commits the shared transaction unless another request waits to join it and it is young and small, then lets the connection go.</summary>
+    private void LeaveConnection(Group? group)
+    {
+        try
+        {
+            if (group is not null && (group.Broken || Volatile.Read(ref _waitingForConnection) == 0 || group.Members >= MaxGroupMembers
+                || Stopwatch.GetElapsedTime(group.StartedAt) >= _maxGroupAge))
+            {
+                _group = null;
+                End(group);
+            }
         }
         finally
         {
             _connectionInUse.Release();
         }
-        if (changed && _writeAheadLog is { } log)
+    }
+
+    private void End(Group group)
+    {
+        try
         {
-            await FlushedAsync(log);
+            if (group.Broken)
+            {
+                group.Transaction.Rollback();
+                group.Committed.SetException(new InvalidOperationException("A request's savepoint could not be rolled back, so its whole shared transaction was."));
+                return;
+            }
+            group.Transaction.Commit();
+            if (group.Changed)
+            {
+                Interlocked.Increment(ref _commits);
+            }
+            group.Committed.SetResult();
         }
-        return result;
+        catch (SqliteException failure)
+        {
+            group.Committed.TrySetException(failure);
+        }
+        finally
+        {
+            group.Transaction.Dispose();
+        }
     }
 
     /// <summary>
@@ -258,4 +405,22 @@ public sealed class SqliteGroupCommit : IDisposable
         _logHandle?.Dispose();
         _connectionInUse.Dispose();
     }
+}
+
+/// <summary>A transaction on the hot path's connection shared by the requests that ran while others waited for it.</summary>
+internal sealed class Group(SqliteTransaction transaction)
+{
+    public SqliteTransaction Transaction { get; } = transaction;
+
+    public long StartedAt { get; } = Stopwatch.GetTimestamp();
+
+    public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Members { get; set; }
+
+    /// <summary>Whether a member wrote anything.</summary>
+    public bool Changed { get; set; }
+
+    /// <summary>A member's savepoint could not be rolled back: the transaction must not commit.</summary>
+    public bool Broken { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Cipherpad.Contracts.Challenges;
@@ -6,6 +7,7 @@ using Cipherpad.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cipherpad.Server.Tests.Storage;
 
@@ -78,6 +80,71 @@ public sealed class WriteTransactionsTests : IDisposable
         Assert.Equal(Transactions, await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().GuessRisks.CountAsync(r => r.Day == 20261205));
         var flushes = commits.Flushes - flushesBefore;
         Assert.InRange(flushes, 1, Transactions);
+    }
+
+    [Fact]
+    public async Task Requests_that_wait_for_the_connection_share_one_commit_and_a_failed_one_takes_back_only_its_own_writes()
+    {
+        const int Transactions = 40;
+        const int Failing = 7;
+        // A shared transaction is never closed for its age here, so whether it is shared depends only on who waits.
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, services: services =>
+        {
+            services.RemoveAll<SqliteGroupCommit>();
+            services.AddSingleton(new SqliteGroupCommit(TimeSpan.FromMinutes(10)));
+        });
+        var commits = factory.Services.GetRequiredService<SqliteGroupCommit>();
+        await using (var warm = factory.Services.CreateAsyncScope())
+        {
+            await warm.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(() => Task.CompletedTask, default);
+        }
+        var commitsBefore = commits.Commits;
+        var othersWaiting = new TaskCompletionSource();
+        var accounts = Enumerable.Range(0, Transactions).Select(_ => Guid.NewGuid()).ToArray();
+
+        async Task<bool> Insert(int i)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            try
+            {
+                await scope.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(async () =>
+                {
+                    await db.ExecuteAsync("""INSERT INTO "GuessRisks" ("AccountId", "Day", "Spent") VALUES (@accountId, 20261206, 0.5)""",
+                        new { accountId = accounts[i] }, default);
+                    if (i == 0)
+                    {
+                        await othersWaiting.Task; // the first holds the connection until every other one waits for it
+                    }
+                    if (i == Failing)
+                    {
+                        throw new InvalidOperationException("this request failed after its insert");
+                    }
+                }, default);
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+
+        var first = Insert(0);
+        var others = Enumerable.Range(1, Transactions - 1).Select(i => Task.Run(() => Insert(i))).ToList();
+        var waited = Stopwatch.StartNew();
+        while (commits.Waiting < Transactions - 1 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(5);
+        }
+        othersWaiting.SetResult();
+        var succeeded = await Task.WhenAll(others.Prepend(first)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await using var check = factory.Services.CreateAsyncScope();
+        var stored = await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().GuessRisks.Where(r => r.Day == 20261206)
+            .Select(r => r.AccountId).ToListAsync();
+        Assert.Equal(Enumerable.Range(0, Transactions).Select(i => i != Failing), succeeded);
+        Assert.Equal(accounts.Where((_, i) => i != Failing).Order(), stored.Order());
+        Assert.Equal(1, commits.Commits - commitsBefore);
     }
 
     [Fact]
