@@ -95,10 +95,11 @@ public static class CipherpadServerExtensions
         app.UseNoStore();
         app.UseRouting();
         app.UseRateLimiter();
-        // The relying-party API authenticates its callers itself (a bearer token through OpenIddict's validation handler, on
-        // demand), so its requests skip the schemes that every other request passes: the browser's cookies and OpenID
-        // Connect's endpoint handlers.
-        app.UseWhen(http => !RelyingPartyAuthentication.IsRelyingPartyApi(http), pages => pages.UseAuthentication());
+        // The relying-party API authenticates its callers itself, so its requests with a client id and secret skip the
+        // schemes that every other request passes: the browser's cookies and OpenID Connect's endpoint handlers. A bearer
+        // token passes them, since OpenIddict validates it in the server's request context.
+        app.UseWhen(http => !RelyingPartyAuthentication.IsRelyingPartyApi(http) || RelyingPartyAuthentication.HasBearerToken(http),
+            pages => pages.UseAuthentication());
         // WebApplication puts authentication first in the pipeline, for every request, unless it sees UseAuthentication called
         // on the application itself; a call in a branch is not seen there. This is the flag UseAuthentication sets.
         ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;

@@ -39,6 +39,10 @@ public static class RelyingPartyAuthentication
     /// <summary>Whether the request was routed to the relying-party API (after routing).</summary>
     public static bool IsRelyingPartyApi(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<RelyingPartyApiEndpoint>() is not null;
 
+    /// <summary>Whether the request authenticates with a bearer token.</summary>
+    public static bool HasBearerToken(HttpContext http) =>
+        http?.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ?? false;
+
     /// <summary>Puts the caller's relying party on <paramref name="http"/>, or returns why it may not call.</summary>
     private static async Task<IResult?> AuthenticateAsync(HttpContext http)
     {
@@ -72,7 +76,7 @@ public static class RelyingPartyAuthentication
     /// </summary>
     private static async Task<RelyingParty?> BearerAsync(HttpContext http, RelyingPartyService relyingParties)
     {
-        if (!http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (!HasBearerToken(http))
         {
             return null;
         }

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Cipherpad.Server.Tests.RelyingParties;
 
 /// <summary>
-/// The relying-party API authenticates its callers itself: its requests pass none of the browser's authentication schemes
-/// (cookies, OpenID Connect's endpoints), and every other request passes them exactly once.
+/// The relying-party API authenticates its callers itself: its requests with a client id and secret pass none of the
+/// browser's authentication schemes (cookies, OpenID Connect's endpoints), and every other request passes them exactly once.
 /// </summary>
 public sealed class RelyingPartyAuthenticationTests
 {
@@ -32,11 +32,16 @@ public sealed class RelyingPartyAuthenticationTests
         var created = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"));
         var apiPasses = seen.Count;
         var page = await factory.CreateClient().GetAsync(new Uri("/signin", UriKind.Relative));
+        using var bearer = factory.CreateClient();
+        bearer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-a-token");
+        var withToken = await bearer.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("nobody@example.com"));
 
         Assert.Equal(HttpStatusCode.NotFound, created.StatusCode); // authenticated, and then no such account
         Assert.Equal(0, apiPasses);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Equal(["/signin"], seen);
+        // A bearer token is validated by OpenID Connect's server, so that request passes the schemes too.
+        Assert.Equal(HttpStatusCode.Unauthorized, withToken.StatusCode);
+        Assert.Equal(["/signin", "/api/v1/challenges"], seen);
     }
 
     /// <summary>A scheme that looks at every request the authentication middleware passes it, as OpenID Connect's server does.</summary>
