@@ -101,7 +101,7 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
                 }
                 catch
                 {
-                    UndoRequest(group);
+                    UndoRequest(group, connection);
                     throw;
                 }
                 await group.Transaction.ReleaseAsync(RequestSavepoint, cancellationToken);
@@ -148,7 +148,15 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
             var changesBefore = SQLitePCL.raw.sqlite3_total_changes(connection.Handle);
             var command = Compiled(connection, sql);
             command.Transaction = group?.Transaction;
-            result = await execute(command);
+            try
+            {
+                result = await execute(command);
+            }
+            catch (SqliteException) when (group is not null)
+            {
+                group.Broken |= TransactionLost(connection);
+                throw;
+            }
             changed = SQLitePCL.raw.sqlite3_total_changes(connection.Handle) != changesBefore;
             if (group is not null)
             {
@@ -199,8 +207,13 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
     }
 
     /// <summary>Rolls back what the failed request wrote; if even that fails, the whole shared transaction is rolled back when it ends.</summary>
-    private static void UndoRequest(Group group)
+    private static void UndoRequest(Group group, SqliteConnection connection)
     {
+        if (TransactionLost(connection))
+        {
+            group.Broken = true;
+            return;
+        }
         try
         {
             group.Transaction.Rollback(RequestSavepoint);
@@ -211,6 +224,12 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
             group.Broken = true;
         }
     }
+
+    /// <summary>
+    /// Whether SQLite rolled the whole transaction back itself, as it may on some errors (a full disk, an I/O error): what
+    /// its members wrote is gone, so none of them may be told it committed.
+    /// </summary>
+    private static bool TransactionLost(SqliteConnection connection) => SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0;
 
     /// <summary>Commits the shared transaction unless another request waits to join it and it is young and small, then lets the connection go.</summary>
     private void LeaveConnection(Group? group)
@@ -236,8 +255,12 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
         {
             if (group.Broken)
             {
-                group.Transaction.Rollback();
-                group.Committed.SetException(new InvalidOperationException("A request's savepoint could not be rolled back, so its whole shared transaction was."));
+                if (!TransactionLost(group.Transaction.Connection!))
+                {
+                    group.Transaction.Rollback();
+                }
+                group.Committed.SetException(new InvalidOperationException(
+                    "The shared transaction was rolled back: a request's error ended it, or its savepoint could not be rolled back."));
                 return;
             }
             group.Transaction.Commit();
@@ -253,6 +276,11 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
         }
         finally
         {
+            if (!group.Committed.Task.IsCompleted)
+            {
+                // Whatever else went wrong, the members must not wait for good.
+                group.Committed.TrySetException(new InvalidOperationException("The shared transaction did not commit."));
+            }
             group.Transaction.Dispose();
         }
     }

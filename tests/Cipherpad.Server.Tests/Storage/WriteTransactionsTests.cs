@@ -148,6 +148,57 @@ public sealed class WriteTransactionsTests : IDisposable
     }
 
     [Fact]
+    public async Task When_an_error_ends_a_shared_transaction_no_request_in_it_is_told_it_committed()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, services: services =>
+        {
+            services.RemoveAll<SqliteGroupCommit>();
+            services.AddSingleton(new SqliteGroupCommit(TimeSpan.FromMinutes(10)));
+        });
+        var commits = factory.Services.GetRequiredService<SqliteGroupCommit>();
+        var (earlier, failing, later) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var secondWaits = new TaskCompletionSource();
+
+        async Task Insert(Guid accountId, bool endTheTransaction = false, Task? holdUntil = null)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            await scope.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(async () =>
+            {
+                await db.ExecuteAsync("""INSERT INTO "GuessRisks" ("AccountId", "Day", "Spent") VALUES (@accountId, 20261207, 0.5)""", new { accountId }, default);
+                if (holdUntil is not null)
+                {
+                    await holdUntil;
+                }
+                if (endTheTransaction)
+                {
+                    // As SQLite does itself on a full disk or an I/O error: the whole transaction is rolled back.
+                    await db.ExecuteAsync("ROLLBACK", null, default);
+                    throw new InvalidOperationException("the disk is full");
+                }
+            }, default);
+        }
+
+        var first = Insert(earlier, holdUntil: secondWaits.Task);
+        var second = Task.Run(() => Insert(failing, endTheTransaction: true));
+        var waited = Stopwatch.StartNew();
+        while (commits.Waiting < 1 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(5);
+        }
+        secondWaits.SetResult();
+
+        // The first request's work was done, but the transaction it was in never committed: it fails too.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first.WaitAsync(TimeSpan.FromSeconds(30)));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => second.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("the disk is full", refused.Message);
+        await Insert(later).WaitAsync(TimeSpan.FromSeconds(30));
+        await using var check = factory.Services.CreateAsyncScope();
+        Assert.Equal([later], await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().GuessRisks.Where(r => r.Day == 20261207)
+            .Select(r => r.AccountId).ToListAsync());
+    }
+
+    [Fact]
     public async Task A_transaction_that_fails_leaves_nothing_and_frees_the_writer_for_the_next()
     {
         var accountId = Guid.NewGuid();
