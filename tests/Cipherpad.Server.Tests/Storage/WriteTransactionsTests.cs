@@ -87,12 +87,7 @@ public sealed class WriteTransactionsTests : IDisposable
     {
         const int Transactions = 40;
         const int Failing = 7;
-        // A shared transaction is never closed for its age here, so whether it is shared depends only on who waits.
-        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, services: services =>
-        {
-            services.RemoveAll<SqliteGroupCommit>();
-            services.AddSingleton(new SqliteGroupCommit(TimeSpan.FromMinutes(10)));
-        });
+        using var factory = SharingByWaitersOnly();
         var commits = factory.Services.GetRequiredService<SqliteGroupCommit>();
         await using (var warm = factory.Services.CreateAsyncScope())
         {
@@ -131,11 +126,7 @@ public sealed class WriteTransactionsTests : IDisposable
 
         var first = Insert(0);
         var others = Enumerable.Range(1, Transactions - 1).Select(i => Task.Run(() => Insert(i))).ToList();
-        var waited = Stopwatch.StartNew();
-        while (commits.Waiting < Transactions - 1 && waited.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(5);
-        }
+        await WaitersAsync(commits, Transactions - 1);
         othersWaiting.SetResult();
         var succeeded = await Task.WhenAll(others.Prepend(first)).WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -150,11 +141,7 @@ public sealed class WriteTransactionsTests : IDisposable
     [Fact]
     public async Task When_an_error_ends_a_shared_transaction_no_request_in_it_is_told_it_committed()
     {
-        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, services: services =>
-        {
-            services.RemoveAll<SqliteGroupCommit>();
-            services.AddSingleton(new SqliteGroupCommit(TimeSpan.FromMinutes(10)));
-        });
+        using var factory = SharingByWaitersOnly();
         var commits = factory.Services.GetRequiredService<SqliteGroupCommit>();
         var (earlier, failing, later) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         var secondWaits = new TaskCompletionSource();
@@ -181,11 +168,7 @@ public sealed class WriteTransactionsTests : IDisposable
 
         var first = Insert(earlier, holdUntil: secondWaits.Task);
         var second = Task.Run(() => Insert(failing, endTheTransaction: true));
-        var waited = Stopwatch.StartNew();
-        while (commits.Waiting < 1 && waited.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(5);
-        }
+        await WaitersAsync(commits, 1);
         secondWaits.SetResult();
 
         // The first request's work was done, but the transaction it was in never committed: it fails too.
@@ -233,6 +216,22 @@ public sealed class WriteTransactionsTests : IDisposable
         Assert.Contains(prepare, effective, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(reset, effective, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Host=db", effective, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A server whose shared transactions are never closed for their age, so whether one is shared depends only on who waits.</summary>
+    private static CipherpadFactory SharingByWaitersOnly() => new(DatabaseProvider.Sqlite, null, services: services =>
+    {
+        services.RemoveAll<SqliteGroupCommit>();
+        services.AddSingleton(new SqliteGroupCommit(TimeSpan.FromMinutes(10)));
+    });
+
+    private static async Task WaitersAsync(SqliteGroupCommit commits, int count)
+    {
+        var waited = Stopwatch.StartNew();
+        while (commits.Waiting < count && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(5);
+        }
     }
 
     private static string ReadOnly(CipherpadFactory factory) =>
