@@ -104,7 +104,8 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
                     UndoRequest(group, connection);
                     throw;
                 }
-                await group.Transaction.ReleaseAsync(RequestSavepoint, cancellationToken);
+                // The work is done: it is kept whatever happens to the request now.
+                await group.Transaction.ReleaseAsync(RequestSavepoint, CancellationToken.None);
             }
             finally
             {
@@ -236,7 +237,7 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
     {
         try
         {
-            if (group is not null && (group.Broken || Volatile.Read(ref _waitingForConnection) == 0 || group.Members >= MaxGroupMembers
+            if (group is not null && (group.Broken || Waiting == 0 || group.Members >= MaxGroupMembers
                 || Stopwatch.GetElapsedTime(group.StartedAt) >= _maxGroupAge))
             {
                 _group = null;
