@@ -110,6 +110,7 @@ public sealed class StartupAndLimitTests
         {
             ["Cipherpad:RateLimits:RelyingPartyPerMinute"] = "5",
         });
+        factory.Time.Stop(); // the limits' windows are aligned on the minute: the requests must not straddle one
         using var busy = await Journeys.RelyingPartyClientAsync(factory, "Busy Shop");
         using var calm = await Journeys.RelyingPartyClientAsync(factory, "Calm Shop");
 
@@ -134,6 +135,7 @@ public sealed class StartupAndLimitTests
             ["Cipherpad:RateLimits:RelyingPartyPerMinute"] = "10",
             ["Cipherpad:RateLimits:AddressPerMinute"] = "20",
         });
+        factory.Time.Stop(); // the limits' windows are aligned on the minute: the requests must not straddle one
         using var shop = await Journeys.RelyingPartyClientAsync(factory, "Shop");
         var clientId = Encoding.UTF8.GetString(Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!)).Split(':')[0];
         using var attacker = factory.CreateClient();
@@ -164,6 +166,7 @@ public sealed class StartupAndLimitTests
         {
             ["Cipherpad:RateLimits:AddressPerMinute"] = "3",
         });
+        factory.Time.Stop(); // the limit's window is aligned on the minute: the four requests must not straddle one
         using var client = factory.CreateClient();
 
         var statuses = new List<HttpStatusCode>();
