@@ -39,6 +39,7 @@ public static class AdminCommandLine
         root.Subcommands.Add(AccountCommands.Build());
         root.Subcommands.Add(PruneCommand.Build());
         root.Subcommands.Add(VaultCommands.Build());
+        root.Subcommands.Add(MasterKeyCommands.Build());
         root.Subcommands.Add(BackupCommand.Build());
         return root;
     }

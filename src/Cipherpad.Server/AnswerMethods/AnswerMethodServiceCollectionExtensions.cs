@@ -1,6 +1,7 @@
 using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.AnswerMethods.Push;
 using Cipherpad.Server.AnswerMethods.Sms;
+using Cipherpad.Server.Security;
 
 namespace Cipherpad.Server.AnswerMethods;
 
@@ -12,6 +13,7 @@ public static class AnswerMethodServiceCollectionExtensions
         services.AddScoped<AccountMethods>();
         services.AddAnswerMethod<CipherPadMethod>();
         services.AddScoped<SmsAnswers>();
+        services.AddProtectedColumn<Challenges.Challenge, Guid>("SMS answers", c => c.Id, c => c.AnswerProtected, id => $"{SmsAnswers.AnswerPurpose}:{id}");
         services.AddAnswerMethod<SmsMethod>();
         services.AddScoped<CipherPadMethod>(); // what approval on the phone pad answers with
         services.AddAnswerMethod<PushMethod>();
@@ -21,6 +23,8 @@ public static class AnswerMethodServiceCollectionExtensions
         services.AddSingleton<Security.ServerSecrets>();
         services.AddSingleton<VapidKeys>();
         services.AddSingleton<Notifications.IPushGateway, WebPushGateway>();
+        services.AddProtectedColumn<Devices.Device, Guid>("push subscriptions", d => d.Id, d => d.PushSubscriptionProtected,
+            id => $"{WebPushGateway.SubscriptionPurpose}:{id}");
         // The server posts only to the push service a subscription names, and follows no redirect elsewhere. Its request
         // URIs carry the subscription's token, so the client writes no request logs.
         services.AddHttpClient(WebPushGateway.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })

@@ -37,7 +37,7 @@ public sealed class DeviceActivationService(
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
-    private const string EphemeralKeyPurpose = "activation-ephemeral-key";
+    internal const string EphemeralKeyPurpose = "activation-ephemeral-key";
     private static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(10);
 
     /// <summary>Binds a new session to the e-mail's newest code, if it has one.</summary>

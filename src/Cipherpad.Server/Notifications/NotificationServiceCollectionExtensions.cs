@@ -1,3 +1,5 @@
+using Cipherpad.Server.Security;
+
 namespace Cipherpad.Server.Notifications;
 
 public static class NotificationServiceCollectionExtensions
@@ -20,6 +22,7 @@ public static class NotificationServiceCollectionExtensions
             services.AddHttpClient<ISmsGateway, WebhookSmsGateway>();
         }
         services.AddScoped<Outbox>();
+        services.AddProtectedColumn<OutboxMessage, Guid>("unsent messages", m => m.Id, m => m.BodyProtected, id => $"{Outbox.BodyPurpose}:{id}");
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, OutboxWakeup>();
         services.AddTransient<OutboxSender>();

@@ -120,5 +120,5 @@ public sealed class OidcKeys(IDbContextFactory<CipherpadDbContext> contexts, Sec
 
     private static string Prefix(OidcKeyUse use) => use == OidcKeyUse.Signing ? "sig" : "enc";
 
-    private static string Purpose(string keyId) => $"oidc-key:{keyId}";
+    internal static string Purpose(string keyId) => $"oidc-key:{keyId}";
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Security;
 using Cipherpad.Server.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -25,6 +26,7 @@ public static class OidcServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Oidc;
         services.AddSingleton<OidcKeys>();
+        services.AddProtectedColumn<OidcKey, string>("OpenID Connect signing keys", k => k.Id, k => k.KeyProtected, OidcKeys.Purpose);
         services.AddSingleton<OidcSubjects>();
         services.AddScoped<OidcClaims>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeysFromDatabase>();

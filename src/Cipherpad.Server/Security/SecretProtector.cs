@@ -46,4 +46,33 @@ public sealed class SecretProtector(MasterKey masterKey)
         }
         throw new CryptographicException("The protected secret could not be read.");
     }
+
+    /// <summary>
+    /// The secret sealed again under the current master key, or null when the current key already opens it: the second half
+    /// of a rotation (<see cref="SecretsAtRest"/>). The plaintext never leaves this method.
+    /// </summary>
+    /// <exception cref="CryptographicException">No configured key opens it, or it was altered.</exception>
+    public byte[]? Reprotect(ReadOnlySpan<byte> protectedData, string purpose)
+    {
+        if (protectedData.Length >= 1 + AesGcmSealing.Overhead && protectedData[0] == Version)
+        {
+            try
+            {
+                CryptographicOperations.ZeroMemory(AesGcmSealing.Open(masterKey.Key, protectedData[1..], Encoding.UTF8.GetBytes(purpose)));
+                return null;
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+            }
+        }
+        var plaintext = Unprotect(protectedData, purpose);
+        try
+        {
+            return Protect(plaintext, purpose);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
 }

@@ -18,6 +18,9 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<KeyWrapping>();
         services.AddSingleton<SlowHashes>();
+        services.AddProtectedColumn<ServerSecret, string>("server keys", s => s.Name, s => s.ValueProtected, ServerSecrets.Purpose);
+        services.AddSecretsAtRest(new DataProtectionKeysAtRest());
+        services.AddSingleton<MasterKeyRotation>();
         services.AddDataProtection().SetApplicationName("Cipherpad").PersistKeysToDbContext<CipherpadDbContext>();
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider =>
             new ConfigureOptions<KeyManagementOptions>(keys => keys.XmlEncryptor = new MasterKeyXmlEncryptor(provider.GetRequiredService<SecretProtector>())));

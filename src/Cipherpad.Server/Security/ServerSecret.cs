@@ -32,7 +32,7 @@ public sealed class ServerSecrets(IDbContextFactory<CipherpadDbContext> contexts
     public async Task<byte[]> GetOrCreateAsync(string name, Func<byte[]> create, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(create);
-        var purpose = $"server-secret:{name}";
+        var purpose = Purpose(name);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var stored = await db.ServerSecrets.AsNoTracking().SingleOrDefaultAsync(s => s.Name == name, cancellationToken);
         if (stored is null)
@@ -45,4 +45,6 @@ public sealed class ServerSecrets(IDbContextFactory<CipherpadDbContext> contexts
         }
         return protector.Unprotect(stored.ValueProtected, purpose);
     }
+
+    internal static string Purpose(string name) => $"server-secret:{name}";
 }

@@ -43,8 +43,8 @@ public sealed class VaultService(
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
-    private const string UploadPurpose = "vault upload";
-    private const string ExportPurpose = "vault export passphrase";
+    internal const string UploadPurpose = "vault upload";
+    internal const string ExportPurpose = "vault export passphrase";
 
     public const string LogMethod = "vault";
     private const string DataKeyPurpose = "vault data key";

@@ -1,3 +1,5 @@
+using Cipherpad.Server.Security;
+
 namespace Cipherpad.Server.Vault;
 
 public static class VaultServiceCollectionExtensions
@@ -6,6 +8,10 @@ public static class VaultServiceCollectionExtensions
     public static IServiceCollection AddVault(this IServiceCollection services)
     {
         services.AddScoped<VaultService>();
+        services.AddSecretsAtRest(new VaultDataKeysAtRest());
+        services.AddProtectedColumn<VaultUpload, Guid>("key vault uploads", u => u.Id, u => u.ContentProtected, id => $"{VaultService.UploadPurpose}:{id}");
+        services.AddProtectedColumn<VaultExportRequest, Guid>("key vault export passphrases", r => r.Id, r => r.PassphraseProtected,
+            id => $"{VaultService.ExportPurpose}:{id}");
         return services;
     }
 }

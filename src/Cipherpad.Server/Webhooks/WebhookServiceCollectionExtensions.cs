@@ -1,3 +1,5 @@
+using Cipherpad.Server.Security;
+
 namespace Cipherpad.Server.Webhooks;
 
 public static class WebhookServiceCollectionExtensions
@@ -7,6 +9,7 @@ public static class WebhookServiceCollectionExtensions
     {
         services.AddScoped<QuestionWebhooks>();
         services.AddSingleton<WebhookSender>();
+        services.AddProtectedColumn<RelyingParties.RelyingParty, Guid>("webhook secrets", p => p.Id, p => p.WebhookSecretProtected, WebhookSender.SecretPurpose);
         services.AddHttpClient(WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .RemoveAllLoggers();
         return services;
