@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Cipherpad.Testing;
@@ -21,22 +20,19 @@ public sealed class Nginx : IDisposable
         proxy_set_header X-Forwarded-Proto $scheme;
         """;
 
-    private readonly string _directory;
-    private readonly Process _process;
+    private readonly ProxyProcess _process;
 
-    private Nginx(string directory, Process process, Uri address, X509Certificate2? certificate)
+    private Nginx(ProxyProcess process, Uri address)
     {
-        _directory = directory;
         _process = process;
         Address = address;
-        Certificate = certificate;
     }
 
     /// <summary>Where clients reach the proxy: http://127.0.0.1:port, or https:// with <see cref="Certificate"/>.</summary>
     public Uri Address { get; }
 
     /// <summary>The self-signed certificate of the TLS listener, for clients to trust exactly it.</summary>
-    public X509Certificate2? Certificate { get; }
+    public X509Certificate2? Certificate => _process.Certificate;
 
     /// <summary>Starts NGINX proxying every path to <paramref name="upstream"/> with <paramref name="proxyHeaders"/> in its location.</summary>
     public static Task<Nginx> StartAsync(Uri upstream, bool tls = false, string proxyHeaders = ForwardedHeaders)
@@ -66,53 +62,45 @@ public sealed class Nginx : IDisposable
             throw new InvalidOperationException($"NGINX is not installed at {Binary}, so the reverse-proxy tests cannot run: install it " +
                 "(Debian: apt-get install nginx) or run .ci/run, which does.");
         }
-        var directory = Path.Combine(Path.GetTempPath(), "cipherpad-nginx-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(directory);
+        var process = new ProxyProcess("NGINX", "error.log");
+        var directory = process.Folder;
         port ??= FreePort();
-        X509Certificate2? certificate = null;
-        var listen = $"listen 127.0.0.1:{port};";
-        if (tls)
-        {
-            certificate = SelfSignedCertificate();
-            await File.WriteAllTextAsync(Path.Combine(directory, "cert.pem"), certificate.ExportCertificatePem());
-            using var key = certificate.GetECDsaPrivateKey()!;
-            await File.WriteAllTextAsync(Path.Combine(directory, "key.pem"), key.ExportPkcs8PrivateKeyPem());
-            listen = $"""
-                listen 127.0.0.1:{port} ssl;
-                        ssl_certificate {directory}/cert.pem;
-                        ssl_certificate_key {directory}/key.pem;
-                """;
-        }
-        // As root the workers would switch to nobody, who cannot use the temporary folder; otherwise the directive is ignored.
-        var user = Environment.UserName == "root" ? "user root;" : "";
-        var configuration = Path.Combine(directory, "nginx.conf");
-        await File.WriteAllTextAsync(configuration, $$"""
-            {{user}}
-            worker_processes 1;
-            pid {{directory}}/nginx.pid;
-            error_log {{directory}}/error.log info;
-            events { worker_connections 256; }
-            http {
-                access_log {{directory}}/access.log;
-                client_body_temp_path {{directory}}/client_body;
-                proxy_temp_path {{directory}}/proxy;
-                fastcgi_temp_path {{directory}}/fastcgi;
-                uwsgi_temp_path {{directory}}/uwsgi;
-                scgi_temp_path {{directory}}/scgi;
-                {{servers(listen, port.Value)}}
-            }
-            """);
-        var start = new ProcessStartInfo(Binary)
-        {
-            ArgumentList = { "-p", directory, "-c", configuration, "-e", Path.Combine(directory, "error.log"), "-g", "daemon off;" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start)!;
-        var nginx = new Nginx(directory, process, new Uri($"{(tls ? "https" : "http")}://127.0.0.1:{port}"), certificate);
+        var nginx = new Nginx(process, new Uri($"{(tls ? "https" : "http")}://127.0.0.1:{port}"));
         try
         {
-            await nginx.WaitUntilListeningAsync(port.Value);
+            var listen = $"listen 127.0.0.1:{port};";
+            if (tls)
+            {
+                await process.CreateCertificateAsync("127.0.0.1");
+                listen = $"""
+                    listen 127.0.0.1:{port} ssl;
+                            ssl_certificate {process.CertificateFile};
+                            ssl_certificate_key {process.KeyFile};
+                    """;
+            }
+            // As root the workers would switch to nobody, who cannot use the temporary folder; otherwise the directive is ignored.
+            var user = Environment.UserName == "root" ? "user root;" : "";
+            var configuration = Path.Combine(directory, "nginx.conf");
+            await File.WriteAllTextAsync(configuration, $$"""
+                {{user}}
+                worker_processes 1;
+                pid {{directory}}/nginx.pid;
+                error_log {{process.LogFile}} info;
+                events { worker_connections 256; }
+                http {
+                    access_log {{directory}}/access.log;
+                    client_body_temp_path {{directory}}/client_body;
+                    proxy_temp_path {{directory}}/proxy;
+                    fastcgi_temp_path {{directory}}/fastcgi;
+                    uwsgi_temp_path {{directory}}/uwsgi;
+                    scgi_temp_path {{directory}}/scgi;
+                    {{servers(listen, port.Value)}}
+                }
+                """);
+            await process.StartAsync(new ProcessStartInfo(Binary)
+            {
+                ArgumentList = { "-p", directory, "-c", configuration, "-e", process.LogFile, "-g", "daemon off;" },
+            }, [port.Value]);
         }
         catch
         {
@@ -123,70 +111,12 @@ public sealed class Nginx : IDisposable
     }
 
     /// <summary>NGINX's error log, for failure messages.</summary>
-    public string ErrorLog()
-    {
-        var file = Path.Combine(_directory, "error.log");
-        return File.Exists(file) ? File.ReadAllText(file) : "(no error log)";
-    }
+    public string ErrorLog() => _process.Log();
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-            Certificate?.Dispose();
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
-
-    private async Task WaitUntilListeningAsync(int port)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"NGINX exited with {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync()} {ErrorLog()}");
-            }
-            using var probe = new TcpClient();
-            try
-            {
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new TimeoutException($"NGINX did not listen on 127.0.0.1:{port} within 10 seconds: {ErrorLog()}");
-    }
-
-    private static X509Certificate2 SelfSignedCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        var now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddHours(1));
-    }
+    public void Dispose() => _process.Dispose();
 
     /// <summary>A port of 127.0.0.1 free now (another process could take it before it is bound).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => ProxyProcess.FreePort();
 }
 
 /// <summary>HTTP clients that connect from a chosen loopback address (Linux routes all of 127/8 locally), so a proxy sees distinct users.</summary>
@@ -194,7 +124,7 @@ public static class LoopbackClients
 {
     /// <summary>
     /// A client from <paramref name="source"/> to <paramref name="server"/> that keeps cookies and does not follow redirects,
-    /// trusting exactly <paramref name="certificate"/> for https.
+    /// trusting exactly <paramref name="certificate"/> for https. A host name is reached at 127.0.0.1, as if it resolved there.
     /// </summary>
     public static HttpClient From(string source, Uri server, X509Certificate2? certificate = null)
     {
@@ -210,7 +140,8 @@ public static class LoopbackClients
                 try
                 {
                     socket.Bind(new IPEndPoint(local, 0));
-                    await socket.ConnectAsync(IPAddress.Parse(context.DnsEndPoint.Host), context.DnsEndPoint.Port, cancellationToken);
+                    var host = IPAddress.TryParse(context.DnsEndPoint.Host, out var address) ? address : IPAddress.Loopback;
+                    await socket.ConnectAsync(host, context.DnsEndPoint.Port, cancellationToken);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch
