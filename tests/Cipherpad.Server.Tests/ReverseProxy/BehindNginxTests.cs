@@ -164,7 +164,7 @@ public sealed partial class BehindNginxTests
     [GeneratedRegex(@"(?<directive>listen (?:\[::\]:)?(?:443 ssl|80);|ssl_certificate(?:_key)? [^;]+;|proxy_pass http://127\.0\.0\.1:5080;)")]
     private static partial Regex ShippedServerBlocks();
 
-    private static CipherpadFactory Server(string? trustedProxy, int? addressPerMinute = null)
+    internal static CipherpadFactory Server(string? trustedProxy, int? addressPerMinute = null)
     {
         var settings = new Dictionary<string, string>();
         if (trustedProxy is not null)
@@ -190,14 +190,14 @@ public sealed partial class BehindNginxTests
         return statuses;
     }
 
-    private static async Task WrongSignInAnswerAsync(HttpClient client)
+    internal static async Task WrongSignInAnswerAsync(HttpClient client)
     {
         var questionPage = await Journeys.StartSignInAsync(client, "ann@example.com");
         var answered = await (await questionPage.AnswerAsync("00000000")).Content.ReadAsStringAsync();
         Assert.Contains("Wrong answer", answered, StringComparison.Ordinal);
     }
 
-    private static async Task<string> SignInCookieAsync(CipherpadFactory factory, HttpClient client, byte[] pad)
+    internal static async Task<string> SignInCookieAsync(CipherpadFactory factory, HttpClient client, byte[] pad)
     {
         var questionPage = await Journeys.StartSignInAsync(client, "ann@example.com");
         var signedIn = await questionPage.AnswerAsync(Journeys.AnswerWith(factory, pad, Core.Answers.Purpose.Login, questionPage.Question));
@@ -206,7 +206,7 @@ public sealed partial class BehindNginxTests
     }
 
     /// <summary>The authorization log's sign-in entries (not the activation), oldest first.</summary>
-    private static async Task<List<AuthorizationLogEntry>> LoginLogAsync(CipherpadFactory factory)
+    internal static async Task<List<AuthorizationLogEntry>> LoginLogAsync(CipherpadFactory factory)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().AuthorizationLog.AsNoTracking()
@@ -214,5 +214,5 @@ public sealed partial class BehindNginxTests
     }
 
     [GeneratedRegex(@";\s*secure(;|$)", RegexOptions.IgnoreCase)]
-    private static partial Regex SecureAttribute();
+    internal static partial Regex SecureAttribute();
 }
