@@ -12,6 +12,9 @@ internal static class Benchmark
 {
     public static readonly string[] Targets = ["sqlite", "postgresql", "hello", "yubiserver"];
 
+    /// <summary>Cipherpad on PostgreSQL with 1, 2 and 3 server processes, one after another: how it scales out. Not in "all".</summary>
+    public const string Nodes = "nodes";
+
     public static async Task<int> RunAsync(IReadOnlyCollection<string> targets, LoadOptions options)
     {
         var log = Console.Out;
@@ -29,6 +32,16 @@ internal static class Benchmark
             // null: it could not be measured; empty: it is not installed, which is said and is no failure of the run.
             complete &= measured is not null && measured.All(result => result.Failures == 0);
             results.AddRange(measured ?? []);
+        }
+        if (targets.Contains(Nodes))
+        {
+            foreach (var nodes in new[] { 1, 2, 3 })
+            {
+                var measured = await MeasureAsync($"Cipherpad, PostgreSQL, {nodes} nodes",
+                    () => CipherpadTarget.StartAsync(DatabaseProvider.PostgreSql, options, log, nodes), options, log);
+                complete &= measured is not null && measured.All(result => result.Failures == 0);
+                results.AddRange(measured ?? []);
+            }
         }
         Report.Write(log, results, options);
         return complete ? 0 : 1;

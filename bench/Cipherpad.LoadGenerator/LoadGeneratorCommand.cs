@@ -6,13 +6,14 @@ namespace Cipherpad.LoadGenerator;
 /// <summary>The command line: which targets, and how hard and how long to load each.</summary>
 internal static class LoadGeneratorCommand
 {
-    private static readonly string[] TargetNames = ["all", "both", .. Benchmark.Targets];
+    private static readonly string[] TargetNames = ["all", "both", Benchmark.Nodes, .. Benchmark.Targets];
 
     public static RootCommand Build()
     {
         var targets = new Argument<string[]>("targets")
         {
-            Description = "What to measure: sqlite, postgresql, both (the two), hello (the hello-world ceiling), yubiserver, or all.",
+            Description = "What to measure: sqlite, postgresql, both (the two), hello (the hello-world ceiling), yubiserver, or all (these four); " +
+                "nodes: PostgreSQL with 1, 2 and 3 server processes, one after another.",
             Arity = ArgumentArity.ZeroOrMore,
             DefaultValueFactory = _ => ["all"],
         };

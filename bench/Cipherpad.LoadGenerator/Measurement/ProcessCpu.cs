@@ -52,6 +52,9 @@ internal sealed class ProcessCpu
         return ticks / TicksPerSecond;
     });
 
+    /// <summary>Several processes together, such as the nodes of one service.</summary>
+    public static ProcessCpu Sum(IReadOnlyList<ProcessCpu> processes) => new(() => processes.Sum(process => process.Seconds()));
+
     /// <summary>This process: the load generator, the client side of every round trip.</summary>
     public static ProcessCpu Self() => Of(Environment.ProcessId);
 

@@ -14,8 +14,9 @@ namespace Cipherpad.LoadGenerator.Targets;
 
 /// <summary>
 /// The real <c>cipherpad-server</c> as a process of its own on 127.0.0.1, over a SQLite file or a throwaway PostgreSQL
-/// cluster. A round trip is one login as a relying party and a user do it: create a question, compute the answer as a
-/// cipher pad would, verify it. The accounts and the relying party are set up beforehand through an in-process host on the
+/// cluster, or as several such processes (nodes) on one PostgreSQL. A round trip is one login as a relying party and a user
+/// do it: create a question, compute the answer as a cipher pad would, verify it; with several nodes, the round trips go
+/// to each node in turn, and each verify to the node after the one that made its question, as a load balancer may send it. The accounts and the relying party are set up beforehand through an in-process host on the
 /// same database and data folder (the tests' factory), whose background services are left out so that it stays idle while
 /// the server process is measured.
 /// </summary>
@@ -30,21 +31,21 @@ internal sealed class CipherpadTarget : ILoadTarget
     };
 
     private readonly Cleanup _cleanup;
-    private readonly HttpClient _http;
+    private readonly IReadOnlyList<HttpClient> _nodes;
     private readonly IReadOnlyList<Account> _accounts;
     private readonly IReadOnlyList<string> _sources;
     private long _sequence;
 
-    private CipherpadTarget(string name, Cleanup cleanup, HttpClient http, IReadOnlyList<Account> accounts, IReadOnlyList<string> sources,
-        int serverProcessId, ProcessCpu? database)
+    private CipherpadTarget(string name, Cleanup cleanup, IReadOnlyList<HttpClient> nodes, IReadOnlyList<Account> accounts, IReadOnlyList<string> sources,
+        IReadOnlyList<int> serverProcessIds, ProcessCpu? database)
     {
         Name = name;
         _cleanup = cleanup;
-        _http = http;
+        _nodes = nodes;
         _accounts = accounts;
         _sources = sources;
-        Server = ProcessCpu.Of(serverProcessId);
-        ServerJit = ProcessCpu.TieredJit(serverProcessId);
+        Server = ProcessCpu.Sum([.. serverProcessIds.Select(ProcessCpu.Of)]);
+        ServerJit = ProcessCpu.Sum([.. serverProcessIds.Select(ProcessCpu.TieredJit)]);
         Database = database;
     }
 
@@ -54,9 +55,15 @@ internal sealed class CipherpadTarget : ILoadTarget
     public ProcessCpu? ServerJit { get; }
     public ProcessCpu? Database { get; }
 
-    public static async Task<CipherpadTarget> StartAsync(DatabaseProvider provider, LoadOptions options, TextWriter log)
+    /// <summary>Starts <paramref name="nodes"/> server processes on one database (more than one only on PostgreSQL).</summary>
+    public static async Task<CipherpadTarget> StartAsync(DatabaseProvider provider, LoadOptions options, TextWriter log, int nodes = 1)
     {
-        var name = provider == DatabaseProvider.Sqlite ? "Cipherpad, SQLite" : "Cipherpad, PostgreSQL";
+        ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
+        if (nodes > 1 && provider != DatabaseProvider.PostgreSql)
+        {
+            throw new ArgumentException("Several nodes share a PostgreSQL database only.", nameof(nodes));
+        }
+        var name = (provider == DatabaseProvider.Sqlite ? "Cipherpad, SQLite" : "Cipherpad, PostgreSQL") + (nodes > 1 ? $", {nodes} nodes" : "");
         var cleanup = new Cleanup();
         try
         {
@@ -75,14 +82,20 @@ internal sealed class CipherpadTarget : ILoadTarget
             log.WriteLine($"{name}: setting up {options.Accounts} accounts and a relying party…");
             var accounts = await RegisterAccountsAsync(factory, options.Accounts, cleanup);
             var credentials = await AddRelyingPartyAsync(factory);
-            var server = cleanup.Add(await ServerProcess.StartAsync(factory, LiftedRequestLimits), process => process.DisposeAsync());
-            log.WriteLine($"{name}: cipherpad-server (pid {server.ProcessId}) on {server.Address}");
-            var http = cleanup.Add(RelyingPartyClient(server.Address, credentials, options.Lanes), client =>
+            var servers = new List<ServerProcess>();
+            var clients = new List<HttpClient>();
+            for (var node = 0; node < nodes; node++)
             {
-                client.Dispose();
-                return ValueTask.CompletedTask;
-            });
-            return new(name, cleanup, http, accounts, UserAddresses(options.Sources), server.ProcessId, database);
+                var server = cleanup.Add(await ServerProcess.StartAsync(factory, LiftedRequestLimits), process => process.DisposeAsync());
+                log.WriteLine($"{name}: cipherpad-server (pid {server.ProcessId}) on {server.Address}");
+                servers.Add(server);
+                clients.Add(cleanup.Add(RelyingPartyClient(server.Address, credentials, options.Lanes), client =>
+                {
+                    client.Dispose();
+                    return ValueTask.CompletedTask;
+                }));
+            }
+            return new(name, cleanup, clients, accounts, UserAddresses(options.Sources), [.. servers.Select(server => server.ProcessId)], database);
         }
         catch
         {
@@ -97,7 +110,8 @@ internal sealed class CipherpadTarget : ILoadTarget
         var sequence = Interlocked.Increment(ref _sequence);
         var account = _accounts[(int)(sequence % _accounts.Count)];
         var userAddress = _sources[(int)(sequence % _sources.Count)];
-        using var created = await _http.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest(account.Email, ChallengePurposes.Login),
+        var node = (int)(sequence % _nodes.Count);
+        using var created = await _nodes[node].PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest(account.Email, ChallengePurposes.Login),
             cancellationToken);
         if (!created.IsSuccessStatusCode)
         {
@@ -109,7 +123,7 @@ internal sealed class CipherpadTarget : ILoadTarget
         }
         // The server process runs on the real clock, so the answer is made for the real time.
         var answer = Answer.Compute(account.Keys, Purpose.Login, challenge.Question, TimeProvider.System.GetUtcNow());
-        using var verified = await _http.PostAsJsonAsync($"/api/v1/challenges/{challenge.ChallengeId}/verify",
+        using var verified = await _nodes[(node + 1) % _nodes.Count].PostAsJsonAsync($"/api/v1/challenges/{challenge.ChallengeId}/verify",
             new VerifyRequest(answer, UserIp: userAddress), cancellationToken);
         if (!verified.IsSuccessStatusCode)
         {
