@@ -89,6 +89,7 @@ public static class CipherpadServerExtensions
         app.UseSecurityHeaders();
         app.UseLanguages();
         app.UseExceptionHandler();
+        app.UseMiddleware<Storage.TransientErrorRetries>();
         app.UseStatusCodePages();
         app.UseDefaultFiles(); // the phone cipher pad at /pad/ (wwwroot/pad/index.html)
         app.UseStaticFiles();

@@ -40,7 +40,14 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
             await db.ExecuteAsync("SET LOCAL synchronous_commit TO OFF", null, cancellationToken);
         }
         var result = await work();
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is Npgsql.NpgsqlException && !TransientDatabaseErrors.IsAnsweredByServer(exception))
+        {
+            throw new CommitOutcomeUnknownException(exception);
+        }
         return result;
     }
 
