@@ -89,7 +89,6 @@ public static class CipherpadServerExtensions
         app.UseSecurityHeaders();
         app.UseLanguages();
         app.UseExceptionHandler();
-        app.UseMiddleware<Storage.TransientErrorRetries>();
         app.UseStatusCodePages();
         app.UseDefaultFiles(); // the phone cipher pad at /pad/ (wwwroot/pad/index.html)
         app.UseStaticFiles();

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Cipherpad.Contracts.Accounts;
 using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.AnswerMethods.CipherPad;
@@ -13,7 +14,7 @@ public static class AccountPolicyEndpoints
 {
     public static RouteGroupBuilder MapAccountPolicyApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/accounts").RequireRelyingPartyAuthentication().WithTags("Relying-party API")
+        var group = routes.MapGroup("/api/v1/accounts").RetryOnTransientDatabaseErrors().RequireRelyingPartyAuthentication().WithTags("Relying-party API")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapGet("/policy", GetAsync).WithName("GetAccountPolicy")
             .WithSummary("Whether the user asked that every operation be confirmed, and which methods they use.")

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
 using Cipherpad.Core.Payments;
@@ -15,7 +16,7 @@ public static class ChallengeEndpoints
 {
     public static RouteGroupBuilder MapChallengeApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/challenges")
+        var group = routes.MapGroup("/api/v1/challenges").RetryOnTransientDatabaseErrors()
             .RequireRelyingPartyAuthentication()
             .WithTags("Relying-party API")
             .ProducesProblem(StatusCodes.Status401Unauthorized);

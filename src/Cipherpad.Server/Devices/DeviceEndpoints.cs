@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using System.Buffers.Text;
 using Cipherpad.Contracts.Activations;
 using Cipherpad.Server.Problems;
@@ -11,7 +12,7 @@ public static class DeviceEndpoints
 {
     public static RouteGroupBuilder MapDeviceApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/activations").WithTags("Cipher pad API");
+        var group = routes.MapGroup("/api/v1/activations").RetryOnTransientDatabaseErrors().WithTags("Cipher pad API");
         group.MapPost("/", StartAsync).WithName("StartActivation").WithSummary("Begin activating a cipher pad: the server's ephemeral public key.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost("/{activationId}/finish", FinishAsync).WithName("FinishActivation")

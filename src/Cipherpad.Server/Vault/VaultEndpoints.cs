@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using System.Buffers.Text;
 using Cipherpad.Contracts.Vault;
 using Cipherpad.Server.AnswerMethods.Push;
@@ -20,7 +21,7 @@ public static class VaultEndpoints
 
     public static RouteGroupBuilder MapVaultApi(this IEndpointRouteBuilder routes)
     {
-        var pad = routes.MapGroup("/api/v1/pad/vault").WithTags("Key vault");
+        var pad = routes.MapGroup("/api/v1/pad/vault").RetryOnTransientDatabaseErrors().WithTags("Key vault");
         pad.MapPost("/items", StoreAsync).WithName("StoreVaultItem").Accepts<StoreVaultItemRequest>("application/json")
             .WithSummary("Store a key file as the next version of an item (signed by the pad).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -36,7 +37,7 @@ public static class VaultEndpoints
         pad.MapPost("/releases/{releaseId:guid}/answer", AnswerReleaseAsync).WithName("AnswerVaultRelease").Accepts<VaultReleaseAnswer>("application/json")
             .WithSummary("Answer a release's question: the right answer, once, gives the ticket (signed by the pad).")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-        var relyingParty = routes.MapGroup("/api/v1/vault/releases").RequireRelyingPartyAuthentication().WithTags("Key vault")
+        var relyingParty = routes.MapGroup("/api/v1/vault/releases").RetryOnTransientDatabaseErrors().RequireRelyingPartyAuthentication().WithTags("Key vault")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         relyingParty.MapPost("/", AskReleaseForRelyingPartyAsync).WithName("AskVaultReleaseForRelyingParty")
             .WithSummary("Ask for a user's item: a question naming the item and the relying party, for the user's cipher pad.")
@@ -44,7 +45,7 @@ public static class VaultEndpoints
         relyingParty.MapPost("/{releaseId:guid}/answer", AnswerReleaseForRelyingPartyAsync).WithName("AnswerVaultReleaseForRelyingParty")
             .WithSummary("Send the answer the user typed: the right one, once, gives the ticket.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-        var tickets = routes.MapGroup("/api/v1/vault").WithTags("Key vault");
+        var tickets = routes.MapGroup("/api/v1/vault").RetryOnTransientDatabaseErrors().WithTags("Key vault");
         tickets.MapPost("/tickets", FetchAsync).WithName("FetchVaultItem")
             .WithSummary("Fetch the item a ticket releases; the ticket works once.")
             .ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status500InternalServerError);
