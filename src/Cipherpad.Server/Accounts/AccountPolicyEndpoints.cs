@@ -1,10 +1,10 @@
-using Cipherpad.Server.Storage;
 using Cipherpad.Contracts.Accounts;
 using Cipherpad.Server.AnswerMethods;
 using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.AnswerMethods.Sms;
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cipherpad.Server.Accounts;

@@ -1,10 +1,10 @@
-using Cipherpad.Server.Storage;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
 using Cipherpad.Core.Payments;
 using Cipherpad.Server.AnswerMethods.CipherPad;
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Storage;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
-using Cipherpad.Server.Storage;
 using System.Buffers.Text;
 using Cipherpad.Contracts.Activations;
 using Cipherpad.Server.Problems;
+using Cipherpad.Server.Storage;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,9 +1,9 @@
-using Cipherpad.Server.Storage;
 using System.Buffers.Text;
 using Cipherpad.Contracts.Vault;
 using Cipherpad.Server.AnswerMethods.Push;
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.RelyingParties;
+using Cipherpad.Server.Storage;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,7 +21,7 @@ public static class VaultEndpoints
 
     public static RouteGroupBuilder MapVaultApi(this IEndpointRouteBuilder routes)
     {
-        var pad = routes.MapGroup("/api/v1/pad/vault").RetryOnTransientDatabaseErrors().WithTags("Key vault");
+        var pad = routes.MapGroup("/api/v1/pad/vault").WithTags("Key vault");
         pad.MapPost("/items", StoreAsync).WithName("StoreVaultItem").Accepts<StoreVaultItemRequest>("application/json")
             .WithSummary("Store a key file as the next version of an item (signed by the pad).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)

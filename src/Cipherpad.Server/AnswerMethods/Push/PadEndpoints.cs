@@ -1,4 +1,3 @@
-using Cipherpad.Server.Storage;
 using System.Text.Json;
 using Cipherpad.Contracts.Pads;
 using Cipherpad.Server.Devices;
@@ -16,7 +15,7 @@ public static class PadEndpoints
 {
     public static RouteGroupBuilder MapPadApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/pad").RetryOnTransientDatabaseErrors().WithTags("Cipher pad API");
+        var group = routes.MapGroup("/api/v1/pad").WithTags("Cipher pad API");
         group.MapPut("/approval", SetApprovalAsync).WithName("SetPadApproval").Accepts<PadApprovalRequest>("application/json")
             .WithSummary("Turn approval of requests on this pad on or off.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized);
