@@ -20,27 +20,28 @@ internal static class Benchmark
         var log = Console.Out;
         var results = new List<PhaseResult>();
         var complete = true;
+        // null: it could not be measured; empty: it is not installed, which is said and is no failure of the run.
+        void Record(IReadOnlyList<PhaseResult>? measured)
+        {
+            complete &= measured is not null && measured.All(result => result.Failures == 0);
+            results.AddRange(measured ?? []);
+        }
         foreach (var target in Targets.Where(targets.Contains))
         {
-            var measured = target switch
+            Record(target switch
             {
                 "sqlite" => await MeasureAsync("Cipherpad, SQLite", () => CipherpadTarget.StartAsync(DatabaseProvider.Sqlite, options, log), options, log),
                 "postgresql" => await MeasureAsync("Cipherpad, PostgreSQL", () => CipherpadTarget.StartAsync(DatabaseProvider.PostgreSql, options, log), options, log),
                 "hello" => await MeasureAsync(Report.HelloWorld, () => HelloWorldTarget.StartAsync(options, log), options, log),
                 _ => await MeasureYubiserverAsync(options, log),
-            };
-            // null: it could not be measured; empty: it is not installed, which is said and is no failure of the run.
-            complete &= measured is not null && measured.All(result => result.Failures == 0);
-            results.AddRange(measured ?? []);
+            });
         }
         if (targets.Contains(Nodes))
         {
             foreach (var nodes in new[] { 1, 2, 3 })
             {
-                var measured = await MeasureAsync($"Cipherpad, PostgreSQL, {nodes} nodes",
-                    () => CipherpadTarget.StartAsync(DatabaseProvider.PostgreSql, options, log, nodes), options, log);
-                complete &= measured is not null && measured.All(result => result.Failures == 0);
-                results.AddRange(measured ?? []);
+                Record(await MeasureAsync($"Cipherpad, PostgreSQL, {nodes} nodes",
+                    () => CipherpadTarget.StartAsync(DatabaseProvider.PostgreSql, options, log, nodes), options, log));
             }
         }
         Report.Write(log, results, options);

@@ -16,8 +16,8 @@ namespace Cipherpad.LoadGenerator.Targets;
 /// The real <c>cipherpad-server</c> as a process of its own on 127.0.0.1, over a SQLite file or a throwaway PostgreSQL
 /// cluster, or as several such processes (nodes) on one PostgreSQL. A round trip is one login as a relying party and a user
 /// do it: create a question, compute the answer as a cipher pad would, verify it; with several nodes, the round trips go
-/// to each node in turn, and each verify to the node after the one that made its question, as a load balancer may send it. The accounts and the relying party are set up beforehand through an in-process host on the
-/// same database and data folder (the tests' factory), whose background services are left out so that it stays idle while
+/// to each node in turn, and each verify to the node after the one that made its question, as a load balancer may send it.
+/// The accounts and the relying party are set up beforehand through an in-process host on the same database and data folder (the tests' factory), whose background services are left out so that it stays idle while
 /// the server process is measured.
 /// </summary>
 internal sealed class CipherpadTarget : ILoadTarget
