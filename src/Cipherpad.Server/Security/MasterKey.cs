@@ -58,7 +58,7 @@ public sealed class MasterKey
                     $"Development: set {EnvironmentVariable} to a key of your own (openssl rand -base64 32). If data you keep is encrypted " +
                     "with that key, move the file out of the data directory and name it in Cipherpad:MasterKey:File.");
             }
-            return new MasterKey(Decode(File.ReadAllText(file), file)) { Previous = previous };
+            return new MasterKey(Decode(Read(file), file)) { Previous = previous };
         }
         if (!environment.IsDevelopment())
         {
@@ -73,6 +73,20 @@ public sealed class MasterKey
         }
         LogGenerated(logger, file);
         return new MasterKey(key);
+    }
+
+    private static string Read(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (Exception unreadable) when (unreadable is UnauthorizedAccessException or IOException)
+        {
+            // Typically a key file owned by root with mode 0600 and a server that runs as its own user, as in a container.
+            throw Refusal($"The master key file {file} cannot be read by the user the server runs as ({Environment.UserName}): " +
+                $"{unreadable.Message} Make it readable by that user alone (chown, chmod 0400).");
+        }
     }
 
     private static OptionsValidationException Refusal(string message) =>
