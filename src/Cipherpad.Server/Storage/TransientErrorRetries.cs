@@ -5,7 +5,8 @@ namespace Cipherpad.Server.Storage;
 /// attempt kept), when it failed on a transient database error (<see cref="TransientDatabaseErrors"/>): everything it
 /// wrote was rolled back, so the next attempt sees the database as the first did, and every limit is reserved again
 /// before an answer is evaluated. The request is not read again: the handler gets the arguments already bound, and new
-/// instances of the services it asks for. A handler whose commit may or may not have been made is not run again: it
+/// instances of the services it asks for; a handler that reads the body itself keeps what it read in the request's items
+/// (as the pad's signed requests do). A handler whose commit may or may not have been made is not run again: it
 /// answers 503, and the caller starts again with a new question.
 /// </summary>
 public static class TransientErrorRetries

@@ -21,7 +21,7 @@ public static class VaultEndpoints
 
     public static RouteGroupBuilder MapVaultApi(this IEndpointRouteBuilder routes)
     {
-        var pad = routes.MapGroup("/api/v1/pad/vault").WithTags("Key vault");
+        var pad = routes.MapGroup("/api/v1/pad/vault").RetryOnTransientDatabaseErrors().WithTags("Key vault");
         pad.MapPost("/items", StoreAsync).WithName("StoreVaultItem").Accepts<StoreVaultItemRequest>("application/json")
             .WithSummary("Store a key file as the next version of an item (signed by the pad).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)

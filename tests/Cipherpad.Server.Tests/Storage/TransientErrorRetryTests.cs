@@ -1,6 +1,8 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
 using Cipherpad.Contracts.Challenges;
+using Cipherpad.Contracts.Vault;
 using Cipherpad.Testing;
 using Npgsql;
 
@@ -33,6 +35,23 @@ public sealed class TransientErrorRetryTests(PostgresServer postgres)
         Assert.Equal("success", result);
         Assert.Equal(2, await TriggerRunsAsync(factory)); // failed once, then ran again
         Assert.Equal(logged + 1, await LogEntriesAsync(factory));
+    }
+
+    [Fact]
+    public async Task A_pads_signed_request_that_fails_before_its_commit_is_run_again_on_the_body_it_sent_and_stores_once()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+        var pad = await PadApi.RegisterAndActivateAsync(factory, "ann@example.com");
+        await FailTheFirstLogEntryAsync(factory, Deadlock, atCommit: false);
+        var keyFile = "wallet key"u8.ToArray();
+
+        using var stored = await PadApi.SendAsync(factory, pad, HttpMethod.Post, "/api/v1/pad/vault/items",
+            new StoreVaultItemRequest("wallet.kwm", Base64Url.EncodeToString(keyFile)));
+
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        Assert.Equal(1, (await stored.Content.ReadFromJsonAsync<VaultVersion>())!.Number);
+        Assert.Equal(2, await TriggerRunsAsync(factory)); // failed once, then ran again with the same signed body
+        Assert.Equal(1, await ScalarAsync(factory, """SELECT count(*) FROM "VaultItemVersions" """));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cipherpad.Contracts.Pads;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Problems;
+using Cipherpad.Server.Storage;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,7 +16,7 @@ public static class PadEndpoints
 {
     public static RouteGroupBuilder MapPadApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/pad").WithTags("Cipher pad API");
+        var group = routes.MapGroup("/api/v1/pad").RetryOnTransientDatabaseErrors().WithTags("Cipher pad API");
         group.MapPut("/approval", SetApprovalAsync).WithName("SetPadApproval").Accepts<PadApprovalRequest>("application/json")
             .WithSummary("Turn approval of requests on this pad on or off.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -121,7 +122,8 @@ public static class PadEndpoints
         return result is null ? Errors.UnknownChallenge(challengeId).ToProblem() : TypedResults.Ok(new PadDecisionResponse(result));
     }
 
-    /// <summary>The request's body (at most <see cref="PadApprovals.MaxBodyBytes"/>) and the pad that signed it, or a 401.</summary>
+    private static readonly object SignedBodyKey = new();
+
     /// <summary>
     /// Reads a pad request's body (at most <paramref name="maxBodyBytes"/>, else <see cref="PadApprovals.MaxBodyBytes"/>)
     /// and checks its signature (docs/protocol.md §8): the active device that signed it, or the problem to answer.
@@ -131,22 +133,27 @@ public static class PadEndpoints
     {
         var request = context.Request;
         var limit = maxBodyBytes ?? PadApprovals.MaxBodyBytes;
-        if (request.ContentLength > limit)
+        // A handler run again after a transient database error (TransientErrorRetries) finds the body it read the first time.
+        if (context.Items[SignedBodyKey] is not byte[] body)
         {
-            return (null, [], Errors.InvalidRequest($"A pad request's body is at most {limit} bytes.").ToProblem(), 0);
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
+            if (request.ContentLength > limit)
             {
                 return (null, [], Errors.InvalidRequest($"A pad request's body is at most {limit} bytes.").ToProblem(), 0);
             }
-            buffer.Write(chunk, 0, read);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return (null, [], Errors.InvalidRequest($"A pad request's body is at most {limit} bytes.").ToProblem(), 0);
+                }
+                buffer.Write(chunk, 0, read);
+            }
+            body = buffer.ToArray();
+            context.Items[SignedBodyKey] = body;
         }
-        var body = buffer.ToArray();
         var signed = await approvals.SignedByAsync(request.Headers.Authorization.ToString(), request.Method, request.Path.Value ?? "", body, cancellationToken);
         return signed is { } by ? (by.Device, body, null, by.SignedAt) : (null, body, Errors.PadUnauthorized().ToProblem(), 0);
     }
