@@ -8,7 +8,7 @@ namespace Cipherpad.Server.Tests.Operations;
 
 /// <summary>
 /// The container image of deploy/container, built and run with the commands of docs/operations.md ("Deployment in a
-/// container"), only the names and the port changed: it refuses a master key it cannot read, runs as its own user on a
+/// container", which says what the test leaves out): it refuses a master key it cannot read, runs as its own user on a
 /// named volume it owns, serves a pad's logins, keeps them through <c>kill -9</c>, and backs up from inside.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -45,12 +45,16 @@ public sealed class ContainerImageTests
             File.SetUnixFileMode(key, UnixFileMode.UserRead);
             await ChangeOwnerAsync(key);
 
+            var environment = Path.Combine(keys.FullName, "cipherpad.env");
+            await File.WriteAllTextAsync(environment, "Cipherpad__PublicUrl=https://cipherpad.example.com\n");
+            File.SetUnixFileMode(environment, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
             // A new named volume: the server makes its database there, as uid 1654, in a folder only it can open.
             await Podman.RunCheckedAsync(Quick, "volume", "create", volume);
             var port = Nginx.FreePort();
             await Podman.RunCheckedAsync(Quick, "run", "--detach", "--name", fresh, "--publish", $"127.0.0.1:{port}:8080",
                 "--volume", $"{volume}:/var/lib/cipherpad", "--volume", $"{key}:/run/secrets/cipherpad-master-key:ro",
-                "--env", "Cipherpad__PublicUrl=https://cipherpad.example.com", image);
+                "--env-file", environment, image);
             await ReadyAsync(fresh, port);
             Assert.Equal("1654", await Podman.RunCheckedAsync(Quick, "exec", fresh, "id", "-u"));
             Assert.Equal("700 1654", await Podman.RunCheckedAsync(Quick, "exec", fresh, "stat", "--format", "%a %u", "/var/lib/cipherpad"));
@@ -65,7 +69,7 @@ public sealed class ContainerImageTests
             port = Nginx.FreePort();
             await Podman.RunCheckedAsync(Quick, "run", "--detach", "--name", serving, "--publish", $"127.0.0.1:{port}:8080",
                 "--volume", $"{factory.DataDirectory}:/var/lib/cipherpad", "--volume", $"{key}:/run/secrets/cipherpad-master-key:ro",
-                "--env", "Cipherpad__PublicUrl=https://cipherpad.example.com", image);
+                "--env-file", environment, image);
             await ReadyAsync(serving, port);
             using var shop = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
             shop.DefaultRequestHeaders.Authorization = shopAtFactory.DefaultRequestHeaders.Authorization;
