@@ -22,6 +22,9 @@ public sealed class CipherpadOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>A folder of files, one a secret setting, named as its environment variable (<see cref="Security.SecretSettingFiles"/>).</summary>
+    public string SecretsDirectory { get; set; } = "";
+
     /// <summary>Apply database migrations at start (otherwise run the <c>migrate</c> command).</summary>
     public bool MigrateAtStart { get; set; } = true;
 

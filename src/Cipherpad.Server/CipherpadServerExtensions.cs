@@ -31,6 +31,7 @@ public static class CipherpadServerExtensions
     public static WebApplicationBuilder AddCipherpad(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Configuration.AddSecretSettingFiles();
         var section = builder.Configuration.GetSection(CipherpadOptions.Section);
         // A relative data directory is relative to the content root, wherever the process was started from.
         var dataDirectory = section["DataDirectory"] is { Length: > 0 } configured ? configured : new CipherpadOptions().DataDirectory;

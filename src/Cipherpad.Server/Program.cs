@@ -11,10 +11,10 @@ if (AdminCommandLine.IsAdminCommand(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddCipherpad();
-var app = builder.Build();
 try
 {
+    builder.AddCipherpad();
+    var app = builder.Build();
     // The settings and the master key first: a server that must refuse to start does so before it creates or migrates anything.
     _ = app.Services.GetRequiredService<MasterKey>();
     if (app.Services.GetRequiredService<IOptions<CipherpadOptions>>().Value.MigrateAtStart)

@@ -147,6 +147,36 @@ public sealed class AdminCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_setting_in_a_file_of_the_secrets_directory_wins_over_the_environment()
+    {
+        var secrets = Directory.CreateDirectory(Path.Combine(_factory.DataDirectory, "secrets"));
+        var file = Path.Combine(_factory.DataDirectory, "from-a-secret", "cipherpad.db");
+        // As `echo … > file` leaves it, with a newline.
+        await File.WriteAllTextAsync(Path.Combine(secrets.FullName, "Cipherpad__Database__ConnectionString"), $"Data Source={file}\n");
+        var migrate = Program(["migrate"]);
+        migrate.Environment["Cipherpad__SecretsDirectory"] = secrets.FullName;
+        migrate.Environment["Cipherpad__Database__ConnectionString"] = Path.Combine(_factory.DataDirectory, "from-the-environment.db");
+
+        var (exitCode, _, error) = await AdminAsync(migrate);
+
+        Assert.True(exitCode == 0, error);
+        Assert.True(File.Exists(file), "the database is where the secret file says");
+        Assert.False(File.Exists(Path.Combine(_factory.DataDirectory, "from-the-environment.db")));
+    }
+
+    [Fact]
+    public async Task A_secrets_directory_that_does_not_exist_stops_a_command_naming_the_setting()
+    {
+        var start = Program(["rp", "list"]);
+        start.Environment["Cipherpad__SecretsDirectory"] = "/run/no-such-secrets";
+
+        var (exitCode, _, error) = await AdminAsync(start);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Cipherpad:SecretsDirectory = '/run/no-such-secrets', which is not a folder", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_connection_string_sqlite_cannot_read_stops_a_command_with_one_line_naming_the_setting()
     {
         var start = Program(["rp", "list"]);

@@ -24,6 +24,7 @@ public sealed class ContainerImageTests
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var image = "localhost/cipherpad-test:" + suffix;
         var (fresh, refused, serving, volume) = ("cipherpad-fresh-" + suffix, "cipherpad-refused-" + suffix, "cipherpad-" + suffix, "cipherpad-data-" + suffix);
+        var secret = "cipherpad-public-url-" + suffix;
         var keys = Directory.CreateTempSubdirectory("cipherpad-container-key-");
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null);
         try
@@ -49,13 +50,19 @@ public sealed class ContainerImageTests
             await File.WriteAllTextAsync(environment, "Cipherpad__PublicUrl=https://cipherpad.example.com\n");
             File.SetUnixFileMode(environment, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
+            // A setting as a podman secret, which wins over the env file's.
+            var publicUrl = Path.Combine(keys.FullName, "public-url");
+            await File.WriteAllTextAsync(publicUrl, "https://from-a-secret.example.com\n");
+            await Podman.RunCheckedAsync(Quick, "secret", "create", secret, publicUrl);
+
             // A new named volume: the server makes its database there, as uid 1654, in a folder only it can open.
             await Podman.RunCheckedAsync(Quick, "volume", "create", volume);
             var port = Nginx.FreePort();
             await Podman.RunCheckedAsync(Quick, "run", "--detach", "--name", fresh, "--publish", $"127.0.0.1:{port}:8080",
                 "--volume", $"{volume}:/var/lib/cipherpad", "--volume", $"{key}:/run/secrets/cipherpad-master-key:ro",
-                "--env-file", environment, image);
+                "--secret", $"{secret},target=Cipherpad__PublicUrl,uid=1654,mode=0400", "--env-file", environment, image);
             await ReadyAsync(fresh, port);
+            Assert.Contains("point at https://from-a-secret.example.com", (await Podman.RunAsync(Quick, "logs", fresh)).Output, StringComparison.Ordinal);
             Assert.Equal("1654", await Podman.RunCheckedAsync(Quick, "exec", fresh, "id", "-u"));
             Assert.Equal("700 1654", await Podman.RunCheckedAsync(Quick, "exec", fresh, "stat", "--format", "%a %u", "/var/lib/cipherpad"));
             Assert.Equal("600 1654", await Podman.RunCheckedAsync(Quick, "exec", fresh, "stat", "--format", "%a %u", "/var/lib/cipherpad/cipherpad.db"));
@@ -94,6 +101,7 @@ public sealed class ContainerImageTests
                 await Podman.RunAsync(Quick, "rm", "--force", container);
             }
             await Podman.RunAsync(Quick, "volume", "rm", "--force", volume);
+            await Podman.RunAsync(Quick, "secret", "rm", secret);
             await Podman.RunAsync(Quick, "rmi", "--force", image);
             keys.Delete(recursive: true);
         }
