@@ -89,7 +89,8 @@ public static class Podman
 
     private static async Task<string> DebianAsync()
     {
-        var codename = File.ReadAllLines("/etc/os-release").Single(line => line.StartsWith("VERSION_CODENAME=", StringComparison.Ordinal))["VERSION_CODENAME=".Length..];
+        // Debian 12, whatever the host runs: the package names below are that release's.
+        const string codename = "bookworm";
         var image = StandInPrefix + "debian:" + codename;
         if ((await RunAsync(TimeSpan.FromSeconds(30), "image", "exists", image)).ExitCode == 0)
         {

@@ -85,7 +85,7 @@ public sealed class MasterKey
         {
             // Typically a key file owned by root with mode 0600 and a server that runs as its own user, as in a container.
             throw Refusal($"The master key file {file} cannot be read by the user the server runs as ({Environment.UserName}): " +
-                $"{unreadable.Message} Make it readable by that user alone (chown, chmod 0400).");
+                $"{unreadable.Message} It must be a file that user alone may read (chown, chmod 0400).");
         }
     }
 

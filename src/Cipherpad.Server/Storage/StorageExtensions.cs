@@ -172,7 +172,23 @@ public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Post
 /// <summary>A transaction that this code began (and commits), or none when it joined the caller's.</summary>
 public sealed class OwnedTransaction(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? owned) : IAsyncDisposable
 {
-    public Task CommitAsync(CancellationToken cancellationToken) => owned?.CommitAsync(cancellationToken) ?? Task.CompletedTask;
+    /// <summary>Commits the transaction if this code began it.</summary>
+    /// <exception cref="CommitOutcomeUnknownException">The connection was lost during the commit, which may or may not have been made.</exception>
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        if (owned is null)
+        {
+            return;
+        }
+        try
+        {
+            await owned.CommitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is Npgsql.NpgsqlException && !TransientDatabaseErrors.IsAnsweredByServer(exception))
+        {
+            throw new CommitOutcomeUnknownException(exception);
+        }
+    }
 
     public Task RollbackAsync(CancellationToken cancellationToken) => owned?.RollbackAsync(cancellationToken) ?? Task.CompletedTask;
 

@@ -40,14 +40,7 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
             await db.ExecuteAsync("SET LOCAL synchronous_commit TO OFF", null, cancellationToken);
         }
         var result = await work();
-        try
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (Exception exception) when (exception is Npgsql.NpgsqlException && !TransientDatabaseErrors.IsAnsweredByServer(exception))
-        {
-            throw new CommitOutcomeUnknownException(exception);
-        }
+        await transaction.CommitAsync(cancellationToken); // a commit whose outcome is unknown throws CommitOutcomeUnknownException
         return result;
     }
 

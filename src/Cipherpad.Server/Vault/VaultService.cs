@@ -186,6 +186,8 @@ public sealed class VaultService(
             return Errors.UnknownVaultItem(name);
         }
         var email = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Email).SingleAsync(cancellationToken);
+        // The question and its release commit together: a request run again after a transient error issues one question, not two.
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
         var issued = await challenges.CreateAsync(party ?? await relyingParties.BuiltInAsync(cancellationToken), email, Purpose.Action, party is null
             ? $"Release the key file \"{item.Name}\", version {item.Number}"
             : $"Release the key file \"{item.Name}\", version {item.Number}, to {party.Name}", null, cancellationToken: cancellationToken);
@@ -204,6 +206,7 @@ public sealed class VaultService(
         };
         db.VaultReleases.Add(release);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new ReleaseQuestion(release.Id, issued.Value, item.Name, item.Number);
     }
 
@@ -323,6 +326,8 @@ public sealed class VaultService(
             return Errors.InvalidRequest("The key vault is empty: there is nothing to export.");
         }
         var email = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Email).SingleAsync(cancellationToken);
+        // The question and its export request commit together, or neither does.
+        await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
         var issued = await challenges.CreateAsync(await relyingParties.BuiltInAsync(cancellationToken), email, Purpose.Action,
             $"Export every key file of your key vault ({count} items)", null, cancellationToken: cancellationToken);
         if (!issued.Succeeded)
@@ -333,6 +338,7 @@ public sealed class VaultService(
         request.PassphraseProtected = protector.Protect(Encoding.UTF8.GetBytes(passphrase!), $"{ExportPurpose}:{request.Id}");
         db.VaultExportRequests.Add(request);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return (request.Id, issued.Value);
     }
 

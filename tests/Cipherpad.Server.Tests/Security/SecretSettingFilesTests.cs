@@ -30,6 +30,20 @@ public sealed class SecretSettingFilesTests : IDisposable
     }
 
     [Fact]
+    public void Names_in_any_case_are_read_a_windows_line_end_is_dropped_and_a_large_file_is_refused()
+    {
+        File.WriteAllText(Path.Combine(_folder.FullName, "cipherpad__sms__webhooktoken"), "t0ken\r\n");
+        using var configuration = new ConfigurationManager();
+        configuration[SecretSettingFiles.Setting] = _folder.FullName;
+
+        configuration.AddSecretSettingFiles();
+
+        Assert.Equal("t0ken", configuration["Cipherpad:Sms:WebhookToken"]);
+        File.WriteAllBytes(Path.Combine(_folder.FullName, "Cipherpad__Email__SmtpPassword"), new byte[SecretSettingFiles.MaxBytes + 1]);
+        Assert.Contains("larger than", Assert.Throws<OptionsValidationException>(configuration.AddSecretSettingFiles).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_the_setting_nothing_is_read_and_a_folder_that_is_not_there_is_refused()
     {
         File.WriteAllText(Path.Combine(_folder.FullName, "Cipherpad__Email__SmtpPassword"), "s3cret");

@@ -55,6 +55,35 @@ public sealed class TransientErrorRetryTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task A_pads_upload_whose_connection_is_lost_during_its_commit_is_not_run_again_and_says_the_outcome_is_unknown()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+        var pad = await PadApi.RegisterAndActivateAsync(factory, "ann@example.com");
+        await FailTheFirstLogEntryAsync(factory, KillTheConnection, atCommit: true);
+
+        using var stored = await PadApi.SendAsync(factory, pad, HttpMethod.Post, "/api/v1/pad/vault/items",
+            new StoreVaultItemRequest("wallet.kwm", Base64Url.EncodeToString("wallet key"u8.ToArray())));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stored.StatusCode);
+        Assert.Equal(1, await TriggerRunsAsync(factory)); // not run again: a second run would have stored a second version
+        Assert.InRange(await ScalarAsync(factory, """SELECT count(*) FROM "VaultItemVersions" """), 0, 1);
+    }
+
+    [Fact]
+    public async Task A_pad_turning_approval_on_through_a_deadlock_is_not_refused_as_a_replay_of_itself()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+        var pad = await PadApi.RegisterAndActivateAsync(factory, "ann@example.com");
+        await FailTheFirstLogEntryAsync(factory, Deadlock, atCommit: false);
+
+        using var approval = await PadApi.SetApprovalAsync(factory, pad, enabled: true);
+
+        Assert.Equal(HttpStatusCode.OK, approval.StatusCode);
+        Assert.Equal(2, await TriggerRunsAsync(factory));
+        Assert.Equal(1, await ScalarAsync(factory, """SELECT count(*) FROM "Devices" WHERE "ApprovesSince" IS NOT NULL """));
+    }
+
+    [Fact]
     public async Task A_verify_whose_connection_is_lost_during_its_commit_is_not_run_again_and_says_the_outcome_is_unknown()
     {
         using var factory = new CipherpadFactory(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());

@@ -69,24 +69,25 @@ public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, 
     {
         ArgumentNullException.ThrowIfNull(device);
         var now = time.GetUtcNow();
-        // A change signed no later than the last one is a replay (or out of order): refused, so a captured request cannot
-        // turn approval back on after the owner turned it off.
-        if (await db.Devices.Where(d => d.Id == device.Id && (d.ApprovalSignedAt == null || d.ApprovalSignedAt < signedAt))
-            .ExecuteUpdateAsync(d => d.SetProperty(x => x.ApprovalSignedAt, signedAt), cancellationToken) == 0)
-        {
-            return null;
-        }
         var subscriptionProtected = enabled && subscription is not null
             ? protector.Protect(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(subscription, System.Text.Json.JsonSerializerOptions.Web),
                 $"{WebPushGateway.SubscriptionPurpose}:{device.Id}")
             : null;
-        if ((device.ApprovesSince is not null) == enabled)
+        // One transaction with the replay guard: a request run again after a transient error finds the guard as it was.
+        return await writes.RunAsync<bool?>(async () =>
         {
-            await db.Devices.Where(d => d.Id == device.Id).ExecuteUpdateAsync(d => d.SetProperty(x => x.PushSubscriptionProtected, subscriptionProtected), cancellationToken);
-            return subscriptionProtected is not null;
-        }
-        await writes.RunAsync(async () =>
-        {
+            // A change signed no later than the last one is a replay (or out of order): refused, so a captured request cannot
+            // turn approval back on after the owner turned it off.
+            if (await db.Devices.Where(d => d.Id == device.Id && (d.ApprovalSignedAt == null || d.ApprovalSignedAt < signedAt))
+                .ExecuteUpdateAsync(d => d.SetProperty(x => x.ApprovalSignedAt, signedAt), cancellationToken) == 0)
+            {
+                return null;
+            }
+            if ((device.ApprovesSince is not null) == enabled)
+            {
+                await db.Devices.Where(d => d.Id == device.Id).ExecuteUpdateAsync(d => d.SetProperty(x => x.PushSubscriptionProtected, subscriptionProtected), cancellationToken);
+                return subscriptionProtected is not null;
+            }
             await db.Devices.Where(d => d.Id == device.Id).ExecuteUpdateAsync(d => d
                 .SetProperty(x => x.ApprovesSince, enabled ? now : null)
                 .SetProperty(x => x.PushSubscriptionProtected, subscriptionProtected), cancellationToken);
@@ -105,8 +106,8 @@ public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, 
             await notifier.NotifyAsync(device.AccountId, NotificationKind.SecurityChanges, enabled
                 ? (Localization.Text)$"Your phone pad \"{shown}\" now approves requests"
                 : (Localization.Text)$"Your phone pad \"{shown}\" no longer approves requests", source, cancellationToken);
+            return subscriptionProtected is not null;
         }, cancellationToken);
-        return subscriptionProtected is not null;
     }
 
     /// <summary>The approval requests waiting for <paramref name="device"/>, newest first: pending, not expired, sealed for it.</summary>

@@ -14,6 +14,9 @@ namespace Cipherpad.Server.AnswerMethods.Push;
 /// </summary>
 public static class PadEndpoints
 {
+    // Where SignedAsync keeps the body it read, for a handler run again after a transient database error.
+    private static readonly object SignedBodyKey = new();
+
     public static RouteGroupBuilder MapPadApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/pad").RetryOnTransientDatabaseErrors().WithTags("Cipher pad API");
@@ -121,8 +124,6 @@ public static class PadEndpoints
         var result = await approvals.DenyAsync(device!, challengeId, Source(context, device!), cancellationToken);
         return result is null ? Errors.UnknownChallenge(challengeId).ToProblem() : TypedResults.Ok(new PadDecisionResponse(result));
     }
-
-    private static readonly object SignedBodyKey = new();
 
     /// <summary>
     /// Reads a pad request's body (at most <paramref name="maxBodyBytes"/>, else <see cref="PadApprovals.MaxBodyBytes"/>)
