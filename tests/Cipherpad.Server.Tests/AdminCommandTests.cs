@@ -164,28 +164,18 @@ public sealed class AdminCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_factory.DataDirectory, "from-the-environment.db")));
     }
 
-    [Fact]
-    public async Task A_secrets_directory_that_does_not_exist_stops_a_command_naming_the_setting()
+    [Theory]
+    [InlineData("Cipherpad__Database__ConnectionString", "Data Sourc=/srv/cipherpad.db", "Cipherpad:Database:ConnectionString is not a SQLite connection string")]
+    [InlineData("Cipherpad__SecretsDirectory", "/run/no-such-secrets", "Cipherpad:SecretsDirectory = '/run/no-such-secrets', which is not a folder")]
+    public async Task A_setting_a_command_cannot_use_stops_it_with_one_line_naming_the_setting(string variable, string value, string message)
     {
         var start = Program(["rp", "list"]);
-        start.Environment["Cipherpad__SecretsDirectory"] = "/run/no-such-secrets";
+        start.Environment[variable] = value;
 
         var (exitCode, _, error) = await AdminAsync(start);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("Cipherpad:SecretsDirectory = '/run/no-such-secrets', which is not a folder", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_connection_string_sqlite_cannot_read_stops_a_command_with_one_line_naming_the_setting()
-    {
-        var start = Program(["rp", "list"]);
-        start.Environment["Cipherpad__Database__ConnectionString"] = "Data Sourc=/srv/cipherpad.db";
-
-        var (exitCode, _, error) = await AdminAsync(start);
-
-        Assert.Equal(1, exitCode);
-        Assert.StartsWith("Cipherpad:Database:ConnectionString is not a SQLite connection string", error, StringComparison.Ordinal);
+        Assert.StartsWith(message, error, StringComparison.Ordinal);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 

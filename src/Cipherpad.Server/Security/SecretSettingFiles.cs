@@ -12,7 +12,7 @@ namespace Cipherpad.Server.Security;
 public static class SecretSettingFiles
 {
     /// <summary>The setting that names the folder.</summary>
-    public const string Setting = CipherpadOptions.Section + ":SecretsDirectory";
+    public const string Setting = CipherpadOptions.Section + ":" + nameof(CipherpadOptions.SecretsDirectory);
 
     private const string Prefix = CipherpadOptions.Section + "__";
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -109,30 +108,12 @@ public sealed class ContainerImageTests
 
     private static async Task ReadyAsync(string container, int port)
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        if (!await Readiness.WaitAsync(new Uri($"http://127.0.0.1:{port}"),
+            async () => await Podman.RunCheckedAsync(Quick, "inspect", "--format", "{{.State.Running}}", container) == "true", TimeSpan.FromSeconds(60)))
         {
-            try
-            {
-                using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                if (ready.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            if (await Podman.RunCheckedAsync(Quick, "inspect", "--format", "{{.State.Running}}", container) != "true")
-            {
-                break;
-            }
-            await Task.Delay(250);
+            var (_, output, error) = await Podman.RunAsync(Quick, "logs", container);
+            throw new InvalidOperationException($"{container} is not ready:{Environment.NewLine}{output}{error}");
         }
-        var (_, output, error) = await Podman.RunAsync(Quick, "logs", container);
-        throw new InvalidOperationException($"{container} is not ready:{Environment.NewLine}{output}{error}");
     }
 
     // The server in the image runs as uid 1654 (Microsoft's user app): what it must read or write belongs to that user.

@@ -81,26 +81,11 @@ public sealed partial class SystemdUnitTests
 
     private static async Task<HttpStatusCode> ReadyAsync(HttpClient client, Process process)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(45) && !process.HasExited)
-        {
-            try
-            {
-                using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                if (ready.StatusCode == HttpStatusCode.OK)
-                {
-                    return ready.StatusCode;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(200);
-        }
-        return process.HasExited
-            ? throw new InvalidOperationException($"the server exited with {process.ExitCode}: {await process.StandardOutput.ReadToEndAsync()} {await process.StandardError.ReadToEndAsync()}")
-            : HttpStatusCode.ServiceUnavailable;
+        var ready = await Readiness.WaitAsync(client.BaseAddress!, () => Task.FromResult(!process.HasExited), TimeSpan.FromSeconds(45));
+        return ready ? HttpStatusCode.OK
+            : process.HasExited
+                ? throw new InvalidOperationException($"the server exited with {process.ExitCode}: {await process.StandardOutput.ReadToEndAsync()} {await process.StandardError.ReadToEndAsync()}")
+                : HttpStatusCode.ServiceUnavailable;
     }
 
     private static async Task<(int ExitCode, string Error)> RunAsync(string program, params string[] arguments)
