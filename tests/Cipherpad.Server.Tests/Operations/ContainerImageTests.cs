@@ -11,6 +11,7 @@ namespace Cipherpad.Server.Tests.Operations;
 /// named volume it owns, serves a pad's logins, keeps them through <c>kill -9</c>, and backs up from inside.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Collection(ContainerBuilds.Name)]
 public sealed class ContainerImageTests
 {
     private const string Email = "ann@example.com";
@@ -122,4 +123,14 @@ public sealed class ContainerImageTests
         var (exitCode, _, error) = await ProgramRun.ToEndAsync(new ProcessStartInfo("chown", ["-R", "1654:1654", path]), Quick);
         Assert.True(exitCode == 0, error);
     }
+}
+
+/// <summary>
+/// Building the image publishes the server inside a container, both cores busy for a minute and more: tests beside it that
+/// wait on timers (trace exports, time-outs) would be starved, so it runs with nothing else.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ContainerBuilds
+{
+    public const string Name = "Container builds";
 }
