@@ -20,9 +20,14 @@ public sealed class AccountMethods(CipherpadDbContext db, IEnumerable<IAnswerMet
             .ToListAsync(cancellationToken);
 
     public async Task<bool> IsOnAsync(Guid accountId, string method, CancellationToken cancellationToken) =>
-        await db.SingleOrDefaultAsync<int>(
-            """SELECT COUNT(*) FROM "AccountMethods" WHERE "AccountId" = @accountId AND "Method" = @method AND "State" = @on""",
-            new { accountId, method, on = nameof(AccountMethodState.On) }, cancellationToken) > 0;
+        await db.SingleOrDefaultAsync<int>(IsOnSql, IsOnArguments(accountId, method), cancellationToken) > 0;
+
+    /// <summary><see cref="IsOnAsync"/>'s read, to send ahead.</summary>
+    public static ReadAhead IsOnRead(Guid accountId, string method) => ReadAhead.SingleOrDefault<int>(IsOnSql, IsOnArguments(accountId, method));
+
+    private const string IsOnSql = """SELECT COUNT(*) FROM "AccountMethods" WHERE "AccountId" = @accountId AND "Method" = @method AND "State" = @on""";
+
+    private static object IsOnArguments(Guid accountId, string method) => new { accountId, method, on = nameof(AccountMethodState.On) };
 
     /// <summary>Turns exactly <paramref name="on"/> on and every other registered method off. Saved with the context's other changes.</summary>
     public async Task SetAsync(Guid accountId, IReadOnlyCollection<string> on, CancellationToken cancellationToken)

@@ -50,6 +50,12 @@ public interface IAnswerMethod
     /// with the acceptance or not at all. Called once per challenge; most methods have nothing to do.
     /// </summary>
     Task AcceptedAsync(Challenge challenge, RelyingParty relyingParty, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The reads the method will make to issue a question to the account or to check an answer from it, which the caller may
+    /// send ahead with its own (<see cref="Storage.ReadAhead"/>) so that they cost no round trip of their own.
+    /// </summary>
+    IEnumerable<Storage.ReadAhead> ReadsFor(Guid accountId) => [];
 }
 
 /// <summary>What a question is being issued for; <paramref name="Login"/> is the address the relying party gave (the e-mail or an alias).</summary>

@@ -61,6 +61,19 @@ public sealed class ChallengeService(
     public async Task<Result<Challenge>> CreateAsync(RelyingParty party, string login, Purpose purpose, string? description, PaymentDetails? payment,
         string method = CipherPadMethod.MethodName, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await CreateReadingAheadAsync(party, login, purpose, description, payment, method, cancellationToken);
+        }
+        finally
+        {
+            db.ForgetReadsAhead();
+        }
+    }
+
+    private async Task<Result<Challenge>> CreateReadingAheadAsync(RelyingParty party, string login, Purpose purpose, string? description,
+        PaymentDetails? payment, string method, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(party);
         ArgumentNullException.ThrowIfNull(login);
         var answerMethod = methods.Find(method);
@@ -73,6 +86,10 @@ public sealed class ChallengeService(
         {
             return Errors.UnknownAccount(login);
         }
+        // What the next steps read of the account (whether the method is on, what the method itself reads, today's guess budget)
+        // goes to the database in one command.
+        await db.ReadAheadAsync([AccountMethods.IsOnRead(account.Id, answerMethod.Name), .. answerMethod.ReadsFor(account.Id), risks.SpentRead(account.Id)],
+            cancellationToken);
         if (!await methods.IsOnAsync(account.Id, answerMethod.Name, cancellationToken))
         {
             return Errors.MethodNotEnabled(answerMethod.DisplayName);
@@ -222,7 +239,14 @@ public sealed class ChallengeService(
         }
         // Everything from here commits in one transaction, and the answer is given only once that commit is durable: the
         // reservations below, the verdict, and what it records.
-        return await writes.RunAsync(() => ReserveAndCheckAsync(party, challenge, typedAnswer, source, now, Refused, cancellationToken), cancellationToken);
+        try
+        {
+            return await writes.RunAsync(() => ReserveAndCheckAsync(party, challenge, typedAnswer, source, now, Refused, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            db.ForgetReadsAhead();
+        }
     }
 
     private async Task<VerifyOutcome> ReserveAndCheckAsync(RelyingParty party, Challenge challenge, string typedAnswer, string source, DateTimeOffset now,
@@ -236,13 +260,16 @@ public sealed class ChallengeService(
         }
 
         // One of the question's attempts is reserved before the answer is looked at, so however many answers arrive at
-        // once, no more than the limit are ever evaluated. A right answer gives its attempt back.
+        // once, no more than the limit are ever evaluated. A right answer gives its attempt back. What checking the answer
+        // and telling the owner will read goes in the same command.
+        var answerMethod = methods.Find(challenge.Method);
         var wrongAnswers = await db.SingleOrDefaultAsync<int?>(
             """
             UPDATE "Challenges" SET "WrongAnswers" = "WrongAnswers" + 1
             WHERE "Id" = @Id AND "Status" = @pending AND "ExpiresAt" > @now AND "WrongAnswers" < @max
             RETURNING "WrongAnswers"
-            """, new { challenge.Id, pending = nameof(ChallengeStatus.Pending), now, max = Settings.MaxWrongAnswers }, cancellationToken);
+            """, new { challenge.Id, pending = nameof(ChallengeStatus.Pending), now, max = Settings.MaxWrongAnswers },
+            [.. answerMethod?.ReadsFor(challenge.AccountId) ?? [], Notifier.ChosenKindsRead(challenge.AccountId)], cancellationToken);
         if (wrongAnswers is null)
         {
             return await refused(await SettledAsync(challenge.Id, now, cancellationToken), 0, null);
@@ -250,7 +277,6 @@ public sealed class ChallengeService(
 
         // The answer's chance of being right is taken from the account's budget for the day before it is evaluated too. A
         // question too easy for what is left of the budget cannot be answered any more: the next one has more parts.
-        var answerMethod = methods.Find(challenge.Method);
         var parts = Question.PartCount(challenge.Question);
         var chance = answerMethod is not null
             ? await answerMethod.GuessChanceAsync(challenge.AccountId, parts, cancellationToken)

@@ -26,9 +26,7 @@ public sealed class GuessRisks(CipherpadDbContext db, IOptions<CipherpadOptions>
     public async Task<int> PartsForNewQuestionAsync(Guid accountId, Func<int, Task<double>> chanceOfGuess, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(chanceOfGuess);
-        var day = UtcPeriods.DayOf(time.GetUtcNow());
-        var spent = await db.SingleOrDefaultAsync<double?>("""SELECT "Spent" FROM "GuessRisks" WHERE "AccountId" = @accountId AND "Day" = @day""",
-            new { accountId, day }, cancellationToken) ?? 0;
+        var spent = await db.SingleOrDefaultAsync<double?>(SpentSql, new { accountId, day = UtcPeriods.DayOf(time.GetUtcNow()) }, cancellationToken) ?? 0;
         for (var parts = 1; parts < Question.MaxParts; parts++)
         {
             if (spent + (options.Value.Challenges.MaxWrongAnswers * await chanceOfGuess(parts)) <= Budget)
@@ -38,6 +36,11 @@ public sealed class GuessRisks(CipherpadDbContext db, IOptions<CipherpadOptions>
         }
         return Question.MaxParts;
     }
+
+    /// <summary><see cref="PartsForNewQuestionAsync"/>'s read, to send ahead.</summary>
+    public ReadAhead SpentRead(Guid accountId) => ReadAhead.SingleOrDefault<double?>(SpentSql, new { accountId, day = UtcPeriods.DayOf(time.GetUtcNow()) });
+
+    private const string SpentSql = """SELECT "Spent" FROM "GuessRisks" WHERE "AccountId" = @accountId AND "Day" = @day""";
 
     /// <summary>Takes <paramref name="chance"/> from today's budget before an answer is evaluated; false when it does not fit.</summary>
     public async Task<bool> TryTakeAsync(Guid accountId, double chance, CancellationToken cancellationToken)

@@ -15,8 +15,12 @@ public sealed class DeviceRegistry(CipherpadDbContext db, SecretProtector protec
 
     /// <summary>The active pads, oldest first (the order the request payload seals for).</summary>
     public Task<List<Device>> ActiveAsync(Guid accountId, CancellationToken cancellationToken) =>
-        db.ListAsync<Device>("""SELECT * FROM "Devices" WHERE "AccountId" = @accountId AND "RevokedAt" IS NULL ORDER BY "ActivatedAt" """,
-            new { accountId }, cancellationToken);
+        db.ListAsync<Device>(ActiveSql, new { accountId }, cancellationToken);
+
+    /// <summary><see cref="ActiveAsync"/>'s read, to send ahead.</summary>
+    public static ReadAhead ActiveRead(Guid accountId) => ReadAhead.List<Device>(ActiveSql, new { accountId });
+
+    private const string ActiveSql = """SELECT * FROM "Devices" WHERE "AccountId" = @accountId AND "RevokedAt" IS NULL ORDER BY "ActivatedAt" """;
 
     /// <summary>Every pad the account ever activated, revoked ones included, oldest first.</summary>
     public Task<List<Device>> AllAsync(Guid accountId, CancellationToken cancellationToken) =>

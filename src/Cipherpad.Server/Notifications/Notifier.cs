@@ -66,12 +66,16 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, Translator tr
     public Task NotifyEmailChangedAsync(Guid accountId, string formerEmail, Text what, Text? where, CancellationToken cancellationToken) =>
         NotifyAsync(accountId, NotificationKind.SecurityChanges, what, where, [formerEmail], cancellationToken);
 
+    /// <summary>The read with which a notice learns whether the owner chose its kind, to send ahead.</summary>
+    public static ReadAhead ChosenKindsRead(Guid accountId) => ReadAhead.SingleOrDefault<int?>(ChosenKindsSql, new { accountId });
+
+    private const string ChosenKindsSql = """SELECT "Notifications" FROM "Accounts" WHERE "Id" = @accountId""";
+
     private async Task NotifyAsync(Guid accountId, NotificationKind kind, Text what, Text? where, IReadOnlyList<string> alsoTo,
         CancellationToken cancellationToken)
     {
         // Most authorizations are of a kind the owner did not choose: that is known from one column, before anything else is read.
-        if ((AlwaysMailed & kind) == 0 && ((NotificationKind)(await db.SingleOrDefaultAsync<int?>(
-            """SELECT "Notifications" FROM "Accounts" WHERE "Id" = @accountId""", new { accountId }, cancellationToken) ?? 0) & kind) == 0)
+        if ((AlwaysMailed & kind) == 0 && ((NotificationKind)(await db.SingleOrDefaultAsync<int?>(ChosenKindsSql, new { accountId }, cancellationToken) ?? 0) & kind) == 0)
         {
             return;
         }

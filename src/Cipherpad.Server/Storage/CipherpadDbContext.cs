@@ -59,6 +59,35 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     /// <summary>On SQLite, the connection that the hot path's statements share (<see cref="Sql"/>); set for a request's context.</summary>
     internal SqliteGroupCommit? SqliteHotPath { get; set; }
 
+    private Dictionary<string, object?>? _readsAhead;
+    private string? _statementPrefix;
+
+    /// <summary>Keeps the rows of a <see cref="ReadAhead"/> for the one read that will ask for them.</summary>
+    internal void KeepReadAhead(string key, object? rows) => (_readsAhead ??= new(StringComparer.Ordinal))[key] = rows;
+
+    /// <summary>The rows read ahead for this read, given out once.</summary>
+    internal bool TakeReadAhead(string key, out object? rows)
+    {
+        rows = null;
+        return _readsAhead is { Count: > 0 } && _readsAhead.Remove(key, out rows);
+    }
+
+    /// <summary>Drops rows read ahead and not asked for, so that no later read of the request takes them when they may be stale.</summary>
+    internal void ForgetReadsAhead() => _readsAhead?.Clear();
+
+    /// <summary>
+    /// A statement without arguments or rows (a <c>SET LOCAL</c>) to send on PostgreSQL in the same command as the next statement
+    /// <see cref="Sql"/> runs, rather than in a network round trip of its own; null forgets one not yet sent.
+    /// </summary>
+    internal void SendWithNextStatement(string? statement) => _statementPrefix = statement;
+
+    internal string? TakeStatementPrefix()
+    {
+        var prefix = _statementPrefix;
+        _statementPrefix = null;
+        return prefix;
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);

@@ -3,6 +3,8 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -20,9 +22,10 @@ namespace Cipherpad.Server.Storage;
 /// On PostgreSQL, Npgsql prepares each statement once per connection (see <see cref="StorageExtensions"/>); on SQLite they
 /// share one connection, on which each is compiled once (<see cref="SqliteGroupCommit"/>).
 /// </summary>
-public static class Sql
+public static partial class Sql
 {
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> ArgumentProperties = new();
+    private static readonly ConcurrentDictionary<(string Sql, int Position), string> Renamed = new();
 
     static Sql()
     {
@@ -37,34 +40,125 @@ public static class Sql
 
     /// <summary>The one row the statement returns, or the default when it returns none.</summary>
     /// <exception cref="InvalidOperationException">The statement returned more than one row.</exception>
-    public static Task<T?> SingleOrDefaultAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken) =>
-        RunAsync(db, sql, arguments, async command =>
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
+    public static Task<T?> SingleOrDefaultAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.TakeReadAhead(ReadAhead.KeyOf(sql, arguments, typeof(T)), out var kept)
+            ? Task.FromResult((T?)kept)
+            : RunAsync(db, sql, arguments, async command =>
             {
-                return default;
-            }
-            var row = RowParser<T>(reader)(reader);
-            return await reader.ReadAsync(cancellationToken) ? throw new InvalidOperationException("The statement returned more than one row.") : row;
-        }, cancellationToken);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                return await ReadSingleOrDefaultAsync<T>(reader, cancellationToken);
+            }, cancellationToken);
+    }
 
-    public static Task<List<T>> ListAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken) =>
-        RunAsync(db, sql, arguments, async command =>
+    public static Task<List<T>> ListAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.TakeReadAhead(ReadAhead.KeyOf(sql, arguments, typeof(List<T>)), out var kept)
+            ? Task.FromResult((List<T>)kept!)
+            : RunAsync(db, sql, arguments, async command =>
+            {
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                return await ReadListAsync<T>(reader, cancellationToken);
+            }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="reads"/> to the database as one command and keeps their rows in the request's context for the
+    /// reads that will ask for them (<see cref="ReadAhead"/>), until <see cref="CipherpadDbContext.ForgetReadsAhead"/>.
+    /// </summary>
+    public static async Task ReadAheadAsync(this CipherpadDbContext db, IReadOnlyList<ReadAhead> reads, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reads);
+        if (reads.Count > 0)
+        {
+            await WithReadsAheadAsync<bool>(db, null, null, reads, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="SingleOrDefaultAsync{T}(CipherpadDbContext, string, object?, CancellationToken)"/>, with <paramref name="reads"/>
+    /// sent in the same command and kept as <see cref="ReadAheadAsync"/> keeps them.
+    /// </summary>
+    public static Task<T?> SingleOrDefaultAsync<T>(this CipherpadDbContext db, string sql, object? arguments, IReadOnlyList<ReadAhead> reads,
+        CancellationToken cancellationToken) =>
+        WithReadsAheadAsync(db, (sql, arguments), reader => ReadSingleOrDefaultAsync<T>(reader, cancellationToken), reads, cancellationToken);
+
+    private static async Task<T?> WithReadsAheadAsync<T>(CipherpadDbContext db, (string Sql, object? Arguments)? first, Func<DbDataReader, Task<T?>>? readFirst,
+        IReadOnlyList<ReadAhead> reads, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(reads);
+        var statements = reads.Select(read => (read.Sql, read.Arguments));
+        var (text, arguments) = Combine(first is { } statement ? statements.Prepend(statement) : statements);
+        var (result, rows) = await RunAsync(db, text, arguments, async command =>
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var rows = new List<T>();
-            if (await reader.ReadAsync(cancellationToken))
+            var firstResult = readFirst is null ? default : await readFirst(reader);
+            var results = new object?[reads.Count];
+            for (var position = 0; position < reads.Count; position++)
             {
-                var parse = RowParser<T>(reader);
-                do
+                if ((position > 0 || readFirst is not null) && !await reader.NextResultAsync(cancellationToken))
                 {
-                    rows.Add(parse(reader));
+                    throw new InvalidOperationException($"Reads ahead returned fewer result sets than the {reads.Count} statements.");
                 }
-                while (await reader.ReadAsync(cancellationToken));
+                results[position] = await reads[position].ReadAsync(reader, cancellationToken);
             }
-            return rows;
+            return (firstResult, results);
         }, cancellationToken);
+        for (var position = 0; position < reads.Count; position++)
+        {
+            db.KeepReadAhead(reads[position].Key, rows[position]);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Several statements as the text of one command: each statement's <c>@parameters</c> are renamed with its position, so
+    /// that the statements cannot see one another's arguments.
+    /// </summary>
+    internal static (string Text, Dictionary<string, object?> Arguments) Combine(IEnumerable<(string Sql, object? Arguments)> statements)
+    {
+        var text = new StringBuilder();
+        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var position = 0;
+        foreach (var (sql, statementArguments) in statements)
+        {
+            text.Append(Renamed.GetOrAdd((sql, position), key => Parameter().Replace(key.Sql, $"@$1_{key.Position}"))).Append(";\n");
+            foreach (var (name, value) in Arguments(statementArguments))
+            {
+                arguments[$"{name}_{position}"] = value;
+            }
+            position++;
+        }
+        return (text.ToString(), arguments);
+    }
+
+    internal static async Task<T?> ReadSingleOrDefaultAsync<T>(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return default;
+        }
+        var row = RowParser<T>(reader)(reader);
+        return await reader.ReadAsync(cancellationToken) ? throw new InvalidOperationException("The statement returned more than one row.") : row;
+    }
+
+    internal static async Task<List<T>> ReadListAsync<T>(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            var parse = RowParser<T>(reader);
+            do
+            {
+                rows.Add(parse(reader));
+            }
+            while (await reader.ReadAsync(cancellationToken));
+        }
+        return rows;
+    }
 
     /// <summary>Runs a statement; returns the number of rows it changed.</summary>
     public static Task<int> ExecuteAsync(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken) =>
@@ -112,7 +206,7 @@ public static class Sql
             await db.Database.OpenConnectionAsync(cancellationToken); // the context closes it when the request ends
         }
         await using var command = connection.CreateCommand();
-        command.CommandText = sql;
+        command.CommandText = db.TakeStatementPrefix() is { } prefix ? prefix + ";\n" + sql : sql;
         command.Transaction = transaction;
         Bind(command, arguments);
         return await execute(command);
@@ -178,4 +272,7 @@ public static class Sql
 
         public override DateTimeOffset Parse(object value) => new(Convert.ToInt64(value, CultureInfo.InvariantCulture), TimeSpan.Zero);
     }
+
+    [GeneratedRegex(@"@(\w+)")]
+    private static partial Regex Parameter();
 }

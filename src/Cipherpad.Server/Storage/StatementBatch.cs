@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace Cipherpad.Server.Storage;
 
 /// <summary>
@@ -10,9 +6,8 @@ namespace Cipherpad.Server.Storage;
 /// PostgreSQL one network round trip instead of one each, on SQLite one compiled command. Each statement's
 /// <c>@parameters</c> are renamed with its position, so the statements cannot see one another's arguments.
 /// </summary>
-public sealed partial class StatementBatch(CipherpadDbContext db)
+public sealed class StatementBatch(CipherpadDbContext db)
 {
-    private static readonly ConcurrentDictionary<(string Sql, int Position), string> Renamed = new();
     private readonly List<(string Sql, object? Arguments)> _statements = [];
 
     /// <summary>Adds a statement (with arguments as <see cref="Sql"/> takes them) to be run by <see cref="ExecuteAsync"/>.</summary>
@@ -32,21 +27,8 @@ public sealed partial class StatementBatch(CipherpadDbContext db)
             await db.ExecuteAsync(only, onlyArguments, cancellationToken);
             return;
         }
-        var text = new StringBuilder();
-        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        for (var position = 0; position < _statements.Count; position++)
-        {
-            var (sql, statementArguments) = _statements[position];
-            text.Append(Renamed.GetOrAdd((sql, position), key => Parameter().Replace(key.Sql, $"@$1_{key.Position}"))).Append(";\n");
-            foreach (var (name, value) in Sql.Arguments(statementArguments))
-            {
-                arguments[$"{name}_{position}"] = value;
-            }
-        }
+        var (text, arguments) = Sql.Combine(_statements);
         _statements.Clear();
-        await db.ExecuteAsync(text.ToString(), arguments, cancellationToken);
+        await db.ExecuteAsync(text, arguments, cancellationToken);
     }
-
-    [GeneratedRegex(@"@(\w+)")]
-    private static partial Regex Parameter();
 }

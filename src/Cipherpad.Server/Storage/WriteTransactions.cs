@@ -37,11 +37,22 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
         await using var transaction = await db.BeginOrJoinTransactionAsync(cancellationToken);
         if (!joining && !waitForDisk)
         {
-            await db.ExecuteAsync("SET LOCAL synchronous_commit TO OFF", null, cancellationToken);
+            // Set at any time before the commit, it holds for the commit: no need for a round trip of its own.
+            db.SendWithNextStatement("SET LOCAL synchronous_commit TO OFF");
         }
-        var result = await work();
-        await transaction.CommitAsync(cancellationToken); // a commit whose outcome is unknown throws CommitOutcomeUnknownException
-        return result;
+        try
+        {
+            var result = await work();
+            await transaction.CommitAsync(cancellationToken); // a commit whose outcome is unknown throws CommitOutcomeUnknownException
+            return result;
+        }
+        finally
+        {
+            if (!joining)
+            {
+                db.SendWithNextStatement(null);
+            }
+        }
     }
 
     private static Func<Task<bool>> Untyped(Func<Task> work)

@@ -92,6 +92,8 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
         return check;
     }
 
+    public IEnumerable<Storage.ReadAhead> ReadsFor(Guid accountId) => _read?.AccountId == accountId ? [] : [DeviceRegistry.ActiveRead(accountId)];
+
     /// <summary>The pad that answered was used now: recorded to the minute, so most answers write nothing for it.</summary>
     public async Task AcceptedAsync(Challenge challenge, RelyingParty relyingParty, CancellationToken cancellationToken)
     {

@@ -1,0 +1,58 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+
+namespace Cipherpad.Server.Storage;
+
+/// <summary>
+/// A read that a request will make later through <see cref="Sql.ListAsync{T}"/> or <see cref="Sql.SingleOrDefaultAsync{T}(CipherpadDbContext, string, object?, CancellationToken)"/>,
+/// sent ahead with others by <see cref="Sql.ReadAheadAsync"/> so that together they cost the database one command (on
+/// PostgreSQL one network round trip instead of one each). The later read with the same statement, arguments and row type
+/// then takes the rows kept in the request's context, once, instead of asking the database again.
+/// </summary>
+public abstract class ReadAhead
+{
+    private ReadAhead(string sql, object? arguments, Type rowType)
+    {
+        Sql = sql;
+        Arguments = arguments;
+        Key = KeyOf(sql, arguments, rowType);
+    }
+
+    public string Sql { get; }
+
+    public object? Arguments { get; }
+
+    internal string Key { get; }
+
+    /// <summary>What <see cref="Sql.ListAsync{T}"/> will read.</summary>
+    public static ReadAhead List<T>(string sql, object? arguments) => new ListRead<T>(sql, arguments);
+
+    /// <summary>What <see cref="Sql.SingleOrDefaultAsync{T}(CipherpadDbContext, string, object?, CancellationToken)"/> will read.</summary>
+    public static ReadAhead SingleOrDefault<T>(string sql, object? arguments) => new SingleRead<T>(sql, arguments);
+
+    /// <summary>Reads this statement's result set, where <paramref name="reader"/> stands.</summary>
+    internal abstract Task<object?> ReadAsync(DbDataReader reader, CancellationToken cancellationToken);
+
+    internal static string KeyOf(string sql, object? arguments, Type rowType)
+    {
+        var key = new StringBuilder(sql).Append('\0').Append(rowType.FullName);
+        foreach (var (name, value) in Storage.Sql.Arguments(arguments))
+        {
+            key.Append('\0').Append(name).Append('=').Append(Convert.ToString(value, CultureInfo.InvariantCulture));
+        }
+        return key.ToString();
+    }
+
+    private sealed class ListRead<T>(string sql, object? arguments) : ReadAhead(sql, arguments, typeof(List<T>))
+    {
+        internal override async Task<object?> ReadAsync(DbDataReader reader, CancellationToken cancellationToken) =>
+            await Storage.Sql.ReadListAsync<T>(reader, cancellationToken);
+    }
+
+    private sealed class SingleRead<T>(string sql, object? arguments) : ReadAhead(sql, arguments, typeof(T))
+    {
+        internal override async Task<object?> ReadAsync(DbDataReader reader, CancellationToken cancellationToken) =>
+            await Storage.Sql.ReadSingleOrDefaultAsync<T>(reader, cancellationToken);
+    }
+}

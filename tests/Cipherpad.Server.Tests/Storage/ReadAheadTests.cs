@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using Cipherpad.Server.Challenges;
+using Cipherpad.Server.Storage;
+using Cipherpad.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cipherpad.Server.Tests.Storage;
+
+/// <summary>
+/// Reads sent ahead in one command: the later read with the same statement and arguments takes their rows once, from the
+/// request's context (so a change made in between is not seen by that one read, and is by the next); another read goes to
+/// the database; forgotten rows are read again; and reads sent with a statement that writes come back with its own rows.
+/// </summary>
+public abstract class ReadAheadTests
+{
+    protected abstract Task<CipherpadFactory> CreateFactoryAsync();
+
+    private const string Spent = """SELECT "Spent" FROM "GuessRisks" WHERE "AccountId" = @accountId AND "Day" = @day""";
+    private const string Days = """SELECT "Day" FROM "GuessRisks" WHERE "AccountId" = @accountId ORDER BY "Day" """;
+
+    [Fact]
+    public async Task A_read_sent_ahead_is_answered_once_from_the_request_and_then_by_the_database()
+    {
+        using var factory = await CreateFactoryAsync();
+        var account = Guid.NewGuid();
+        await SetSpentAsync(factory, account, 20261206, 0.25);
+        await SetSpentAsync(factory, account, 20261207, 0.5);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+
+        await db.ReadAheadAsync([ReadAhead.SingleOrDefault<double?>(Spent, new { accountId = account, day = 20261206 }),
+            ReadAhead.List<int>(Days, new { accountId = account })], default);
+        await SetSpentAsync(factory, account, 20261206, 0.75);
+        await SetSpentAsync(factory, account, 20261208, 1);
+
+        Assert.Equal(0.25, await db.SingleOrDefaultAsync<double?>(Spent, new { accountId = account, day = 20261206 }, default));
+        Assert.Equal(0.75, await db.SingleOrDefaultAsync<double?>(Spent, new { accountId = account, day = 20261206 }, default));
+        Assert.Equal(0.5, await db.SingleOrDefaultAsync<double?>(Spent, new { accountId = account, day = 20261207 }, default)); // not read ahead
+        Assert.Equal([20261206, 20261207], await db.ListAsync<int>(Days, new { accountId = account }, default));
+        Assert.Equal([20261206, 20261207, 20261208], await db.ListAsync<int>(Days, new { accountId = account }, default));
+    }
+
+    [Fact]
+    public async Task Reads_ahead_forgotten_are_read_again()
+    {
+        using var factory = await CreateFactoryAsync();
+        var account = Guid.NewGuid();
+        await SetSpentAsync(factory, account, 20261206, 0.25);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+
+        await db.ReadAheadAsync([ReadAhead.SingleOrDefault<double?>(Spent, new { accountId = account, day = 20261206 })], default);
+        await SetSpentAsync(factory, account, 20261206, 0.75);
+        db.ForgetReadsAhead();
+
+        Assert.Equal(0.75, await db.SingleOrDefaultAsync<double?>(Spent, new { accountId = account, day = 20261206 }, default));
+    }
+
+    [Fact]
+    public async Task Reads_sent_with_a_write_come_back_with_its_own_row_inside_its_transaction()
+    {
+        using var factory = await CreateFactoryAsync();
+        var account = Guid.NewGuid();
+        await SetSpentAsync(factory, account, 20261206, 0.25);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+
+        var (spent, days) = await scope.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(async () =>
+        {
+            var spent = await db.SingleOrDefaultAsync<double?>(
+                """UPDATE "GuessRisks" SET "Spent" = "Spent" + @more WHERE "AccountId" = @accountId AND "Day" = @day RETURNING "Spent" """,
+                new { accountId = account, day = 20261206, more = 0.5 },
+                [ReadAhead.List<int>(Days, new { accountId = account }), ReadAhead.SingleOrDefault<double?>(Spent, new { accountId = account, day = 20261206 })],
+                default);
+            return (spent, await db.ListAsync<int>(Days, new { accountId = account }, default));
+        }, default);
+
+        Assert.Equal(0.75, spent);
+        Assert.Equal([20261206], days);
+        Assert.Equal(0.75, await db.SingleOrDefaultAsync<double?>(Spent, new { accountId = account, day = 20261206 }, default)); // read after the update
+    }
+
+    protected static async Task SetSpentAsync(CipherpadFactory factory, Guid accountId, int day, double spent)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        if (await db.GuessRisks.SingleOrDefaultAsync(r => r.AccountId == accountId && r.Day == day) is { } row)
+        {
+            row.Spent = spent;
+        }
+        else
+        {
+            db.GuessRisks.Add(new GuessRisk { AccountId = accountId, Day = day, Spent = spent });
+        }
+        await db.SaveChangesAsync();
+    }
+}
+
+public sealed class SqliteReadAheadTests : ReadAheadTests
+{
+    protected override Task<CipherpadFactory> CreateFactoryAsync() => Task.FromResult(new CipherpadFactory(DatabaseProvider.Sqlite, null));
+}
+
+[Collection(PostgresDatabaseGroup.Name)]
+public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadTests
+{
+    protected override async Task<CipherpadFactory> CreateFactoryAsync() => new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+
+    [Fact]
+    public async Task A_question_that_need_not_wait_for_the_disk_says_so_in_the_command_of_its_first_statement_even_one_that_returns_rows()
+    {
+        using var factory = await CreateFactoryAsync();
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        await db.Database.OpenConnectionAsync(); // one connection for the context, durable by default (the tests' clusters are not)
+        await db.Database.ExecuteSqlRawAsync("SET synchronous_commit TO on");
+        var statements = new List<string>();
+        using var listener = NpgsqlCommands(statements);
+
+        var setting = await scope.ServiceProvider.GetRequiredService<WriteTransactions>().RunWithoutWaitingForDiskAsync(
+            () => db.SingleOrDefaultAsync<string>("SELECT current_setting('synchronous_commit')", null, default), default);
+
+        Assert.Equal("off", setting);
+        Assert.StartsWith("SET LOCAL synchronous_commit TO OFF;", Assert.Single(statements), StringComparison.Ordinal);
+        Assert.Equal("on", await db.SingleOrDefaultAsync<string>("SELECT current_setting('synchronous_commit')", null, default)); // only that transaction
+    }
+
+    /// <summary>
+    /// What a relying party's login costs PostgreSQL, in commands (network round trips; each transaction's COMMIT is one more):
+    /// the create reads the relying party, the account, then in one command whether the method is on, the pads and the
+    /// guess budget, and inserts the question; the verify reads the relying party and the question, reserves the source's
+    /// and the question's attempts (with the pads and the owner's notices read in the same command), takes the guess budget,
+    /// marks the question answered and sends what it records in one command. Request-limit leases come and go, and are not counted.
+    /// </summary>
+    [Fact]
+    public async Task A_login_costs_four_commands_to_create_and_seven_to_verify()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad); // the first leases, prepared statements
+        var statements = new List<string>();
+        using var listener = NpgsqlCommands(statements, byRequest: true);
+
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad));
+
+        var byRequest = statements.Where(s => !s.Contains("\"RequestWindows\"", StringComparison.Ordinal))
+            .GroupBy(s => s[..s.IndexOf(' ', StringComparison.Ordinal)]).Select(request => request.Count()).ToList();
+        Assert.Equal([4, 7], byRequest); // the create, then the verify
+    }
+
+    /// <summary>Records the text of each command Npgsql runs; with <paramref name="byRequest"/>, after the id of the request that ran it.</summary>
+    private static ActivityListener NpgsqlCommands(List<string> statements, bool byRequest = false)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name.StartsWith("Npgsql", StringComparison.Ordinal) || source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (!activity.Source.Name.StartsWith("Npgsql", StringComparison.Ordinal))
+                {
+                    return;
+                }
+                var text = (activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement"))?.ToString() ?? "";
+                var request = activity.Parent;
+                while (request?.Parent is not null)
+                {
+                    request = request.Parent;
+                }
+                lock (statements)
+                {
+                    statements.Add(byRequest ? $"{request?.Id ?? "none"} {text}" : text);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+}
