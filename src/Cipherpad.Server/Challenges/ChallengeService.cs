@@ -300,21 +300,11 @@ public sealed class ChallengeService(
         {
             // The accepted answer, what its method writes for it (a fee), its log entry and the notice commit together: a
             // crash leaves all of them or none.
-            var won = await db.ExecuteAsync(
-                """
-                UPDATE "Challenges" SET "Status" = @succeeded, "AnsweredAt" = @now, "DeviceId" = @DeviceId, "WrongAnswers" = "WrongAnswers" - 1
-                WHERE "Id" = @Id AND "Status" = @pending
-                """, new { challenge.Id, succeeded = nameof(ChallengeStatus.Succeeded), now, check.DeviceId, pending = nameof(ChallengeStatus.Pending) },
-                cancellationToken);
-            if (won == 0)
-            {
-                return await refused(await SettledAsync(challenge.Id, now, cancellationToken), 0, null);
-            }
             (challenge.Status, challenge.AnsweredAt, challenge.DeviceId) = (ChallengeStatus.Succeeded, now, check.DeviceId);
             await answerMethod.AcceptedAsync(challenge, party, cancellationToken);
             webhooks.QuestionAnswered(party, challenge, now);
-            // What nothing in this transaction reads again goes as one command at the end: the budget given back, the log
-            // entry, the source's count reset.
+            // What nothing in this transaction reads again goes as one command at the end, after the question is marked
+            // answered: the budget given back, the log entry, the source's count reset.
             risks.GiveBack(trailing, challenge.AccountId, chance);
             log.Append(trailing, challenge.AccountId, ResultName(VerifyResult.Success), challenge.Method, purpose, party.Name, source, check.DeviceId,
                 challenge.Id, Details(challenge));
@@ -332,7 +322,20 @@ public sealed class ChallengeService(
                     cancellationToken);
             }
             throttles.RecordSuccess(trailing, challenge.AccountId, ThrottleScope, source, accountWide: false);
-            await trailing.ExecuteAsync(cancellationToken);
+            var won = await trailing.ExecuteAfterAsync(
+                """
+                UPDATE "Challenges" SET "Status" = @succeeded, "AnsweredAt" = @now, "DeviceId" = @DeviceId, "WrongAnswers" = "WrongAnswers" - 1
+                WHERE "Id" = @Id AND "Status" = @pending
+                RETURNING "Id"
+                """, new { challenge.Id, succeeded = nameof(ChallengeStatus.Succeeded), now, check.DeviceId, pending = nameof(ChallengeStatus.Pending) },
+                cancellationToken);
+            if (!won)
+            {
+                // The attempt reserved above holds the question's row until this transaction ends (a row lock on PostgreSQL, the
+                // one hot-path connection on SQLite), so nothing else can have settled it. Should it ever happen, nothing of
+                // this answer may stand: the transaction is rolled back.
+                throw new InvalidOperationException($"The question {challenge.Id} was settled by another request while this one held it.");
+            }
             // Answered: the question takes no more answers, so none are left (as for already-used, and as a read says).
             return new VerifyOutcome(VerifyResult.Success, 0, null, challenge.AccountId);
         }

@@ -160,6 +160,18 @@ public static partial class Sql
         return rows;
     }
 
+    /// <summary>Runs the statements of <paramref name="sql"/>, every one of them; returns whether the first returned a row.</summary>
+    internal static Task<bool> FirstStatementReturnsRowsAsync(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken) =>
+        RunAsync(db, sql, arguments, async command =>
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var returned = await reader.ReadAsync(cancellationToken);
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
+            return returned;
+        }, cancellationToken);
+
     /// <summary>Runs a statement; returns the number of rows it changed.</summary>
     public static Task<int> ExecuteAsync(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken) =>
         RunAsync(db, sql, arguments, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);

@@ -31,4 +31,16 @@ public sealed class StatementBatch(CipherpadDbContext db)
         _statements.Clear();
         await db.ExecuteAsync(text, arguments, cancellationToken);
     }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/>, a statement that returns a row for each row it changes, and then the statements added since
+    /// the last call, all in one command; returns whether <paramref name="sql"/> changed a row. When it did not, the batch's
+    /// statements ran all the same: the caller must then fail its transaction, so that none of them stands.
+    /// </summary>
+    public async Task<bool> ExecuteAfterAsync(string sql, object? arguments, CancellationToken cancellationToken)
+    {
+        var (text, combined) = Sql.Combine(_statements.Prepend((sql, arguments)));
+        _statements.Clear();
+        return await db.FirstStatementReturnsRowsAsync(text, combined, cancellationToken);
+    }
 }

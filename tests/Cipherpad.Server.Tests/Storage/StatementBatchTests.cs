@@ -39,6 +39,36 @@ public abstract class StatementBatchTests
     }
 
     [Fact]
+    public async Task A_batch_sent_after_a_guard_says_whether_the_guard_changed_a_row_and_a_transaction_failed_for_it_keeps_nothing()
+    {
+        using var factory = await CreateFactoryAsync();
+        var (account, other) = (Guid.NewGuid(), Guid.NewGuid());
+        const string Raise = """UPDATE "GuessRisks" SET "Spent" = "Spent" + 1 WHERE "AccountId" = @accountId RETURNING "Spent" """;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var batch = scope.ServiceProvider.GetRequiredService<StatementBatch>();
+            var writes = scope.ServiceProvider.GetRequiredService<WriteTransactions>();
+            await writes.RunAsync(async () =>
+            {
+                batch.Add(AddRisk, new { accountId = account, day = 20261205, spent = 0.25 });
+                await batch.ExecuteAsync(default);
+                batch.Add(AddRisk, new { accountId = account, day = 20261206, spent = 0.5 });
+                Assert.True(await batch.ExecuteAfterAsync(Raise, new { accountId = account }, default));
+            }, default);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => writes.RunAsync<bool>(async () =>
+            {
+                batch.Add(AddRisk, new { accountId = other, day = 20261205, spent = 0.25 });
+                return await batch.ExecuteAfterAsync(Raise, new { accountId = Guid.NewGuid() }, default)
+                    ? true : throw new InvalidOperationException("the guard changed no row");
+            }, default));
+        }
+
+        await using var check = factory.Services.CreateAsyncScope();
+        var rows = await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().GuessRisks.AsNoTracking().OrderBy(r => r.Day).ToListAsync();
+        Assert.Equal([(account, 20261205, 1.25), (account, 20261206, 0.5)], rows.Select(r => (r.AccountId, r.Day, r.Spent)));
+    }
+
+    [Fact]
     public async Task A_transaction_that_fails_after_the_batch_keeps_none_of_it()
     {
         using var factory = await CreateFactoryAsync();
