@@ -24,6 +24,9 @@ public static class ChallengeEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        // The question a call names is read in the same command as the caller's authentication.
+        group.WithMetadata(new ReadAheadWithAuthentication(http =>
+            http.Request.RouteValues["id"] is string id && Guid.TryParse(id, out var challengeId) ? ChallengeService.FindRead(challengeId) : null));
         group.MapGet("/{id:guid}", GetAsync).WithName("GetChallenge").WithSummary("Read a question's state.").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/qr.png", QrAsync).WithName("GetChallengeQr").WithSummary("The question's QR code as PNG.");
         group.MapPost("/{id:guid}/verify", VerifyAsync).WithName("VerifyAnswer").WithSummary("Check the answer the user typed.")

@@ -202,9 +202,19 @@ public sealed class ChallengeService(
     private static Guid NobodysAccountId(string login) =>
         new(SHA256.HashData(Encoding.UTF8.GetBytes("Cipherpad unanswerable question:" + Accounts.AccountRules.NormalizeEmail(login))).AsSpan(0, 16));
 
-    public Task<Challenge?> FindAsync(Guid relyingPartyId, Guid challengeId, CancellationToken cancellationToken = default) =>
-        db.SingleOrDefaultAsync<Challenge>("""SELECT * FROM "Challenges" WHERE "Id" = @challengeId AND "RelyingPartyId" = @relyingPartyId""",
-            new { challengeId, relyingPartyId }, cancellationToken);
+    /// <summary>The question, if it is <paramref name="relyingPartyId"/>'s: no relying party sees another's.</summary>
+    public async Task<Challenge?> FindAsync(Guid relyingPartyId, Guid challengeId, CancellationToken cancellationToken = default) =>
+        await db.SingleOrDefaultAsync<Challenge>(FindSql, new { challengeId }, cancellationToken) is { } challenge && challenge.RelyingPartyId == relyingPartyId
+            ? challenge
+            : null;
+
+    /// <summary>
+    /// <see cref="FindAsync"/>'s read, to send ahead: the relying-party API sends it with the caller's authentication, and the
+    /// question is given only to the relying party it belongs to, once authenticated.
+    /// </summary>
+    public static ReadAhead FindRead(Guid challengeId) => ReadAhead.SingleOrDefault<Challenge>(FindSql, new { challengeId });
+
+    private const string FindSql = """SELECT * FROM "Challenges" WHERE "Id" = @challengeId""";
 
     public async Task<VerifyOutcome> VerifyAsync(RelyingParty party, Challenge challenge, string typedAnswer, string source,
         CancellationToken cancellationToken = default)

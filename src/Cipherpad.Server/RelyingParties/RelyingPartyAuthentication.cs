@@ -10,6 +10,12 @@ namespace Cipherpad.Server.RelyingParties;
 public sealed class RelyingPartyApiEndpoint;
 
 /// <summary>
+/// A read an endpoint of the relying-party API will make, sent to the database in the same command as the caller's
+/// authentication (<see cref="Storage.ReadAhead"/>); null when the request names nothing to read.
+/// </summary>
+public sealed record ReadAheadWithAuthentication(Func<HttpContext, Storage.ReadAhead?> Read);
+
+/// <summary>
 /// Authenticates relying-party API calls by HTTP Basic (client id : client secret), or by a bearer access token the
 /// relying party got for itself with OpenID Connect's client credentials grant, then counts the call against the
 /// relying party's request limit; a failed authentication counts against its source address instead. Every failure is
@@ -49,7 +55,9 @@ public static class RelyingPartyAuthentication
         var relyingParties = http.RequestServices.GetRequiredService<RelyingPartyService>();
         var limits = http.RequestServices.GetRequiredService<RelyingPartyRequestLimits>();
         var party = BasicCredentials.TryParse(http.Request.Headers.Authorization, out var credentials, out _)
-            ? await relyingParties.AuthenticateAsync(credentials.Id, credentials.Secret, http.RequestAborted)
+            ? await relyingParties.AuthenticateAsync(credentials.Id, credentials.Secret,
+                [.. http.GetEndpoint()!.Metadata.GetOrderedMetadata<ReadAheadWithAuthentication>().Select(read => read.Read(http)).OfType<Storage.ReadAhead>()],
+                http.RequestAborted)
             : await BearerAsync(http, relyingParties);
         if (party is null)
         {

@@ -83,7 +83,9 @@ public static partial class Sql
     /// </summary>
     public static Task<T?> SingleOrDefaultAsync<T>(this CipherpadDbContext db, string sql, object? arguments, IReadOnlyList<ReadAhead> reads,
         CancellationToken cancellationToken) =>
-        WithReadsAheadAsync(db, (sql, arguments), reader => ReadSingleOrDefaultAsync<T>(reader, cancellationToken), reads, cancellationToken);
+        reads is { Count: 0 }
+            ? db.SingleOrDefaultAsync<T>(sql, arguments, cancellationToken)
+            : WithReadsAheadAsync(db, (sql, arguments), reader => ReadSingleOrDefaultAsync<T>(reader, cancellationToken), reads, cancellationToken);
 
     private static async Task<T?> WithReadsAheadAsync<T>(CipherpadDbContext db, (string Sql, object? Arguments)? first, Func<DbDataReader, Task<T?>>? readFirst,
         IReadOnlyList<ReadAhead> reads, CancellationToken cancellationToken)
