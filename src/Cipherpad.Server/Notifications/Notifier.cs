@@ -75,7 +75,8 @@ public sealed class Notifier(CipherpadDbContext db, Outbox outbox, Translator tr
         CancellationToken cancellationToken)
     {
         // Most authorizations are of a kind the owner did not choose: that is known from one column, before anything else is read.
-        if ((AlwaysMailed & kind) == 0 && ((NotificationKind)(await db.SingleOrDefaultAsync<int?>(ChosenKindsSql, new { accountId }, cancellationToken) ?? 0) & kind) == 0)
+        if ((AlwaysMailed & kind) == 0
+            && ((NotificationKind)(await db.SingleOrDefaultAsync<int?>(ChosenKindsSql, new { accountId }, cancellationToken) ?? 0) & kind) == 0)
         {
             return;
         }

@@ -5,8 +5,9 @@ using System.Text;
 namespace Cipherpad.Server.Storage;
 
 /// <summary>
-/// A read that a request will make later through <see cref="Sql.ListAsync{T}"/> or <see cref="Sql.SingleOrDefaultAsync{T}(CipherpadDbContext, string, object?, CancellationToken)"/>,
-/// sent ahead with others by <see cref="Sql.ReadAheadAsync"/> so that together they cost the database one command (on
+/// A read that a request will make later through <see cref="Sql.ListAsync{T}"/> or
+/// <see cref="Sql.SingleOrDefaultAsync{T}(CipherpadDbContext, string, object?, CancellationToken)"/>, sent ahead with others
+/// (<see cref="Sql.ReadAheadAsync"/>, or after a statement of its own) so that together they cost the database one command (on
 /// PostgreSQL one network round trip instead of one each). The later read with the same statement, arguments and row type
 /// then takes the rows kept in the request's context, once, instead of asking the database again.
 /// </summary>
