@@ -90,6 +90,27 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
         return prefix;
     }
 
+    // Contexts are pooled: what one request kept must not reach the next that is handed the same context.
+    public override void Dispose()
+    {
+        ForgetRequestState();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        ForgetRequestState();
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private void ForgetRequestState()
+    {
+        _readsAhead = null;
+        _statementPrefix = null;
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);

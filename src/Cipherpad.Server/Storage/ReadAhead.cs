@@ -35,12 +35,24 @@ public abstract class ReadAhead
     /// <summary>Reads this statement's result set, where <paramref name="reader"/> stands.</summary>
     internal abstract Task<object?> ReadAsync(DbDataReader reader, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The statement, the row type and each argument's name, type and value in a form that tells every two values apart
+    /// (times by their ticks, bytes in base64, texts with their length), so that one read's rows never answer another.
+    /// </summary>
     internal static string KeyOf(string sql, object? arguments, Type rowType)
     {
-        var key = new StringBuilder(sql).Append('\0').Append(rowType.FullName);
+        var key = new StringBuilder().Append(sql.Length).Append(':').Append(sql).Append(rowType.FullName);
         foreach (var (name, value) in Storage.Sql.Arguments(arguments))
         {
-            key.Append('\0').Append(name).Append('=').Append(Convert.ToString(value, CultureInfo.InvariantCulture));
+            var text = value switch
+            {
+                null => "",
+                DateTimeOffset time => time.UtcTicks.ToString(CultureInfo.InvariantCulture),
+                byte[] bytes => Convert.ToBase64String(bytes),
+                IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString() ?? "",
+            };
+            key.Append('|').Append(name).Append(':').Append(value?.GetType().FullName ?? "null").Append(':').Append(text.Length).Append(':').Append(text);
         }
         return key.ToString();
     }

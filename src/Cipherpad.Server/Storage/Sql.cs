@@ -118,7 +118,8 @@ public static partial class Sql
 
     /// <summary>
     /// Several statements as the text of one command: each statement's <c>@parameters</c> are renamed with its position, so
-    /// that the statements cannot see one another's arguments.
+    /// that the statements cannot see one another's arguments. Every <c>@word</c> is renamed, so a statement combined here
+    /// has no <c>@</c> in a literal or a comment.
     /// </summary>
     internal static (string Text, Dictionary<string, object?> Arguments) Combine(IEnumerable<(string Sql, object? Arguments)> statements)
     {

@@ -58,7 +58,7 @@ public abstract class ReadAheadTests
     }
 
     [Fact]
-    public async Task Reads_sent_with_a_write_come_back_with_its_own_row_inside_its_transaction()
+    public async Task Reads_sent_with_a_write_come_back_with_its_own_row_and_answer_the_later_reads_once()
     {
         using var factory = await CreateFactoryAsync();
         var account = Guid.NewGuid();
@@ -66,19 +66,65 @@ public abstract class ReadAheadTests
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
 
-        var (spent, days) = await scope.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(async () =>
-        {
-            var spent = await db.SingleOrDefaultAsync<double?>(
-                """UPDATE "GuessRisks" SET "Spent" = "Spent" + @more WHERE "AccountId" = @accountId AND "Day" = @day RETURNING "Spent" """,
-                new { accountId = account, day = 20261206, more = 0.5 },
-                [ReadAhead.List<int>(Days, new { accountId = account }), ReadAhead.SingleOrDefault<double?>(Spent, new { accountId = account, day = 20261206 })],
-                default);
-            return (spent, await db.ListAsync<int>(Days, new { accountId = account }, default));
-        }, default);
+        var spent = await scope.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(() => db.SingleOrDefaultAsync<double?>(
+            """UPDATE "GuessRisks" SET "Spent" = "Spent" + @more WHERE "AccountId" = @accountId AND "Day" = @day RETURNING "Spent" """,
+            new { accountId = account, day = 20261206, more = 0.5 },
+            [ReadAhead.List<int>(Days, new { accountId = account }), ReadAhead.SingleOrDefault<double?>(Spent, new { accountId = account, day = 20261206 })],
+            default), default);
+        await SetSpentAsync(factory, account, 20261206, 2);
+        await SetSpentAsync(factory, account, 20261207, 1);
 
         Assert.Equal(0.75, spent);
-        Assert.Equal([20261206], days);
-        Assert.Equal(0.75, await db.SingleOrDefaultAsync<double?>(Spent, new { accountId = account, day = 20261206 }, default)); // read after the update
+        // Read in the same command, after the update, and kept.
+        Assert.Equal(0.75, await db.SingleOrDefaultAsync<double?>(Spent, new { accountId = account, day = 20261206 }, default));
+        Assert.Equal([20261206], await db.ListAsync<int>(Days, new { accountId = account }, default));
+        Assert.Equal(2, await db.SingleOrDefaultAsync<double?>(Spent, new { accountId = account, day = 20261206 }, default));
+        Assert.Equal([20261206, 20261207], await db.ListAsync<int>(Days, new { accountId = account }, default));
+    }
+
+    [Fact]
+    public async Task A_pooled_context_hands_nothing_read_ahead_to_its_next_request()
+    {
+        using var factory = await CreateFactoryAsync();
+        var account = Guid.NewGuid();
+        await SetSpentAsync(factory, account, 20261206, 0.25);
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<CipherpadDbContext>>();
+        var first = contexts.CreateDbContext();
+        await first.ReadAheadAsync([ReadAhead.SingleOrDefault<double?>(Spent, new { accountId = account, day = 20261206 })], default);
+        await first.DisposeAsync(); // back to the pool, its read ahead not asked for
+        await SetSpentAsync(factory, account, 20261206, 0.75);
+
+        // The pool hands contexts out again; hold the others until the same one comes back.
+        var held = new List<CipherpadDbContext>();
+        try
+        {
+            while (held.Count < 100 && (held.Count == 0 || !ReferenceEquals(held[^1], first)))
+            {
+                held.Add(contexts.CreateDbContext());
+            }
+            Assert.Same(first, held[^1]);
+            Assert.Equal(0.75, await first.SingleOrDefaultAsync<double?>(Spent, new { accountId = account, day = 20261206 }, default));
+        }
+        finally
+        {
+            foreach (var context in held)
+            {
+                await context.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public void Reads_with_arguments_that_print_alike_are_told_apart()
+    {
+        var when = new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
+        string Key(object? arguments) => ReadAhead.SingleOrDefault<int>(Spent, arguments).Key;
+        Assert.NotEqual(Key(new { at = when }), Key(new { at = when.AddTicks(1) }));
+        Assert.NotEqual(Key(new { data = new byte[] { 1 } }), Key(new { data = new byte[] { 2 } }));
+        Assert.NotEqual(Key(new { text = (string?)null }), Key(new { text = "" }));
+        Assert.NotEqual(Key(new { a = "1|b:System.String:1:2" }), Key(new { a = "1", b = "2" }));
+        Assert.NotEqual(Key(new { n = 1 }), Key(new { n = "1" }));
+        Assert.Equal(Key(new { n = 1, at = when }), Key(new { n = 1, at = when }));
     }
 
     protected static async Task SetSpentAsync(CipherpadFactory factory, Guid accountId, int day, double spent)
