@@ -20,7 +20,7 @@ internal static class LoadGeneratorCommand
         targets.AcceptOnlyFromAmong(TargetNames);
         var seconds = Bounded("--seconds", 10, 1, 300, "How long each measured phase (closed loop, open loop) runs, in seconds.");
         var warmup = Bounded("--warmup", 5, 0, 300, "The least the warm-up before them runs, in seconds; it is not measured.");
-        var maxWarmup = Bounded("--max-warmup", 30, 0, 600, "The most the warm-up runs while the server is still compiling (JIT), in seconds.");
+        var maxWarmup = Bounded("--max-warmup", 60, 0, 600, "The most the warm-up runs while the server is still compiling (JIT), in seconds.");
         var workers = Bounded("--workers", 16, 1, 1024, "Round trips in flight in the closed loop.");
         var inFlight = Bounded("--in-flight", 0, 0, 4096, "The most round trips in flight in the open loop (default: 4 × workers).");
         var accounts = Bounded("--accounts", 32, 1, 1000, "Cipherpad accounts the logins rotate over.");
