@@ -65,13 +65,11 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     /// <summary>Keeps the rows of a <see cref="ReadAhead"/> for the one read that will ask for them.</summary>
     internal void KeepReadAhead(string key, object? rows) => (_readsAhead ??= new(StringComparer.Ordinal))[key] = rows;
 
-    internal bool HasReadsAhead => _readsAhead is { Count: > 0 };
-
-    /// <summary>The rows read ahead for this read, given out once.</summary>
-    internal bool TakeReadAhead(string key, out object? rows)
+    /// <summary>The rows read ahead for this read, given out once; the read's key is made only when some are kept.</summary>
+    internal bool TakeReadAhead(string sql, object? arguments, Type rowType, out object? rows)
     {
         rows = null;
-        return _readsAhead is not null && _readsAhead.Remove(key, out rows);
+        return _readsAhead is { Count: > 0 } && _readsAhead.Remove(ReadAhead.KeyOf(sql, arguments, rowType), out rows);
     }
 
     /// <summary>Drops rows read ahead and not asked for, so that no later read of the request takes them when they may be stale.</summary>

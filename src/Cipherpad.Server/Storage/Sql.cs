@@ -43,7 +43,7 @@ public static partial class Sql
     public static Task<T?> SingleOrDefaultAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.HasReadsAhead && db.TakeReadAhead(ReadAhead.KeyOf(sql, arguments, typeof(T)), out var kept)
+        return db.TakeReadAhead(sql, arguments, typeof(T), out var kept)
             ? Task.FromResult((T?)kept)
             : RunAsync(db, sql, arguments, async command =>
             {
@@ -55,7 +55,7 @@ public static partial class Sql
     public static Task<List<T>> ListAsync<T>(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.HasReadsAhead && db.TakeReadAhead(ReadAhead.KeyOf(sql, arguments, typeof(List<T>)), out var kept)
+        return db.TakeReadAhead(sql, arguments, typeof(List<T>), out var kept)
             ? Task.FromResult((List<T>)kept!)
             : RunAsync(db, sql, arguments, async command =>
             {
