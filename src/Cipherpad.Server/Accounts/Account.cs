@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -5,7 +6,7 @@ namespace Cipherpad.Server.Accounts;
 
 public sealed class Account
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public required string FirstName { get; set; }
     public required string LastName { get; set; }
 

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -6,7 +7,7 @@ namespace Cipherpad.Server.Accounts;
 /// <summary>Another e-mail address that logs in like the account's main one. Exists only once confirmed by its owner.</summary>
 public sealed class AccountAlias
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
 
     /// <summary>Trimmed and lowercased; unique across all aliases, and never any account's main e-mail.</summary>

@@ -226,7 +226,7 @@ public sealed class AccountService(
         await db.ActivationCodes.Where(c => c.AccountId == account.Id && c.UsedAt == null)
             .ExecuteUpdateAsync(c => c.SetProperty(x => x.UsedAt, now), cancellationToken);
         var code = ActivationCode.Generate();
-        var id = Guid.CreateVersion7();
+        var id = Ids.NewVersion7();
         db.ActivationCodes.Add(new ActivationCodeRecord
         {
             Id = id,

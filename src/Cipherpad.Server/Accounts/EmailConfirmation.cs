@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -6,7 +7,7 @@ namespace Cipherpad.Server.Accounts;
 /// <summary>An e-mail confirmation link; only the token's hash is stored.</summary>
 public sealed class EmailConfirmation
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
     public required string TokenHash { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }

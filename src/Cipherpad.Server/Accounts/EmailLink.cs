@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -16,7 +17,7 @@ public enum EmailLinkKind
 /// <summary>A single-use link sent by e-mail; only the token's hash is stored.</summary>
 public sealed class EmailLink
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
     public EmailLinkKind Kind { get; set; }
     public required string TokenHash { get; set; }

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -6,7 +7,7 @@ namespace Cipherpad.Server.Accounts;
 /// <summary>A request from someone who lost access to their e-mail or phone; an administrator resolves it with the admin commands.</summary>
 public sealed class SupportRequest
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public DateTimeOffset CreatedAt { get; set; }
     public required string AccountEmail { get; set; }
     public required string Name { get; set; }

@@ -1,5 +1,6 @@
 using Cipherpad.Core.Answers;
 using Cipherpad.Core.Payments;
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -18,7 +19,7 @@ public enum ChallengeStatus
 /// <summary>A question issued to one account for one relying party; it succeeds at most once.</summary>
 public sealed class Challenge
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid RelyingPartyId { get; set; }
     public Guid AccountId { get; set; }
     public Purpose Purpose { get; set; }

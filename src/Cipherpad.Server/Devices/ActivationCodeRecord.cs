@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -6,7 +7,7 @@ namespace Cipherpad.Server.Devices;
 /// <summary>A one-time activation code sent by SMS; the code is encrypted because the key agreement needs it.</summary>
 public sealed class ActivationCodeRecord
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
     public required byte[] CodeProtected { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

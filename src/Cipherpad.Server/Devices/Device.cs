@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -6,7 +7,7 @@ namespace Cipherpad.Server.Devices;
 /// <summary>An activated cipher pad; its secret is stored encrypted under the master key.</summary>
 public sealed class Device
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
     public required string Name { get; set; }
 

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -22,7 +23,7 @@ public enum OutboxChannel
 /// </summary>
 public sealed class OutboxMessage
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public OutboxChannel Channel { get; set; }
 
     /// <summary>An e-mail address or a phone number in international form.</summary>

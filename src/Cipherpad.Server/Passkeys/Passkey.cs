@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -11,7 +12,7 @@ public sealed class Passkey
 {
     public const int MaxNameLength = 64;
 
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
     public required byte[] CredentialId { get; set; }
 
@@ -36,7 +37,7 @@ public sealed class Passkey
 /// </summary>
 public sealed class PasskeyRegistration
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
     public required string Name { get; set; }
     public required string OptionsJson { get; set; }

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -6,7 +7,7 @@ namespace Cipherpad.Server.RelyingParties;
 /// <summary>A site or program allowed to use the relying-party API; its client secret is stored hashed.</summary>
 public sealed class RelyingParty
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public required string Name { get; set; }
     public required string ClientId { get; set; }
     public required string ClientSecretHash { get; set; }

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -10,7 +11,7 @@ namespace Cipherpad.Server.Sessions;
 /// </summary>
 public sealed class SignInSession
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
     public DateTimeOffset StartedAt { get; set; }
 

@@ -93,7 +93,8 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
             db.Database.SetDbConnection(connection, contextOwnsConnection: false);
             try
             {
-                await db.Database.UseTransactionAsync(group.Transaction, cancellationToken);
+                // With an id of ours: the overload without one draws it from the kernel (see Ids).
+                await db.Database.UseTransactionAsync(group.Transaction, Ids.NewVersion7(), cancellationToken);
                 await group.Transaction.SaveAsync(RequestSavepoint, cancellationToken);
                 try
                 {
@@ -109,7 +110,7 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
             }
             finally
             {
-                await db.Database.UseTransactionAsync(null, CancellationToken.None);
+                await db.Database.UseTransactionAsync(null, Guid.Empty, CancellationToken.None);
                 db.Database.SetDbConnection(own, contextOwnsConnection: true);
             }
         }

@@ -1,3 +1,4 @@
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -8,7 +9,7 @@ public sealed class VaultItem
 {
     public const int MaxNameLength = 100;
 
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
     public required string Name { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -26,7 +27,7 @@ public sealed class VaultItem
 /// </summary>
 public sealed class VaultItemVersion
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid ItemId { get; set; }
     public int Number { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -47,7 +48,7 @@ public sealed class VaultItemVersion
 /// </summary>
 public sealed class VaultRelease
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
     public Guid VersionId { get; set; }
     public Guid ChallengeId { get; set; }
@@ -106,7 +107,7 @@ public sealed class VaultReleaseConfiguration : IEntityTypeConfiguration<VaultRe
 /// </summary>
 public sealed class VaultUpload
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
     public required string Name { get; set; }
     public required byte[] ContentProtected { get; set; }
@@ -131,7 +132,7 @@ public sealed class VaultUploadConfiguration : IEntityTypeConfiguration<VaultUpl
 /// </summary>
 public sealed class VaultExportRequest
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
     public Guid ChallengeId { get; set; }
     public byte[]? PassphraseProtected { get; set; }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cipherpad.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -7,7 +8,7 @@ namespace Cipherpad.Server.Accounts.Changes;
 /// <summary>A change waiting for the owner's cipher pad to answer the action question <see cref="ChallengeId"/>.</summary>
 public sealed class PendingAccountChange
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewVersion7();
     public Guid AccountId { get; set; }
 
     /// <summary>What the user confirms, as shown on the page and in the cipher pad's QR payload.</summary>
