@@ -10,7 +10,7 @@ namespace Cipherpad.Server.Storage;
 /// <para>
 /// <see cref="Ids.NewVersion7()"/> asks the kernel for its 16 bytes at every call (a read of <c>/dev/urandom</c> on
 /// Linux), and every entity is constructed with a new id, including each one a query reads, whose stored id then replaces it:
-/// a login read four entities, so four system calls were spent on ids nobody kept.
+/// a login reads six, so six system calls went to ids nobody kept.
 /// </para>
 /// </summary>
 public static class Ids
