@@ -52,13 +52,12 @@ public static class RelyingPartyAuthentication
     /// <summary>Puts the caller's relying party on <paramref name="http"/>, or returns why it may not call.</summary>
     private static async Task<IResult?> AuthenticateAsync(HttpContext http)
     {
-        var relyingParties = http.RequestServices.GetRequiredService<RelyingPartyService>();
         var limits = http.RequestServices.GetRequiredService<RelyingPartyRequestLimits>();
         var party = BasicCredentials.TryParse(http.Request.Headers.Authorization, out var credentials, out _)
-            ? await relyingParties.AuthenticateAsync(credentials.Id, credentials.Secret,
+            ? await http.RequestServices.GetRequiredService<RelyingPartyAuthenticator>().AuthenticateAsync(credentials.Id, credentials.Secret,
                 [.. http.GetEndpoint()!.Metadata.GetOrderedMetadata<ReadAheadWithAuthentication>().Select(read => read.Read(http)).OfType<Storage.ReadAhead>()],
                 http.RequestAborted)
-            : await BearerAsync(http, relyingParties);
+            : await BearerAsync(http, http.RequestServices.GetRequiredService<RelyingPartyService>());
         if (party is null)
         {
             using var failure = await limits.ForFailedAuthenticationAsync(ClientAddress.Of(http), http.RequestAborted);

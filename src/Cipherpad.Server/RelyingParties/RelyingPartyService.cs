@@ -35,27 +35,6 @@ public sealed class RelyingPartyService(CipherpadDbContext db, RelyingPartyClien
         return new RelyingPartyCredentials(trimmed, clientId, secret);
     }
 
-    /// <summary>
-    /// The enabled relying party whose id and secret these are, or null; the secret is compared in constant time.
-    /// Read from the database on every call, so a rotated secret or a disabled party stops working at once.
-    /// </summary>
-    public Task<RelyingParty?> AuthenticateAsync(string clientId, string clientSecret, CancellationToken cancellationToken = default) =>
-        AuthenticateAsync(clientId, clientSecret, [], cancellationToken);
-
-    /// <summary>
-    /// As <see cref="AuthenticateAsync(string, string, CancellationToken)"/>, with <paramref name="readsAhead"/> sent in the
-    /// same command, for what the authenticated call will read (<see cref="ReadAhead"/>).
-    /// </summary>
-    public async Task<RelyingParty?> AuthenticateAsync(string clientId, string clientSecret, IReadOnlyList<ReadAhead> readsAhead,
-        CancellationToken cancellationToken)
-    {
-        var party = await db.SingleOrDefaultAsync<RelyingParty>(
-            """SELECT * FROM "RelyingParties" WHERE "ClientId" = @clientId AND NOT "IsBuiltIn" """, new { clientId }, readsAhead, cancellationToken);
-        // Hash even for an unknown id, so the response time does not tell which ids exist.
-        var matches = Hashing.TokenMatches(clientSecret, party?.ClientSecretHash ?? new string('0', 64));
-        return matches && party!.DisabledAt is null ? party : null;
-    }
-
     /// <summary>A new client secret for the relying party, or null for an unknown client id; the old secret stops working at once.</summary>
     public async Task<RelyingPartyCredentials?> RotateSecretAsync(string clientId, CancellationToken cancellationToken = default)
     {

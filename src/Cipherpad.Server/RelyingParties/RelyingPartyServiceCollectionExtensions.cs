@@ -6,6 +6,7 @@ public static class RelyingPartyServiceCollectionExtensions
     public static IServiceCollection AddRelyingParties(this IServiceCollection services)
     {
         services.AddScoped<RelyingPartyService>();
+        services.AddScoped<RelyingPartyAuthenticator>();
         services.AddScoped<RelyingPartyClients>();
         services.AddSingleton<RelyingPartyRequestLimits>();
         return services;
