@@ -59,6 +59,13 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     /// <summary>On SQLite, the connection that the hot path's statements share (<see cref="Sql"/>); set for a request's context.</summary>
     internal SqliteGroupCommit? SqliteHotPath { get; set; }
 
+    /// <summary>
+    /// Whether the context is on SQLite, asked of EF Core once per context: its <c>IsSqlite()</c> reads the provider's
+    /// assembly name, a new <see cref="System.Reflection.AssemblyName"/>, at every call. A pooled context keeps its provider.
+    /// </summary>
+    internal bool OnSqlite => _onSqlite ??= Database.IsSqlite();
+
+    private bool? _onSqlite;
     private Dictionary<string, object?>? _readsAhead;
     private string? _statementPrefix;
 

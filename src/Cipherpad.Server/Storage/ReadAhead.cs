@@ -41,7 +41,7 @@ public abstract class ReadAhead
     /// </summary>
     internal static string KeyOf(string sql, object? arguments, Type rowType)
     {
-        var key = new StringBuilder().Append(sql.Length).Append(':').Append(sql).Append(rowType.FullName);
+        var key = new StringBuilder(sql.Length + 256).Append(sql.Length).Append(':').Append(sql).Append(rowType.FullName);
         foreach (var (name, value) in Storage.Sql.Arguments(arguments))
         {
             var text = value switch

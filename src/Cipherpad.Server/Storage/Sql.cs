@@ -3,7 +3,6 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
-using System.Text;
 using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -26,6 +25,7 @@ public static partial class Sql
 {
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> ArgumentProperties = new();
     private static readonly ConcurrentDictionary<(string Sql, int Position), string> Renamed = new();
+    private static readonly ConcurrentDictionary<(string Name, int Position), string> RenamedParameters = new();
 
     static Sql()
     {
@@ -123,19 +123,18 @@ public static partial class Sql
     /// </summary>
     internal static (string Text, Dictionary<string, object?> Arguments) Combine(IEnumerable<(string Sql, object? Arguments)> statements)
     {
-        var text = new StringBuilder();
+        var texts = new List<string>(4);
         var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        var position = 0;
         foreach (var (sql, statementArguments) in statements)
         {
-            text.Append(Renamed.GetOrAdd((sql, position), key => Parameter().Replace(key.Sql, $"@$1_{key.Position}"))).Append(";\n");
+            var position = texts.Count;
+            texts.Add(Renamed.GetOrAdd((sql, position), key => Parameter().Replace(key.Sql, $"@$1_{key.Position}") + ";\n"));
             foreach (var (name, value) in Arguments(statementArguments))
             {
-                arguments[$"{name}_{position}"] = value;
+                arguments[RenamedParameters.GetOrAdd((name, position), key => $"{key.Name}_{key.Position}")] = value;
             }
-            position++;
         }
-        return (text.ToString(), arguments);
+        return (string.Concat(texts), arguments);
     }
 
     internal static async Task<T?> ReadSingleOrDefaultAsync<T>(DbDataReader reader, CancellationToken cancellationToken)
@@ -263,11 +262,21 @@ public static partial class Sql
     private static object Stored(object? value, bool sqlite) => value switch
     {
         null => DBNull.Value,
-        Guid guid => sqlite ? guid.ToString().ToUpperInvariant() : guid,
+        Guid guid => sqlite ? UpperCaseText(guid) : guid,
         DateTimeOffset time => time.UtcTicks,
         Enum => throw new ArgumentException("Pass an enum as the text or the number its column stores."),
         _ => value,
     };
+
+    /// <summary>A GUID as EF Core's SQLite provider stores it: upper-case text, made in one string.</summary>
+    private static string UpperCaseText(Guid guid) => string.Create(36, guid, static (text, value) =>
+    {
+        value.TryFormat(text, out _, "D");
+        for (var i = 0; i < text.Length; i++)
+        {
+            text[i] = char.ToUpperInvariant(text[i]);
+        }
+    });
 
     private sealed class GuidColumn : SqlMapper.TypeHandler<Guid>
     {

@@ -31,7 +31,7 @@ public static class StorageExtensions
         services.AddScoped(provider =>
         {
             var db = provider.GetRequiredService<IDbContextFactory<CipherpadDbContext>>().CreateDbContext();
-            db.SqliteHotPath = db.Database.IsSqlite() ? provider.GetRequiredService<SqliteGroupCommit>() : null;
+            db.SqliteHotPath = db.OnSqlite ? provider.GetRequiredService<SqliteGroupCommit>() : null;
             return db;
         });
         services.AddSingleton<SqliteGroupCommit>();

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Cipherpad.Server.Storage;
 
 /// <summary>
@@ -30,7 +28,7 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
     {
         ArgumentNullException.ThrowIfNull(work);
         var joining = db.Database.CurrentTransaction is not null;
-        if (!joining && db.Database.IsSqlite())
+        if (!joining && db.OnSqlite)
         {
             return await sqlite.RunAsync(db, work, waitForDisk, cancellationToken);
         }
