@@ -57,7 +57,7 @@ public static class RelyingPartyAuthentication
             ? await http.RequestServices.GetRequiredService<RelyingPartyAuthenticator>().AuthenticateAsync(credentials.Id, credentials.Secret,
                 [.. http.GetEndpoint()!.Metadata.GetOrderedMetadata<ReadAheadWithAuthentication>().Select(read => read.Read(http)).OfType<Storage.ReadAhead>()],
                 http.RequestAborted)
-            : await BearerAsync(http, http.RequestServices.GetRequiredService<RelyingPartyService>());
+            : await BearerAsync(http);
         if (party is null)
         {
             using var failure = await limits.ForFailedAuthenticationAsync(ClientAddress.Of(http), http.RequestAborted);
@@ -81,12 +81,13 @@ public static class RelyingPartyAuthentication
     /// The enabled relying party a valid bearer access token was issued to for itself (client credentials: its subject
     /// is its own client id), or null. A token issued to a site for a person (its subject is the person) is not one.
     /// </summary>
-    private static async Task<RelyingParty?> BearerAsync(HttpContext http, RelyingPartyService relyingParties)
+    private static async Task<RelyingParty?> BearerAsync(HttpContext http)
     {
         if (!HasBearerToken(http))
         {
             return null;
         }
+        var relyingParties = http.RequestServices.GetRequiredService<RelyingPartyService>();
         var principal = (await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)).Principal;
         var clientId = principal?.GetClaim(OpenIddictConstants.Claims.ClientId);
         if (clientId is null || principal!.GetClaim(OpenIddictConstants.Claims.Subject) != clientId)

@@ -5,10 +5,10 @@ namespace Cipherpad.Server.Storage;
 
 /// <summary>
 /// Row ids: version 7 UUIDs (RFC 9562: the Unix time in milliseconds, then random bits), as
-/// <see cref="Ids.NewVersion7()"/> makes them, with the random bits taken from a buffer of the thread's that
+/// <see cref="Guid.CreateVersion7()"/> makes them, with the random bits taken from a buffer of the thread's that
 /// <see cref="RandomNumberGenerator"/> fills <see cref="BufferSize"/> bytes at a time.
 /// <para>
-/// <see cref="Ids.NewVersion7()"/> asks the kernel for its 16 bytes at every call (a read of <c>/dev/urandom</c> on
+/// <see cref="Guid.CreateVersion7()"/> asks the kernel for its 16 bytes at every call (a read of <c>/dev/urandom</c> on
 /// Linux), and every entity is constructed with a new id, including each one a query reads, whose stored id then replaces it:
 /// a login reads six, so six system calls went to ids nobody kept.
 /// </para>
