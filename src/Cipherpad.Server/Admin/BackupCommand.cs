@@ -20,7 +20,7 @@ public static class BackupCommand
         {
             var target = result.GetValue(file)!;
             var db = services.Get<CipherpadDbContext>();
-            if (!db.Database.IsSqlite())
+            if (!db.OnSqlite)
             {
                 await Console.Error.WriteLineAsync("The database is PostgreSQL: back it up with pg_dump --format=custom (see docs/operations.md, \"Backup and restore\").");
                 return 2;

@@ -13,13 +13,7 @@ public sealed class RelyingPartyAuthenticator(CipherpadDbContext db)
     /// <summary>
     /// The enabled relying party whose id and secret these are, or null; the secret is compared in constant time.
     /// Read from the database on every call, so a rotated secret or a disabled party stops working at once.
-    /// </summary>
-    public Task<RelyingParty?> AuthenticateAsync(string clientId, string clientSecret, CancellationToken cancellationToken = default) =>
-        AuthenticateAsync(clientId, clientSecret, [], cancellationToken);
-
-    /// <summary>
-    /// As <see cref="AuthenticateAsync(string, string, CancellationToken)"/>, with <paramref name="readsAhead"/> sent in the
-    /// same command, for what the authenticated call will read (<see cref="ReadAhead"/>).
+    /// <paramref name="readsAhead"/> go in the same command, for what the authenticated call will read (<see cref="ReadAhead"/>).
     /// </summary>
     public async Task<RelyingParty?> AuthenticateAsync(string clientId, string clientSecret, IReadOnlyList<ReadAhead> readsAhead,
         CancellationToken cancellationToken)

@@ -109,7 +109,7 @@ public static class StorageExtensions
         {
             throw new InvalidOperationException("An account is locked for the length of a transaction: begin one first.");
         }
-        if (!db.Database.IsSqlite())
+        if (!db.OnSqlite)
         {
             await db.ExecuteAsync("""SELECT 1 FROM "Accounts" WHERE "Id" = @accountId FOR UPDATE""", new { accountId }, cancellationToken);
         }
@@ -122,12 +122,12 @@ public static class StorageExtensions
         OwnerOnlyFiles.CreateFolder(Path.GetFullPath(options.DataDirectory));
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
-        if (db.Database.IsSqlite())
+        if (db.OnSqlite)
         {
             CreateSqliteFile(db.Database.GetConnectionString());
         }
         await db.Database.MigrateAsync(cancellationToken);
-        if (db.Database.IsSqlite())
+        if (db.OnSqlite)
         {
             // Write-ahead logging lets readers proceed while one request writes.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
