@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Cipherpad.LoadGenerator.Measurement;
+using Cipherpad.LoadGenerator.Targets;
 
 namespace Cipherpad.LoadGenerator;
 
@@ -15,7 +16,8 @@ internal static class Report
         output.WriteLine();
         output.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; " +
             $"{DateTime.UtcNow:yyyy-MM-dd}. Each target: {options.WarmupSeconds}–{options.MaxWarmupSeconds} s warm-up until the server's JIT is quiet, then phases of at most {options.Seconds} s and " +
-            $"{options.MaxRoundTrips:N0} round trips; a round trip fails after {options.Timeout.TotalSeconds:0} s.");
+            $"{options.MaxRoundTrips:N0} round trips; a round trip fails after {options.Timeout.TotalSeconds:0} s. " +
+            $"The .NET servers run with the systemd unit's runtime settings: {DeployedRuntime.Describe()}.");
         output.WriteLine();
         output.WriteLine("One round trip is:");
         foreach (var target in results.DistinctBy(result => result.Target))

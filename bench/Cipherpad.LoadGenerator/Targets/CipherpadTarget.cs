@@ -30,6 +30,9 @@ internal sealed class CipherpadTarget : ILoadTarget
         ["Cipherpad:RateLimits:AddressPerMinute"] = "10000000",
     };
 
+    // The measured server's settings: the limits lifted, and the runtime as the systemd unit runs it.
+    private static readonly Dictionary<string, string> MeasuredServerSettings = new(LiftedRequestLimits.Concat(DeployedRuntime.Settings), StringComparer.Ordinal);
+
     private readonly Cleanup _cleanup;
     private readonly IReadOnlyList<HttpClient> _nodes;
     private readonly IReadOnlyList<Account> _accounts;
@@ -86,7 +89,7 @@ internal sealed class CipherpadTarget : ILoadTarget
             var clients = new List<HttpClient>();
             for (var node = 0; node < nodes; node++)
             {
-                var server = cleanup.Add(await ServerProcess.StartAsync(factory, LiftedRequestLimits), process => process.DisposeAsync());
+                var server = cleanup.Add(await ServerProcess.StartAsync(factory, MeasuredServerSettings), process => process.DisposeAsync());
                 log.WriteLine($"{name}: cipherpad-server (pid {server.ProcessId}) on {server.Address}");
                 servers.Add(server);
                 clients.Add(cleanup.Add(RelyingPartyClient(server.Address, credentials, options.Lanes), client =>

@@ -38,6 +38,10 @@ internal sealed class HelloWorldTarget : ILoadTarget
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cipherpad-hello-world.dll"));
+        foreach (var (key, value) in DeployedRuntime.Settings)
+        {
+            start.Environment[key] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start cipherpad-hello-world.");
         try
         {

@@ -98,6 +98,22 @@ public sealed partial class SystemdUnitTests
         return (exitCode, error.Trim());
     }
 
+    [Fact]
+    public async Task The_container_image_sets_the_runtime_settings_that_the_unit_sets()
+    {
+        var unit = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "systemd", "cipherpad.service"));
+        var image = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "container", "Containerfile"));
+
+        string[] unitSettings = [.. RuntimeSetting().Matches(unit).Select(match => match.Value).Order(StringComparer.Ordinal)];
+        string[] imageSettings = [.. RuntimeSetting().Matches(image).Select(match => match.Value).Order(StringComparer.Ordinal)];
+
+        Assert.Contains("DOTNET_GCgen0size=0x4000000", unitSettings);
+        Assert.Equal(unitSettings, imageSettings);
+    }
+
+    [GeneratedRegex(@"DOTNET_[A-Za-z0-9_]+=[^\s\\]+")]
+    private static partial Regex RuntimeSetting();
+
     [GeneratedRegex(@"^Environment=(?<key>[A-Za-z_][A-Za-z0-9_]*)=(?<value>.*)$", RegexOptions.Multiline)]
     private static partial Regex UnitEnvironment();
 }
