@@ -60,12 +60,12 @@ public abstract class ReadAhead
     private sealed class ListRead<T>(string sql, object? arguments) : ReadAhead(sql, arguments, typeof(List<T>))
     {
         internal override async Task<object?> ReadAsync(DbDataReader reader, CancellationToken cancellationToken) =>
-            await Storage.Sql.ReadListAsync<T>(reader, cancellationToken);
+            await Storage.Sql.ReadListAsync<T>(Sql, reader, cancellationToken);
     }
 
     private sealed class SingleRead<T>(string sql, object? arguments) : ReadAhead(sql, arguments, typeof(T))
     {
         internal override async Task<object?> ReadAsync(DbDataReader reader, CancellationToken cancellationToken) =>
-            await Storage.Sql.ReadSingleOrDefaultAsync<T>(reader, cancellationToken);
+            await Storage.Sql.ReadSingleOrDefaultAsync<T>(Sql, reader, cancellationToken);
     }
 }

@@ -27,6 +27,12 @@ public static partial class Sql
     private static readonly ConcurrentDictionary<(string Sql, int Position), string> Renamed = new();
     private static readonly ConcurrentDictionary<(string Name, int Position), string> RenamedParameters = new();
 
+    // Dapper finds a statement's row parser at each call by the names and types of its columns, which it asks the provider for
+    // (Microsoft.Data.Sqlite builds a small query for the type of each NULL). The parser is kept here by statement instead,
+    // with the column types it was built for, up to a bound in case some caller builds its statements' texts.
+    private static readonly ConcurrentDictionary<(string Statement, Type Row), RowReader> RowReaders = new();
+    private const int MaxRowReaders = 4096;
+
     static Sql()
     {
         // Dapper would read these as the provider sees fit; they must be read as Entity Framework stores them.
@@ -48,7 +54,7 @@ public static partial class Sql
             : RunAsync(db, sql, arguments, async command =>
             {
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                return await ReadSingleOrDefaultAsync<T>(reader, cancellationToken);
+                return await ReadSingleOrDefaultAsync<T>(sql, reader, cancellationToken);
             }, cancellationToken);
     }
 
@@ -60,7 +66,7 @@ public static partial class Sql
             : RunAsync(db, sql, arguments, async command =>
             {
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                return await ReadListAsync<T>(reader, cancellationToken);
+                return await ReadListAsync<T>(sql, reader, cancellationToken);
             }, cancellationToken);
     }
 
@@ -85,7 +91,7 @@ public static partial class Sql
         CancellationToken cancellationToken) =>
         reads is { Count: 0 }
             ? db.SingleOrDefaultAsync<T>(sql, arguments, cancellationToken)
-            : WithReadsAheadAsync(db, (sql, arguments), reader => ReadSingleOrDefaultAsync<T>(reader, cancellationToken), reads, cancellationToken);
+            : WithReadsAheadAsync(db, (sql, arguments), reader => ReadSingleOrDefaultAsync<T>(sql, reader, cancellationToken), reads, cancellationToken);
 
     private static async Task<T?> WithReadsAheadAsync<T>(CipherpadDbContext db, (string Sql, object? Arguments)? first, Func<DbDataReader, Task<T?>>? readFirst,
         IReadOnlyList<ReadAhead> reads, CancellationToken cancellationToken)
@@ -137,22 +143,22 @@ public static partial class Sql
         return (string.Concat(texts), arguments);
     }
 
-    internal static async Task<T?> ReadSingleOrDefaultAsync<T>(DbDataReader reader, CancellationToken cancellationToken)
+    internal static async Task<T?> ReadSingleOrDefaultAsync<T>(string statement, DbDataReader reader, CancellationToken cancellationToken)
     {
         if (!await reader.ReadAsync(cancellationToken))
         {
             return default;
         }
-        var row = RowParser<T>(reader)(reader);
+        var row = RowParser<T>(statement, reader)(reader);
         return await reader.ReadAsync(cancellationToken) ? throw new InvalidOperationException("The statement returned more than one row.") : row;
     }
 
-    internal static async Task<List<T>> ReadListAsync<T>(DbDataReader reader, CancellationToken cancellationToken)
+    internal static async Task<List<T>> ReadListAsync<T>(string statement, DbDataReader reader, CancellationToken cancellationToken)
     {
         var rows = new List<T>();
         if (await reader.ReadAsync(cancellationToken))
         {
-            var parse = RowParser<T>(reader);
+            var parse = RowParser<T>(statement, reader);
             do
             {
                 rows.Add(parse(reader));
@@ -178,13 +184,63 @@ public static partial class Sql
     public static Task<int> ExecuteAsync(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken) =>
         RunAsync(db, sql, arguments, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
 
-    /// <summary>Reads a row into <typeparamref name="T"/>: an object by its columns' names, a number or a text from the one column.</summary>
-    private static Func<DbDataReader, T> RowParser<T>(DbDataReader reader)
+    /// <summary>
+    /// Reads the rows of <paramref name="statement"/>, the reader on its first, into <typeparamref name="T"/>: an object by its
+    /// columns' names, a number or a text from the one column.
+    /// </summary>
+    private static Func<DbDataReader, T> RowParser<T>(string statement, DbDataReader reader)
     {
         var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-        return type.IsPrimitive || type == typeof(string)
-            ? row => row.GetValue(0) is var value and not DBNull ? (T)Convert.ChangeType(value, type, CultureInfo.InvariantCulture) : default!
-            : reader.GetRowParser<T>();
+        if (type.IsPrimitive || type == typeof(string))
+        {
+            return row => row.GetValue(0) is var value and not DBNull ? (T)Convert.ChangeType(value, type, CultureInfo.InvariantCulture) : default!;
+        }
+        if (RowReaders.TryGetValue((statement, typeof(T)), out var known) && known.Fits(reader))
+        {
+            return (Func<DbDataReader, T>)known.Parse;
+        }
+        var parse = reader.GetRowParser<T>();
+        if (RowReaders.Count < MaxRowReaders)
+        {
+            RowReaders[(statement, typeof(T))] = new RowReader(ColumnTypes(reader), parse);
+        }
+        return parse;
+    }
+
+    private static Type[] ColumnTypes(DbDataReader reader)
+    {
+        var types = new Type[reader.FieldCount];
+        for (var column = 0; column < types.Length; column++)
+        {
+            types[column] = reader.GetFieldType(column);
+        }
+        return types;
+    }
+
+    /// <summary>A statement's row parser, and the types of the columns it was built for.</summary>
+    private sealed class RowReader(Type[] columnTypes, Delegate parse)
+    {
+        public Delegate Parse { get; } = parse;
+
+        /// <summary>
+        /// Whether the reader's current row has the columns the parser was built for: as many, and each that holds a value of
+        /// the same type. A NULL fits any column; a column that SQLite computes may change type from one row to the next.
+        /// </summary>
+        public bool Fits(DbDataReader reader)
+        {
+            if (reader.FieldCount != columnTypes.Length)
+            {
+                return false;
+            }
+            for (var column = 0; column < columnTypes.Length; column++)
+            {
+                if (!reader.IsDBNull(column) && reader.GetFieldType(column) != columnTypes[column])
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /// <summary>
