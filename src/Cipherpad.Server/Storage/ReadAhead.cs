@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -13,6 +14,12 @@ namespace Cipherpad.Server.Storage;
 /// </summary>
 public abstract class ReadAhead
 {
+    // Statements are named in keys by a number of their own, so that a key is not as long as its statement; texts beyond the
+    // bound (a caller that builds them) are named by themselves. A number starts with '#', a text with its length.
+    private static readonly ConcurrentDictionary<string, long> StatementNumbers = new(StringComparer.Ordinal);
+    private const int MaxStatementNumbers = 4096;
+    private static long _lastStatementNumber;
+
     private ReadAhead(string sql, object? arguments, Type rowType)
     {
         Sql = sql;
@@ -41,7 +48,17 @@ public abstract class ReadAhead
     /// </summary>
     internal static string KeyOf(string sql, object? arguments, Type rowType)
     {
-        var key = new StringBuilder(sql.Length + 256).Append(sql.Length).Append(':').Append(sql).Append(rowType.FullName);
+        var key = new StringBuilder(128);
+        if (StatementNumbers.TryGetValue(sql, out var number) || StatementNumbers.Count < MaxStatementNumbers)
+        {
+            number = number > 0 ? number : StatementNumbers.GetOrAdd(sql, _ => Interlocked.Increment(ref _lastStatementNumber));
+            // A type's handle names it uniquely for as long as the process runs, as a number.
+            key.Append('#').Append(number).Append(':').Append((long)rowType.TypeHandle.Value);
+        }
+        else
+        {
+            key.Append(sql.Length).Append(':').Append(sql).Append(rowType.FullName);
+        }
         foreach (var (name, value) in Storage.Sql.Arguments(arguments))
         {
             var text = value switch

@@ -26,6 +26,7 @@ public static partial class Sql
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> ArgumentProperties = new();
     private static readonly ConcurrentDictionary<(string Sql, int Position), string> Renamed = new();
     private static readonly ConcurrentDictionary<(string Name, int Position), string> RenamedParameters = new();
+    private static readonly ConcurrentDictionary<string, string> ParameterNames = new(StringComparer.Ordinal);
 
     // Dapper finds a statement's row parser at each call by the names and types of its columns, which it asks the provider for
     // (Microsoft.Data.Sqlite builds a small query for the type of each NULL). The parser is kept here by statement instead,
@@ -282,15 +283,38 @@ public static partial class Sql
         return await execute(command);
     }
 
+    /// <summary>
+    /// Binds <paramref name="arguments"/> to <paramref name="command"/>'s parameters, reusing those it kept from its last
+    /// run (a statement compiled once runs with the same names each time) and making the others.
+    /// </summary>
     private static void Bind(DbCommand command, object? arguments)
     {
-        command.Parameters.Clear();
+        var parameters = command.Parameters;
+        var position = 0;
         foreach (var (name, value) in Arguments(arguments))
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@" + name;
-            parameter.Value = Stored(value, command is SqliteCommand);
-            command.Parameters.Add(parameter);
+            var parameterName = ParameterNames.GetOrAdd(name, static name => "@" + name);
+            var stored = Stored(value, command is SqliteCommand);
+            if (position < parameters.Count && string.Equals(parameters[position].ParameterName, parameterName, StringComparison.Ordinal))
+            {
+                parameters[position].Value = stored;
+            }
+            else
+            {
+                while (parameters.Count > position)
+                {
+                    parameters.RemoveAt(parameters.Count - 1);
+                }
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = parameterName;
+                parameter.Value = stored;
+                parameters.Add(parameter);
+            }
+            position++;
+        }
+        while (parameters.Count > position)
+        {
+            parameters.RemoveAt(parameters.Count - 1);
         }
     }
 

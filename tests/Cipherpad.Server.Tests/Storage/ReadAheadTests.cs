@@ -115,7 +115,7 @@ public abstract class ReadAheadTests
     }
 
     [Fact]
-    public void Reads_with_arguments_that_print_alike_are_told_apart()
+    public void Reads_of_other_statements_or_row_types_or_with_arguments_that_print_alike_are_told_apart()
     {
         var when = new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
         string Key(object? arguments) => ReadAhead.SingleOrDefault<int>(Spent, arguments).Key;
@@ -125,6 +125,9 @@ public abstract class ReadAheadTests
         Assert.NotEqual(Key(new { a = "1|b:System.String:1:2" }), Key(new { a = "1", b = "2" }));
         Assert.NotEqual(Key(new { n = 1 }), Key(new { n = "1" }));
         Assert.Equal(Key(new { n = 1, at = when }), Key(new { n = 1, at = when }));
+        Assert.NotEqual(Key(new { n = 1 }), ReadAhead.SingleOrDefault<long>(Spent, new { n = 1 }).Key);
+        Assert.NotEqual(Key(new { n = 1 }), ReadAhead.SingleOrDefault<int>(Days, new { n = 1 }).Key);
+        Assert.NotEqual(ReadAhead.List<int>(Days, null).Key, ReadAhead.SingleOrDefault<int>(Days, null).Key);
     }
 
     protected static async Task SetSpentAsync(CipherpadFactory factory, Guid accountId, int day, double spent)
