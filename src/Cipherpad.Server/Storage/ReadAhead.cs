@@ -49,9 +49,12 @@ public abstract class ReadAhead
     internal static string KeyOf(string sql, object? arguments, Type rowType)
     {
         var key = new StringBuilder(128);
-        if (StatementNumbers.TryGetValue(sql, out var number) || StatementNumbers.Count < MaxStatementNumbers)
+        if (!StatementNumbers.TryGetValue(sql, out var number) && StatementNumbers.Count < MaxStatementNumbers)
         {
-            number = number > 0 ? number : StatementNumbers.GetOrAdd(sql, _ => Interlocked.Increment(ref _lastStatementNumber));
+            number = StatementNumbers.GetOrAdd(sql, _ => Interlocked.Increment(ref _lastStatementNumber));
+        }
+        if (number > 0)
+        {
             // A type's handle names it uniquely for as long as the process runs, as a number.
             key.Append('#').Append(number).Append(':').Append((long)rowType.TypeHandle.Value);
         }

@@ -301,10 +301,7 @@ public static partial class Sql
             }
             else
             {
-                while (parameters.Count > position)
-                {
-                    parameters.RemoveAt(parameters.Count - 1);
-                }
+                RemoveFrom(position);
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = parameterName;
                 parameter.Value = stored;
@@ -312,9 +309,14 @@ public static partial class Sql
             }
             position++;
         }
-        while (parameters.Count > position)
+        RemoveFrom(position);
+
+        void RemoveFrom(int first)
         {
-            parameters.RemoveAt(parameters.Count - 1);
+            while (parameters.Count > first)
+            {
+                parameters.RemoveAt(parameters.Count - 1);
+            }
         }
     }
 
