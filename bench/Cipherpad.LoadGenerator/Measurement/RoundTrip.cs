@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text.Json;
 using Cipherpad.LoadGenerator.Targets;
 
@@ -24,9 +25,13 @@ internal static class RoundTrip
         {
             return $"HTTP error: {exception.HttpRequestError}";
         }
+        catch (SocketException exception)
+        {
+            return $"socket error: {exception.SocketErrorCode}";
+        }
         catch (IOException exception)
         {
-            return $"I/O error: {exception.GetType().Name}";
+            return $"I/O error: {exception.Message}";
         }
         catch (JsonException)
         {

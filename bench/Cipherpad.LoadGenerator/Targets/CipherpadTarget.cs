@@ -1,8 +1,7 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
+using Cipherpad.LoadGenerator.Http;
 using Cipherpad.LoadGenerator.Measurement;
 using Cipherpad.Server;
 using Cipherpad.Server.RelyingParties;
@@ -31,15 +30,15 @@ internal sealed class CipherpadTarget : ILoadTarget
     };
 
     // The measured server's settings: the limits lifted, and the runtime as the systemd unit runs it.
-    private static readonly Dictionary<string, string> MeasuredServerSettings = new(LiftedRequestLimits.Concat(DeployedRuntime.Settings), StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> MeasuredServerSettings = new(LiftedRequestLimits.Concat(DeployedRuntime.ServerEnvironment), StringComparer.Ordinal);
 
     private readonly Cleanup _cleanup;
-    private readonly IReadOnlyList<HttpClient> _nodes;
+    private readonly IReadOnlyList<PlainHttpClient> _nodes;
     private readonly IReadOnlyList<Account> _accounts;
     private readonly IReadOnlyList<string> _sources;
     private long _sequence;
 
-    private CipherpadTarget(string name, Cleanup cleanup, IReadOnlyList<HttpClient> nodes, IReadOnlyList<Account> accounts, IReadOnlyList<string> sources,
+    private CipherpadTarget(string name, Cleanup cleanup, IReadOnlyList<PlainHttpClient> nodes, IReadOnlyList<Account> accounts, IReadOnlyList<string> sources,
         IReadOnlyList<int> serverProcessIds, ProcessCpu? database)
     {
         Name = name;
@@ -86,7 +85,7 @@ internal sealed class CipherpadTarget : ILoadTarget
             var accounts = await RegisterAccountsAsync(factory, options.Accounts, cleanup);
             var credentials = await AddRelyingPartyAsync(factory);
             var servers = new List<ServerProcess>();
-            var clients = new List<HttpClient>();
+            var clients = new List<PlainHttpClient>();
             for (var node = 0; node < nodes; node++)
             {
                 var server = cleanup.Add(await ServerProcess.StartAsync(factory, MeasuredServerSettings), process => process.DisposeAsync());
@@ -114,25 +113,25 @@ internal sealed class CipherpadTarget : ILoadTarget
         var account = _accounts[(int)(sequence % _accounts.Count)];
         var userAddress = _sources[(int)(sequence % _sources.Count)];
         var node = (int)(sequence % _nodes.Count);
-        using var created = await _nodes[node].PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest(account.Email, ChallengePurposes.Login),
+        var created = await _nodes[node].PostJsonAsync(lane, "/api/v1/challenges", new CreateChallengeRequest(account.Email, ChallengePurposes.Login),
             cancellationToken);
         if (!created.IsSuccessStatusCode)
         {
-            return $"create: {(int)created.StatusCode}";
+            return $"create: {created.Status}";
         }
-        if (await created.Content.ReadFromJsonAsync<ChallengeResponse>(cancellationToken) is not { } challenge)
+        if (PlainHttpClient.ReadJson<ChallengeResponse>(created) is not { } challenge)
         {
             return "create: empty answer";
         }
         // The server process runs on the real clock, so the answer is made for the real time.
         var answer = Answer.Compute(account.Keys, Purpose.Login, challenge.Question, TimeProvider.System.GetUtcNow());
-        using var verified = await _nodes[(node + 1) % _nodes.Count].PostAsJsonAsync($"/api/v1/challenges/{challenge.ChallengeId}/verify",
+        var verified = await _nodes[(node + 1) % _nodes.Count].PostJsonAsync(lane, $"/api/v1/challenges/{challenge.ChallengeId}/verify",
             new VerifyRequest(answer, UserIp: userAddress), cancellationToken);
         if (!verified.IsSuccessStatusCode)
         {
-            return $"verify: {(int)verified.StatusCode}";
+            return $"verify: {verified.Status}";
         }
-        var result = (await verified.Content.ReadFromJsonAsync<VerifyResponse>(cancellationToken))?.Result;
+        var result = PlainHttpClient.ReadJson<VerifyResponse>(verified)?.Result;
         return result == VerifyResults.Success ? null : $"verify: {result}";
     }
 
@@ -172,17 +171,8 @@ internal sealed class CipherpadTarget : ILoadTarget
         return await scope.ServiceProvider.GetRequiredService<RelyingPartyService>().AddAsync("Load Shop");
     }
 
-    private static HttpClient RelyingPartyClient(Uri server, RelyingPartyCredentials credentials, int connections)
-    {
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections })
-        {
-            BaseAddress = server,
-            Timeout = Timeout.InfiniteTimeSpan, // each round trip has its own deadline
-        };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.ClientId}:{credentials.ClientSecret}")));
-        return http;
-    }
+    private static PlainHttpClient RelyingPartyClient(Uri server, RelyingPartyCredentials credentials, int lanes) =>
+        new(server, lanes, "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.ClientId}:{credentials.ClientSecret}")));
 
     /// <summary>
     /// Users' addresses from 198.18.0.0/15, the range set aside for benchmarks (RFC 2544): each verify names one as the user's,

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Cipherpad.Contracts.Challenges;
+using Cipherpad.LoadGenerator.Http;
 using Cipherpad.LoadGenerator.Measurement;
 
 namespace Cipherpad.LoadGenerator.Targets;
@@ -18,9 +17,9 @@ internal sealed class HelloWorldTarget : ILoadTarget
 {
     private const string Listening = "Listening on ";
     private readonly Process _process;
-    private readonly HttpClient _http;
+    private readonly PlainHttpClient _http;
 
-    private HelloWorldTarget(Process process, HttpClient http)
+    private HelloWorldTarget(Process process, PlainHttpClient http)
     {
         _process = process;
         _http = http;
@@ -38,7 +37,7 @@ internal sealed class HelloWorldTarget : ILoadTarget
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cipherpad-hello-world.dll"));
-        foreach (var (key, value) in DeployedRuntime.Settings)
+        foreach (var (key, value) in DeployedRuntime.ServerEnvironment)
         {
             start.Environment[key] = value;
         }
@@ -47,14 +46,9 @@ internal sealed class HelloWorldTarget : ILoadTarget
         {
             var address = await AddressAsync(process, TimeSpan.FromSeconds(30));
             log.WriteLine($"hello world: cipherpad-hello-world (pid {process.Id}) on {address}");
-            var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Lanes })
-            {
-                BaseAddress = address,
-                Timeout = Timeout.InfiniteTimeSpan,
-            };
             // The header a relying party sends to Cipherpad, so that requests are the same size.
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Guid.NewGuid():N}:{Convert.ToBase64String(new byte[32])}")));
+            var http = new PlainHttpClient(address, options.Lanes,
+                "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Guid.NewGuid():N}:{Convert.ToBase64String(new byte[32])}")));
             return new(process, http);
         }
         catch
@@ -67,11 +61,11 @@ internal sealed class HelloWorldTarget : ILoadTarget
     public async Task<string?> RoundTripAsync(int lane, CancellationToken cancellationToken)
     {
         var create = new CreateChallengeRequest($"load{lane}@example.com", ChallengePurposes.Login);
-        if (await EchoAsync(create, cancellationToken) is { } failure)
+        if (await EchoAsync(lane, create, cancellationToken) is { } failure)
         {
             return failure;
         }
-        return await EchoAsync(new VerifyRequest("12345678", UserIp: "198.18.0.1"), cancellationToken);
+        return await EchoAsync(lane, new VerifyRequest("12345678", UserIp: "198.18.0.1"), cancellationToken);
     }
 
     public ValueTask DisposeAsync()
@@ -81,14 +75,14 @@ internal sealed class HelloWorldTarget : ILoadTarget
         return ValueTask.CompletedTask;
     }
 
-    private async Task<string?> EchoAsync<T>(T body, CancellationToken cancellationToken)
+    private async Task<string?> EchoAsync<T>(int lane, T body, CancellationToken cancellationToken)
     {
-        using var echoed = await _http.PostAsJsonAsync("/echo", body, cancellationToken);
+        var echoed = await _http.PostJsonAsync(lane, "/echo", body, cancellationToken);
         if (!echoed.IsSuccessStatusCode)
         {
-            return $"echo: {(int)echoed.StatusCode}";
+            return $"echo: {echoed.Status}";
         }
-        await echoed.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        PlainHttpClient.ReadJson<JsonElement>(echoed);
         return null;
     }
 
