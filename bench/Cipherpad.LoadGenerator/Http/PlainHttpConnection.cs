@@ -9,7 +9,8 @@ namespace Cipherpad.LoadGenerator.Http;
 /// HTTP/1.1 over one kept-alive TCP connection, one request at a time, the way <c>wrk</c> loads a server: a request goes out in
 /// one send, and the answer is read from the socket into a buffer the connection keeps for the next one. It understands what
 /// the measured servers answer with (a body of a given <c>Content-Length</c> or chunked, and <c>Connection: close</c>); any
-/// other answer, any error and any cancellation close the connection, and the next request opens a new one.
+/// other answer, any error and any cancellation close the connection, and the next request opens a new one. The socket is
+/// non-blocking and waits on <see cref="SocketEventLoop"/>, so the code after each read runs on that loop's thread.
 /// </summary>
 internal sealed class PlainHttpConnection(IPEndPoint server) : IDisposable
 {
@@ -17,6 +18,7 @@ internal sealed class PlainHttpConnection(IPEndPoint server) : IDisposable
     private static readonly byte[] EndOfLine = "\r\n"u8.ToArray();
     private static readonly byte[] EndOfHeaders = "\r\n\r\n"u8.ToArray();
     private Socket? _socket;
+    private SocketEventLoop.Waiter? _readable;
     private byte[] _received = new byte[16 * 1024];
     private int _receivedLength;
     private byte[] _chunkedBody = new byte[4 * 1024];
@@ -29,12 +31,12 @@ internal sealed class PlainHttpConnection(IPEndPoint server) : IDisposable
     {
         try
         {
-            var socket = _socket ??= await ConnectAsync(server, cancellationToken);
-            while (!request.IsEmpty)
+            if (_socket is null)
             {
-                request = request[await socket.SendAsync(request, SocketFlags.None, cancellationToken)..];
+                await ConnectAsync(cancellationToken);
             }
-            return await ReadAnswerAsync(socket, cancellationToken);
+            Send(_socket!, request.Span);
+            return await ReadAnswerAsync(_socket!, cancellationToken);
         }
         catch
         {
@@ -45,13 +47,17 @@ internal sealed class PlainHttpConnection(IPEndPoint server) : IDisposable
 
     public void Dispose() => Close();
 
-    private static async Task<Socket> ConnectAsync(IPEndPoint server, CancellationToken cancellationToken)
+    private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(server, cancellationToken);
-            return socket;
+            // Blocking, on a worker rather than the loop's thread: an asynchronous connect would tie the socket to the
+            // runtime's own epoll thread as well, which would then wake for it too.
+            await Task.Run(() => socket.Connect(server), cancellationToken);
+            socket.Blocking = false;
+            _readable = SocketEventLoop.Shared.Register(socket);
+            _socket = socket;
         }
         catch
         {
@@ -60,8 +66,28 @@ internal sealed class PlainHttpConnection(IPEndPoint server) : IDisposable
         }
     }
 
+    private static void Send(Socket socket, ReadOnlySpan<byte> request)
+    {
+        while (!request.IsEmpty)
+        {
+            var sent = socket.Send(request, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                // One small request at a time never fills a socket's send buffer unless the server stopped reading.
+                throw new IOException("The server does not read what it is sent.");
+            }
+            if (error != SocketError.Success)
+            {
+                throw new SocketException((int)error);
+            }
+            request = request[sent..];
+        }
+    }
+
     private void Close()
     {
+        _readable?.Dispose();
+        _readable = null;
         _socket?.Dispose();
         _socket = null;
         _receivedLength = 0;
@@ -229,12 +255,25 @@ internal sealed class PlainHttpConnection(IPEndPoint server) : IDisposable
             }
             Array.Resize(ref _received, _received.Length * 2);
         }
-        var received = await socket.ReceiveAsync(_received.AsMemory(_receivedLength), SocketFlags.None, cancellationToken);
-        if (received == 0)
+        while (true)
         {
-            throw new IOException("The server closed the connection before it had answered.");
+            var received = socket.Receive(_received.AsSpan(_receivedLength), SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                await _readable!.ReadableAsync(cancellationToken);
+                continue;
+            }
+            if (error != SocketError.Success)
+            {
+                throw new SocketException((int)error);
+            }
+            if (received == 0)
+            {
+                throw new IOException("The server closed the connection before it had answered.");
+            }
+            _receivedLength += received;
+            return;
         }
-        _receivedLength += received;
     }
 
     private static string Printable(ReadOnlySpan<byte> text) => Encoding.ASCII.GetString(text[..Math.Min(text.Length, 80)]);

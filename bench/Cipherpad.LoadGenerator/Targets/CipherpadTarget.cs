@@ -30,7 +30,7 @@ internal sealed class CipherpadTarget : ILoadTarget
     };
 
     // The measured server's settings: the limits lifted, and the runtime as the systemd unit runs it.
-    private static readonly Dictionary<string, string> MeasuredServerSettings = new(LiftedRequestLimits.Concat(DeployedRuntime.ServerEnvironment), StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> MeasuredServerSettings = new(LiftedRequestLimits.Concat(DeployedRuntime.Settings), StringComparer.Ordinal);
 
     private readonly Cleanup _cleanup;
     private readonly IReadOnlyList<PlainHttpClient> _nodes;

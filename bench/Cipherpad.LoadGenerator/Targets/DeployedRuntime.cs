@@ -1,4 +1,3 @@
-using Cipherpad.LoadGenerator.Http;
 using Cipherpad.Testing;
 
 namespace Cipherpad.LoadGenerator.Targets;
@@ -12,13 +11,6 @@ internal static class DeployedRuntime
     private const string Prefix = "Environment=DOTNET_";
 
     public static IReadOnlyDictionary<string, string> Settings { get; } = Read();
-
-    /// <summary>
-    /// What a measured .NET server's environment is given: <see cref="Settings"/>, and the runtime's default for the socket
-    /// switch the load generator turns on for itself (<see cref="InlineSocketCompletions"/>), which the server would otherwise inherit.
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> ServerEnvironment { get; } =
-        Settings.Append(InlineSocketCompletions.DefaultForServers).ToDictionary(StringComparer.Ordinal);
 
     /// <summary>The settings as the report prints them.</summary>
     public static string Describe() =>

@@ -37,7 +37,7 @@ internal sealed class HelloWorldTarget : ILoadTarget
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cipherpad-hello-world.dll"));
-        foreach (var (key, value) in DeployedRuntime.ServerEnvironment)
+        foreach (var (key, value) in DeployedRuntime.Settings)
         {
             start.Environment[key] = value;
         }
