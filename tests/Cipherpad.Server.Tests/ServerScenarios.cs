@@ -309,6 +309,11 @@ public abstract class ServerScenarios
         var throttled = await VerifyAsync(shop, next, AnswerFor(secret, next, factory.Time.GetUtcNow()), attacker);
         Assert.Equal("throttled", throttled.Result);
         Assert.True(throttled.RetryAfterSeconds >= 1);
+        // A source that must wait uses none of the question's five attempts, however often it tries.
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal("throttled", (await VerifyAsync(shop, next, "0000 0000", attacker)).Result);
+        }
 
         var owner = await VerifyAsync(shop, next, AnswerFor(secret, next, factory.Time.GetUtcNow()), "198.51.100.7");
         Assert.Equal("success", owner.Result);

@@ -216,6 +216,12 @@ public sealed class ChallengeService(
 
     private const string FindSql = """SELECT * FROM "Challenges" WHERE "Id" = @challengeId""";
 
+    private const string ReserveAttemptSql = """
+        UPDATE "Challenges" SET "WrongAnswers" = "WrongAnswers" + 1
+        WHERE "Id" = @Id AND "Status" = @pending AND "ExpiresAt" > @now AND "WrongAnswers" < @max
+        RETURNING "WrongAnswers"
+        """;
+
     public async Task<VerifyOutcome> VerifyAsync(RelyingParty party, Challenge challenge, string typedAnswer, string source,
         CancellationToken cancellationToken = default)
     {
@@ -264,22 +270,24 @@ public sealed class ChallengeService(
     {
         var purpose = challenge.Purpose.WireName();
         var where = $"{party.Name}, from {source}";
-        if (await throttles.TryReserveAsync(challenge.AccountId, ThrottleScope, source, cancellationToken, accountWide: false) is { } wait)
+        // The source's attempt is counted first, and one of the question's attempts is reserved in the same command, before
+        // the answer is looked at, so however many answers arrive at once, no more than the limits are ever evaluated. A
+        // right answer gives its attempt back, and so does a source that must wait. What checking the answer and telling the
+        // owner will read goes in the same command too.
+        var answerMethod = methods.Find(challenge.Method);
+        var attempt = ReadAhead.SingleOrDefault<int?>(ReserveAttemptSql,
+            new { challenge.Id, pending = nameof(ChallengeStatus.Pending), now, max = Settings.MaxWrongAnswers });
+        var wait = await throttles.TryReserveAsync(challenge.AccountId, ThrottleScope, source, cancellationToken, accountWide: false,
+            [attempt, .. answerMethod?.ReadsFor(challenge.AccountId) ?? [], Notifier.ChosenKindsRead(challenge.AccountId)]);
+        var wrongAnswers = db.SentAhead<int?>(attempt);
+        if (wait is not null)
         {
+            if (wrongAnswers is not null)
+            {
+                await db.ExecuteAsync("""UPDATE "Challenges" SET "WrongAnswers" = "WrongAnswers" - 1 WHERE "Id" = @Id""", new { challenge.Id }, cancellationToken);
+            }
             return await refused(VerifyResult.Throttled, Math.Max(0, Settings.MaxWrongAnswers - challenge.WrongAnswers), wait);
         }
-
-        // One of the question's attempts is reserved before the answer is looked at, so however many answers arrive at
-        // once, no more than the limit are ever evaluated. A right answer gives its attempt back. What checking the answer
-        // and telling the owner will read goes in the same command.
-        var answerMethod = methods.Find(challenge.Method);
-        var wrongAnswers = await db.SingleOrDefaultAsync<int?>(
-            """
-            UPDATE "Challenges" SET "WrongAnswers" = "WrongAnswers" + 1
-            WHERE "Id" = @Id AND "Status" = @pending AND "ExpiresAt" > @now AND "WrongAnswers" < @max
-            RETURNING "WrongAnswers"
-            """, new { challenge.Id, pending = nameof(ChallengeStatus.Pending), now, max = Settings.MaxWrongAnswers },
-            [.. answerMethod?.ReadsFor(challenge.AccountId) ?? [], Notifier.ChosenKindsRead(challenge.AccountId)], cancellationToken);
         if (wrongAnswers is null)
         {
             return await refused(await SettledAsync(challenge.Id, now, cancellationToken), 0, null);

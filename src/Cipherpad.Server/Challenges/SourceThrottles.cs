@@ -46,17 +46,19 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
     /// than the free attempts and then one per back-off window, on any database and across server instances.
     /// <paramref name="accountWide"/> says whether the account-wide layer applies too; answers to questions leave it out,
     /// because <see cref="GuessRisks"/> bounds distributed guessing without holding up the owner at a new address.
+    /// <paramref name="sentAlong"/> go to the database in the same command as the source's count, after it, whatever its outcome.
     /// </summary>
-    public async Task<TimeSpan?> TryReserveAsync(Guid accountId, string scope, string source, CancellationToken cancellationToken, bool accountWide = true)
+    public async Task<TimeSpan?> TryReserveAsync(Guid accountId, string scope, string source, CancellationToken cancellationToken, bool accountWide = true,
+        IReadOnlyList<ReadAhead>? sentAlong = null)
     {
-        var own = await ReserveAsync(accountId, Key(scope, source), Settings.FailuresBeforeBackoff, cancellationToken);
+        var own = await ReserveAsync(accountId, Key(scope, source), Settings.FailuresBeforeBackoff, sentAlong ?? [], cancellationToken);
         if (own.Wait is { } wait)
         {
             return wait;
         }
         return own.OwnerSource || !accountWide
             ? null
-            : (await ReserveAsync(accountId, Key(scope, AllSources), Settings.AccountFailuresBeforeBackoff, cancellationToken)).Wait;
+            : (await ReserveAsync(accountId, Key(scope, AllSources), Settings.AccountFailuresBeforeBackoff, [], cancellationToken)).Wait;
     }
 
     /// <summary>
@@ -89,7 +91,8 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
     /// Counts one attempt for <paramref name="key"/>: below <paramref name="failuresBeforeBackoff"/> it is free; at or past
     /// it, the attempt that reaches each count starts the next wait and goes ahead, and any other attempt at that count waits.
     /// </summary>
-    private async Task<(TimeSpan? Wait, bool OwnerSource)> ReserveAsync(Guid accountId, string key, int failuresBeforeBackoff, CancellationToken cancellationToken)
+    private async Task<(TimeSpan? Wait, bool OwnerSource)> ReserveAsync(Guid accountId, string key, int failuresBeforeBackoff, IReadOnlyList<ReadAhead> sentAlong,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         // One statement counts the attempt unless the source is waiting; on PostgreSQL it locks the row until the request
@@ -100,7 +103,7 @@ public sealed class SourceThrottles(CipherpadDbContext db, IOptions<CipherpadOpt
             ON CONFLICT ("AccountId", "Source") DO UPDATE SET "ConsecutiveFailures" = "SourceThrottles"."ConsecutiveFailures" + 1
             WHERE "SourceThrottles"."BlockedUntil" IS NULL OR "SourceThrottles"."BlockedUntil" <= @now
             RETURNING *
-            """, new { accountId, key, now }, cancellationToken);
+            """, new { accountId, key, now }, sentAlong, cancellationToken);
         if (counted is null)
         {
             return await WaitingAsync(accountId, key, now, cancellationToken);

@@ -72,6 +72,20 @@ public static partial class Sql
     }
 
     /// <summary>
+    /// What <paramref name="write"/>, a statement that changes rows, returned when it was sent along with an earlier command of
+    /// this request (as a <see cref="ReadAhead"/>). It is never run again here: a write run twice would count twice.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">It was not sent in this request, or its rows were taken already.</exception>
+    public static T? SentAhead<T>(this CipherpadDbContext db, ReadAhead write)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(write);
+        return db.TakeReadAhead(write.Sql, write.Arguments, typeof(T), out var rows)
+            ? (T?)rows
+            : throw new InvalidOperationException($"Not sent in this request, or taken already: {write.Sql}");
+    }
+
+    /// <summary>
     /// Sends <paramref name="reads"/> to the database as one command and keeps their rows in the request's context for the
     /// reads that will ask for them (<see cref="ReadAhead"/>), until <see cref="CipherpadDbContext.ForgetReadsAhead"/>.
     /// </summary>
