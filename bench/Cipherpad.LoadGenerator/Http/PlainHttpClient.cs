@@ -44,6 +44,9 @@ internal sealed class PlainHttpClient : IDisposable
         return _lanes[lane].SendAsync(request, cancellationToken);
     }
 
+    /// <summary>The <c>Authorization</c> header's value for HTTP Basic authentication with <paramref name="id"/> and <paramref name="secret"/>.</summary>
+    public static string Basic(string id, string secret) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{id}:{secret}"));
+
     /// <summary>An answer's body read as JSON, as the HTTP API's clients read it.</summary>
     public static T? ReadJson<T>(PlainHttpResponse response) => JsonSerializer.Deserialize<T>(response.Body.Span, JsonSerializerOptions.Web);
 

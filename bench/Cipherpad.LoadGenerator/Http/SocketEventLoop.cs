@@ -33,13 +33,8 @@ internal sealed class SocketEventLoop
         new Thread(Run) { IsBackground = true, Name = "load generator sockets" }.Start();
     }
 
-    /// <summary>The process's one loop, started when first used; its thread lives as long as the process.</summary>
-    public static SocketEventLoop Shared => Lazy.Value;
-
-    private static class Lazy
-    {
-        public static readonly SocketEventLoop Value = new();
-    }
+    /// <summary>The process's one loop; its thread lives as long as the process.</summary>
+    public static SocketEventLoop Shared { get; } = new();
 
     /// <summary>
     /// Registers a connected, non-blocking <paramref name="socket"/>; await <see cref="Waiter.ReadableAsync"/> on what it

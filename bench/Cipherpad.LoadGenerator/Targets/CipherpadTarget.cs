@@ -1,4 +1,3 @@
-using System.Text;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.Core.Answers;
 using Cipherpad.LoadGenerator.Http;
@@ -172,7 +171,7 @@ internal sealed class CipherpadTarget : ILoadTarget
     }
 
     private static PlainHttpClient RelyingPartyClient(Uri server, RelyingPartyCredentials credentials, int lanes) =>
-        new(server, lanes, "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.ClientId}:{credentials.ClientSecret}")));
+        new(server, lanes, PlainHttpClient.Basic(credentials.ClientId, credentials.ClientSecret));
 
     /// <summary>
     /// Users' addresses from 198.18.0.0/15, the range set aside for benchmarks (RFC 2544): each verify names one as the user's,

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Cipherpad.Contracts.Challenges;
 using Cipherpad.LoadGenerator.Http;
@@ -47,8 +46,7 @@ internal sealed class HelloWorldTarget : ILoadTarget
             var address = await AddressAsync(process, TimeSpan.FromSeconds(30));
             log.WriteLine($"hello world: cipherpad-hello-world (pid {process.Id}) on {address}");
             // The header a relying party sends to Cipherpad, so that requests are the same size.
-            var http = new PlainHttpClient(address, options.Lanes,
-                "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Guid.NewGuid():N}:{Convert.ToBase64String(new byte[32])}")));
+            var http = new PlainHttpClient(address, options.Lanes, PlainHttpClient.Basic(Guid.NewGuid().ToString("N"), Convert.ToBase64String(new byte[32])));
             return new(process, http);
         }
         catch
