@@ -78,6 +78,41 @@ public abstract class LimitsUnderAttackScenarios
     }
 
     [Fact]
+    public async Task A_burst_from_a_source_that_must_wait_uses_none_of_the_questions_attempts_and_the_owner_still_answers_it()
+    {
+        var evaluated = new EvaluationCount();
+        using var factory = await CountingEvaluationsAsync(evaluated);
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        factory.Time.Stop(); // the attacker's back-off does not run out during the burst
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        const string attacker = "203.0.113.8";
+        for (var i = 0; i < 5; i++) // five wrong answers to other questions earn the attacker's back-off
+        {
+            var other = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+            await shop.PostAsJsonAsync($"/api/v1/challenges/{other.GetProperty("challengeId").GetString()}/verify", new { answer = "00000000", userIp = attacker });
+        }
+        var challenge = await (await shop.PostAsJsonAsync("/api/v1/challenges", new { login = "ann@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = challenge.GetProperty("challengeId").GetString()!;
+        evaluated.Reset();
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+            (await (await shop.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer = $"{i:D8}", userIp = attacker }))
+                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString()));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var stored = await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Challenges.AsNoTracking().SingleAsync(c => c.Id == Guid.Parse(id));
+            Assert.Equal((ChallengeStatus.Pending, 0), (stored.Status, stored.WrongAnswers));
+        }
+        using var keys = new Core.Answers.DeviceKeys(pad);
+        var right = Core.Answers.Answer.Compute(keys, Core.Answers.Purpose.Login, challenge.GetProperty("question").GetString()!, factory.Time.GetUtcNow());
+        var owner = await (await shop.PostAsJsonAsync($"/api/v1/challenges/{id}/verify", new { answer = right, userIp = "192.0.2.50" })).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.All(burst, result => Assert.Equal("throttled", result));
+        Assert.Equal(1, evaluated.Value); // the owner's answer alone
+        Assert.Equal("success", owner.GetProperty("result").GetString());
+    }
+
+    [Fact]
     public async Task A_right_answer_in_a_burst_of_wrong_ones_succeeds_only_among_the_first_five_evaluated()
     {
         var evaluated = new EvaluationCount();
