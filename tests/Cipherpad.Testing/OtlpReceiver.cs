@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 
 namespace Cipherpad.Testing;
 
@@ -47,6 +49,17 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     /// <summary>Every export's body read as UTF-8: the strings of the spans, among replacement characters for the rest.</summary>
     public string Text => string.Join("\n", _exports.Select(export => System.Text.Encoding.UTF8.GetString(export)));
+
+    /// <summary>
+    /// Shuts the server's tracer down, which returns only once its exporter has sent every span and been answered, then
+    /// gives <see cref="Text"/>. A flush would not do: it returns as soon as the spans are taken from the exporter's
+    /// queue, which may be before they are posted.
+    /// </summary>
+    public string TextOnceSentBy(IServiceProvider server)
+    {
+        Assert.True(server.GetRequiredService<TracerProvider>().Shutdown(30_000), "the tracer sent its spans within 30 s");
+        return Text;
+    }
 
     public async ValueTask DisposeAsync()
     {
