@@ -154,6 +154,11 @@ public sealed class ChallengeService(
     private async Task SaveNewAsync(RelyingParty party, Challenge challenge, CancellationToken cancellationToken)
     {
         webhooks.WatchExpiry(party, challenge);
+        var staged = db.ChangeTracker.HasChanges();
+        if (!staged)
+        {
+            writes.CommitWithNextStatement();
+        }
         await db.ExecuteAsync(
             """
             INSERT INTO "Challenges" ("Id", "RelyingPartyId", "AccountId", "Purpose", "Question", "CreatedAt", "ExpiresAt", "WrongAnswers", "Status",
@@ -167,7 +172,7 @@ public sealed class ChallengeService(
                 challenge.ExpiresAt, challenge.WrongAnswers, Status = challenge.Status.ToString(), challenge.Description, challenge.Payee, challenge.Amount,
                 challenge.Currency, challenge.Method, challenge.AnswerProtected, challenge.QrPayload, challenge.MatchNumber,
             }, cancellationToken);
-        if (db.ChangeTracker.HasChanges())
+        if (staged)
         {
             await db.SaveChangesAsync(cancellationToken);
         }

@@ -294,7 +294,23 @@ public static partial class Sql
         command.CommandText = db.TakeStatementPrefix() is { } prefix ? prefix + ";\n" + sql : sql;
         command.Transaction = transaction;
         Bind(command, arguments);
-        return await execute(command);
+        if (!(db.TakeCommitWithNextStatement() && transaction is not null))
+        {
+            return await execute(command);
+        }
+        // PostgreSQL skips the COMMIT if the statement fails, and the transaction is then rolled back.
+        command.CommandText += ";\nCOMMIT";
+        T result;
+        try
+        {
+            result = await execute(command);
+        }
+        catch (Npgsql.NpgsqlException exception) when (TransientDatabaseErrors.IsConnectionLost(exception))
+        {
+            throw new CommitOutcomeUnknownException(exception);
+        }
+        db.CommittedInBand();
+        return result;
     }
 
     /// <summary>

@@ -32,6 +32,13 @@ public static class TransientDatabaseErrors
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> says the connection was lost or the server went away, rather than that a statement
+    /// failed: sent along with a COMMIT, the statements may then have been committed.
+    /// </summary>
+    internal static bool IsConnectionLost(NpgsqlException exception) =>
+        exception is not PostgresException postgres || ConnectionLostPrefixes.Any(prefix => postgres.SqlState.StartsWith(prefix, StringComparison.Ordinal));
+
     /// <summary>Whether the database answered a commit with an error, which means the transaction was rolled back.</summary>
     internal static bool IsAnsweredByServer(Exception exception)
     {

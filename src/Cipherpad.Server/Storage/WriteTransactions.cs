@@ -8,6 +8,9 @@ namespace Cipherpad.Server.Storage;
 /// </summary>
 public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit sqlite)
 {
+    // Whether the innermost RunAsync under way on PostgreSQL began its transaction (and so may commit it with a statement).
+    private bool _owned;
+
     public Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken) => RunAsync(work, waitForDisk: true, cancellationToken);
 
     public Task RunAsync(Func<Task> work, CancellationToken cancellationToken) => RunAsync(Untyped(work), waitForDisk: true, cancellationToken);
@@ -38,10 +41,15 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
             // Set at any time before the commit, it holds for the commit: no need for a round trip of its own.
             db.SendWithNextStatement("SET LOCAL synchronous_commit TO OFF");
         }
+        var owned = _owned;
+        _owned = !joining;
         try
         {
             var result = await work();
-            await transaction.CommitAsync(cancellationToken); // a commit whose outcome is unknown throws CommitOutcomeUnknownException
+            if (!(_owned && db.TakeCommittedInBand()))
+            {
+                await transaction.CommitAsync(cancellationToken); // a commit whose outcome is unknown throws CommitOutcomeUnknownException
+            }
             return result;
         }
         finally
@@ -49,7 +57,24 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
             if (!joining)
             {
                 db.SendWithNextStatement(null);
+                db.CommitWithNextStatement(false);
+                db.TakeCommittedInBand();
             }
+            _owned = owned;
+        }
+    }
+
+    /// <summary>
+    /// Says that the next statement <see cref="Sql"/> runs is the last of the write transaction <see cref="RunAsync{T}(Func{Task{T}}, CancellationToken)"/>
+    /// began: on PostgreSQL the transaction's <c>COMMIT</c> goes in the same command, which saves a network round trip, and
+    /// commits only if the statement succeeds. Nothing may be written after it. On SQLite, and in a transaction the caller
+    /// began, the commit is made as usual.
+    /// </summary>
+    public void CommitWithNextStatement()
+    {
+        if (_owned)
+        {
+            db.CommitWithNextStatement(true);
         }
     }
 

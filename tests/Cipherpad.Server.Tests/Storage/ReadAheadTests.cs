@@ -196,9 +196,9 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
     }
 
     /// <summary>
-    /// What a relying party's login costs PostgreSQL, in commands (network round trips; each transaction's COMMIT is one more):
+    /// What a relying party's login costs PostgreSQL, in commands (network round trips; the verify's COMMIT is one more):
     /// the create reads the relying party, the account, then in one command whether the method is on, the pads and the
-    /// guess budget, and inserts the question; the verify reads the relying party and the question in one command, reserves the source's
+    /// guess budget, and inserts the question in the command that commits it; the verify reads the relying party and the question in one command, reserves the source's
     /// and the question's attempts in one command (with the pads and the owner's notices read in it too), takes the guess budget,
     /// and marks the question answered in the same command as what it records. Request-limit leases come and go, and are not counted.
     /// </summary>
@@ -215,8 +215,9 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad));
 
         var byRequest = statements.Where(s => !s.Contains("\"RequestWindows\"", StringComparison.Ordinal))
-            .GroupBy(s => s[..s.IndexOf(' ', StringComparison.Ordinal)]).Select(request => request.Count()).ToList();
-        Assert.Equal([4, 4], byRequest); // the create, then the verify
+            .GroupBy(s => s[..s.IndexOf(' ', StringComparison.Ordinal)]).ToList();
+        Assert.Equal([4, 4], byRequest.Select(request => request.Count())); // the create, then the verify
+        Assert.EndsWith(";\nCOMMIT", byRequest[0].Last(), StringComparison.Ordinal); // the create's commit went with its insert
     }
 
     /// <summary>Records the text of each command Npgsql runs; with <paramref name="byRequest"/>, after the id of the request that ran it.</summary>

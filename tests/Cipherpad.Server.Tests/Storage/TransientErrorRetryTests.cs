@@ -9,9 +9,9 @@ using Npgsql;
 namespace Cipherpad.Server.Tests.Storage;
 
 /// <summary>
-/// A login's verify on PostgreSQL meeting a transient error, injected by a trigger on the authorization log that fails the
-/// first time it runs: a deadlock, or the connection killed, before the commit is run again and the login is recorded
-/// once; the connection killed during the commit is not run again, since the commit may have been made, and says so.
+/// A login on PostgreSQL meeting a transient error, injected by a trigger on the authorization log or the questions that
+/// fails the first time it runs: a deadlock, or the connection killed, before the commit is run again and the login is
+/// recorded once; the connection killed during the commit is not run again, since the commit may have been made, and says so.
 /// </summary>
 [Collection(PostgresDatabaseGroup.Name)]
 public sealed class TransientErrorRetryTests(PostgresServer postgres)
@@ -103,11 +103,45 @@ public sealed class TransientErrorRetryTests(PostgresServer postgres)
         Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad));
     }
 
+    [Fact]
+    public async Task A_question_that_fails_before_its_commit_is_made_again_and_stored_once()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        await FailTheFirstInsertAsync(factory, "Challenges", Deadlock, atCommit: false);
+
+        using var created = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com"));
+
+        Assert.Equal(2, await TriggerRunsAsync(factory));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode); // the first insert failed, and its COMMIT, sent with it, was not run
+        Assert.Equal(1, await ScalarAsync(factory, """SELECT count(*) FROM "Challenges" """));
+    }
+
+    /// <summary>A question's COMMIT goes in the command of its insert: a connection lost there is a commit lost too.</summary>
+    [Fact]
+    public async Task A_question_whose_connection_is_lost_during_its_commit_is_not_made_again_and_says_the_outcome_is_unknown()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        await FailTheFirstInsertAsync(factory, "Challenges", KillTheConnection, atCommit: true);
+
+        using var created = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com"));
+
+        Assert.Equal(1, await TriggerRunsAsync(factory));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, created.StatusCode);
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad));
+    }
+
+    private static Task FailTheFirstLogEntryAsync(CipherpadFactory factory, string failure, bool atCommit) =>
+        FailTheFirstInsertAsync(factory, "AuthorizationLog", failure, atCommit);
+
     /// <summary>
-    /// A trigger on new authorization-log entries that does <paramref name="failure"/> the first time it runs — at the
+    /// A trigger on new rows of <paramref name="table"/> that does <paramref name="failure"/> the first time it runs — at the
     /// insert, or at the commit (a deferred constraint trigger). A sequence counts its runs: it is not rolled back with them.
     /// </summary>
-    private static async Task FailTheFirstLogEntryAsync(CipherpadFactory factory, string failure, bool atCommit)
+    private static async Task FailTheFirstInsertAsync(CipherpadFactory factory, string table, string failure, bool atCommit)
     {
         await ExecuteAsync(factory, $$"""
             CREATE SEQUENCE injected_failure_runs;
@@ -116,7 +150,7 @@ public sealed class TransientErrorRetryTests(PostgresServer postgres)
                 IF nextval('injected_failure_runs') = 1 THEN {{failure}}; END IF;
                 RETURN NEW;
             END $$;
-            CREATE {{(atCommit ? "CONSTRAINT TRIGGER" : "TRIGGER")}} fail_the_first_time AFTER INSERT ON "AuthorizationLog"
+            CREATE {{(atCommit ? "CONSTRAINT TRIGGER" : "TRIGGER")}} fail_the_first_time AFTER INSERT ON "{{table}}"
                 {{(atCommit ? "DEFERRABLE INITIALLY DEFERRED" : "")}} FOR EACH ROW EXECUTE FUNCTION fail_the_first_time();
             """);
     }
