@@ -154,27 +154,26 @@ public sealed class ChallengeService(
     private async Task SaveNewAsync(RelyingParty party, Challenge challenge, CancellationToken cancellationToken)
     {
         webhooks.WatchExpiry(party, challenge);
-        var staged = db.ChangeTracker.HasChanges();
-        if (!staged)
-        {
-            writes.CommitWithNextStatement();
-        }
-        await db.ExecuteAsync(
-            """
+        const string Insert = """
             INSERT INTO "Challenges" ("Id", "RelyingPartyId", "AccountId", "Purpose", "Question", "CreatedAt", "ExpiresAt", "WrongAnswers", "Status",
                 "Description", "Payee", "Amount", "Currency", "Method", "AnswerProtected", "QrPayload", "MatchNumber")
             VALUES (@Id, @RelyingPartyId, @AccountId, @Purpose, @Question, @CreatedAt, @ExpiresAt, @WrongAnswers, @Status,
                 @Description, @Payee, @Amount, @Currency, @Method, @AnswerProtected, @QrPayload, @MatchNumber)
-            """,
-            new
-            {
-                challenge.Id, challenge.RelyingPartyId, challenge.AccountId, Purpose = challenge.Purpose.ToString(), challenge.Question, challenge.CreatedAt,
-                challenge.ExpiresAt, challenge.WrongAnswers, Status = challenge.Status.ToString(), challenge.Description, challenge.Payee, challenge.Amount,
-                challenge.Currency, challenge.Method, challenge.AnswerProtected, challenge.QrPayload, challenge.MatchNumber,
-            }, cancellationToken);
-        if (staged)
+            """;
+        var row = new
         {
+            challenge.Id, challenge.RelyingPartyId, challenge.AccountId, Purpose = challenge.Purpose.ToString(), challenge.Question, challenge.CreatedAt,
+            challenge.ExpiresAt, challenge.WrongAnswers, Status = challenge.Status.ToString(), challenge.Description, challenge.Payee, challenge.Amount,
+            challenge.Currency, challenge.Method, challenge.AnswerProtected, challenge.QrPayload, challenge.MatchNumber,
+        };
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.ExecuteAsync(Insert, row, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+        }
+        else
+        {
+            await writes.ExecuteLastAsync(Insert, row, cancellationToken);
         }
         metrics.QuestionIssued(challenge.Method, challenge.Purpose.WireName());
     }

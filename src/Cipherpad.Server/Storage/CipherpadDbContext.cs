@@ -99,7 +99,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
 
     /// <summary>
     /// On PostgreSQL, sends the open transaction's <c>COMMIT</c> in the same command as the next statement <see cref="Sql"/> runs
-    /// (see <see cref="WriteTransactions.CommitWithNextStatement"/>); false forgets it if not yet sent.
+    /// (see <see cref="WriteTransactions.ExecuteLastAsync"/>); false forgets it if not yet sent.
     /// </summary>
     internal void CommitWithNextStatement(bool commit) => _commitWithNextStatement = commit;
 

@@ -298,7 +298,7 @@ public static partial class Sql
         {
             return await execute(command);
         }
-        // PostgreSQL skips the COMMIT if the statement fails, and the transaction is then rolled back.
+        // One command, one Sync: PostgreSQL skips the COMMIT if the statement fails, and the transaction is then rolled back.
         command.CommandText += ";\nCOMMIT";
         T result;
         try

@@ -6,6 +6,8 @@ namespace Cipherpad.Server.Storage;
 /// Which database errors a request may simply run again: PostgreSQL rolled the whole transaction back (a serialization
 /// failure, a deadlock), or the connection was lost (a failover, a restart) before the commit was asked for. A connection
 /// lost during the commit is not among them: the commit may have been made (<see cref="CommitOutcomeUnknownException"/>).
+/// Nor is a statement whose command carried the commit (<see cref="WriteTransactions.ExecuteLastAsync"/>) and ended
+/// without the server saying that the statement failed: a lost connection, a fatal error, a timeout.
 /// </summary>
 public static class TransientDatabaseErrors
 {
@@ -37,7 +39,9 @@ public static class TransientDatabaseErrors
     /// failed: sent along with a COMMIT, the statements may then have been committed.
     /// </summary>
     internal static bool IsConnectionLost(NpgsqlException exception) =>
-        exception is not PostgresException postgres || ConnectionLostPrefixes.Any(prefix => postgres.SqlState.StartsWith(prefix, StringComparison.Ordinal));
+        exception is not PostgresException postgres
+        || postgres.InvariantSeverity is "FATAL" or "PANIC"
+        || ConnectionLostPrefixes.Any(prefix => postgres.SqlState.StartsWith(prefix, StringComparison.Ordinal));
 
     /// <summary>Whether the database answered a commit with an error, which means the transaction was rolled back.</summary>
     internal static bool IsAnsweredByServer(Exception exception)

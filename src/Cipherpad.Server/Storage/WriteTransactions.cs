@@ -65,17 +65,20 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
     }
 
     /// <summary>
-    /// Says that the next statement <see cref="Sql"/> runs is the last of the write transaction <see cref="RunAsync{T}(Func{Task{T}}, CancellationToken)"/>
-    /// began: on PostgreSQL the transaction's <c>COMMIT</c> goes in the same command, which saves a network round trip, and
-    /// commits only if the statement succeeds. Nothing may be written after it. On SQLite, and in a transaction the caller
-    /// began, the commit is made as usual.
+    /// Runs <paramref name="sql"/> as the last statement of the write transaction <see cref="RunAsync{T}(Func{Task{T}}, CancellationToken)"/>
+    /// began; returns the number of rows it changed. On PostgreSQL, when the request's context tracks nothing (so nothing of
+    /// EF Core's waits for the commit: a save, the outbox's wake-up), the transaction's <c>COMMIT</c> goes in the same
+    /// command, one network round trip fewer. PostgreSQL skips it if the statement fails, and the transaction is rolled back;
+    /// a connection lost during that command throws <see cref="CommitOutcomeUnknownException"/>. Nothing may run after it
+    /// in the transaction: Npgsql refuses a statement for a completed transaction before sending it. Otherwise the commit is made as usual.
     /// </summary>
-    public void CommitWithNextStatement()
+    public Task<int> ExecuteLastAsync(string sql, object? arguments, CancellationToken cancellationToken)
     {
-        if (_owned)
+        if (_owned && !db.ChangeTracker.Entries().Any())
         {
             db.CommitWithNextStatement(true);
         }
+        return db.ExecuteAsync(sql, arguments, cancellationToken);
     }
 
     private static Func<Task<bool>> Untyped(Func<Task> work)

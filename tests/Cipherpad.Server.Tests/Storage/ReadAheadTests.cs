@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
@@ -218,6 +219,66 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
             .GroupBy(s => s[..s.IndexOf(' ', StringComparison.Ordinal)]).ToList();
         Assert.Equal([4, 4], byRequest.Select(request => request.Count())); // the create, then the verify
         Assert.EndsWith(";\nCOMMIT", byRequest[0].Last(), StringComparison.Ordinal); // the create's commit went with its insert
+    }
+
+    /// <summary>A question saved with something else (here the webhook event that reports it expired) is committed on its own.</summary>
+    [Fact]
+    public async Task A_question_saved_with_something_else_sends_its_commit_on_its_own_and_keeps_both()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var clientId = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!)).Split(':')[0];
+            var set = await scope.ServiceProvider.GetRequiredService<Cipherpad.Server.RelyingParties.RelyingPartyService>().SetWebhookAsync(clientId, "https://shop.example.com/cipherpad");
+            Assert.True(set!.Value.Succeeded, set.Value.Error?.Description);
+        }
+        await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad); // the first leases, prepared statements
+        var webhookEvents = await WebhookEventsAsync(factory);
+        var statements = new List<string>();
+        using var listener = NpgsqlCommands(statements);
+
+        using var created = await shop.PostAsJsonAsync("/api/v1/challenges", new Contracts.Challenges.CreateChallengeRequest("ann@example.com"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<Contracts.Challenges.ChallengeResponse>())!.ChallengeId;
+        Assert.DoesNotContain(statements, statement => statement.EndsWith("COMMIT", StringComparison.Ordinal));
+        await using var check = factory.Services.CreateAsyncScope();
+        Assert.True(await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().Challenges.AnyAsync(c => c.Id == id));
+        Assert.Equal(webhookEvents + 1, await WebhookEventsAsync(factory)); // the one that will report it expired
+    }
+
+    private static async Task<int> WebhookEventsAsync(CipherpadFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().OutboxMessages
+            .CountAsync(m => m.Channel == Cipherpad.Server.Notifications.OutboxChannel.Webhook);
+    }
+
+    [Fact]
+    public async Task Nothing_is_sent_after_the_statement_that_committed_its_transaction()
+    {
+        using var factory = await CreateFactoryAsync();
+        const string AddRisk = """INSERT INTO "GuessRisks" ("AccountId", "Day", "Spent") VALUES (@accountId, 20261207, 0.5)""";
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        var statements = new List<string>();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            var writes = scope.ServiceProvider.GetRequiredService<WriteTransactions>();
+            using var listener = NpgsqlCommands(statements);
+
+            await Assert.ThrowsAsync<InvalidOperationException>(() => writes.RunAsync(async () =>
+            {
+                await writes.ExecuteLastAsync(AddRisk, new { accountId = first }, default);
+                await db.ExecuteAsync(AddRisk, new { accountId = second }, default);
+            }, default));
+        }
+
+        Assert.EndsWith(";\nCOMMIT", Assert.Single(statements), StringComparison.Ordinal);
+        await using var check = factory.Services.CreateAsyncScope();
+        Assert.Equal([first], await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().GuessRisks.Select(r => r.AccountId).ToListAsync());
     }
 
     /// <summary>Records the text of each command Npgsql runs; with <paramref name="byRequest"/>, after the id of the request that ran it.</summary>
