@@ -70,7 +70,8 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
     /// EF Core's waits for the commit: a save, the outbox's wake-up), the transaction's <c>COMMIT</c> goes in the same
     /// command, one network round trip fewer. PostgreSQL skips it if the statement fails, and the transaction is rolled back;
     /// a connection lost during that command throws <see cref="CommitOutcomeUnknownException"/>. Nothing may run after it
-    /// in the transaction: Npgsql refuses a statement for a completed transaction before sending it. Otherwise the commit is made as usual.
+    /// in the transaction: Npgsql refuses a statement for a completed transaction before sending it. Otherwise (on SQLite,
+    /// in a transaction the caller began, or with entities tracked) the commit is made as usual.
     /// </summary>
     public Task<int> ExecuteLastAsync(string sql, object? arguments, CancellationToken cancellationToken)
     {

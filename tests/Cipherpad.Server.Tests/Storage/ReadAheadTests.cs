@@ -199,8 +199,8 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
     /// <summary>
     /// What a relying party's login costs PostgreSQL, in commands (network round trips; the verify's COMMIT is one more):
     /// the create reads the relying party, the account, then in one command whether the method is on, the pads and the
-    /// guess budget, and inserts the question in the command that commits it; the verify reads the relying party and the question in one command, reserves the source's
-    /// and the question's attempts in one command (with the pads and the owner's notices read in it too), takes the guess budget,
+    /// guess budget, and inserts the question in the command that commits it; the verify reads the relying party and the
+    /// question in one command, reserves the source's and the question's attempts in one command (with the pads and the owner's notices read in it too), takes the guess budget,
     /// and marks the question answered in the same command as what it records. Request-limit leases come and go, and are not counted.
     /// </summary>
     [Fact]
@@ -230,8 +230,10 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            var clientId = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!)).Split(':')[0];
-            var set = await scope.ServiceProvider.GetRequiredService<Cipherpad.Server.RelyingParties.RelyingPartyService>().SetWebhookAsync(clientId, "https://shop.example.com/cipherpad");
+            var credentials = Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!);
+            var clientId = System.Text.Encoding.UTF8.GetString(credentials).Split(':')[0];
+            var set = await scope.ServiceProvider.GetRequiredService<Cipherpad.Server.RelyingParties.RelyingPartyService>()
+                .SetWebhookAsync(clientId, "https://shop.example.com/cipherpad");
             Assert.True(set!.Value.Succeeded, set.Value.Error?.Description);
         }
         await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad); // the first leases, prepared statements
