@@ -41,6 +41,21 @@ public sealed class Caddy : IDisposable
     /// </summary>
     public static async Task<Caddy> StartAsync(Func<string, string> sites, string? tlsHost = null, int? httpPort = null)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(sites, tlsHost, httpPort);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+                // Another process took a port between its pick and Caddy's bind: pick again.
+            }
+        }
+    }
+
+    private static async Task<Caddy> StartOnceAsync(Func<string, string> sites, string? tlsHost, int? httpPort)
+    {
         ArgumentNullException.ThrowIfNull(sites);
         if (!File.Exists(Binary))
         {

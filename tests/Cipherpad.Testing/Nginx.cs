@@ -56,6 +56,21 @@ public sealed class Nginx : IDisposable
     /// </summary>
     public static async Task<Nginx> StartAsync(Func<string, int, string> servers, bool tls = false, int? port = null)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(servers, tls, port);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+                // Another process took the port between its pick and NGINX's bind: pick again.
+            }
+        }
+    }
+
+    private static async Task<Nginx> StartOnceAsync(Func<string, int, string> servers, bool tls, int? port)
+    {
         ArgumentNullException.ThrowIfNull(servers);
         if (!File.Exists(Binary))
         {

@@ -9,7 +9,8 @@ namespace Cipherpad.Testing;
 
 /// <summary>
 /// What the reverse proxies the tests run as child processes share: a temporary folder of their own, the self-signed
-/// certificate of a TLS listener, the process with its output kept, the wait until it listens, and the kill and clean-up.
+/// certificate of a TLS listener, the process with its output kept, the wait until it listens (itself, not another process
+/// that took its port first), and the kill and clean-up.
 /// </summary>
 internal sealed class ProxyProcess : IDisposable
 {
@@ -110,6 +111,11 @@ internal sealed class ProxyProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the proxy itself listens on <paramref name="port"/> of 127.0.0.1: a free port picked beforehand may be taken
+    /// by another process first, which a connection would not tell from the proxy. The proxy then exits, and this throws
+    /// <see cref="PortTakenException"/>, for the caller to start it again on other ports.
+    /// </summary>
     private async Task WaitUntilListeningAsync(int port)
     {
         for (var attempt = 0; attempt < 200; attempt++)
@@ -122,19 +128,44 @@ internal sealed class ProxyProcess : IDisposable
                 {
                     output = _output.ToString();
                 }
-                throw new InvalidOperationException($"{_name} exited with {_process.ExitCode}: {output} {Log()}");
+                var message = $"{_name} exited with {_process.ExitCode}: {output} {Log()}";
+                throw message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+                    ? new PortTakenException(message)
+                    : new InvalidOperationException(message);
             }
-            using var probe = new TcpClient();
-            try
+            if (Listens(_process.Id, port))
             {
-                await probe.ConnectAsync(IPAddress.Loopback, port);
                 return;
             }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+            await Task.Delay(50);
         }
         throw new TimeoutException($"{_name} did not listen on 127.0.0.1:{port} within 10 seconds: {Log()}");
     }
+
+    /// <summary>Whether process <paramref name="pid"/> holds a socket listening on 127.0.0.1:<paramref name="port"/> (Linux's /proc).</summary>
+    private static bool Listens(int pid, int port)
+    {
+        var local = $"0100007F:{port:X4}";
+        var listening = File.ReadLines("/proc/net/tcp").Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length > 9 && fields[1] == local && fields[3] == "0A")
+            .Select(fields => $"socket:[{fields[9]}]")
+            .ToHashSet(StringComparer.Ordinal);
+        if (listening.Count == 0)
+        {
+            return false;
+        }
+        try
+        {
+            return new DirectoryInfo($"/proc/{pid}/fd").EnumerateFileSystemInfos()
+                .Any(fd => fd.LinkTarget is { } target && listening.Contains(target));
+        }
+        catch (Exception exception) when (exception is DirectoryNotFoundException or UnauthorizedAccessException or IOException)
+        {
+            return false; // exited meanwhile: the next round says so
+        }
+    }
 }
+
+/// <summary>A proxy could not listen on a port picked as free: another process took it first.</summary>
+public sealed class PortTakenException(string message) : InvalidOperationException(message);
