@@ -68,8 +68,6 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     private bool? _onSqlite;
     private Dictionary<string, object?>? _readsAhead;
     private string? _statementPrefix;
-    private bool _commitWithNextStatement;
-    private bool _committedInBand;
 
     /// <summary>Keeps the rows of a <see cref="ReadAhead"/> for the one read that will ask for them.</summary>
     internal void KeepReadAhead(string key, object? rows) => (_readsAhead ??= new(StringComparer.Ordinal))[key] = rows;
@@ -97,29 +95,6 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
         return prefix;
     }
 
-    /// <summary>
-    /// On PostgreSQL, sends the open transaction's <c>COMMIT</c> in the same command as the next statement <see cref="Sql"/> runs
-    /// (see <see cref="WriteTransactions.ExecuteLastAsync"/>); false forgets it if not yet sent.
-    /// </summary>
-    internal void CommitWithNextStatement(bool commit) => _commitWithNextStatement = commit;
-
-    internal bool TakeCommitWithNextStatement()
-    {
-        var commit = _commitWithNextStatement;
-        _commitWithNextStatement = false;
-        return commit;
-    }
-
-    /// <summary>Whether a statement's command has committed the open transaction, once told; reading it forgets it.</summary>
-    internal bool TakeCommittedInBand()
-    {
-        var committed = _committedInBand;
-        _committedInBand = false;
-        return committed;
-    }
-
-    internal void CommittedInBand() => _committedInBand = true;
-
     // Contexts are pooled: what one request kept must not reach the next that is handed the same context.
     public override void Dispose()
     {
@@ -139,8 +114,6 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     {
         _readsAhead = null;
         _statementPrefix = null;
-        _commitWithNextStatement = false;
-        _committedInBand = false;
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -200,6 +200,13 @@ public static partial class Sql
         RunAsync(db, sql, arguments, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
 
     /// <summary>
+    /// Runs a statement on PostgreSQL with the open transaction's <c>COMMIT</c> in the same command (see
+    /// <see cref="WriteTransactions.ExecuteLastAsync"/>); returns the number of rows it changed.
+    /// </summary>
+    internal static Task<int> ExecuteAndCommitAsync(this CipherpadDbContext db, string sql, object? arguments, CancellationToken cancellationToken) =>
+        RunAsync(db, sql, arguments, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken, commit: true);
+
+    /// <summary>
     /// Reads the rows of <paramref name="statement"/>, the reader on its first, into <typeparamref name="T"/>: an object by its
     /// columns' names, a number or a text from the one column.
     /// </summary>
@@ -263,10 +270,14 @@ public static partial class Sql
     /// inside the request's write transaction when it has one; otherwise on the context's connection, in its open transaction.
     /// </summary>
     private static async Task<T> RunAsync<T>(CipherpadDbContext db, string sql, object? arguments, Func<DbCommand, Task<T>> execute,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool commit = false)
     {
         ArgumentNullException.ThrowIfNull(db);
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (commit && (transaction is null || db.OnSqlite))
+        {
+            throw new InvalidOperationException("A statement can carry the COMMIT only of an open PostgreSQL transaction.");
+        }
         if (db.SqliteHotPath is { } hotPath)
         {
             if (transaction is null)
@@ -294,23 +305,20 @@ public static partial class Sql
         command.CommandText = db.TakeStatementPrefix() is { } prefix ? prefix + ";\n" + sql : sql;
         command.Transaction = transaction;
         Bind(command, arguments);
-        if (!(db.TakeCommitWithNextStatement() && transaction is not null))
+        if (!commit)
         {
             return await execute(command);
         }
         // One command, one Sync: PostgreSQL skips the COMMIT if the statement fails, and the transaction is then rolled back.
         command.CommandText += ";\nCOMMIT";
-        T result;
         try
         {
-            result = await execute(command);
+            return await execute(command);
         }
         catch (Npgsql.NpgsqlException exception) when (TransientDatabaseErrors.IsConnectionLost(exception))
         {
             throw new CommitOutcomeUnknownException(exception);
         }
-        db.CommittedInBand();
-        return result;
     }
 
     /// <summary>

@@ -8,8 +8,10 @@ namespace Cipherpad.Server.Storage;
 /// </summary>
 public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit sqlite)
 {
-    // Whether the innermost RunAsync under way on PostgreSQL began its transaction (and so may commit it with a statement).
+    // Whether the innermost RunAsync under way on PostgreSQL began its transaction (and so may commit it with a statement),
+    // and whether a statement has committed it.
     private bool _owned;
+    private bool _committedWithStatement;
 
     public Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken) => RunAsync(work, waitForDisk: true, cancellationToken);
 
@@ -41,12 +43,12 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
             // Set at any time before the commit, it holds for the commit: no need for a round trip of its own.
             db.SendWithNextStatement("SET LOCAL synchronous_commit TO OFF");
         }
-        var owned = _owned;
-        _owned = !joining;
+        var (owned, committedWithStatement) = (_owned, _committedWithStatement);
+        (_owned, _committedWithStatement) = (!joining, false);
         try
         {
             var result = await work();
-            if (!(_owned && db.TakeCommittedInBand()))
+            if (!_committedWithStatement)
             {
                 await transaction.CommitAsync(cancellationToken); // a commit whose outcome is unknown throws CommitOutcomeUnknownException
             }
@@ -57,10 +59,8 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
             if (!joining)
             {
                 db.SendWithNextStatement(null);
-                db.CommitWithNextStatement(false);
-                db.TakeCommittedInBand();
             }
-            _owned = owned;
+            (_owned, _committedWithStatement) = (owned, committedWithStatement);
         }
     }
 
@@ -73,13 +73,15 @@ public sealed class WriteTransactions(CipherpadDbContext db, SqliteGroupCommit s
     /// in the transaction: Npgsql refuses a statement for a completed transaction before sending it. Otherwise (on SQLite,
     /// in a transaction the caller began, or with entities tracked) the commit is made as usual.
     /// </summary>
-    public Task<int> ExecuteLastAsync(string sql, object? arguments, CancellationToken cancellationToken)
+    public async Task<int> ExecuteLastAsync(string sql, object? arguments, CancellationToken cancellationToken)
     {
-        if (_owned && !db.ChangeTracker.Entries().Any())
+        if (!_owned || db.ChangeTracker.Entries().Any())
         {
-            db.CommitWithNextStatement(true);
+            return await db.ExecuteAsync(sql, arguments, cancellationToken);
         }
-        return db.ExecuteAsync(sql, arguments, cancellationToken);
+        var changed = await db.ExecuteAndCommitAsync(sql, arguments, cancellationToken);
+        _committedWithStatement = true;
+        return changed;
     }
 
     private static Func<Task<bool>> Untyped(Func<Task> work)
