@@ -39,20 +39,8 @@ public sealed class Caddy : IDisposable
     /// the certificate of <paramref name="tlsHost"/> (empty without one). Plain http is served on <paramref name="httpPort"/>,
     /// or a free port.
     /// </summary>
-    public static async Task<Caddy> StartAsync(Func<string, string> sites, string? tlsHost = null, int? httpPort = null)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await StartOnceAsync(sites, tlsHost, httpPort);
-            }
-            catch (PortTakenException) when (attempt < 3)
-            {
-                // Another process took a port between its pick and Caddy's bind: pick again.
-            }
-        }
-    }
+    public static Task<Caddy> StartAsync(Func<string, string> sites, string? tlsHost = null, int? httpPort = null) =>
+        ProxyProcess.StartAgainIfPortTakenAsync(() => StartOnceAsync(sites, tlsHost, httpPort));
 
     private static async Task<Caddy> StartOnceAsync(Func<string, string> sites, string? tlsHost, int? httpPort)
     {

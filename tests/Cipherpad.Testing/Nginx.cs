@@ -54,20 +54,8 @@ public sealed class Nginx : IDisposable
     /// Starts NGINX with the <c>server</c> blocks <paramref name="servers"/> writes, given the <c>listen</c> directive
     /// (and TLS settings) of its port, and the port: <paramref name="port"/>, or a free one.
     /// </summary>
-    public static async Task<Nginx> StartAsync(Func<string, int, string> servers, bool tls = false, int? port = null)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await StartOnceAsync(servers, tls, port);
-            }
-            catch (PortTakenException) when (attempt < 3)
-            {
-                // Another process took the port between its pick and NGINX's bind: pick again.
-            }
-        }
-    }
+    public static Task<Nginx> StartAsync(Func<string, int, string> servers, bool tls = false, int? port = null) =>
+        ProxyProcess.StartAgainIfPortTakenAsync(() => StartOnceAsync(servers, tls, port));
 
     private static async Task<Nginx> StartOnceAsync(Func<string, int, string> servers, bool tls, int? port)
     {

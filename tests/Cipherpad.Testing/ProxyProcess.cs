@@ -75,6 +75,25 @@ internal sealed class ProxyProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="start"/>, which picks its free ports afresh each time, up to three times while another process
+    /// takes one of them between its pick and the proxy's bind.
+    /// </summary>
+    public static async Task<T> StartAgainIfPortTakenAsync<T>(Func<Task<T>> start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start();
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
     /// <summary>The proxy's log, for failure messages.</summary>
     public string Log() => File.Exists(LogFile) ? File.ReadAllText(LogFile) : $"(no log in {LogFile})";
 
