@@ -10,7 +10,7 @@ namespace Cipherpad.LoadGenerator;
 /// </summary>
 internal static class Benchmark
 {
-    public static readonly string[] Targets = ["sqlite", "postgresql", "hello", "yubiserver"];
+    public static readonly string[] Targets = ["sqlite", "postgresql", "pgbench", "hello", "yubiserver"];
 
     /// <summary>Cipherpad on PostgreSQL with 1, 2 and 3 server processes, one after another: how it scales out. Not in "all".</summary>
     public const string Nodes = "nodes";
@@ -32,6 +32,7 @@ internal static class Benchmark
             {
                 "sqlite" => await MeasureAsync("Cipherpad, SQLite", () => CipherpadTarget.StartAsync(DatabaseProvider.Sqlite, options, log), options, log),
                 "postgresql" => await MeasureAsync("Cipherpad, PostgreSQL", () => CipherpadTarget.StartAsync(DatabaseProvider.PostgreSql, options, log), options, log),
+                "pgbench" => await MeasurePgbenchAsync(options, log),
                 "hello" => await MeasureAsync(Report.HelloWorld, () => HelloWorldTarget.StartAsync(options, log), options, log),
                 _ => await MeasureYubiserverAsync(options, log),
             });
@@ -59,6 +60,19 @@ internal static class Benchmark
         catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException)
         {
             log.WriteLine($"{name}: could not be measured: {exception.Message}");
+            return null;
+        }
+    }
+
+    private static async Task<IReadOnlyList<PhaseResult>?> MeasurePgbenchAsync(LoadOptions options, TextWriter log)
+    {
+        try
+        {
+            return await PgbenchCeiling.MeasureAsync(options, log);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
+        {
+            log.WriteLine($"{PgbenchCeiling.Name}: could not be measured: {exception.Message}");
             return null;
         }
     }

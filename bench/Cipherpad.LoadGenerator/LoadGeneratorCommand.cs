@@ -12,7 +12,8 @@ internal static class LoadGeneratorCommand
     {
         var targets = new Argument<string[]>("targets")
         {
-            Description = "What to measure: sqlite, postgresql, both (the two), hello (the hello-world ceiling), yubiserver, or all (these four); " +
+            Description = "What to measure: sqlite, postgresql, both (the two), pgbench (PostgreSQL's own benchmark, a durable write transaction with the database alone), " +
+                "hello (the hello-world ceiling), yubiserver, or all (these five); " +
                 "nodes: PostgreSQL with 1, 2 and 3 server processes, one after another.",
             Arity = ArgumentArity.ZeroOrMore,
             DefaultValueFactory = _ => ["all"],
@@ -30,7 +31,7 @@ internal static class LoadGeneratorCommand
         var inPrivateNetwork = new Option<bool>(PrivateNetwork.Option) { Hidden = true };
         var command = new RootCommand(
             "Login round trips over HTTP on loopback, against cipherpad-server as a process of its own, beside a hello-world ASP.NET Core " +
-            "server and yubiserver. Bounded in time and in count.")
+            "server, yubiserver and PostgreSQL's own pgbench. Bounded in time and in count (pgbench's runs in time).")
         {
             targets, seconds, warmup, maxWarmup, workers, inFlight, accounts, sources, maxRoundTrips, timeout, inPrivateNetwork,
         };

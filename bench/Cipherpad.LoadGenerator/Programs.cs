@@ -15,10 +15,17 @@ internal static class Programs
             .Select(directory => Path.Combine(directory, name))
             .FirstOrDefault(File.Exists);
 
-    /// <summary>Runs a program to its end (at most a minute) and fails with its output when it fails, unless it may.</summary>
-    public static async Task RunAsync(string program, IEnumerable<string> arguments, bool mayFail = false)
+    /// <summary>
+    /// Runs a program to its end (at most <paramref name="deadline"/>, a minute unless given) and returns its standard
+    /// output; fails with its output when it fails, unless it may.
+    /// </summary>
+    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, bool mayFail = false, TimeSpan? deadline = null,
+        string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? "",
+        };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -26,13 +33,22 @@ internal static class Programs
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(deadline.Token);
+        using var cancellation = new CancellationTokenSource(deadline ?? TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', start.ArgumentList)} did not end within {(deadline ?? TimeSpan.FromMinutes(1)).TotalSeconds:0} s.");
+        }
         if (process.ExitCode != 0 && !mayFail)
         {
             throw new InvalidOperationException(
                 $"{program} {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): {await output}{await error}");
         }
+        return await output;
     }
 
     /// <summary>The id of a running process of <paramref name="program"/> with <paramref name="argument"/> on its command line, or null.</summary>

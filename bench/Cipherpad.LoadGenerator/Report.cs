@@ -58,7 +58,7 @@ internal static class Report
         }
         output.WriteLine();
         output.WriteLine("database —: no process of its own (SQLite runs inside the server; hello world has none). Client: the load generator, " +
-            "including computing the answers.");
+            "including computing the answers; for pgbench, pgbench itself, which talks to the database with no server between.");
     }
 
     private static void WriteRatios(TextWriter output, IReadOnlyList<PhaseResult> results)
@@ -71,14 +71,16 @@ internal static class Report
         }
         maxima.TryGetValue(HelloWorld, out var helloWorld);
         maxima.TryGetValue(Yubiserver, out var yubiserver);
+        maxima.TryGetValue(PgbenchCeiling.Name, out var pgbench);
         output.WriteLine();
-        output.WriteLine("Maximum rates compared (closed loop, round trips/s):");
+        output.WriteLine("Maximum rates compared (closed loop, round trips/s; pgbench's are transactions/s, compared with PostgreSQL's logins only):");
         output.WriteLine();
-        output.WriteLine($"| target | round trips/s | ÷ hello world ({Rate(helloWorld)}) | ÷ yubiserver ({Rate(yubiserver)}) |");
-        output.WriteLine("|---|---:|---:|---:|");
+        output.WriteLine($"| target | round trips/s | ÷ hello world ({Rate(helloWorld)}) | ÷ yubiserver ({Rate(yubiserver)}) | ÷ pgbench simple-update ({Rate(pgbench)}) |");
+        output.WriteLine("|---|---:|---:|---:|---:|");
         foreach (var (target, rate) in cipherpad)
         {
-            output.WriteLine($"| {target} | {rate:F0} | {Ratio(rate, helloWorld)} | {Ratio(rate, yubiserver)} |");
+            var onPostgreSql = target.Contains("PostgreSQL", StringComparison.Ordinal);
+            output.WriteLine($"| {target} | {rate:F0} | {Ratio(rate, helloWorld)} | {Ratio(rate, yubiserver)} | {(onPostgreSql ? Ratio(rate, pgbench) : "—")} |");
         }
     }
 

@@ -24,6 +24,12 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>The cluster's data directory; its <c>postmaster.pid</c> names the process every other one is a child of.</summary>
     public string DataDirectory => Path.Combine(_directory, "data");
 
+    /// <summary>The loopback port it listens on.</summary>
+    public int Port => _port;
+
+    /// <summary>The full path of one of the installed PostgreSQL's programs, such as <c>pgbench</c>.</summary>
+    public string ProgramPath(string name) => Path.Combine(_binDirectory, name);
+
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={_port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20";
 

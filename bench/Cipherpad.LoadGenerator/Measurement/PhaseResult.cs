@@ -1,12 +1,13 @@
 namespace Cipherpad.LoadGenerator.Measurement;
 
 /// <summary>
-/// CPU time spent during one measured phase, in seconds, by role: the server process, the database's processes (null when
-/// the database runs inside the server, as SQLite does, or there is none), and the load generator itself.
+/// CPU time spent during one measured phase, in seconds, by role: the server process (null when the client talks to the
+/// database itself, as pgbench does), the database's processes (null when the database runs inside the server, as SQLite
+/// does, or there is none), and the client: the load generator itself, or the program it ran.
 /// </summary>
-internal sealed record CpuUse(double ServerSeconds, double? DatabaseSeconds, double ClientSeconds)
+internal sealed record CpuUse(double? ServerSeconds, double? DatabaseSeconds, double ClientSeconds)
 {
-    public double TotalSeconds => ServerSeconds + (DatabaseSeconds ?? 0) + ClientSeconds;
+    public double TotalSeconds => (ServerSeconds ?? 0) + (DatabaseSeconds ?? 0) + ClientSeconds;
 }
 
 /// <summary>

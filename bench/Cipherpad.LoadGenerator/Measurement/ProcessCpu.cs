@@ -59,6 +59,13 @@ internal sealed class ProcessCpu
     public static ProcessCpu Self() => Of(Environment.ProcessId);
 
     /// <summary>
+    /// The children of this process that have ended and been waited for, such as a program run to its end: the kernel adds
+    /// their times to this process's times of reaped children when it waits for them.
+    /// </summary>
+    public static ProcessCpu EndedChildrenOfSelf() =>
+        new(() => Ticks(Fields(Environment.ProcessId), ReapedChildrenUserTimeField, ReapedChildrenSystemTimeField) / TicksPerSecond);
+
+    /// <summary>
     /// A process and its children, such as a PostgreSQL cluster: the postmaster forks a backend per connection and
     /// background workers (autovacuum, WAL writer, checkpointer). Children that already ended count through the parent's
     /// times of reaped children, so a backend that exits during a phase is not lost.
@@ -74,11 +81,17 @@ internal sealed class ProcessCpu
     });
 
     /// <summary>Every process of a PostgreSQL cluster, found from its data directory's <c>postmaster.pid</c>.</summary>
-    public static ProcessCpu PostgresCluster(string dataDirectory)
-    {
-        var postmaster = File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First();
-        return WithChildren(int.Parse(postmaster, CultureInfo.InvariantCulture));
-    }
+    public static ProcessCpu PostgresCluster(string dataDirectory) => WithChildren(Postmaster(dataDirectory));
+
+    /// <summary>
+    /// How many processes a PostgreSQL cluster's postmaster has, its background workers and a backend per open
+    /// connection. A backend that exits while <see cref="WithChildren"/> reads may be counted neither among the children
+    /// nor yet among the reaped ones, so readings are taken when this count is steady.
+    /// </summary>
+    public static int PostgresClusterChildren(string dataDirectory) => ChildrenOf(Postmaster(dataDirectory)).Count();
+
+    private static int Postmaster(string dataDirectory) =>
+        int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
     private static IEnumerable<string[]> ChildrenOf(int parentId)
     {
