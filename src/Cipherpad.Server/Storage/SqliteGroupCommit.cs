@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
@@ -8,13 +9,20 @@ using Microsoft.Win32.SafeHandles;
 namespace Cipherpad.Server.Storage;
 
 /// <summary>
-/// The hot path's SQLite connection, and group commit, which SQLite has none of its own.
+/// The hot path's SQLite connections, and group commit, which SQLite has none of its own.
 /// <para>
-/// One connection: the hot path's statements (<see cref="Sql"/>) run one at a time on a single long-lived connection,
+/// One connection writes: the hot path's writes (<see cref="Sql"/>) run one at a time on a single long-lived connection,
 /// waiting in an async queue rather than in SQLite's sleeping busy handler. It keeps its page cache warm (every other
 /// connection loses its cache whenever another one writes), and each statement is compiled once (SQLite's provider
 /// compiles every new command afresh). A request's write transaction borrows it for the request's context, so that what
 /// the context saves (an e-mail in the outbox) commits with the statements.
+/// </para>
+/// <para>
+/// Reads outside a write transaction run beside it, on read-only connections of their own (one per core, their statements
+/// also compiled once): the write-ahead log lets them read the last commit while the writer works, so a request that only
+/// authenticates its caller or reads what it will write about does not queue for the writer. They see only what is
+/// committed. A statement that turns out to write (SQLite refuses it on a read-only connection before it changes anything)
+/// runs on the writing connection instead, then and from then on.
 /// </para>
 /// <para>
 /// Shared transactions: while other requests wait for the connection, the one that holds it leaves its transaction open
@@ -22,8 +30,7 @@ namespace Cipherpad.Server.Storage;
 /// transaction commits when nobody is waiting, or once it is <see cref="DefaultMaxGroupAge"/> old or has
 /// <see cref="MaxGroupMembers"/> members. One commit then takes its locks, writes its pages to the log and updates the
 /// log's index once for many requests, where each request did all of that before. A request that wrote answers only once
-/// its shared transaction committed. A request that only read may have read what another request of the same
-/// transaction wrote before it committed; it is never the answer to a write.
+/// its shared transaction committed.
 /// </para>
 /// <para>
 /// Group flush: with <c>synchronous = FULL</c> every commit waits for its own fsync, so writers would queue behind one
@@ -57,6 +64,10 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
     private bool _flushing;
     private long _flushes;
     private long _commits;
+    private readonly SemaphoreSlim _readers = new(ReadConnections, ReadConnections);
+    private readonly ConcurrentStack<ReadConnection> _idleReaders = new();
+    private readonly ConcurrentDictionary<string, bool> _writes = new(StringComparer.Ordinal);
+    private static readonly int ReadConnections = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>How many fsyncs of the log have completed: fewer than the commits they made durable, under load.</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
@@ -127,8 +138,8 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
     }
 
     /// <summary>
-    /// Runs one of the hot path's statements on its own, on the hot path's connection and compiled once: in the shared
-    /// transaction when one is open, otherwise on its own (so a read never waits for the database's write lock). A statement
+    /// Runs one of the hot path's statements on its own, compiled once: a read on a read-only connection, beside the writer;
+    /// a write on the writing connection, in the shared transaction when one is open, otherwise on its own. A statement
     /// that changed something returns once its commit is on disk.
     /// </summary>
     public async Task<T> StatementAsync<T>(CipherpadDbContext db, string sql, Func<SqliteCommand, Task<T>> execute, CancellationToken cancellationToken)
@@ -136,6 +147,23 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(execute);
         cancellationToken.ThrowIfCancellationRequested();
+        if (_writeAheadLog is not null && !_writes.ContainsKey(sql))
+        {
+            var reader = await TakeReaderAsync(db);
+            try
+            {
+                return await execute(reader.Compiled(sql));
+            }
+            catch (SqliteException refused) when (refused.SqliteErrorCode == SQLitePCL.raw.SQLITE_READONLY)
+            {
+                _writes[sql] = true; // a write: it runs on the hot path's connection, now and from now on
+            }
+            finally
+            {
+                _idleReaders.Push(reader);
+                _readers.Release();
+            }
+        }
         T result;
         bool changed;
         Group? group = null;
@@ -181,6 +209,24 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
             }
         }
         return result;
+    }
+
+    private async Task<ReadConnection> TakeReaderAsync(CipherpadDbContext db)
+    {
+        await _readers.WaitAsync(CancellationToken.None);
+        if (_idleReaders.TryPop(out var reader))
+        {
+            return reader;
+        }
+        try
+        {
+            return new ReadConnection(db.Database.GetConnectionString()!);
+        }
+        catch
+        {
+            _readers.Release();
+            throw;
+        }
     }
 
     /// <summary>
@@ -427,6 +473,11 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
 
     public void Dispose()
     {
+        while (_idleReaders.TryPop(out var reader))
+        {
+            reader.Dispose();
+        }
+        _readers.Dispose();
         foreach (var command in _compiled.Values)
         {
             command.Dispose();
@@ -453,4 +504,42 @@ internal sealed class Group(SqliteTransaction transaction)
 
     /// <summary>A member's savepoint could not be rolled back: the transaction must not commit.</summary>
     public bool Broken { get; set; }
+}
+
+/// <summary>
+/// A connection of the hot path that only reads (<c>query_only</c>), with its statements compiled once. It is not pooled,
+/// so that no other user of the database is ever handed a connection that refuses to write.
+/// </summary>
+internal sealed class ReadConnection : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _compiled = new(StringComparer.Ordinal);
+
+    public ReadConnection(string connectionString)
+    {
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+        _connection.Open();
+        using var settings = _connection.CreateCommand();
+        settings.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;";
+        settings.ExecuteNonQuery();
+    }
+
+    public SqliteCommand Compiled(string sql)
+    {
+        if (!_compiled.TryGetValue(sql, out var command))
+        {
+            command = new SqliteCommand(sql, _connection);
+            _compiled[sql] = command;
+        }
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _compiled.Values)
+        {
+            command.Dispose();
+        }
+        _connection.Dispose();
+    }
 }

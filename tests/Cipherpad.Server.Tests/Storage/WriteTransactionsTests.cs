@@ -218,6 +218,61 @@ public sealed class WriteTransactionsTests : IDisposable
         Assert.Contains("Host=db", effective, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task A_read_outside_a_write_transaction_neither_waits_for_the_hot_connection_nor_sees_what_it_has_not_committed()
+    {
+        const string Count = """SELECT COUNT(*) FROM "GuessRisks" WHERE "Day" = 20261207""";
+        await using (var warm = _factory.Services.CreateAsyncScope())
+        {
+            await warm.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(() => Task.CompletedTask, default);
+        }
+        var inserted = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        await using var writerScope = _factory.Services.CreateAsyncScope();
+        var writerDb = writerScope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        var writer = writerScope.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(async () =>
+        {
+            await writerDb.ExecuteAsync("""INSERT INTO "GuessRisks" ("AccountId", "Day", "Spent") VALUES (@accountId, 20261207, 0.5)""",
+                new { accountId = Guid.NewGuid() }, default);
+            inserted.SetResult();
+            await release.Task; // holds the hot path's connection, its insert not committed
+        }, default);
+        await inserted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await using var readerScope = _factory.Services.CreateAsyncScope();
+        var readerDb = readerScope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+        var whileHeld = await readerDb.SingleOrDefaultAsync<long>(Count, null, default).WaitAsync(TimeSpan.FromSeconds(10));
+        release.SetResult();
+        await writer.WaitAsync(TimeSpan.FromSeconds(10));
+        var afterCommit = await readerDb.SingleOrDefaultAsync<long>(Count, null, default);
+
+        Assert.Equal(0, whileHeld);
+        Assert.Equal(1, afterCommit);
+    }
+
+    [Fact]
+    public async Task A_write_outside_a_write_transaction_runs_on_the_hot_connection_and_answers_once_it_is_on_disk()
+    {
+        const string Insert = """INSERT INTO "GuessRisks" ("AccountId", "Day", "Spent") VALUES (@accountId, 20261208, 0.5) RETURNING "Spent" """;
+        var commits = _factory.Services.GetRequiredService<SqliteGroupCommit>();
+        await using (var warm = _factory.Services.CreateAsyncScope())
+        {
+            await warm.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(() => Task.CompletedTask, default);
+        }
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+
+        var flushesBefore = commits.Flushes;
+        var first = await db.SingleOrDefaultAsync<double>(Insert, new { accountId = Guid.NewGuid() }, default);
+        var flushesAfterFirst = commits.Flushes;
+        var second = await db.SingleOrDefaultAsync<double>(Insert, new { accountId = Guid.NewGuid() }, default);
+
+        Assert.Equal([0.5, 0.5], [first, second]);
+        Assert.True(flushesAfterFirst > flushesBefore, "the first write answered before a flush of the log");
+        Assert.True(commits.Flushes > flushesAfterFirst, "the second write answered before a flush of the log");
+        Assert.Equal(2, await db.GuessRisks.CountAsync(r => r.Day == 20261208));
+    }
+
     /// <summary>A server whose shared transactions are never closed for their age, so whether one is shared depends only on who waits.</summary>
     private static CipherpadFactory SharingByWaitersOnly() => new(DatabaseProvider.Sqlite, null, services: services =>
     {
