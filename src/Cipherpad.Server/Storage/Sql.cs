@@ -18,8 +18,9 @@ namespace Cipherpad.Server.Storage;
 /// object whose properties name the <c>@parameters</c>, stored as the model stores them (<see cref="CipherpadDbContext"/>):
 /// times as UTC ticks, a <see cref="Guid"/> as SQLite's upper-case text or PostgreSQL's uuid; pass enums as the text or
 /// number their column holds; or a dictionary of names and values. Rows are read into objects by Dapper.
-/// On PostgreSQL, Npgsql prepares each statement once per connection (see <see cref="StorageExtensions"/>); on SQLite they
-/// share one connection, on which each is compiled once (<see cref="SqliteGroupCommit"/>).
+/// On PostgreSQL, Npgsql prepares each statement once per connection (see <see cref="StorageExtensions"/>); on SQLite the
+/// writes share one connection and the reads outside a write transaction a few read-only ones, on each of which a
+/// statement is compiled once (<see cref="SqliteGroupCommit"/>).
 /// </summary>
 public static partial class Sql
 {
@@ -266,7 +267,7 @@ public static partial class Sql
     }
 
     /// <summary>
-    /// Runs <paramref name="sql"/> with the arguments bound: on SQLite on the hot path's connection (<see cref="SqliteGroupCommit"/>),
+    /// Runs <paramref name="sql"/> with the arguments bound: on SQLite on the hot path's connections (<see cref="SqliteGroupCommit"/>),
     /// inside the request's write transaction when it has one; otherwise on the context's connection, in its open transaction.
     /// </summary>
     private static async Task<T> RunAsync<T>(CipherpadDbContext db, string sql, object? arguments, Func<DbCommand, Task<T>> execute,

@@ -19,10 +19,12 @@ namespace Cipherpad.Server.Storage;
 /// </para>
 /// <para>
 /// Reads outside a write transaction run beside it, on read-only connections of their own (one per core, their statements
-/// also compiled once): the write-ahead log lets them read the last commit while the writer works, so a request that only
-/// authenticates its caller or reads what it will write about does not queue for the writer. They see only what is
-/// committed. A statement that turns out to write (SQLite refuses it on a read-only connection before it changes anything)
-/// runs on the writing connection instead, then and from then on.
+/// also compiled once), when the database has a write-ahead log: it lets them read the last commit while the writer works,
+/// so a request that only authenticates its caller or reads what it will write about does not queue for the writer. They
+/// see only what is committed, each statement its own snapshot. A statement that turns out to write to the database
+/// (SQLite refuses it on a read-only connection before it changes anything) runs on the writing connection instead, then
+/// and from then on; one that runs there inside a shared transaction returns only once that transaction has committed,
+/// even if it changed nothing, so that what it saw is what the next read sees.
 /// </para>
 /// <para>
 /// Shared transactions: while other requests wait for the connection, the one that holds it leaves its transaction open
@@ -154,14 +156,13 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
             {
                 return await execute(reader.Compiled(sql));
             }
-            catch (SqliteException refused) when (refused.SqliteErrorCode == SQLitePCL.raw.SQLITE_READONLY)
+            catch (SqliteException refused) when (refused.SqliteExtendedErrorCode == SQLitePCL.raw.SQLITE_READONLY)
             {
                 _writes[sql] = true; // a write: it runs on the hot path's connection, now and from now on
             }
             finally
             {
-                _idleReaders.Push(reader);
-                _readers.Release();
+                ReturnReader(reader);
             }
         }
         T result;
@@ -197,18 +198,31 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
         {
             LeaveConnection(group);
         }
-        if (changed)
+        if (group is not null)
         {
-            if (group is not null)
-            {
-                await group.Committed.Task;
-            }
-            if (_writeAheadLog is { } log)
-            {
-                await FlushedAsync(log);
-            }
+            // Even a statement that changed nothing may have seen the shared transaction's writes: it returns once they are
+            // committed, so that a read the caller makes next, on a read-only connection, sees them too.
+            await (changed ? group.Committed.Task : group.Committed.Task.ContinueWith(_ => { }, TaskScheduler.Default));
+        }
+        if (changed && _writeAheadLog is { } log)
+        {
+            await FlushedAsync(log);
         }
         return result;
+    }
+
+    /// <summary>Puts a read-only connection back for the next read, unless a statement left a transaction open on it.</summary>
+    private void ReturnReader(ReadConnection reader)
+    {
+        if (reader.InTransaction)
+        {
+            reader.Dispose(); // its reads would all see one old snapshot, and hold back checkpoints
+        }
+        else
+        {
+            _idleReaders.Push(reader);
+        }
+        _readers.Release();
     }
 
     private async Task<ReadConnection> TakeReaderAsync(CipherpadDbContext db)
@@ -518,11 +532,22 @@ internal sealed class ReadConnection : IDisposable
     public ReadConnection(string connectionString)
     {
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
-        _connection.Open();
-        using var settings = _connection.CreateCommand();
-        settings.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;";
-        settings.ExecuteNonQuery();
+        try
+        {
+            _connection.Open();
+            using var settings = _connection.CreateCommand();
+            settings.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;";
+            settings.ExecuteNonQuery();
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Whether a statement began a transaction on it and left it open.</summary>
+    public bool InTransaction => SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0;
 
     public SqliteCommand Compiled(string sql)
     {

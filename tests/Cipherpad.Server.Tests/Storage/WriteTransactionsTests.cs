@@ -273,6 +273,52 @@ public sealed class WriteTransactionsTests : IDisposable
         Assert.Equal(2, await db.GuessRisks.CountAsync(r => r.Day == 20261208));
     }
 
+    [Fact]
+    public async Task A_write_that_changed_nothing_in_a_shared_transaction_returns_only_once_that_transaction_committed()
+    {
+        using var factory = SharingByWaitersOnly();
+        var commits = factory.Services.GetRequiredService<SqliteGroupCommit>();
+        await using (var warm = factory.Services.CreateAsyncScope())
+        {
+            await warm.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(() => Task.CompletedTask, default);
+        }
+        var firstStarted = new TaskCompletionSource();
+        var releaseFirst = new TaskCompletionSource();
+        var lastStarted = new TaskCompletionSource();
+        var releaseLast = new TaskCompletionSource();
+
+        async Task Hold(TaskCompletionSource started, TaskCompletionSource release)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            await scope.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(async () =>
+            {
+                await db.ExecuteAsync("""INSERT INTO "GuessRisks" ("AccountId", "Day", "Spent") VALUES (@accountId, 20261209, 0.5)""",
+                    new { accountId = Guid.NewGuid() }, default);
+                started.SetResult();
+                await release.Task;
+            }, default);
+        }
+
+        var first = Hold(firstStarted, releaseFirst);
+        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(10)); // it holds the connection, its insert not committed
+        await using var scope = factory.Services.CreateAsyncScope();
+        var noChange = Task.Run(() => scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().ExecuteAsync(
+            """UPDATE "GuessRisks" SET "Spent" = "Spent" WHERE "Day" = 19700101""", null, default));
+        await WaitersAsync(commits, 1);
+        var last = Task.Run(() => Hold(lastStarted, releaseLast));
+        await WaitersAsync(commits, 2);
+        releaseFirst.SetResult(); // the shared transaction stays open for the two waiting, the no-op first
+        await lastStarted.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the no-op has run, and the last holds the connection
+
+        var returnedBeforeCommit = noChange.IsCompleted;
+        releaseLast.SetResult();
+        await Task.WhenAll(first, last, noChange).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(returnedBeforeCommit, "the write that changed nothing returned while the shared transaction it ran in was open");
+        Assert.Equal(0, await noChange);
+    }
+
     /// <summary>A server whose shared transactions are never closed for their age, so whether one is shared depends only on who waits.</summary>
     private static CipherpadFactory SharingByWaitersOnly() => new(DatabaseProvider.Sqlite, null, services: services =>
     {
