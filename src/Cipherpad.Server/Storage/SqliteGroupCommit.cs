@@ -141,8 +141,9 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
 
     /// <summary>
     /// Runs one of the hot path's statements on its own, compiled once: a read on a read-only connection, beside the writer;
-    /// a write on the writing connection, in the shared transaction when one is open, otherwise on its own. A statement
-    /// that changed something returns once its commit is on disk.
+    /// a write on the writing connection, in the shared transaction when one is open, otherwise on its own. A statement on
+    /// the writing connection returns once the shared transaction it ran in has committed, and once its commit is on disk
+    /// if it changed something.
     /// </summary>
     public async Task<T> StatementAsync<T>(CipherpadDbContext db, string sql, Func<SqliteCommand, Task<T>> execute, CancellationToken cancellationToken)
     {
