@@ -39,7 +39,7 @@ internal static class PgbenchCeiling
         log.WriteLine($"{Name}: filling its tables at scale {scale} ({scale * 100_000:N0} accounts)…");
         var pgbench = new Pgbench(postgres, folder.FullName);
         await pgbench.RunAsync(["-i", "-q", "-s", Text(scale)], TimeSpan.FromMinutes(5));
-        var database = new Cluster(ProcessCpu.PostgresCluster(postgres.DataDirectory), postgres.DataDirectory);
+        var database = new Cluster(postgres.DataDirectory);
         await database.IdleAsync();
         var clients = Math.Min(options.Workers, 100);
         var threads = Math.Min(clients, Environment.ProcessorCount);
@@ -92,11 +92,11 @@ internal static class PgbenchCeiling
     /// The cluster's processes. pgbench opens a connection per client for each run, and their backends exit when it ends,
     /// so the cluster's CPU is read only once they are gone and counted with the postmaster's reaped children.
     /// </summary>
-    private sealed class Cluster(ProcessCpu cpu, string dataDirectory)
+    private sealed class Cluster(string dataDirectory)
     {
         private readonly int _idleChildren = ProcessCpu.PostgresClusterChildren(dataDirectory);
 
-        public ProcessCpu Cpu => cpu;
+        public ProcessCpu Cpu { get; } = ProcessCpu.PostgresCluster(dataDirectory);
 
         public async Task IdleAsync()
         {
