@@ -86,6 +86,7 @@ public static class CipherpadServerExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.LogPublicUrlOnStart();
+        app.WarnOnStartIfSqliteCountsMemory();
         app.UseTrustedProxies();
         app.UseSecurityHeaders();
         app.UseLanguages();

@@ -23,6 +23,7 @@ public static class StorageExtensions
         }
         else
         {
+            SqliteProcessSettings.Apply();
             var connectionString = SqliteConnectionString(options);
             services.AddPooledDbContextFactory<SqliteCipherpadDbContext>((provider, db) => db.UseSqlite(connectionString)
                 .AddInterceptors([new SqliteBusyTimeout(), .. provider.GetServices<IInterceptor>()]));
