@@ -26,15 +26,15 @@ public sealed class AccountDirectory(CipherpadDbContext db)
         ArgumentNullException.ThrowIfNull(login);
         var forms = StoredEmail.Forms(login);
         // One statement, as every relying party's create looks an account up: the address as an account's own e-mail before
-        // an alias, and each in its current form before the earlier one.
+        // an alias, and each in its current form before the earlier one. Each lookup is by a unique index and is made only
+        // if those before it found nothing; SQLite would build temporary tables for an IN list, a UNION and its ORDER BY.
         return await db.SingleOrDefaultAsync<Account>(
             """
-            SELECT a.* FROM "Accounts" a JOIN (
-                SELECT "Id" AS "AccountId", CASE WHEN "Email" = @current THEN 0 ELSE 1 END AS "Rank" FROM "Accounts" WHERE "Email" IN (@current, @earlier)
-                UNION ALL
-                SELECT "AccountId", CASE WHEN "Email" = @current THEN 2 ELSE 3 END FROM "AccountAliases" WHERE "Email" IN (@current, @earlier)
-            ) found ON a."Id" = found."AccountId"
-            ORDER BY found."Rank" LIMIT 1
+            SELECT * FROM "Accounts" WHERE "Id" = COALESCE(
+                (SELECT "Id" FROM "Accounts" WHERE "Email" = @current),
+                (SELECT "Id" FROM "Accounts" WHERE "Email" = @earlier),
+                (SELECT "AccountId" FROM "AccountAliases" WHERE "Email" = @current),
+                (SELECT "AccountId" FROM "AccountAliases" WHERE "Email" = @earlier))
             """, new { current = forms[0], earlier = forms[^1] }, cancellationToken);
     }
 

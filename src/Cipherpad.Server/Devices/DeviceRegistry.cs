@@ -14,13 +14,18 @@ public sealed class DeviceRegistry(CipherpadDbContext db, SecretProtector protec
     public const string DeviceSecretPurpose = "device-secret";
 
     /// <summary>The active pads, oldest first (the order the request payload seals for).</summary>
-    public Task<List<Device>> ActiveAsync(Guid accountId, CancellationToken cancellationToken) =>
-        db.ListAsync<Device>(ActiveSql, new { accountId }, cancellationToken);
+    public async Task<List<Device>> ActiveAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        var active = await db.ListAsync<Device>(ActiveSql, new { accountId }, cancellationToken);
+        // Sorted here: an account has a few pads, and SQLite would sort them with a sorter it sets up and tears down each time.
+        active.Sort(static (one, other) => one.ActivatedAt != other.ActivatedAt ? one.ActivatedAt.CompareTo(other.ActivatedAt) : one.Id.CompareTo(other.Id));
+        return active;
+    }
 
     /// <summary><see cref="ActiveAsync"/>'s read, to send ahead.</summary>
     public static ReadAhead ActiveRead(Guid accountId) => ReadAhead.List<Device>(ActiveSql, new { accountId });
 
-    private const string ActiveSql = """SELECT * FROM "Devices" WHERE "AccountId" = @accountId AND "RevokedAt" IS NULL ORDER BY "ActivatedAt" """;
+    private const string ActiveSql = """SELECT * FROM "Devices" WHERE "AccountId" = @accountId AND "RevokedAt" IS NULL""";
 
     /// <summary>Every pad the account ever activated, revoked ones included, oldest first.</summary>
     public Task<List<Device>> AllAsync(Guid accountId, CancellationToken cancellationToken) =>
