@@ -108,7 +108,7 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
             {
                 // With an id of ours: the overload without one draws it from the kernel (see Ids).
                 await db.Database.UseTransactionAsync(group.Transaction, Ids.NewVersion7(), cancellationToken);
-                await group.Transaction.SaveAsync(RequestSavepoint, cancellationToken);
+                await RunCompiled(connection, group, $"SAVEPOINT {RequestSavepoint}", cancellationToken);
                 try
                 {
                     result = await work();
@@ -119,7 +119,7 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
                     throw;
                 }
                 // The work is done: it is kept whatever happens to the request now.
-                await group.Transaction.ReleaseAsync(RequestSavepoint, CancellationToken.None);
+                await RunCompiled(connection, group, $"RELEASE {RequestSavepoint}", CancellationToken.None);
             }
             finally
             {
@@ -262,6 +262,17 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
     }
 
     /// <summary>The open shared transaction, or a new one (which takes the database's write lock at once, as every write transaction did), with one more member.</summary>
+    /// <summary>
+    /// Runs a statement of the shared transaction's own, such as a request's savepoint, compiled once: the transaction's
+    /// methods for savepoints compile theirs afresh each time, twice per write transaction.
+    /// </summary>
+    private Task<int> RunCompiled(SqliteConnection connection, Group group, string sql, CancellationToken cancellationToken)
+    {
+        var command = Compiled(connection, sql);
+        command.Transaction = group.Transaction;
+        return command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private Group Join(SqliteConnection connection)
     {
         _group ??= new Group(connection.BeginTransaction(deferred: false));
