@@ -86,7 +86,7 @@ public static class CipherpadServerExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.LogPublicUrlOnStart();
-        app.WarnOnStartIfSqliteCountsMemory();
+        app.LogSqliteSettingsOnStart();
         app.UseTrustedProxies();
         app.UseSecurityHeaders();
         app.UseLanguages();

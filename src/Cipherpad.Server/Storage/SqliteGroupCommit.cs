@@ -261,7 +261,6 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
         }
     }
 
-    /// <summary>The open shared transaction, or a new one (which takes the database's write lock at once, as every write transaction did), with one more member.</summary>
     /// <summary>
     /// Runs a statement of the shared transaction's own, such as a request's savepoint, compiled once: the transaction's
     /// methods for savepoints compile theirs afresh each time, twice per write transaction.
@@ -273,6 +272,7 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
         return command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The open shared transaction, or a new one (which takes the database's write lock at once, as every write transaction did), with one more member.</summary>
     private Group Join(SqliteConnection connection)
     {
         _group ??= new Group(connection.BeginTransaction(deferred: false));

@@ -15,26 +15,41 @@ public static class SqliteProcessSettings
     public static bool Apply()
     {
         Batteries_V2.Init();
-        return raw.sqlite3_config(raw.SQLITE_CONFIG_MEMSTATUS, 0) == raw.SQLITE_OK;
+        if (raw.sqlite3_config(raw.SQLITE_CONFIG_MEMSTATUS, 0) != raw.SQLITE_OK)
+        {
+            return false;
+        }
+        _memoryStatisticsOff = true;
+        return true;
     }
 
-    /// <summary>Whether SQLite has counted the memory it allocated in this process: its statistics are on, and it has opened a connection.</summary>
-    public static bool CountedMemory => raw.sqlite3_memory_highwater(0) > 0;
+    private static volatile bool _memoryStatisticsOff;
+
+    /// <summary>Whether <see cref="Apply"/> turned SQLite's memory statistics off in this process.</summary>
+    public static bool MemoryStatisticsOff => _memoryStatisticsOff;
 
     /// <summary>
-    /// Once the server has started (and migrated its database), warns if SQLite counts its memory after all: something opened
-    /// SQLite before <see cref="Apply"/> ran, and every request pays for it.
+    /// Once the server has started, on SQLite, says that its memory statistics are off, or warns that they are on: something
+    /// opened SQLite before <see cref="Apply"/> ran, and every request pays for it.
     /// </summary>
-    public static WebApplication WarnOnStartIfSqliteCountsMemory(this WebApplication app)
+    public static WebApplication LogSqliteSettingsOnStart(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            if (app.Services.GetRequiredService<IOptions<CipherpadOptions>>().Value.Database.Provider == DatabaseProvider.Sqlite && CountedMemory)
+            if (app.Services.GetRequiredService<IOptions<CipherpadOptions>>().Value.Database.Provider != DatabaseProvider.Sqlite)
             {
-                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SqliteProcessSettings).FullName!).LogWarning(
-                    "SQLite keeps memory statistics: it was opened in this process before Cipherpad turned them off, so every allocation " +
-                    "of SQLite's takes one mutex shared by all its connections");
+                return;
+            }
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SqliteProcessSettings).FullName!);
+            if (MemoryStatisticsOff)
+            {
+                logger.LogInformation("SQLite's memory statistics are off");
+            }
+            else
+            {
+                logger.LogWarning("SQLite's memory statistics are on: SQLite was opened in this process before Cipherpad could turn them " +
+                    "off, so every allocation of SQLite's takes one mutex shared by all its connections");
             }
         });
         return app;
