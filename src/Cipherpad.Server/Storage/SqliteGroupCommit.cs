@@ -202,8 +202,10 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
         if (group is not null)
         {
             // Even a statement that changed nothing may have seen the shared transaction's writes: it returns once they are
-            // committed, so that a read the caller makes next, on a read-only connection, sees them too.
-            await (changed ? group.Committed.Task : group.Committed.Task.ContinueWith(_ => { }, TaskScheduler.Default));
+            // committed, so that a read the caller makes next, on a read-only connection, sees them too. Having changed
+            // nothing, it did not fail if the transaction did.
+            await group.Committed.Task.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext
+                | (changed ? ConfigureAwaitOptions.None : ConfigureAwaitOptions.SuppressThrowing));
         }
         if (changed && _writeAheadLog is { } log)
         {
