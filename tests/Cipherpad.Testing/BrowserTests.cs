@@ -31,6 +31,12 @@ public abstract class BrowserTests(CipherpadFactory factory) : IAsyncLifetime
             await Browser.DisposeAsync();
         }
         Playwright?.Dispose();
+        var unhandled = Factory.UnhandledExceptions();
         Factory.Dispose();
+        // No journey a browser takes may end in a 500; when one did, its exception is what the test's failure shows.
+        if (unhandled.Count > 0)
+        {
+            throw new InvalidOperationException($"The server failed {unhandled.Count} request(s) with an unhandled exception:{Environment.NewLine}{string.Join(Environment.NewLine, unhandled)}");
+        }
     }
 }

@@ -63,6 +63,13 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
     /// <summary>The PostgreSQL database's connection string; null for SQLite, whose file is in <see cref="DataDirectory"/>.</summary>
     public string? ConnectionString => _connectionString;
     public AdjustableTime Time { get; } = new();
+
+    /// <summary>Everything the server logged, for a test to read and for a failing test to show.</summary>
+    public RecordingLoggerProvider ServerLog { get; } = new();
+
+    /// <summary>What the server logged of requests it failed with an unhandled exception (a 500), oldest first.</summary>
+    public IReadOnlyList<string> UnhandledExceptions() =>
+        [.. ServerLog.Messages("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", Microsoft.Extensions.Logging.LogLevel.Error)];
     public string MasterKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Serves over real sockets on a free loopback port, for programs outside the test process (the CLI, a browser).</summary>
@@ -139,6 +146,7 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(ServerLog);
             _services?.Invoke(services);
         });
     }
