@@ -186,7 +186,7 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         await db.Database.OpenConnectionAsync(); // one connection for the context, durable by default (the tests' clusters are not)
         await db.Database.ExecuteSqlRawAsync("SET synchronous_commit TO on");
         var statements = new List<string>();
-        using var listener = NpgsqlCommands(statements);
+        using var listener = NpgsqlCommands(factory, statements);
 
         var setting = await scope.ServiceProvider.GetRequiredService<WriteTransactions>().RunWithoutWaitingForDiskAsync(
             () => db.SingleOrDefaultAsync<string>("SELECT current_setting('synchronous_commit')", null, default), default);
@@ -211,7 +211,7 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad); // the first leases, prepared statements
         var statements = new List<string>();
-        using var listener = NpgsqlCommands(statements, byRequest: true);
+        using var listener = NpgsqlCommands(factory, statements, byRequest: true);
 
         Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad));
 
@@ -239,7 +239,7 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad); // the first leases, prepared statements
         var webhookEvents = await WebhookEventsAsync(factory);
         var statements = new List<string>();
-        using var listener = NpgsqlCommands(statements);
+        using var listener = NpgsqlCommands(factory, statements);
 
         using var created = await shop.PostAsJsonAsync("/api/v1/challenges", new Contracts.Challenges.CreateChallengeRequest("ann@example.com"));
 
@@ -269,7 +269,7 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         {
             var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
             var writes = scope.ServiceProvider.GetRequiredService<WriteTransactions>();
-            using var listener = NpgsqlCommands(statements);
+            using var listener = NpgsqlCommands(factory, statements);
 
             await Assert.ThrowsAsync<InvalidOperationException>(() => writes.RunAsync(async () =>
             {
@@ -283,16 +283,21 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         Assert.Equal([first], await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().GuessRisks.Select(r => r.AccountId).ToListAsync());
     }
 
-    /// <summary>Records the text of each command Npgsql runs; with <paramref name="byRequest"/>, after the id of the request that ran it.</summary>
-    private static ActivityListener NpgsqlCommands(List<string> statements, bool byRequest = false)
+    /// <summary>
+    /// Records the text of each command Npgsql runs on <paramref name="factory"/>'s database (tests that run beside this one
+    /// have databases of their own); with <paramref name="byRequest"/>, after the id of the request that ran it.
+    /// </summary>
+    private static ActivityListener NpgsqlCommands(CipherpadFactory factory, List<string> statements, bool byRequest = false)
     {
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(factory.ConnectionString).Database;
         var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name.StartsWith("Npgsql", StringComparison.Ordinal) || source.Name == "Microsoft.AspNetCore",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity =>
             {
-                if (!activity.Source.Name.StartsWith("Npgsql", StringComparison.Ordinal))
+                if (!activity.Source.Name.StartsWith("Npgsql", StringComparison.Ordinal)
+                    || (activity.GetTagItem("db.namespace") ?? activity.GetTagItem("db.name"))?.ToString() != database)
                 {
                     return;
                 }
