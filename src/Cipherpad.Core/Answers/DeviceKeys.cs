@@ -8,6 +8,12 @@ namespace Cipherpad.Core.Answers;
 /// The keys derived from one device secret (the 32 bytes agreed at activation): one answer key per purpose,
 /// the request-payload key, and the key id that names the device in payloads. Dispose to clear them.
 /// </summary>
+/// <remarks>
+/// Each key is HKDF-SHA256 of the secret with an empty salt and its own info (docs/protocol.md). The secret's extract step
+/// is made once, and each key is expanded from it the first time it is asked for: a request needs one or two of the six
+/// (checking an answer needs one answer key; sealing a question, the payload key and the key id), and every derivation
+/// is a call into the platform's cryptography.
+/// </remarks>
 public sealed class DeviceKeys : IDisposable
 {
     /// <summary>The length of a device secret in bytes.</summary>
@@ -16,31 +22,36 @@ public sealed class DeviceKeys : IDisposable
     /// <summary>The length of a key id (base64url of 6 derived bytes).</summary>
     public const int KeyIdLength = 8;
 
-    private readonly byte[] _login;
-    private readonly byte[] _action;
-    private readonly byte[] _payment;
-    private readonly byte[] _payload;
-    private readonly byte[] _padRequest;
+    private const int HashLength = 32;
+    private readonly byte[] _pseudorandomKey;
+    private byte[]? _login;
+    private byte[]? _action;
+    private byte[]? _payment;
+    private byte[]? _payload;
+    private byte[]? _padRequest;
+    private string? _keyId;
     private bool _disposed;
 
-    /// <summary>Derives the keys from <paramref name="deviceSecret"/>, which the caller may clear afterwards.</summary>
+    /// <summary>Prepares the keys of <paramref name="deviceSecret"/>, which the caller may clear afterwards.</summary>
     public DeviceKeys(ReadOnlySpan<byte> deviceSecret)
     {
         if (deviceSecret.Length != SecretLength)
         {
             throw new ArgumentException($"A device secret is {SecretLength} bytes; {deviceSecret.Length} were given.", nameof(deviceSecret));
         }
-        _login = Derive(deviceSecret, "Cipherpad v1 answer login", 32);
-        _action = Derive(deviceSecret, "Cipherpad v1 answer action", 32);
-        _payment = Derive(deviceSecret, "Cipherpad v1 answer payment", 32);
-        _payload = Derive(deviceSecret, "Cipherpad v1 payload", 32);
-        _padRequest = Derive(deviceSecret, "Cipherpad v1 pad request", 32);
-        var keyId = Derive(deviceSecret, "Cipherpad v1 key id", 6);
-        KeyId = Base64Url.EncodeToString(keyId);
+        _pseudorandomKey = new byte[HashLength];
+        HKDF.Extract(HashAlgorithmName.SHA256, deviceSecret, salt: [], _pseudorandomKey);
     }
 
     /// <summary>Names this device in request payloads without revealing anything about its secret.</summary>
-    public string KeyId { get; }
+    public string KeyId
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _keyId ??= Base64Url.EncodeToString(Expand("Cipherpad v1 key id", 6));
+        }
+    }
 
     /// <summary>The OCRA key for answers of <paramref name="purpose"/>.</summary>
     public ReadOnlySpan<byte> AnswerKey(Purpose purpose)
@@ -48,9 +59,9 @@ public sealed class DeviceKeys : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         return purpose switch
         {
-            Purpose.Login => _login,
-            Purpose.Action => _action,
-            Purpose.Payment => _payment,
+            Purpose.Login => _login ??= Expand("Cipherpad v1 answer login", 32),
+            Purpose.Action => _action ??= Expand("Cipherpad v1 answer action", 32),
+            Purpose.Payment => _payment ??= Expand("Cipherpad v1 answer payment", 32),
             _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
         };
     }
@@ -61,7 +72,7 @@ public sealed class DeviceKeys : IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _payload;
+            return _payload ??= Expand("Cipherpad v1 payload", 32);
         }
     }
 
@@ -71,25 +82,25 @@ public sealed class DeviceKeys : IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _padRequest;
+            return _padRequest ??= Expand("Cipherpad v1 pad request", 32);
         }
     }
 
     /// <summary>Clears every key.</summary>
     public void Dispose()
     {
-        CryptographicOperations.ZeroMemory(_login);
-        CryptographicOperations.ZeroMemory(_action);
-        CryptographicOperations.ZeroMemory(_payment);
-        CryptographicOperations.ZeroMemory(_payload);
-        CryptographicOperations.ZeroMemory(_padRequest);
+        CryptographicOperations.ZeroMemory(_pseudorandomKey);
+        foreach (var key in (ReadOnlySpan<byte[]?>)[_login, _action, _payment, _payload, _padRequest])
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
         _disposed = true;
     }
 
-    private static byte[] Derive(ReadOnlySpan<byte> secret, string info, int length)
+    private byte[] Expand(string info, int length)
     {
         var output = new byte[length];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, output, salt: [], info: Encoding.ASCII.GetBytes(info));
+        HKDF.Expand(HashAlgorithmName.SHA256, _pseudorandomKey, output, Encoding.ASCII.GetBytes(info));
         return output;
     }
 }

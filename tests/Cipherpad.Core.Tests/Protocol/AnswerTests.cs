@@ -195,9 +195,16 @@ public sealed class AnswerTests
     public void Disposed_device_keys_are_cleared_and_unusable()
     {
         var keys = NewDevice();
+        var login = keys.AnswerKey(Purpose.Login); // derived on first use, and cleared with the rest
+        var payload = keys.PayloadKey;
         keys.Dispose();
+        Assert.Equal(-1, login.IndexOfAnyExcept((byte)0));
+        Assert.Equal(-1, payload.IndexOfAnyExcept((byte)0));
         Assert.Throws<ObjectDisposedException>(() => keys.AnswerKey(Purpose.Login).ToArray());
+        Assert.Throws<ObjectDisposedException>(() => keys.AnswerKey(Purpose.Payment).ToArray());
         Assert.Throws<ObjectDisposedException>(() => keys.PayloadKey.ToArray());
+        Assert.Throws<ObjectDisposedException>(() => keys.PadRequestKey.ToArray());
+        Assert.Throws<ObjectDisposedException>(() => keys.KeyId);
     }
 
     private sealed class ScriptedRandom(byte[] bytes) : RandomNumberGenerator
