@@ -301,7 +301,11 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
                 {
                     return;
                 }
-                var text = (activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement"))?.ToString() ?? "";
+                // Npgsql also traces what is not a command (opening a physical connection), without a statement.
+                if ((activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement"))?.ToString() is not { Length: > 0 } text)
+                {
+                    return;
+                }
                 var request = activity.Parent;
                 while (request?.Parent is not null)
                 {
