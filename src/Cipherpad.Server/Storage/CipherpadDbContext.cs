@@ -95,10 +95,22 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
         return prefix;
     }
 
+    /// <summary>
+    /// Whether <see cref="Sql"/> opened the context's own connection, to keep it for the statements that follow: closed
+    /// when the context is given back. EF Core counts opens, and a pooled context that goes back with one not closed
+    /// keeps the count, so every later user of that context would find its connection left open after each query.
+    /// </summary>
+    internal bool OpenedForStatements { get; set; }
+
     // Contexts are pooled: what one request kept must not reach the next that is handed the same context.
     public override void Dispose()
     {
         ForgetRequestState();
+        if (OpenedForStatements)
+        {
+            OpenedForStatements = false;
+            Database.CloseConnection();
+        }
         base.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -106,6 +118,11 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public override async ValueTask DisposeAsync()
     {
         ForgetRequestState();
+        if (OpenedForStatements)
+        {
+            OpenedForStatements = false;
+            await Database.CloseConnectionAsync();
+        }
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
     }

@@ -300,7 +300,8 @@ public static partial class Sql
         var connection = db.Database.GetDbConnection();
         if (connection.State != ConnectionState.Open)
         {
-            await db.Database.OpenConnectionAsync(cancellationToken); // the context closes it when the request ends
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            db.OpenedForStatements = true; // closed when the context is given back
         }
         await using var command = connection.CreateCommand();
         command.CommandText = db.TakeStatementPrefix() is { } prefix ? prefix + ";\n" + sql : sql;

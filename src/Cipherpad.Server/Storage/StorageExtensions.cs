@@ -29,12 +29,7 @@ public static class StorageExtensions
                 .AddInterceptors([new SqliteBusyTimeout(), .. provider.GetServices<IInterceptor>()]));
             services.AddSingleton<IDbContextFactory<CipherpadDbContext>, ProviderContextFactory<SqliteCipherpadDbContext>>();
         }
-        services.AddScoped(provider =>
-        {
-            var db = provider.GetRequiredService<IDbContextFactory<CipherpadDbContext>>().CreateDbContext();
-            db.SqliteHotPath = db.OnSqlite ? provider.GetRequiredService<SqliteGroupCommit>() : null;
-            return db;
-        });
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<CipherpadDbContext>>().CreateDbContext());
         services.AddSingleton<SqliteGroupCommit>();
         services.AddScoped<WriteTransactions>();
         services.AddScoped<StatementBatch>();
@@ -79,10 +74,20 @@ public static class StorageExtensions
         return file is null ? configured! : new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = options.DataPath(file) }.ToString();
     }
 
-    private sealed class ProviderContextFactory<TContext>(IDbContextFactory<TContext> provider) : IDbContextFactory<CipherpadDbContext>
+    /// <summary>
+    /// Hands out the provider's pooled contexts, the requests' and those made for work of its own alike (one pool holds both):
+    /// on SQLite each runs its statements on the hot path's connections, whoever had it before.
+    /// </summary>
+    private sealed class ProviderContextFactory<TContext>(IDbContextFactory<TContext> provider, SqliteGroupCommit sqliteHotPath)
+        : IDbContextFactory<CipherpadDbContext>
         where TContext : CipherpadDbContext
     {
-        public CipherpadDbContext CreateDbContext() => provider.CreateDbContext();
+        public CipherpadDbContext CreateDbContext()
+        {
+            var db = provider.CreateDbContext();
+            db.SqliteHotPath = db.OnSqlite ? sqliteHotPath : null;
+            return db;
+        }
     }
 
     /// <summary>

@@ -218,6 +218,59 @@ public sealed class WriteTransactionsTests : IDisposable
         Assert.Contains("Host=db", effective, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// One pool holds the requests' contexts and those made for work that commits on its own (the outbox's, a push's). A
+    /// context that ran a statement on its own connection must not hand the next user of it a connection that stays open
+    /// after each query, which the hot path refuses to lend its own beside.
+    /// </summary>
+    [Fact]
+    public async Task A_context_that_ran_a_statement_on_its_own_connection_leaves_the_request_that_gets_it_next_free_to_write()
+    {
+        // The provider's own factory, which hands out contexts without the hot path: their statements open their own connection.
+        var contexts = _factory.Services.GetRequiredService<IDbContextFactory<SqliteCipherpadDbContext>>();
+        var background = new List<CipherpadDbContext>();
+        for (var i = 0; i < 8; i++)
+        {
+            background.Add(await contexts.CreateDbContextAsync()); // eight at once: the pool makes new ones too
+        }
+        foreach (var db in background)
+        {
+            await db.ExecuteAsync(AddRisk, new { accountId = Guid.NewGuid() }, default);
+            await db.DisposeAsync();
+        }
+
+        // Every context the pool holds, in turn.
+        for (var request = 0; request < 32; request++)
+        {
+            await using var scope = _factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
+            _ = await db.Accounts.AnyAsync(); // a read of EF Core's, which opens and closes the context's own connection
+            await scope.ServiceProvider.GetRequiredService<WriteTransactions>().RunAsync(
+                () => db.ExecuteAsync(AddRisk, new { accountId = Guid.NewGuid() }, default), default);
+        }
+    }
+
+    [Fact]
+    public async Task Every_context_the_server_hands_out_runs_its_statements_on_the_hot_path_whoever_had_it_before()
+    {
+        var contexts = _factory.Services.GetRequiredService<IDbContextFactory<CipherpadDbContext>>();
+        var made = new List<CipherpadDbContext>();
+        for (var i = 0; i < 8; i++)
+        {
+            made.Add(await contexts.CreateDbContextAsync());
+        }
+        await using var scope = _factory.Services.CreateAsyncScope();
+
+        Assert.All(made, db => Assert.Same(_factory.Services.GetRequiredService<SqliteGroupCommit>(), db.SqliteHotPath));
+        Assert.Same(_factory.Services.GetRequiredService<SqliteGroupCommit>(), scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().SqliteHotPath);
+        foreach (var db in made)
+        {
+            await db.DisposeAsync();
+        }
+    }
+
+    private const string AddRisk = """INSERT INTO "GuessRisks" ("AccountId", "Day", "Spent") VALUES (@accountId, 20261207, 0.5)""";
+
     [Fact]
     public async Task A_read_outside_a_write_transaction_neither_waits_for_the_hot_connection_nor_sees_what_it_has_not_committed()
     {
