@@ -112,14 +112,14 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
                 try
                 {
                     result = await work();
+                    // The work is done: once released, it is kept whatever happens to the request now.
+                    await RunCompiled(connection, group, $"RELEASE {RequestSavepoint}", CancellationToken.None);
                 }
                 catch
                 {
                     UndoRequest(group, connection);
                     throw;
                 }
-                // The work is done: it is kept whatever happens to the request now.
-                await RunCompiled(connection, group, $"RELEASE {RequestSavepoint}", CancellationToken.None);
             }
             finally
             {
