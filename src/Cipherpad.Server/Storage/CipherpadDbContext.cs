@@ -56,7 +56,7 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public DbSet<Passkeys.PasskeyRegistration> PasskeyRegistrations => Set<Passkeys.PasskeyRegistration>();
     public DbSet<Security.RequestWindow> RequestWindows => Set<Security.RequestWindow>();
 
-    /// <summary>On SQLite, the connection that the hot path's statements share (<see cref="Sql"/>); set for a request's context.</summary>
+    /// <summary>On SQLite, the connections that the hot path's statements share (<see cref="Sql"/>); set for every context the server hands out.</summary>
     internal SqliteGroupCommit? SqliteHotPath { get; set; }
 
     /// <summary>
@@ -106,31 +106,49 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     public override void Dispose()
     {
         ForgetRequestState();
-        if (OpenedForStatements)
+        try
         {
-            OpenedForStatements = false;
-            Database.CloseConnection();
+            if (OpenedForStatements)
+            {
+                OpenedForStatements = false;
+                Database.CurrentTransaction?.Dispose(); // a transaction left open holds an open of its own
+                Database.CloseConnection();
+            }
         }
-        base.Dispose();
-        GC.SuppressFinalize(this);
+        finally
+        {
+            base.Dispose();
+            GC.SuppressFinalize(this);
+        }
     }
 
     public override async ValueTask DisposeAsync()
     {
         ForgetRequestState();
-        if (OpenedForStatements)
+        try
         {
-            OpenedForStatements = false;
-            await Database.CloseConnectionAsync();
+            if (OpenedForStatements)
+            {
+                OpenedForStatements = false;
+                if (Database.CurrentTransaction is { } transaction)
+                {
+                    await transaction.DisposeAsync(); // a transaction left open holds an open of its own
+                }
+                await Database.CloseConnectionAsync();
+            }
         }
-        await base.DisposeAsync();
-        GC.SuppressFinalize(this);
+        finally
+        {
+            await base.DisposeAsync();
+            GC.SuppressFinalize(this);
+        }
     }
 
     private void ForgetRequestState()
     {
         _readsAhead = null;
         _statementPrefix = null;
+        SqliteHotPath = null; // the server's factory sets it again for whoever gets the context next
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

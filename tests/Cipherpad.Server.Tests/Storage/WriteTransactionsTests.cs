@@ -236,6 +236,7 @@ public sealed class WriteTransactionsTests : IDisposable
         foreach (var db in background)
         {
             await db.ExecuteAsync(AddRisk, new { accountId = Guid.NewGuid() }, default);
+            Assert.True(db.OpenedForStatements);
             await db.DisposeAsync();
         }
 
