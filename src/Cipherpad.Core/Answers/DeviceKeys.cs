@@ -12,7 +12,7 @@ namespace Cipherpad.Core.Answers;
 /// Each key is HKDF-SHA256 of the secret with an empty salt and its own info (docs/protocol.md). The secret's extract step
 /// is made once, and each key is expanded from it the first time it is asked for: a request needs one or two of the six
 /// (checking an answer needs one answer key; sealing a question, the payload key and the key id), and every derivation
-/// is a call into the platform's cryptography.
+/// is a call into the platform's cryptography. Not thread-safe: one instance serves one use, and is disposed after it.
 /// </remarks>
 public sealed class DeviceKeys : IDisposable
 {
@@ -23,6 +23,7 @@ public sealed class DeviceKeys : IDisposable
     public const int KeyIdLength = 8;
 
     private const int HashLength = 32;
+    private const int KeyLength = 32;
     private readonly byte[] _pseudorandomKey;
     private byte[]? _login;
     private byte[]? _action;
@@ -59,9 +60,9 @@ public sealed class DeviceKeys : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         return purpose switch
         {
-            Purpose.Login => _login ??= Expand("Cipherpad v1 answer login", 32),
-            Purpose.Action => _action ??= Expand("Cipherpad v1 answer action", 32),
-            Purpose.Payment => _payment ??= Expand("Cipherpad v1 answer payment", 32),
+            Purpose.Login => _login ??= Expand("Cipherpad v1 answer login", KeyLength),
+            Purpose.Action => _action ??= Expand("Cipherpad v1 answer action", KeyLength),
+            Purpose.Payment => _payment ??= Expand("Cipherpad v1 answer payment", KeyLength),
             _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
         };
     }
@@ -72,7 +73,7 @@ public sealed class DeviceKeys : IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _payload ??= Expand("Cipherpad v1 payload", 32);
+            return _payload ??= Expand("Cipherpad v1 payload", KeyLength);
         }
     }
 
@@ -82,19 +83,19 @@ public sealed class DeviceKeys : IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _padRequest ??= Expand("Cipherpad v1 pad request", 32);
+            return _padRequest ??= Expand("Cipherpad v1 pad request", KeyLength);
         }
     }
 
     /// <summary>Clears every key.</summary>
     public void Dispose()
     {
+        _disposed = true;
         CryptographicOperations.ZeroMemory(_pseudorandomKey);
         foreach (var key in (ReadOnlySpan<byte[]?>)[_login, _action, _payment, _payload, _padRequest])
         {
             CryptographicOperations.ZeroMemory(key);
         }
-        _disposed = true;
     }
 
     private byte[] Expand(string info, int length)

@@ -72,7 +72,7 @@ public sealed class DeviceRegistry(CipherpadDbContext db, SecretProtector protec
     /// <summary>Encrypts a new pad's secret under the master key, bound to the device's id.</summary>
     public byte[] ProtectSecret(Guid deviceId, ReadOnlySpan<byte> secret) => protector.Protect(secret, $"{DeviceSecretPurpose}:{deviceId}");
 
-    /// <summary>The pad's per-purpose keys; the decrypted secret is wiped as soon as they are derived.</summary>
+    /// <summary>The pad's per-purpose keys; the decrypted secret is wiped as soon as they are prepared (each is derived when first used).</summary>
     public DeviceKeys Keys(Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
