@@ -67,9 +67,14 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
     /// <summary>Everything the server logged, for a test to read and for a failing test to show.</summary>
     public RecordingLoggerProvider ServerLog { get; } = new();
 
-    /// <summary>What the server logged of requests it failed with an unhandled exception (a 500), oldest first.</summary>
+    /// <summary>
+    /// What the server logged of requests it failed with an unhandled exception (a 500), oldest first: by its exception
+    /// handler, or by Kestrel for an exception thrown before the handler.
+    /// </summary>
     public IReadOnlyList<string> UnhandledExceptions() =>
-        [.. ServerLog.Messages("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", Microsoft.Extensions.Logging.LogLevel.Error)];
+        [.. ServerLog.Messages("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", Microsoft.Extensions.Logging.LogLevel.Error)
+            .Concat(ServerLog.Messages("Microsoft.AspNetCore.Server.Kestrel", Microsoft.Extensions.Logging.LogLevel.Error))];
+
     public string MasterKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Serves over real sockets on a free loopback port, for programs outside the test process (the CLI, a browser).</summary>

@@ -245,6 +245,7 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
 
         Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<Contracts.Challenges.ChallengeResponse>())!.ChallengeId;
+        Assert.NotEmpty(statements);
         Assert.DoesNotContain(statements, statement => statement.EndsWith("COMMIT", StringComparison.Ordinal));
         await using var check = factory.Services.CreateAsyncScope();
         Assert.True(await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().Challenges.AnyAsync(c => c.Id == id));
