@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cipherpad.Testing;
 
-/// <summary>Keeps every log message of the server, for tests of what it says (add it with <c>services.AddSingleton&lt;ILoggerProvider&gt;(log)</c>).</summary>
+/// <summary>Keeps every log message of the server, for tests of what it says: every <see cref="CipherpadFactory"/> has one (<see cref="CipherpadFactory.ServerLog"/>).</summary>
 public sealed class RecordingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message)> _entries = new();

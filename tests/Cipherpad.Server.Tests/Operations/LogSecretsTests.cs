@@ -4,8 +4,6 @@ using Cipherpad.Contracts.Challenges;
 using Cipherpad.Contracts.Vault;
 using Cipherpad.Core.Answers;
 using Cipherpad.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Cipherpad.Server.Tests.Operations;
 
@@ -19,11 +17,10 @@ public sealed class LogSecretsTests
     [Fact]
     public async Task No_secret_a_journey_handles_reaches_the_logs_or_the_traces()
     {
-        var log = new RecordingLoggerProvider();
         await using var collector = await OtlpReceiver.StartAsync();
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null,
-            settings: new Dictionary<string, string>(collector.ServerSettings) { ["Logging:LogLevel:Cipherpad"] = "Trace" },
-            services: services => services.AddSingleton<ILoggerProvider>(log));
+            settings: new Dictionary<string, string>(collector.ServerSettings) { ["Logging:LogLevel:Cipherpad"] = "Trace" });
+        var log = factory.ServerLog;
         var secrets = new Dictionary<string, string> { ["the master key"] = factory.MasterKey, ["the security answer"] = "Grandma's blue teapot" };
         void Keep(string what, byte[] bytes)
         {

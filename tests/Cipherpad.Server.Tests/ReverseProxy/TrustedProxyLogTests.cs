@@ -1,6 +1,5 @@
 using Cipherpad.Server.ReverseProxy;
 using Cipherpad.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Cipherpad.Server.Tests.ReverseProxy;
@@ -13,10 +12,9 @@ public sealed class TrustedProxyLogTests
     [Fact(Timeout = 60_000)]
     public async Task The_trusted_proxies_are_logged_at_start_and_forwarding_from_an_unlisted_peer_is_warned_about_once()
     {
-        var log = new RecordingLoggerProvider();
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null,
-            settings: new Dictionary<string, string> { ["Cipherpad:ReverseProxy:TrustedProxies:0"] = "127.0.0.1", ["Cipherpad:ReverseProxy:TrustedProxies:1"] = "fd00::/8" },
-            services: services => services.AddSingleton<ILoggerProvider>(log));
+            settings: new Dictionary<string, string> { ["Cipherpad:ReverseProxy:TrustedProxies:0"] = "127.0.0.1", ["Cipherpad:ReverseProxy:TrustedProxies:1"] = "fd00::/8" });
+        var log = factory.ServerLog;
         var server = factory.StartOnLoopback();
         using var unlisted = LoopbackClients.From("127.0.0.5", server);
         unlisted.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.9");
@@ -32,8 +30,8 @@ public sealed class TrustedProxyLogTests
     [Fact]
     public void Without_trusted_proxies_the_server_says_forwarded_headers_are_ignored()
     {
-        var log = new RecordingLoggerProvider();
-        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, services: services => services.AddSingleton<ILoggerProvider>(log));
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null);
+        var log = factory.ServerLog;
 
         using var client = factory.CreateClient();
 

@@ -1,6 +1,5 @@
 using Cipherpad.Server.Web;
 using Cipherpad.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Cipherpad.Server.Tests.Web;
@@ -29,10 +28,9 @@ public sealed class PublicUrlCheckTests
     [Fact(Timeout = 60_000)]
     public async Task A_server_listening_elsewhere_than_its_public_url_says_so_and_how_to_fix_it()
     {
-        var log = new RecordingLoggerProvider();
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null,
-            settings: new Dictionary<string, string> { ["Cipherpad:PublicUrl"] = "http://localhost:5080" },
-            services: services => services.AddSingleton<ILoggerProvider>(log));
+            settings: new Dictionary<string, string> { ["Cipherpad:PublicUrl"] = "http://localhost:5080" });
+        var log = factory.ServerLog;
 
         var server = await Task.Run(factory.StartOnLoopback);
 
@@ -46,14 +44,13 @@ public sealed class PublicUrlCheckTests
     [Fact(Timeout = 60_000)]
     public async Task Behind_a_trusted_proxy_a_public_url_elsewhere_is_expected_and_not_warned_about()
     {
-        var log = new RecordingLoggerProvider();
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null,
             settings: new Dictionary<string, string>
             {
                 ["Cipherpad:PublicUrl"] = "https://pad.example",
                 ["Cipherpad:ReverseProxy:TrustedProxies:0"] = "127.0.0.1",
-            },
-            services: services => services.AddSingleton<ILoggerProvider>(log));
+            });
+        var log = factory.ServerLog;
 
         await Task.Run(factory.StartOnLoopback);
 
