@@ -110,6 +110,11 @@ public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, 
         }, cancellationToken);
     }
 
+    /// <summary>The account's latest approval requests still waiting at <paramref name="now"/>, newest first, for any of its pads.</summary>
+    internal static IQueryable<Challenge> Waiting(CipherpadDbContext db, Guid accountId, DateTimeOffset now) =>
+        PushMethod.AccountQuestions(db, accountId).Where(c => c.Status == ChallengeStatus.Pending && c.ExpiresAt > now)
+            .OrderByDescending(c => c.CreatedAt).Take(10);
+
     /// <summary>The approval requests waiting for <paramref name="device"/>, newest first: pending, not expired, sealed for it.</summary>
     public async Task<List<Challenge>> PendingAsync(Device device, CancellationToken cancellationToken)
     {
@@ -121,9 +126,7 @@ public sealed class PadApprovals(CipherpadDbContext db, DeviceRegistry devices, 
         var now = time.GetUtcNow();
         using var keys = devices.Keys(device);
         var sealedFor = $"#{keys.KeyId}.";
-        var waiting = await db.Challenges.AsNoTracking()
-            .Where(c => c.AccountId == device.AccountId && c.Method == PushMethod.MethodName && c.Status == ChallengeStatus.Pending && c.ExpiresAt > now)
-            .OrderByDescending(c => c.CreatedAt).Take(10).ToListAsync(cancellationToken);
+        var waiting = await Waiting(db, device.AccountId, now).ToListAsync(cancellationToken);
         return [.. waiting.Where(c => c.QrPayload.Contains(sealedFor, StringComparison.Ordinal))];
     }
 

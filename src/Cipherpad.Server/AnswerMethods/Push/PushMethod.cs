@@ -81,14 +81,24 @@ public sealed class PushMethod(CipherPadMethod pad, CipherpadDbContext db, Notif
     public Task AcceptedAsync(Challenge challenge, RelyingParty relyingParty, CancellationToken cancellationToken) =>
         pad.AcceptedAsync(challenge, relyingParty, cancellationToken);
 
+    /// <summary>
+    /// An account's questions for this method, from the index that holds only this method's (<see cref="ChallengeConfiguration"/>).
+    /// A query of an account's questions that does not name the method cannot use that index, and reads the whole table.
+    /// </summary>
+    internal static IQueryable<Challenge> AccountQuestions(CipherpadDbContext db, Guid accountId) =>
+        db.Challenges.AsNoTracking().Where(c => c.AccountId == accountId && c.Method == MethodName);
+
+    /// <summary>When the account's owner denied its requests since <paramref name="since"/>.</summary>
+    internal static IQueryable<DateTimeOffset> Denials(CipherpadDbContext db, Guid accountId, DateTimeOffset since) =>
+        AccountQuestions(db, accountId).Where(c => c.Status == ChallengeStatus.Denied && c.CreatedAt > since && c.AnsweredAt != null)
+            .Select(c => c.AnsweredAt!.Value);
+
     /// <summary>How long new requests must still wait after the owner's latest denials, or null.</summary>
     private async Task<TimeSpan?> PausedForAsync(Guid accountId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var since = now.AddDays(-1);
-        var denials = await db.Challenges.AsNoTracking()
-            .Where(c => c.AccountId == accountId && c.Method == MethodName && c.Status == ChallengeStatus.Denied && c.CreatedAt > since && c.AnsweredAt != null)
-            .Select(c => c.AnsweredAt!.Value).ToListAsync(cancellationToken);
+        var denials = await Denials(db, accountId, since).ToListAsync(cancellationToken);
         if (denials.Count == 0)
         {
             return null;

@@ -547,7 +547,8 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "CreatedAt");
+                    b.HasIndex("AccountId", "CreatedAt")
+                        .HasFilter("\"Method\" = 'push'");
 
                     b.ToTable("Challenges");
                 });

@@ -537,7 +537,8 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "CreatedAt");
+                    b.HasIndex("AccountId", "CreatedAt")
+                        .HasFilter("\"Method\" = 'push'");
 
                     b.ToTable("Challenges");
                 });
