@@ -66,17 +66,17 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     internal bool OnSqlite => _onSqlite ??= Database.IsSqlite();
 
     private bool? _onSqlite;
-    private Dictionary<string, object?>? _readsAhead;
+    private Dictionary<ReadKey, object?>? _readsAhead;
     private string? _statementPrefix;
 
     /// <summary>Keeps the rows of a <see cref="ReadAhead"/> for the one read that will ask for them.</summary>
-    internal void KeepReadAhead(string key, object? rows) => (_readsAhead ??= new(StringComparer.Ordinal))[key] = rows;
+    internal void KeepReadAhead(ReadKey key, object? rows) => (_readsAhead ??= [])[key] = rows;
 
     /// <summary>The rows read ahead for this read, given out once; the read's key is made only when some are kept.</summary>
     internal bool TakeReadAhead(string sql, object? arguments, Type rowType, out object? rows)
     {
         rows = null;
-        return _readsAhead is { Count: > 0 } && _readsAhead.Remove(ReadAhead.KeyOf(sql, arguments, rowType), out rows);
+        return _readsAhead is { Count: > 0 } && _readsAhead.Remove(new ReadKey(sql, arguments, rowType), out rows);
     }
 
     /// <summary>Drops rows read ahead and not asked for, so that no later read of the request takes them when they may be stale.</summary>

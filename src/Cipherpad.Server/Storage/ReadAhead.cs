@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Globalization;
-using System.Text;
 
 namespace Cipherpad.Server.Storage;
 
@@ -14,24 +11,18 @@ namespace Cipherpad.Server.Storage;
 /// </summary>
 public abstract class ReadAhead
 {
-    // Statements are named in keys by a number of their own, so that a key is not as long as its statement; texts beyond the
-    // bound (a caller that builds them) are named by themselves. A number starts with '#', a text with its length.
-    private static readonly ConcurrentDictionary<string, long> StatementNumbers = new(StringComparer.Ordinal);
-    private const int MaxStatementNumbers = 4096;
-    private static long _lastStatementNumber;
-
     private ReadAhead(string sql, object? arguments, Type rowType)
     {
         Sql = sql;
         Arguments = arguments;
-        Key = KeyOf(sql, arguments, rowType);
+        Key = new ReadKey(sql, arguments, rowType);
     }
 
     public string Sql { get; }
 
     public object? Arguments { get; }
 
-    internal string Key { get; }
+    internal ReadKey Key { get; }
 
     /// <summary>What <see cref="Sql.ListAsync{T}"/> will read.</summary>
     public static ReadAhead List<T>(string sql, object? arguments) => new ListRead<T>(sql, arguments);
@@ -41,41 +32,6 @@ public abstract class ReadAhead
 
     /// <summary>Reads this statement's result set, where <paramref name="reader"/> stands.</summary>
     internal abstract Task<object?> ReadAsync(DbDataReader reader, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// The statement, the row type and each argument's name, type and value in a form that tells every two values apart
-    /// (times by their ticks, bytes in base64, texts with their length), so that one read's rows never answer another.
-    /// </summary>
-    internal static string KeyOf(string sql, object? arguments, Type rowType)
-    {
-        var key = new StringBuilder(128);
-        if (!StatementNumbers.TryGetValue(sql, out var number) && StatementNumbers.Count < MaxStatementNumbers)
-        {
-            number = StatementNumbers.GetOrAdd(sql, _ => Interlocked.Increment(ref _lastStatementNumber));
-        }
-        if (number > 0)
-        {
-            // A type's handle names it uniquely for as long as the process runs, as a number.
-            key.Append('#').Append(number).Append(':').Append((long)rowType.TypeHandle.Value);
-        }
-        else
-        {
-            key.Append(sql.Length).Append(':').Append(sql).Append(rowType.FullName);
-        }
-        foreach (var (name, value) in Storage.Sql.Arguments(arguments))
-        {
-            var text = value switch
-            {
-                null => "",
-                DateTimeOffset time => time.UtcTicks.ToString(CultureInfo.InvariantCulture),
-                byte[] bytes => Convert.ToBase64String(bytes),
-                IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-                _ => value.ToString() ?? "",
-            };
-            key.Append('|').Append(name).Append(':').Append(value?.GetType().FullName ?? "null").Append(':').Append(text.Length).Append(':').Append(text);
-        }
-        return key.ToString();
-    }
 
     private sealed class ListRead<T>(string sql, object? arguments) : ReadAhead(sql, arguments, typeof(List<T>))
     {
@@ -88,4 +44,77 @@ public abstract class ReadAhead
         internal override async Task<object?> ReadAsync(DbDataReader reader, CancellationToken cancellationToken) =>
             await Storage.Sql.ReadSingleOrDefaultAsync<T>(Sql, reader, cancellationToken);
     }
+}
+
+/// <summary>
+/// What tells one read from another: the statement, the row type, and each argument's name, type and value, so that one read's
+/// rows never answer another. Values are compared as stored: times by their instant, bytes by their content, any other value
+/// by its type and <see cref="object.Equals(object?)"/>.
+/// </summary>
+internal sealed class ReadKey : IEquatable<ReadKey>
+{
+    private readonly string _sql;
+    private readonly Type _rowType;
+    private readonly (string Name, object? Value)[] _arguments;
+    private readonly int _hash;
+
+    public ReadKey(string sql, object? arguments, Type rowType)
+    {
+        _sql = sql;
+        _rowType = rowType;
+        _arguments = new (string, object?)[Storage.Sql.ArgumentCount(arguments)];
+        var hash = new HashCode();
+        hash.Add(sql, StringComparer.Ordinal);
+        hash.Add(rowType);
+        var position = 0;
+        foreach (var argument in Storage.Sql.Arguments(arguments))
+        {
+            _arguments[position++] = argument;
+            hash.Add(argument.Name, StringComparer.Ordinal);
+            hash.Add(argument.Value switch
+            {
+                null => 0,
+                DateTimeOffset time => time.UtcTicks.GetHashCode(),
+                byte[] bytes => bytes.Length,
+                var value => value.GetHashCode(),
+            });
+        }
+        if (position != _arguments.Length)
+        {
+            throw new InvalidOperationException("The arguments changed while they were read.");
+        }
+        _hash = hash.ToHashCode();
+    }
+
+    public bool Equals(ReadKey? other)
+    {
+        if (other is null || other._hash != _hash || other._rowType != _rowType || other._arguments.Length != _arguments.Length
+            || !string.Equals(other._sql, _sql, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        for (var position = 0; position < _arguments.Length; position++)
+        {
+            var (name, value) = _arguments[position];
+            var (otherName, otherValue) = other._arguments[position];
+            if (!string.Equals(name, otherName, StringComparison.Ordinal) || !SameValue(value, otherValue))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public override bool Equals(object? obj) => Equals(obj as ReadKey);
+
+    public override int GetHashCode() => _hash;
+
+    private static bool SameValue(object? value, object? other) => (value, other) switch
+    {
+        (null, null) => true,
+        (null, _) or (_, null) => false,
+        (DateTimeOffset time, DateTimeOffset otherTime) => time.UtcTicks == otherTime.UtcTicks,
+        (byte[] bytes, byte[] otherBytes) => bytes.AsSpan().SequenceEqual(otherBytes),
+        _ => value.GetType() == other.GetType() && value.Equals(other),
+    };
 }

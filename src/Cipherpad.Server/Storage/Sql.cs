@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Dapper;
@@ -24,8 +25,9 @@ namespace Cipherpad.Server.Storage;
 /// </summary>
 public static partial class Sql
 {
-    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> ArgumentProperties = new();
-    private static readonly ConcurrentDictionary<(string Sql, int Position), string> Renamed = new();
+    private static readonly ConcurrentDictionary<Type, Property[]> ArgumentProperties = new();
+    private static readonly ConcurrentDictionary<StatementTexts, string> CombinedTexts = new();
+    private const int MaxCombinedTexts = 4096;
     private static readonly ConcurrentDictionary<(string Name, int Position), string> RenamedParameters = new();
     private static readonly ConcurrentDictionary<string, string> ParameterNames = new(StringComparer.Ordinal);
 
@@ -114,8 +116,16 @@ public static partial class Sql
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(reads);
-        var statements = reads.Select(read => (read.Sql, read.Arguments));
-        var (text, arguments) = Combine(first is { } statement ? statements.Prepend(statement) : statements);
+        var statements = new List<(string Sql, object? Arguments)>(reads.Count + 1);
+        if (first is { } statement)
+        {
+            statements.Add(statement);
+        }
+        foreach (var read in reads)
+        {
+            statements.Add((read.Sql, read.Arguments));
+        }
+        var (text, arguments) = Combine(statements);
         var (result, rows) = await RunAsync(db, text, arguments, async command =>
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -141,22 +151,57 @@ public static partial class Sql
     /// <summary>
     /// Several statements as the text of one command: each statement's <c>@parameters</c> are renamed with its position, so
     /// that the statements cannot see one another's arguments. Every <c>@word</c> is renamed, so a statement combined here
-    /// has no <c>@</c> in a literal or a comment.
+    /// has no <c>@</c> in a literal or a comment. The same statements in the same order give the same text, kept once (up to a
+    /// bound, in case some caller builds its statements' texts), so that it is not built again for every request.
     /// </summary>
-    internal static (string Text, Dictionary<string, object?> Arguments) Combine(IEnumerable<(string Sql, object? Arguments)> statements)
+    internal static (string Text, Dictionary<string, object?> Arguments) Combine(IReadOnlyList<(string Sql, object? Arguments)> statements)
     {
-        var texts = new List<string>(4);
-        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (sql, statementArguments) in statements)
+        ArgumentNullException.ThrowIfNull(statements);
+        var texts = new string[statements.Count];
+        var count = 0;
+        for (var position = 0; position < texts.Length; position++)
         {
-            var position = texts.Count;
-            texts.Add(Renamed.GetOrAdd((sql, position), key => Parameter().Replace(key.Sql, $"@$1_{key.Position}") + ";\n"));
-            foreach (var (name, value) in Arguments(statementArguments))
+            texts[position] = statements[position].Sql;
+            count += ArgumentCount(statements[position].Arguments);
+        }
+        var key = new StatementTexts(texts);
+        if (!CombinedTexts.TryGetValue(key, out var text))
+        {
+            text = string.Concat(texts.Select((sql, position) => Parameter().Replace(sql, $"@$1_{position}") + ";\n"));
+            if (CombinedTexts.Count < MaxCombinedTexts)
             {
-                arguments[RenamedParameters.GetOrAdd((name, position), key => $"{key.Name}_{key.Position}")] = value;
+                CombinedTexts.TryAdd(key, text);
             }
         }
-        return (string.Concat(texts), arguments);
+        var arguments = new Dictionary<string, object?>(count, StringComparer.Ordinal);
+        for (var position = 0; position < texts.Length; position++)
+        {
+            foreach (var (name, value) in Arguments(statements[position].Arguments))
+            {
+                arguments[RenamedParameters.GetOrAdd((name, position), static key => $"{key.Name}_{key.Position}")] = value;
+            }
+        }
+        return (text, arguments);
+    }
+
+    /// <summary>The texts of statements to combine, compared text by text.</summary>
+    private readonly struct StatementTexts(string[] texts) : IEquatable<StatementTexts>
+    {
+        private readonly string[] _texts = texts;
+
+        public bool Equals(StatementTexts other) => _texts.AsSpan().SequenceEqual(other._texts, StringComparer.Ordinal);
+
+        public override bool Equals(object? obj) => obj is StatementTexts other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            foreach (var text in _texts)
+            {
+                hash.Add(text, StringComparer.Ordinal);
+            }
+            return hash.ToHashCode();
+        }
     }
 
     internal static async Task<T?> ReadSingleOrDefaultAsync<T>(string statement, DbDataReader reader, CancellationToken cancellationToken)
@@ -361,25 +406,100 @@ public static partial class Sql
     }
 
     /// <summary>The named values of <paramref name="arguments"/>: an object's properties, or a dictionary's entries.</summary>
-    internal static IEnumerable<(string Name, object? Value)> Arguments(object? arguments)
+    internal static NamedValues Arguments(object? arguments) => new(arguments);
+
+    /// <summary>How many values <see cref="Arguments"/> gives for <paramref name="arguments"/>.</summary>
+    internal static int ArgumentCount(object? arguments) => arguments switch
     {
-        if (arguments is IReadOnlyDictionary<string, object?> named)
+        null => 0,
+        IReadOnlyCollection<KeyValuePair<string, object?>> entries => entries.Count,
+        _ => PropertiesOf(arguments.GetType()).Length,
+    };
+
+    /// <summary>
+    /// <see cref="Arguments"/>, enumerated without allocating: each statement's arguments are enumerated a few times (to bind
+    /// them, and to key a read sent ahead), on every request. An object's properties are read by getters compiled once per type.
+    /// </summary>
+    internal readonly struct NamedValues(object? arguments)
+    {
+        public Enumerator GetEnumerator() => new(arguments);
+
+        internal struct Enumerator : IDisposable
         {
-            foreach (var (name, value) in named)
+            private readonly object? _arguments;
+            private readonly Property[]? _properties;
+            private readonly bool _isDictionary;
+            private Dictionary<string, object?>.Enumerator _entries;
+            private readonly IEnumerator<KeyValuePair<string, object?>>? _otherEntries;
+            private int _next;
+
+            internal Enumerator(object? arguments)
             {
-                yield return (name, value);
+                _arguments = arguments;
+                switch (arguments)
+                {
+                    case null:
+                        break;
+                    case Dictionary<string, object?> entries:
+                        _isDictionary = true;
+                        _entries = entries.GetEnumerator();
+                        break;
+                    case IReadOnlyDictionary<string, object?> entries:
+                        _otherEntries = entries.GetEnumerator();
+                        break;
+                    default:
+                        _properties = PropertiesOf(arguments.GetType());
+                        break;
+                }
             }
-            yield break;
-        }
-        if (arguments is null)
-        {
-            yield break;
-        }
-        foreach (var property in ArgumentProperties.GetOrAdd(arguments.GetType(), type => type.GetProperties()))
-        {
-            yield return (property.Name, property.GetValue(arguments));
+
+            public (string Name, object? Value) Current { get; private set; }
+
+            public bool MoveNext()
+            {
+                if (_properties is not null)
+                {
+                    if (_next == _properties.Length)
+                    {
+                        return false;
+                    }
+                    var property = _properties[_next++];
+                    Current = (property.Name, property.Get(_arguments!));
+                    return true;
+                }
+                if (_isDictionary)
+                {
+                    if (!_entries.MoveNext())
+                    {
+                        return false;
+                    }
+                    Current = (_entries.Current.Key, _entries.Current.Value);
+                    return true;
+                }
+                if (_otherEntries is not null && _otherEntries.MoveNext())
+                {
+                    Current = (_otherEntries.Current.Key, _otherEntries.Current.Value);
+                    return true;
+                }
+                return false;
+            }
+
+            public readonly void Dispose() => _otherEntries?.Dispose();
         }
     }
+
+    /// <summary>A property of an arguments object: its name, and a getter compiled for its type.</summary>
+    internal sealed record Property(string Name, Func<object, object?> Get);
+
+    private static Property[] PropertiesOf(Type type) => ArgumentProperties.GetOrAdd(type, static type =>
+    [
+        .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(property => property.GetIndexParameters().Length == 0).Select(property =>
+        {
+            var instance = Expression.Parameter(typeof(object));
+            var value = Expression.Convert(Expression.Property(Expression.Convert(instance, type), property), typeof(object));
+            return new Property(property.Name, Expression.Lambda<Func<object, object?>>(value, instance).Compile());
+        }),
+    ]);
 
     private static object Stored(object? value, bool sqlite) => value switch
     {

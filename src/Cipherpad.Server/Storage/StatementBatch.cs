@@ -39,7 +39,8 @@ public sealed class StatementBatch(CipherpadDbContext db)
     /// </summary>
     public async Task<bool> ExecuteAfterAsync(string sql, object? arguments, CancellationToken cancellationToken)
     {
-        var (text, combined) = Sql.Combine(_statements.Prepend((sql, arguments)));
+        _statements.Insert(0, (sql, arguments));
+        var (text, combined) = Sql.Combine(_statements);
         _statements.Clear();
         return await db.FirstStatementReturnsRowsAsync(text, combined, cancellationToken);
     }

@@ -139,7 +139,7 @@ public abstract class ReadAheadTests
     public void Reads_of_other_statements_or_row_types_or_with_arguments_that_print_alike_are_told_apart()
     {
         var when = new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
-        string Key(object? arguments) => ReadAhead.SingleOrDefault<int>(Spent, arguments).Key;
+        ReadKey Key(object? arguments) => ReadAhead.SingleOrDefault<int>(Spent, arguments).Key;
         Assert.NotEqual(Key(new { at = when }), Key(new { at = when.AddTicks(1) }));
         Assert.NotEqual(Key(new { data = new byte[] { 1 } }), Key(new { data = new byte[] { 2 } }));
         Assert.NotEqual(Key(new { text = (string?)null }), Key(new { text = "" }));
@@ -149,6 +149,22 @@ public abstract class ReadAheadTests
         Assert.NotEqual(Key(new { n = 1 }), ReadAhead.SingleOrDefault<long>(Spent, new { n = 1 }).Key);
         Assert.NotEqual(Key(new { n = 1 }), ReadAhead.SingleOrDefault<int>(Days, new { n = 1 }).Key);
         Assert.NotEqual(ReadAhead.List<int>(Days, null).Key, ReadAhead.SingleOrDefault<int>(Days, null).Key);
+        Assert.NotEqual(Key(new { n = 1 }), Key(new { m = 1 }));
+        Assert.NotEqual(Key(new { n = 1 }), Key(new { n = 1L }));
+        Assert.NotEqual(Key(new { n = 1, m = 2 }), Key(new { m = 2, n = 1 }));
+    }
+
+    [Fact]
+    public void Reads_of_the_same_statement_and_values_are_one_however_the_values_are_held()
+    {
+        var when = new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
+        ReadKey Key(object? arguments) => ReadAhead.SingleOrDefault<int>(Spent, arguments).Key;
+        var id = Guid.NewGuid();
+        Assert.Equal(Key(new { data = new byte[] { 1, 2 } }), Key(new { data = new byte[] { 1, 2 } }));
+        Assert.Equal(Key(new { at = when }), Key(new { at = when.ToOffset(TimeSpan.FromHours(3)) }));
+        Assert.Equal(Key(new { id, n = 1 }), Key(new Dictionary<string, object?> { ["id"] = id, ["n"] = 1 }));
+        Assert.Equal(Key(new { id }).GetHashCode(), Key(new { id = new Guid(id.ToString()) }).GetHashCode());
+        Assert.Equal(Key(null), ReadAhead.SingleOrDefault<int>(string.Concat(Spent.AsSpan(0, 10), Spent.AsSpan(10)), null).Key);
     }
 
     protected static async Task SetSpentAsync(CipherpadFactory factory, Guid accountId, int day, double spent)

@@ -50,6 +50,22 @@ public sealed class SqlTests
         Assert.Equal(-4, await db.SingleOrDefaultAsync<long>(Difference, new { a = 1, b = 5 }, default));
     }
 
+    [Fact]
+    public void Statements_combined_again_in_the_same_order_give_the_text_kept_the_first_time_with_each_runs_arguments()
+    {
+        const string First = "SELECT @a + @b";
+        const string Second = "SELECT @a";
+        var (text, arguments) = Sql.Combine([(First, new { a = 1, b = 2 }), (Second, new { a = 3 })]);
+        var (again, againArguments) = Sql.Combine([(string.Concat("SELECT @a", " + @b"), new { a = 4, b = 5 }), (Second, new { a = 6 })]);
+        var (reversed, _) = Sql.Combine([(Second, new { a = 3 }), (First, new { a = 1, b = 2 })]);
+
+        Assert.Equal("SELECT @a_0 + @b_0;\nSELECT @a_1;\n", text);
+        Assert.Same(text, again);
+        Assert.Equal(new Dictionary<string, object?> { ["a_0"] = 1, ["b_0"] = 2, ["a_1"] = 3 }, arguments);
+        Assert.Equal(new Dictionary<string, object?> { ["a_0"] = 4, ["b_0"] = 5, ["a_1"] = 6 }, againArguments);
+        Assert.Equal("SELECT @a_0;\nSELECT @a_1 + @b_1;\n", reversed);
+    }
+
     private sealed class Row
     {
         public long Value { get; set; }
