@@ -68,7 +68,7 @@ public sealed class ChallengeConfiguration : IEntityTypeConfiguration<Challenge>
         ArgumentNullException.ThrowIfNull(builder);
         // Only push reads an account's questions (its pause after denials, a pad's waiting requests). The other methods'
         // questions stay out of it: each would change the index's page for its account, one more page to write per question.
-        builder.HasIndex(c => new { c.AccountId, c.CreatedAt })
+        builder.HasIndex(c => new { c.AccountId, c.CreatedAt }, "IX_Challenges_Push_AccountId_CreatedAt")
             .HasFilter($"\"{nameof(Challenge.Method)}\" = '{AnswerMethods.Push.PushMethod.MethodName}'");
         builder.Property(c => c.Purpose).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);

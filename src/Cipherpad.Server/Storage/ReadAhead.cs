@@ -48,8 +48,9 @@ public abstract class ReadAhead
 
 /// <summary>
 /// What tells one read from another: the statement, the row type, and each argument's name, type and value, so that one read's
-/// rows never answer another. Values are compared as stored: times by their instant, bytes by their content, any other value
-/// by its type and <see cref="object.Equals(object?)"/>.
+/// rows never answer another. Values are compared by value: times by their instant (a <see cref="DateTime"/> also by its kind),
+/// bytes by their content (copied, so that a caller's array changed later does not change the key), any other value by its
+/// type and <see cref="object.Equals(object?)"/>.
 /// </summary>
 internal sealed class ReadKey : IEquatable<ReadKey>
 {
@@ -69,7 +70,7 @@ internal sealed class ReadKey : IEquatable<ReadKey>
         var position = 0;
         foreach (var argument in Storage.Sql.Arguments(arguments))
         {
-            _arguments[position++] = argument;
+            _arguments[position++] = argument.Value is byte[] content ? (argument.Name, content.ToArray()) : argument;
             hash.Add(argument.Name, StringComparer.Ordinal);
             hash.Add(argument.Value switch
             {
@@ -114,6 +115,7 @@ internal sealed class ReadKey : IEquatable<ReadKey>
         (null, null) => true,
         (null, _) or (_, null) => false,
         (DateTimeOffset time, DateTimeOffset otherTime) => time.UtcTicks == otherTime.UtcTicks,
+        (DateTime time, DateTime otherTime) => time.Ticks == otherTime.Ticks && time.Kind == otherTime.Kind,
         (byte[] bytes, byte[] otherBytes) => bytes.AsSpan().SequenceEqual(otherBytes),
         _ => value.GetType() == other.GetType() && value.Equals(other),
     };

@@ -412,13 +412,14 @@ public static partial class Sql
     internal static int ArgumentCount(object? arguments) => arguments switch
     {
         null => 0,
-        IReadOnlyCollection<KeyValuePair<string, object?>> entries => entries.Count,
+        IReadOnlyDictionary<string, object?> entries => entries.Count,
         _ => PropertiesOf(arguments.GetType()).Length,
     };
 
     /// <summary>
-    /// <see cref="Arguments"/>, enumerated without allocating: each statement's arguments are enumerated a few times (to bind
-    /// them, and to key a read sent ahead), on every request. An object's properties are read by getters compiled once per type.
+    /// <see cref="Arguments"/>, enumerated without allocating an enumerator: each statement's arguments are enumerated a few
+    /// times (to bind them, and to key a read sent ahead), on every request. An object's properties are read by getters
+    /// compiled once per type (a value of a value type is boxed, as reflection boxed it).
     /// </summary>
     internal readonly struct NamedValues(object? arguments)
     {

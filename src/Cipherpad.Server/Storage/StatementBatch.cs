@@ -40,8 +40,16 @@ public sealed class StatementBatch(CipherpadDbContext db)
     public async Task<bool> ExecuteAfterAsync(string sql, object? arguments, CancellationToken cancellationToken)
     {
         _statements.Insert(0, (sql, arguments));
-        var (text, combined) = Sql.Combine(_statements);
-        _statements.Clear();
+        string text;
+        Dictionary<string, object?> combined;
+        try
+        {
+            (text, combined) = Sql.Combine(_statements);
+        }
+        finally
+        {
+            _statements.Clear();
+        }
         return await db.FirstStatementReturnsRowsAsync(text, combined, cancellationToken);
     }
 }

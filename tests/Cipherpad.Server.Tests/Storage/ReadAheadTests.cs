@@ -152,6 +152,12 @@ public abstract class ReadAheadTests
         Assert.NotEqual(Key(new { n = 1 }), Key(new { m = 1 }));
         Assert.NotEqual(Key(new { n = 1 }), Key(new { n = 1L }));
         Assert.NotEqual(Key(new { n = 1, m = 2 }), Key(new { m = 2, n = 1 }));
+        Assert.NotEqual(Key(new { at = new DateTime(2026, 12, 6, 0, 0, 0, DateTimeKind.Utc) }),
+            Key(new { at = new DateTime(2026, 12, 6, 0, 0, 0, DateTimeKind.Local) }));
+        var data = new byte[] { 1 };
+        var before = Key(new { data });
+        data[0] = 2;
+        Assert.NotEqual(before, Key(new { data }));
     }
 
     [Fact]

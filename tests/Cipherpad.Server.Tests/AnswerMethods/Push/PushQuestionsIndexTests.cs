@@ -13,7 +13,7 @@ namespace Cipherpad.Server.Tests.AnswerMethods.Push;
 /// </summary>
 public abstract class PushQuestionsIndexTests
 {
-    private const string Index = "IX_Challenges_AccountId_CreatedAt";
+    private const string Index = "IX_Challenges_Push_AccountId_CreatedAt";
 
     protected abstract Task<CipherpadFactory> CreateFactoryAsync();
 

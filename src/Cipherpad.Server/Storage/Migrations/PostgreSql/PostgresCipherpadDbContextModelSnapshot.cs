@@ -547,7 +547,7 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "CreatedAt")
+                    b.HasIndex(new[] { "AccountId", "CreatedAt" }, "IX_Challenges_Push_AccountId_CreatedAt")
                         .HasFilter("\"Method\" = 'push'");
 
                     b.ToTable("Challenges");

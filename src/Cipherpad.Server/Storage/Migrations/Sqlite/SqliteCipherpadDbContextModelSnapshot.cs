@@ -537,7 +537,7 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "CreatedAt")
+                    b.HasIndex(new[] { "AccountId", "CreatedAt" }, "IX_Challenges_Push_AccountId_CreatedAt")
                         .HasFilter("\"Method\" = 'push'");
 
                     b.ToTable("Challenges");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Cipherpad.Server.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCipherpadDbContext))]
-    [Migration("20261207114246_PushQuestionsIndex")]
+    [Migration("20261207124335_PushQuestionsIndex")]
     partial class PushQuestionsIndex
     {
         /// <inheritdoc />
@@ -540,7 +540,7 @@ namespace Cipherpad.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "CreatedAt")
+                    b.HasIndex(new[] { "AccountId", "CreatedAt" }, "IX_Challenges_Push_AccountId_CreatedAt")
                         .HasFilter("\"Method\" = 'push'");
 
                     b.ToTable("Challenges");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresCipherpadDbContext))]
-    [Migration("20261207114316_PushQuestionsIndex")]
+    [Migration("20261207124413_PushQuestionsIndex")]
     partial class PushQuestionsIndex
     {
         /// <inheritdoc />
@@ -550,7 +550,7 @@ namespace Cipherpad.Server.Storage.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId", "CreatedAt")
+                    b.HasIndex(new[] { "AccountId", "CreatedAt" }, "IX_Challenges_Push_AccountId_CreatedAt")
                         .HasFilter("\"Method\" = 'push'");
 
                     b.ToTable("Challenges");
