@@ -1,4 +1,5 @@
 using Cipherpad.Server.AnswerMethods;
+using Cipherpad.Server.AnswerMethods.Push;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -49,6 +50,42 @@ public abstract class MigrationScenarios
         Assert.Equal(["app"], rows.Where(r => r.AccountId == padOnly).Select(r => r.Method));
         Assert.DoesNotContain(rows, r => r.AccountId == unchosen);
         Assert.All(rows, r => Assert.Equal((AccountMethodState.On, 638000000000000000L), (r.State, r.ChangedAt.UtcTicks)));
+    }
+
+    [Fact]
+    public async Task Questions_asked_before_the_upgrade_are_in_the_phone_pads_index_when_they_are_approvals()
+    {
+        await using var db = await CreateContextAsync();
+        var migrator = db.GetService<IMigrator>();
+        var migrations = db.Database.GetMigrations().ToList();
+        var before = migrations[migrations.FindIndex(m => m.EndsWith("_PushQuestionsIndex", StringComparison.Ordinal)) - 1];
+        await migrator.MigrateAsync(before);
+        var account = Guid.NewGuid();
+        foreach (var method in new[] { "push", "app", "push" })
+        {
+            var id = Guid.NewGuid();
+            (string Id, string Account) text = db.Database.IsNpgsql()
+                ? ($"'{id}'", $"'{account}'")
+                : ($"'{id.ToString().ToUpperInvariant()}'", $"'{account.ToString().ToUpperInvariant()}'");
+#pragma warning disable EF1002 // Test data from constants only.
+            await db.Database.ExecuteSqlRawAsync($"""
+                INSERT INTO "Challenges" ("Id", "RelyingPartyId", "AccountId", "Purpose", "Question", "CreatedAt", "ExpiresAt", "WrongAnswers",
+                    "Status", "Method", "QrPayload")
+                VALUES ({text.Id}, {text.Account}, {text.Account}, 'Login', '12345678', 638000000000000000, 638000000000000000, 0,
+                    'Pending', '{method}', '')
+                """);
+#pragma warning restore EF1002
+        }
+
+        await migrator.MigrateAsync();
+
+        Assert.Equal(["push", "push"], await PushMethod.AccountQuestions(db, account).Select(c => c.Method).ToListAsync());
+        Assert.Equal(3, await db.Challenges.CountAsync(c => c.AccountId == account));
+        var indexes = await db.Database.SqlQueryRaw<string>(db.Database.IsNpgsql()
+            ? """SELECT indexname AS "Value" FROM pg_indexes WHERE tablename = 'Challenges'"""
+            : """SELECT name AS "Value" FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Challenges'""").ToListAsync();
+        Assert.Contains("IX_Challenges_Push_AccountId_CreatedAt", indexes);
+        Assert.DoesNotContain("IX_Challenges_AccountId_CreatedAt", indexes);
     }
 
     private string FalseLiteral => TrueLiteral == "TRUE" ? "FALSE" : "0";
