@@ -39,17 +39,9 @@ public sealed class StatementBatch(CipherpadDbContext db)
     /// </summary>
     public async Task<bool> ExecuteAfterAsync(string sql, object? arguments, CancellationToken cancellationToken)
     {
-        _statements.Insert(0, (sql, arguments));
-        string text;
-        Dictionary<string, object?> combined;
-        try
-        {
-            (text, combined) = Sql.Combine(_statements);
-        }
-        finally
-        {
-            _statements.Clear();
-        }
+        (string Sql, object? Arguments)[] statements = [(sql, arguments), .. _statements];
+        _statements.Clear();
+        var (text, combined) = Sql.Combine(statements);
         return await db.FirstStatementReturnsRowsAsync(text, combined, cancellationToken);
     }
 }
