@@ -5,12 +5,16 @@ using Cipherpad.Server;
 namespace Cipherpad.LoadGenerator;
 
 /// <summary>
-/// Runs the chosen targets one after another, so that each has the machine to itself, and reports them together. Exits
+/// Runs the chosen targets one after another, so that each phase has the machine to itself (with several rounds, the
+/// .NET servers take turns round by round), and reports them together. Exits
 /// with 1 when a target could not be measured or a round trip failed.
 /// </summary>
 internal static class Benchmark
 {
     public static readonly string[] Targets = ["sqlite", "postgresql", "pgbench", "hello", "yubiserver"];
+
+    /// <summary>The targets whose loops take turns when there are several rounds: the .NET servers, which stay up between their turns.</summary>
+    private static readonly string[] TakingTurns = ["sqlite", "postgresql", "hello"];
 
     /// <summary>Cipherpad on PostgreSQL with 1, 2 and 3 server processes, one after another: how it scales out. Not in "all".</summary>
     public const string Nodes = "nodes";
@@ -26,14 +30,17 @@ internal static class Benchmark
             complete &= measured is not null && measured.All(result => result.Failures == 0);
             results.AddRange(measured ?? []);
         }
-        foreach (var target in Targets.Where(targets.Contains))
+        var inTurns = options.Rounds > 1 ? TakingTurns.Where(targets.Contains).ToList() : [];
+        if (inTurns.Count > 0)
+        {
+            await MeasureInTurnsAsync(inTurns, options, log, Record);
+        }
+        foreach (var target in Targets.Where(targets.Contains).Except(inTurns))
         {
             Record(target switch
             {
-                "sqlite" => await MeasureAsync("Cipherpad, SQLite", () => CipherpadTarget.StartAsync(DatabaseProvider.Sqlite, options, log), options, log),
-                "postgresql" => await MeasureAsync("Cipherpad, PostgreSQL", () => CipherpadTarget.StartAsync(DatabaseProvider.PostgreSql, options, log), options, log),
+                "sqlite" or "postgresql" or "hello" => await MeasureAsync(NameOf(target), () => Start(target, options, log), options, log),
                 "pgbench" => await MeasurePgbenchAsync(options, log),
-                "hello" => await MeasureAsync(Report.HelloWorld, () => HelloWorldTarget.StartAsync(options, log), options, log),
                 _ => await MeasureYubiserverAsync(options, log),
             });
         }
@@ -49,6 +56,74 @@ internal static class Benchmark
         return complete ? 0 : 1;
     }
 
+    private static string NameOf(string target) => target switch
+    {
+        "sqlite" => "Cipherpad, SQLite",
+        "postgresql" => "Cipherpad, PostgreSQL",
+        _ => Report.HelloWorld,
+    };
+
+    private static async Task<ILoadTarget> Start(string target, LoadOptions options, TextWriter log) => target switch
+    {
+        "sqlite" => await CipherpadTarget.StartAsync(DatabaseProvider.Sqlite, options, log),
+        "postgresql" => await CipherpadTarget.StartAsync(DatabaseProvider.PostgreSql, options, log),
+        _ => await HelloWorldTarget.StartAsync(options, log),
+    };
+
+    /// <summary>
+    /// Starts the targets together and warms each up, then runs their loops in turns, round after round: on a machine whose
+    /// speed drifts within the hour, each round's ratios compare runs that are minutes apart at most.
+    /// </summary>
+    private static async Task MeasureInTurnsAsync(IReadOnlyList<string> names, LoadOptions options, TextWriter log,
+        Action<IReadOnlyList<PhaseResult>?> record)
+    {
+        var started = new List<ILoadTarget>();
+        try
+        {
+            foreach (var name in names)
+            {
+                try
+                {
+                    var target = await Start(name, options, log);
+                    started.Add(target);
+                    await TargetBenchmark.WarmUpAsync(target, options, log);
+                }
+                catch (Exception exception) when (IsMeasurementFailure(exception))
+                {
+                    log.WriteLine($"{NameOf(name)}: could not be measured: {exception.Message}");
+                    record(null);
+                }
+            }
+            var measurable = started.ToList();
+            for (var round = 1; round <= options.Rounds; round++)
+            {
+                foreach (var target in measurable.ToList())
+                {
+                    try
+                    {
+                        record(await TargetBenchmark.MeasureAsync(target, options, log, round));
+                    }
+                    catch (Exception exception) when (IsMeasurementFailure(exception))
+                    {
+                        log.WriteLine($"{target.Name}: could not be measured in round {round}: {exception.Message}");
+                        record(null);
+                        measurable.Remove(target);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var target in started)
+            {
+                await target.DisposeAsync();
+            }
+        }
+    }
+
+    private static bool IsMeasurementFailure(Exception exception) =>
+        exception is InvalidOperationException or TimeoutException or HttpRequestException;
+
     private static async Task<IReadOnlyList<PhaseResult>?> MeasureAsync<T>(string name, Func<Task<T>> start, LoadOptions options, TextWriter log)
         where T : ILoadTarget
     {
@@ -57,7 +132,7 @@ internal static class Benchmark
             await using var target = await start();
             return await TargetBenchmark.RunAsync(target, options, log);
         }
-        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException)
+        catch (Exception exception) when (IsMeasurementFailure(exception))
         {
             log.WriteLine($"{name}: could not be measured: {exception.Message}");
             return null;

@@ -28,19 +28,22 @@ internal static class LoadGeneratorCommand
         var sources = Bounded("--sources", 40, 1, 10_000, "User addresses the verify requests rotate over.");
         var maxRoundTrips = Bounded("--max-round-trips", 1_000_000, 1, 10_000_000, "The most round trips one phase starts.");
         var timeout = Bounded("--timeout", 5, 1, 60, "Seconds after which a round trip counts as failed.");
+        var rounds = Bounded("--rounds", 1, 1, 20,
+            "How many times the loops of sqlite, postgresql and hello run, taking turns round by round with their servers kept up; " +
+            "the report adds each round's share of the hello-world ceiling and the median.");
         var inPrivateNetwork = new Option<bool>(PrivateNetwork.Option) { Hidden = true };
         var command = new RootCommand(
             "Login round trips over HTTP on loopback, against cipherpad-server as a process of its own, beside a hello-world ASP.NET Core " +
             "server, yubiserver and PostgreSQL's own pgbench. Bounded in time and in count (pgbench's runs in time).")
         {
-            targets, seconds, warmup, maxWarmup, workers, inFlight, accounts, sources, maxRoundTrips, timeout, inPrivateNetwork,
+            targets, seconds, warmup, maxWarmup, workers, inFlight, accounts, sources, maxRoundTrips, timeout, rounds, inPrivateNetwork,
         };
         command.SetAction(async (result, _) =>
         {
             var options = new LoadOptions(result.GetValue(seconds), result.GetValue(warmup),
                 Math.Max(result.GetValue(warmup), result.GetValue(maxWarmup)), result.GetValue(workers),
                 result.GetValue(inFlight) is > 0 and var cap ? cap : 4 * result.GetValue(workers), result.GetValue(accounts),
-                result.GetValue(sources), result.GetValue(maxRoundTrips), TimeSpan.FromSeconds(result.GetValue(timeout)));
+                result.GetValue(sources), result.GetValue(maxRoundTrips), TimeSpan.FromSeconds(result.GetValue(timeout)), result.GetValue(rounds));
             if (result.GetValue(inPrivateNetwork))
             {
                 return await PrivateNetwork.MeasureYubiserverHereAsync(options);

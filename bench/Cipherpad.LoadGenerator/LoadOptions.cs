@@ -15,8 +15,12 @@ namespace Cipherpad.LoadGenerator;
 /// <param name="Sources">User addresses the verify requests rotate over.</param>
 /// <param name="MaxRoundTrips">The most round trips one phase starts.</param>
 /// <param name="Timeout">How long one round trip may take before it counts as failed.</param>
+/// <param name="Rounds">
+/// How many times the closed and open loops of the .NET servers (Cipherpad and the hello-world ceiling) run, the servers
+/// taking turns round by round, so that each round's ratios compare runs minutes apart at most.
+/// </param>
 internal sealed record LoadOptions(int Seconds, int WarmupSeconds, int MaxWarmupSeconds, int Workers, int InFlight, int Accounts, int Sources, long MaxRoundTrips,
-    TimeSpan Timeout)
+    TimeSpan Timeout, int Rounds = 1)
 {
     /// <summary>The lanes a target must serve: enough for either loop.</summary>
     public int Lanes => Math.Max(Workers, InFlight);
@@ -25,7 +29,7 @@ internal sealed record LoadOptions(int Seconds, int WarmupSeconds, int MaxWarmup
     public IEnumerable<string> ToArguments() =>
     [
         "--seconds", Text(Seconds), "--warmup", Text(WarmupSeconds), "--max-warmup", Text(MaxWarmupSeconds), "--workers", Text(Workers), "--in-flight", Text(InFlight),
-        "--accounts", Text(Accounts), "--sources", Text(Sources), "--max-round-trips", Text(MaxRoundTrips), "--timeout", Text((long)Timeout.TotalSeconds),
+        "--accounts", Text(Accounts), "--sources", Text(Sources), "--max-round-trips", Text(MaxRoundTrips), "--timeout", Text((long)Timeout.TotalSeconds), "--rounds", Text(Rounds),
     ];
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -20,6 +20,12 @@ internal sealed record PhaseResult(string Target, string RoundTrip, string Phase
 {
     public double RoundTripsPerSecond => Seconds > 0 ? RoundTrips / Seconds : 0;
 
+    /// <summary>Which round of <see cref="LoadOptions.Rounds"/> it was measured in, from 1.</summary>
+    public int Round { get; init; } = 1;
+
+    /// <summary>The phase as the tables name it: with its round when there were several.</summary>
+    public string PhaseInRound(int rounds) => rounds > 1 ? $"{Phase}, round {Round}" : Phase;
+
     /// <summary>CPU microseconds per successful round trip; NaN when none succeeded.</summary>
     public double MicrosecondsPerRoundTrip(double? seconds) =>
         seconds is { } value && RoundTrips > 0 ? value * 1e6 / RoundTrips : double.NaN;
