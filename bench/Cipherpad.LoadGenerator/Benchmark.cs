@@ -78,6 +78,7 @@ internal static class Benchmark
         Action<IReadOnlyList<PhaseResult>?> record)
     {
         var started = new List<ILoadTarget>();
+        var measurable = new List<ILoadTarget>();
         try
         {
             foreach (var name in names)
@@ -87,6 +88,7 @@ internal static class Benchmark
                     var target = await Start(name, options, log);
                     started.Add(target);
                     await TargetBenchmark.WarmUpAsync(target, options, log);
+                    measurable.Add(target);
                 }
                 catch (Exception exception) when (IsMeasurementFailure(exception))
                 {
@@ -94,7 +96,6 @@ internal static class Benchmark
                     record(null);
                 }
             }
-            var measurable = started.ToList();
             for (var round = 1; round <= options.Rounds; round++)
             {
                 foreach (var target in measurable.ToList())
