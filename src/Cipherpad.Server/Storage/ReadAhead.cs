@@ -65,7 +65,7 @@ internal sealed class ReadKey : IEquatable<ReadKey>
         _rowType = rowType;
         _arguments = new (string, object?)[Storage.Sql.ArgumentCount(arguments)];
         var hash = new HashCode();
-        hash.Add(sql, StringComparer.Ordinal);
+        hash.Add(sql, SqlText.Comparer);
         hash.Add(rowType);
         var position = 0;
         foreach (var argument in Storage.Sql.Arguments(arguments))

@@ -28,13 +28,15 @@ public static partial class Sql
     private static readonly ConcurrentDictionary<Type, Property[]> ArgumentProperties = new();
     private static readonly ConcurrentDictionary<StatementTexts, string> CombinedTexts = new();
     private const int MaxCombinedTexts = 4096;
-    private static readonly ConcurrentDictionary<(string Name, int Position), string> RenamedParameters = new();
+    // A parameter's new name by its statement's position, then by its name: a string key hashes faster than a tuple's.
+    private static readonly ConcurrentDictionary<string, string>[] RenamedParameters =
+        [.. Enumerable.Range(0, 32).Select(_ => new ConcurrentDictionary<string, string>(StringComparer.Ordinal))];
     private static readonly ConcurrentDictionary<string, string> ParameterNames = new(StringComparer.Ordinal);
 
     // Dapper finds a statement's row parser at each call by the names and types of its columns, which it asks the provider for
     // (Microsoft.Data.Sqlite builds a small query for the type of each NULL). The parser is kept here by statement instead,
     // with the column types it was built for, up to a bound in case some caller builds its statements' texts.
-    private static readonly ConcurrentDictionary<(string Statement, Type Row), RowReader> RowReaders = new();
+    private static readonly ConcurrentDictionary<(string Statement, Type Row), RowReader> RowReaders = new(StatementAndRow.Comparer);
     private const int MaxRowReaders = 4096;
 
     static Sql()
@@ -178,13 +180,17 @@ public static partial class Sql
         {
             foreach (var (name, value) in Arguments(statements[position].Arguments))
             {
-                arguments[RenamedParameters.GetOrAdd((name, position), static key => $"{key.Name}_{key.Position}")] = value;
+                arguments[Renamed(name, position)] = value;
             }
         }
         return (text, arguments);
     }
 
     /// <summary>The texts of statements to combine, compared text by text.</summary>
+    private static string Renamed(string name, int position) => position < RenamedParameters.Length
+        ? RenamedParameters[position].GetOrAdd(name, static (name, position) => $"{name}_{position}", position)
+        : $"{name}_{position}";
+
     private readonly struct StatementTexts(string[] texts) : IEquatable<StatementTexts>
     {
         private readonly string[] _texts = texts;
@@ -198,7 +204,7 @@ public static partial class Sql
             var hash = new HashCode();
             foreach (var text in _texts)
             {
-                hash.Add(text, StringComparer.Ordinal);
+                hash.Add(text, SqlText.Comparer);
             }
             return hash.ToHashCode();
         }
@@ -542,4 +548,15 @@ public static partial class Sql
 
     [GeneratedRegex(@"@(\w+)")]
     private static partial Regex Parameter();
+}
+
+/// <summary>A statement and the type of its rows, the statement compared as <see cref="SqlText"/> does.</summary>
+internal sealed class StatementAndRow : IEqualityComparer<(string Statement, Type Row)>
+{
+    public static readonly StatementAndRow Comparer = new();
+
+    public bool Equals((string Statement, Type Row) x, (string Statement, Type Row) y) =>
+        x.Row == y.Row && SqlText.Comparer.Equals(x.Statement, y.Statement);
+
+    public int GetHashCode((string Statement, Type Row) obj) => HashCode.Combine(SqlText.Hash(obj.Statement), obj.Row);
 }

@@ -55,7 +55,7 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
 
     private const string RequestSavepoint = "request";
     private readonly SemaphoreSlim _connectionInUse = new(1, 1);
-    private readonly Dictionary<string, SqliteCommand> _compiled = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteCommand> _compiled = new(SqlText.Comparer);
     private readonly Lock _flushLock = new();
     private SqliteConnection? _connection;
     private Group? _group;
@@ -68,7 +68,7 @@ public sealed class SqliteGroupCommit(TimeSpan? maxGroupAge = null) : IDisposabl
     private long _commits;
     private readonly SemaphoreSlim _readers = new(ReadConnections, ReadConnections);
     private readonly ConcurrentStack<ReadConnection> _idleReaders = new();
-    private readonly ConcurrentDictionary<string, bool> _writes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _writes = new(SqlText.Comparer);
     private static readonly int ReadConnections = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>How many fsyncs of the log have completed: fewer than the commits they made durable, under load.</summary>
@@ -541,7 +541,7 @@ internal sealed class Group(SqliteTransaction transaction)
 internal sealed class ReadConnection : IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly Dictionary<string, SqliteCommand> _compiled = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteCommand> _compiled = new(SqlText.Comparer);
 
     public ReadConnection(string connectionString)
     {
