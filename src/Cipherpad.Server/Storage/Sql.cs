@@ -186,11 +186,11 @@ public static partial class Sql
         return (text, arguments);
     }
 
-    /// <summary>The texts of statements to combine, compared text by text.</summary>
     private static string Renamed(string name, int position) => position < RenamedParameters.Length
         ? RenamedParameters[position].GetOrAdd(name, static (name, position) => $"{name}_{position}", position)
         : $"{name}_{position}";
 
+    /// <summary>The texts of statements to combine, compared text by text (hashed as <see cref="SqlText"/> does).</summary>
     private readonly struct StatementTexts(string[] texts) : IEquatable<StatementTexts>
     {
         private readonly string[] _texts = texts;
