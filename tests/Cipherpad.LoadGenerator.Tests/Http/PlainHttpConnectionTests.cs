@@ -111,7 +111,7 @@ public sealed class PlainHttpConnectionTests : IDisposable
             while (next < answers.Count)
             {
                 int read;
-                while (IndexOfEndOfHeaders(received) < 0 && (read = await stream.ReadAsync(buffer, _stop.Token)) > 0)
+                while (IndexOfEndOfHeaders(received) < 0 && (read = await ReadAsync(stream, buffer)) > 0)
                 {
                     received.AddRange(buffer.AsSpan(0, read));
                 }
@@ -125,19 +125,48 @@ public sealed class PlainHttpConnectionTests : IDisposable
                 {
                     continue; // the client gives up and closes; the read above then sees the end
                 }
-                var bytes = Encoding.ASCII.GetBytes(answer);
-                for (var start = 0; start < bytes.Length; start += 7)
-                {
-                    await stream.WriteAsync(bytes.AsMemory(start, Math.Min(7, bytes.Length - start)), _stop.Token);
-                    await Task.Delay(1, _stop.Token);
-                }
-                if (answer.Contains("Connection: close", StringComparison.Ordinal))
+                if (!await AnswerAsync(stream, answer) || answer.Contains("Connection: close", StringComparison.Ordinal))
                 {
                     break;
                 }
             }
         }
         return connections;
+    }
+
+    /// <summary>What the client sent next; 0 when it closed the connection, or reset it by closing before it had read everything.</summary>
+    private async Task<int> ReadAsync(NetworkStream stream, byte[] buffer)
+    {
+        try
+        {
+            return await stream.ReadAsync(buffer, _stop.Token);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="answer"/> a few bytes at a time; false when the client closed the connection meanwhile, as it
+    /// does when it has seen enough of an answer it cannot read before the answer's last bytes are written.
+    /// </summary>
+    private async Task<bool> AnswerAsync(NetworkStream stream, string answer)
+    {
+        var bytes = Encoding.ASCII.GetBytes(answer);
+        try
+        {
+            for (var start = 0; start < bytes.Length; start += 7)
+            {
+                await stream.WriteAsync(bytes.AsMemory(start, Math.Min(7, bytes.Length - start)), _stop.Token);
+                await Task.Delay(1, _stop.Token);
+            }
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static int IndexOfEndOfHeaders(List<byte> received) =>
