@@ -10,7 +10,7 @@ namespace Cipherpad.Server.Accounts;
 /// address stored before ASCII-only lowercasing is found too, and keeps its form from being given to another account
 /// (<see cref="StoredEmail"/>).
 /// </summary>
-public sealed class AccountDirectory(CipherpadDbContext db)
+public sealed class AccountDirectory(CipherpadDbContext db, LastFoundAccounts lastFound)
 {
     /// <summary>The account with this id, or null; not tracked.</summary>
     public Task<Account?> FindAsync(Guid accountId, CancellationToken cancellationToken) =>
@@ -21,21 +21,40 @@ public sealed class AccountDirectory(CipherpadDbContext db)
         db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, cancellationToken);
 
     /// <summary>The account whose e-mail or alias is <paramref name="login"/>, or null; not tracked.</summary>
-    public async Task<Account?> FindAsync(string login, CancellationToken cancellationToken)
+    public async Task<Account?> FindAsync(string login, CancellationToken cancellationToken) =>
+        (await FindReadingAheadAsync(login, _ => [], cancellationToken)).Account;
+
+    /// <summary>
+    /// The account whose e-mail or alias is <paramref name="login"/>, or null, not tracked; and, when the address belongs to
+    /// the account it last belonged to here, what the caller will read of that account (<paramref name="readsOfAccount"/>)
+    /// read ahead in the lookup's own command (<see cref="Sql.ReadAheadAsync"/>). <c>ReadAhead</c> says whether they were;
+    /// if not, the caller sends them itself if it still needs them.
+    /// </summary>
+    public async Task<(Account? Account, bool ReadAhead)> FindReadingAheadAsync(string login, Func<Guid, IReadOnlyList<ReadAhead>> readsOfAccount,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(login);
+        ArgumentNullException.ThrowIfNull(readsOfAccount);
         var forms = StoredEmail.Forms(login);
+        var guess = lastFound.Guess(forms[0]);
         // One statement, as every relying party's create looks an account up: the address as an account's own e-mail before
         // an alias, and each in its current form before the earlier one. Each lookup is by a unique index and is made only
         // if those before it found nothing; SQLite would build temporary tables for an IN list, a UNION and its ORDER BY.
-        return await db.SingleOrDefaultAsync<Account>(
+        var account = await db.SingleOrDefaultAsync<Account>(
             """
             SELECT * FROM "Accounts" WHERE "Id" = COALESCE(
                 (SELECT "Id" FROM "Accounts" WHERE "Email" = @current),
                 (SELECT "Id" FROM "Accounts" WHERE "Email" = @earlier),
                 (SELECT "AccountId" FROM "AccountAliases" WHERE "Email" = @current),
                 (SELECT "AccountId" FROM "AccountAliases" WHERE "Email" = @earlier))
-            """, new { current = forms[0], earlier = forms[^1] }, cancellationToken);
+            """, new { current = forms[0], earlier = forms[^1] }, guess is { } guessed ? readsOfAccount(guessed) : [], cancellationToken);
+        if (account is null)
+        {
+            lastFound.NotFound(forms[0]);
+            return (null, false);
+        }
+        lastFound.Found(forms[0], account.Id);
+        return (account, account.Id == guess);
     }
 
     /// <summary>Whether any account uses <paramref name="address"/>, as its e-mail or as an alias.</summary>

@@ -6,6 +6,7 @@ public static class AccountServiceCollectionExtensions
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddScoped<AccountDirectory>();
+        services.AddSingleton<LastFoundAccounts>();
         services.AddScoped<AccountService>();
         services.AddScoped<EmailLinks>();
         services.AddScoped<RecoveryService>();

@@ -81,15 +81,20 @@ public sealed class ChallengeService(
         {
             return Errors.UnknownMethod(method, methods.Registered.Select(m => m.Name));
         }
-        var account = await directory.FindAsync(login, cancellationToken);
+        // What the next steps read of the account (whether the method is on, what the method itself reads, today's guess budget)
+        // goes to the database in the lookup's command when the address is still the account's it was last time, otherwise
+        // in one command after it.
+        IReadOnlyList<ReadAhead> ReadsOf(Guid accountId) =>
+            [AccountMethods.IsOnRead(accountId, answerMethod.Name), .. answerMethod.ReadsFor(accountId), risks.SpentRead(accountId)];
+        var (account, readAhead) = await directory.FindReadingAheadAsync(login, ReadsOf, cancellationToken);
         if (account?.MethodsChosenAt is null)
         {
             return Errors.UnknownAccount(login);
         }
-        // What the next steps read of the account (whether the method is on, what the method itself reads, today's guess budget)
-        // goes to the database in one command.
-        await db.ReadAheadAsync([AccountMethods.IsOnRead(account.Id, answerMethod.Name), .. answerMethod.ReadsFor(account.Id), risks.SpentRead(account.Id)],
-            cancellationToken);
+        if (!readAhead)
+        {
+            await db.ReadAheadAsync(ReadsOf(account.Id), cancellationToken);
+        }
         if (!await methods.IsOnAsync(account.Id, answerMethod.Name, cancellationToken))
         {
             return Errors.MethodNotEnabled(answerMethod.DisplayName);

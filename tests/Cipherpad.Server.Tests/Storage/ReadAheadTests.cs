@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
@@ -173,6 +174,40 @@ public abstract class ReadAheadTests
         Assert.Equal(Key(null), ReadAhead.SingleOrDefault<int>(string.Concat(Spent.AsSpan(0, 10), Spent.AsSpan(10)), null).Key);
     }
 
+    /// <summary>
+    /// The account a login's address was last found to belong to is only a guess: when the address belongs to another account
+    /// now, the question is that account's, and is answered with its pads, whatever was read with the lookup for the guess.
+    /// </summary>
+    [Fact]
+    public async Task A_login_whose_address_is_guessed_to_be_another_accounts_is_still_the_right_accounts()
+    {
+        using var factory = await CreateFactoryAsync();
+        var annsPad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        await Journeys.RegisterAndActivateAsync(factory, "bob@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var (ann, bob) = (await AccountIdAsync(factory, "ann@example.com"), await AccountIdAsync(factory, "bob@example.com"));
+        var lastFound = factory.Services.GetRequiredService<LastFoundAccounts>();
+        lastFound.Found("ann@example.com", bob);
+        var (annsBefore, bobsBefore) = (await QuestionsOfAsync(factory, ann), await QuestionsOfAsync(factory, bob));
+
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", annsPad));
+        Assert.Equal(ann, lastFound.Guess("ann@example.com"));
+        Assert.Equal(annsBefore + 1, await QuestionsOfAsync(factory, ann));
+        Assert.Equal(bobsBefore, await QuestionsOfAsync(factory, bob));
+    }
+
+    private static async Task<int> QuestionsOfAsync(CipherpadFactory factory, Guid accountId)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Challenges.CountAsync(c => c.AccountId == accountId);
+    }
+
+    protected static async Task<Guid> AccountIdAsync(CipherpadFactory factory, string email)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<AccountDirectory>().FindAsync(email, default))!.Id;
+    }
+
     protected static async Task SetSpentAsync(CipherpadFactory factory, Guid accountId, int day, double spent)
     {
         await using var scope = factory.Services.CreateAsyncScope();
@@ -220,28 +255,59 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
 
     /// <summary>
     /// What a relying party's login costs PostgreSQL, in commands (network round trips; the verify's COMMIT is one more):
-    /// the create reads the relying party, the account, then in one command whether the method is on, the pads and the
-    /// guess budget, and inserts the question in the command that commits it; the verify reads the relying party and the
-    /// question in one command, reserves the source's and the question's attempts in one command (with the pads and the owner's notices read in it too), takes the guess budget,
-    /// and marks the question answered in the same command as what it records. Request-limit leases come and go, and are not counted.
+    /// the create reads the relying party, then the account with, in the same command, whether the method is on, the pads
+    /// and the guess budget (the address still being the account's it was at the last login), and inserts the question in
+    /// the command that commits it; the verify reads the relying party and the question in one command, reserves the
+    /// source's and the question's attempts in one command (with the pads and the owner's notices read in it too), takes the
+    /// guess budget, and marks the question answered in the same command as what it records. Request-limit leases come and
+    /// go, and are not counted.
     /// </summary>
     [Fact]
-    public async Task A_login_costs_four_commands_to_create_and_four_to_verify()
+    public async Task A_login_costs_three_commands_to_create_and_four_to_verify()
     {
         using var factory = await CreateFactoryAsync();
         var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
-        await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad); // the first leases, prepared statements
+        await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad); // the first leases, prepared statements, the account found
         var statements = new List<string>();
         using var listener = NpgsqlCommands(factory, statements, byRequest: true);
 
         Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad));
 
-        var byRequest = statements.Where(s => !s.Contains("\"RequestWindows\"", StringComparison.Ordinal))
-            .GroupBy(s => s[..s.IndexOf(' ', StringComparison.Ordinal)]).ToList();
-        Assert.Equal([4, 4], byRequest.Select(request => request.Count())); // the create, then the verify
+        var byRequest = RequestsOf(statements);
+        Assert.Equal([3, 4], byRequest.Select(request => request.Count())); // the create, then the verify
+        var lookup = byRequest[0].ElementAt(1);
+        Assert.Contains("\"AccountAliases\"", lookup, StringComparison.Ordinal);
+        Assert.Contains("\"AccountMethods\"", lookup, StringComparison.Ordinal);
+        Assert.Contains("\"GuessRisks\"", lookup, StringComparison.Ordinal);
         Assert.EndsWith(";\nCOMMIT", byRequest[0].Last(), StringComparison.Ordinal); // the create's commit went with its insert
     }
+
+    /// <summary>
+    /// When the address has moved to another account since it was last looked up, what was read with the lookup belongs to
+    /// the account it was guessed to be, and the account's own reads cost one command more: the question is the right
+    /// account's, checked against that account's own pads and budget.
+    /// </summary>
+    [Fact]
+    public async Task A_wrong_guess_of_the_account_costs_one_command_more_and_nothing_else()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        await Journeys.RegisterAndActivateAsync(factory, "bob@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad);
+        factory.Services.GetRequiredService<LastFoundAccounts>().Found("ann@example.com", await AccountIdAsync(factory, "bob@example.com"));
+        var statements = new List<string>();
+        using var listener = NpgsqlCommands(factory, statements, byRequest: true);
+
+        Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad));
+
+        Assert.Equal([4, 4], RequestsOf(statements).Select(request => request.Count()));
+    }
+
+    private static List<IGrouping<string, string>> RequestsOf(List<string> statements) =>
+        statements.Where(s => !s.Contains("\"RequestWindows\"", StringComparison.Ordinal))
+            .GroupBy(s => s[..s.IndexOf(' ', StringComparison.Ordinal)]).ToList();
 
     /// <summary>A question saved with something else (here the webhook event that reports it expired) is committed on its own.</summary>
     [Fact]
