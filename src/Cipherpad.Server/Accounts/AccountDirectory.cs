@@ -25,11 +25,10 @@ public sealed class AccountDirectory(CipherpadDbContext db, LastFoundAccounts la
         (await FindReadingAheadAsync(login, _ => [], cancellationToken)).Account;
 
     /// <summary>
-    /// The account whose e-mail or alias is <paramref name="login"/>, or null, not tracked; and whether what the caller will
-    /// read of it (<paramref name="readsOfAccount"/>) is read ahead (<see cref="Sql.ReadAheadAsync"/>). The lookup itself is
-    /// taken from the request when <see cref="LookupReads"/> sent it ahead (with the caller's authentication); otherwise it
-    /// goes to the database now, with the reads of the account the address last belonged to here. If the account is
-    /// another one, or new to this node, its reads are not read ahead: the caller sends them itself if it still needs them.
+    /// The account whose e-mail or alias is <paramref name="login"/>, or null, not tracked; and, when the address belongs to
+    /// the account it last belonged to here, what the caller will read of that account (<paramref name="readsOfAccount"/>)
+    /// read ahead in the lookup's own command (<see cref="Sql.ReadAheadAsync"/>). <c>ReadAhead</c> says whether they were;
+    /// if not, the caller sends them itself if it still needs them.
     /// </summary>
     public async Task<(Account? Account, bool ReadAhead)> FindReadingAheadAsync(string login, Func<Guid, IReadOnlyList<ReadAhead>> readsOfAccount,
         CancellationToken cancellationToken)
@@ -37,45 +36,26 @@ public sealed class AccountDirectory(CipherpadDbContext db, LastFoundAccounts la
         ArgumentNullException.ThrowIfNull(login);
         ArgumentNullException.ThrowIfNull(readsOfAccount);
         var forms = StoredEmail.Forms(login);
-        var lookup = Lookup(forms);
-        var account = db.HoldsReadAhead(lookup)
-            ? await db.SingleOrDefaultAsync<Account>(lookup.Sql, lookup.Arguments, cancellationToken)
-            : await db.SingleOrDefaultAsync<Account>(lookup.Sql, lookup.Arguments,
-                lastFound.Guess(forms[0]) is { } guess ? readsOfAccount(guess) : [], cancellationToken);
+        var guess = lastFound.Guess(forms[0]);
+        // One statement, as every relying party's create looks an account up: the address as an account's own e-mail before
+        // an alias, and each in its current form before the earlier one. Each lookup is by a unique index and is made only
+        // if those before it found nothing; SQLite would build temporary tables for an IN list, a UNION and its ORDER BY.
+        var account = await db.SingleOrDefaultAsync<Account>(
+            """
+            SELECT * FROM "Accounts" WHERE "Id" = COALESCE(
+                (SELECT "Id" FROM "Accounts" WHERE "Email" = @current),
+                (SELECT "Id" FROM "Accounts" WHERE "Email" = @earlier),
+                (SELECT "AccountId" FROM "AccountAliases" WHERE "Email" = @current),
+                (SELECT "AccountId" FROM "AccountAliases" WHERE "Email" = @earlier))
+            """, new { current = forms[0], earlier = forms[^1] }, guess is { } guessed ? readsOfAccount(guessed) : [], cancellationToken);
         if (account is null)
         {
             lastFound.NotFound(forms[0]);
             return (null, false);
         }
         lastFound.Found(forms[0], account.Id);
-        return (account, readsOfAccount(account.Id).All(db.HoldsReadAhead));
+        return (account, account.Id == guess);
     }
-
-    /// <summary>
-    /// What <see cref="FindReadingAheadAsync"/> reads for <paramref name="login"/>, to send ahead in a command the request
-    /// makes anyway: the lookup, and the reads of the account the address last belonged to here, if it is remembered.
-    /// </summary>
-    public IReadOnlyList<ReadAhead> LookupReads(string login, Func<Guid, IReadOnlyList<ReadAhead>> readsOfAccount)
-    {
-        ArgumentNullException.ThrowIfNull(login);
-        ArgumentNullException.ThrowIfNull(readsOfAccount);
-        var forms = StoredEmail.Forms(login);
-        return lastFound.Guess(forms[0]) is { } guess ? [Lookup(forms), .. readsOfAccount(guess)] : [Lookup(forms)];
-    }
-
-    /// <summary>
-    /// One statement, as every relying party's create looks an account up: the address as an account's own e-mail before an
-    /// alias, and each in its current form before the earlier one. Each lookup is by a unique index and is made only if those
-    /// before it found nothing; SQLite would build temporary tables for an IN list, a UNION and its ORDER BY.
-    /// </summary>
-    private static ReadAhead Lookup(IReadOnlyList<string> forms) => ReadAhead.SingleOrDefault<Account>(
-        """
-        SELECT * FROM "Accounts" WHERE "Id" = COALESCE(
-            (SELECT "Id" FROM "Accounts" WHERE "Email" = @current),
-            (SELECT "Id" FROM "Accounts" WHERE "Email" = @earlier),
-            (SELECT "AccountId" FROM "AccountAliases" WHERE "Email" = @current),
-            (SELECT "AccountId" FROM "AccountAliases" WHERE "Email" = @earlier))
-        """, new { current = forms[0], earlier = forms[^1] });
 
     /// <summary>Whether any account uses <paramref name="address"/>, as its e-mail or as an alias.</summary>
     public async Task<bool> InUseAsync(string address, CancellationToken cancellationToken)

@@ -23,12 +23,7 @@ public static class ChallengeEndpoints
         group.MapPost("/", CreateAsync).WithName("CreateChallenge").WithSummary("Issue a question to a user for a login, action or payment.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            // The account the question is for, and what the create reads of it, are read in the command that authenticates the caller.
-            .WithMetadata(new ReadAheadOfBodyWithAuthentication(typeof(CreateChallengeRequest), (http, body) =>
-                body is CreateChallengeRequest { Login: { } login } request && !string.IsNullOrWhiteSpace(login)
-                    ? http.RequestServices.GetRequiredService<ChallengeService>().CreateReads(login, request.Method ?? CipherPadMethod.MethodName)
-                    : []));
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         // The question a call names is read in the same command as the caller's authentication.
         group.WithMetadata(new ReadAheadWithAuthentication(http =>
             http.Request.RouteValues["id"] is string id && Guid.TryParse(id, out var challengeId) ? ChallengeService.FindRead(challengeId) : null));

@@ -82,16 +82,18 @@ public sealed class ChallengeService(
             return Errors.UnknownMethod(method, methods.Registered.Select(m => m.Name));
         }
         // What the next steps read of the account (whether the method is on, what the method itself reads, today's guess budget)
-        // goes to the database with the lookup when the address is still the account's it was last time (see CreateReads),
-        // otherwise in one command after it.
-        var (account, readAhead) = await directory.FindReadingAheadAsync(login, accountId => ReadsOf(answerMethod, accountId), cancellationToken);
+        // goes to the database in the lookup's command when the address is still the account's it was last time, otherwise
+        // in one command after it.
+        IReadOnlyList<ReadAhead> ReadsOf(Guid accountId) =>
+            [AccountMethods.IsOnRead(accountId, answerMethod.Name), .. answerMethod.ReadsFor(accountId), risks.SpentRead(accountId)];
+        var (account, readAhead) = await directory.FindReadingAheadAsync(login, ReadsOf, cancellationToken);
         if (account?.MethodsChosenAt is null)
         {
             return Errors.UnknownAccount(login);
         }
         if (!readAhead)
         {
-            await db.ReadAheadAsync(ReadsOf(answerMethod, account.Id), cancellationToken);
+            await db.ReadAheadAsync(ReadsOf(account.Id), cancellationToken);
         }
         if (!await methods.IsOnAsync(account.Id, answerMethod.Name, cancellationToken))
         {
@@ -120,16 +122,6 @@ public sealed class ChallengeService(
             return challenge;
         }, cancellationToken);
     }
-
-    /// <summary>
-    /// What a create for <paramref name="login"/> by <paramref name="method"/> reads first (the account's lookup, and what it
-    /// reads of the account the address last belonged to), to send in the command that authenticates the caller.
-    /// </summary>
-    public IReadOnlyList<ReadAhead> CreateReads(string login, string method) =>
-        methods.Find(method) is { } answerMethod ? directory.LookupReads(login, accountId => ReadsOf(answerMethod, accountId)) : [];
-
-    private IReadOnlyList<ReadAhead> ReadsOf(IAnswerMethod answerMethod, Guid accountId) =>
-        [AccountMethods.IsOnRead(accountId, answerMethod.Name), .. answerMethod.ReadsFor(accountId), risks.SpentRead(accountId)];
 
     /// <summary>
     /// A login question for an e-mail that has no account able to answer it (no account, no cipher pad), made, stored, shown

@@ -1,9 +1,6 @@
-using System.Text.Json;
 using Cipherpad.Server.Problems;
 using Cipherpad.Server.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 
@@ -17,18 +14,6 @@ public sealed class RelyingPartyApiEndpoint;
 /// authentication (<see cref="Storage.ReadAhead"/>); null when the request names nothing to read.
 /// </summary>
 public sealed record ReadAheadWithAuthentication(Func<HttpContext, Storage.ReadAhead?> Read);
-
-/// <summary>
-/// Reads an endpoint of the relying-party API will make that depend on its JSON body (a create's account lookup), sent in
-/// the command that authenticates the caller like <see cref="ReadAheadWithAuthentication"/>. The body is read for them
-/// only when it is small and says it is JSON, and one that does not parse sends nothing; either way the endpoint binds the
-/// body itself, after authentication, so a caller without credentials still learns nothing about what it sent.
-/// </summary>
-public sealed record ReadAheadOfBodyWithAuthentication(Type BodyType, Func<HttpContext, object, IReadOnlyList<Storage.ReadAhead>> Reads)
-{
-    /// <summary>The largest body read ahead of authentication, in bytes: a create's is about a hundred.</summary>
-    public const int MaxBodyBytes = 4096;
-}
 
 /// <summary>
 /// Authenticates relying-party API calls by HTTP Basic (client id : client secret), or by a bearer access token the
@@ -70,7 +55,8 @@ public static class RelyingPartyAuthentication
         var limits = http.RequestServices.GetRequiredService<RelyingPartyRequestLimits>();
         var party = BasicCredentials.TryParse(http.Request.Headers.Authorization, out var credentials, out _)
             ? await http.RequestServices.GetRequiredService<RelyingPartyAuthenticator>().AuthenticateAsync(credentials.Id, credentials.Secret,
-                await ReadsAheadAsync(http), http.RequestAborted)
+                [.. http.GetEndpoint()!.Metadata.GetOrderedMetadata<ReadAheadWithAuthentication>().Select(read => read.Read(http)).OfType<Storage.ReadAhead>()],
+                http.RequestAborted)
             : await BearerAsync(http);
         if (party is null)
         {
@@ -89,45 +75,6 @@ public static class RelyingPartyAuthentication
         }
         http.Items[typeof(RelyingParty)] = party;
         return null;
-    }
-
-    /// <summary>What the endpoint will read, to send with the caller's authentication.</summary>
-    private static async Task<List<Storage.ReadAhead>> ReadsAheadAsync(HttpContext http)
-    {
-        var metadata = http.GetEndpoint()!.Metadata;
-        List<Storage.ReadAhead> reads = [.. metadata.GetOrderedMetadata<ReadAheadWithAuthentication>().Select(read => read.Read(http)).OfType<Storage.ReadAhead>()];
-        if (metadata.GetMetadata<ReadAheadOfBodyWithAuthentication>() is { } ofBody && await PeekJsonBodyAsync(http, ofBody.BodyType) is { } body)
-        {
-            reads.AddRange(ofBody.Reads(http, body));
-        }
-        return reads;
-    }
-
-    /// <summary>
-    /// The request's JSON body as <paramref name="bodyType"/>, read into memory and rewound for the endpoint to bind; null when
-    /// it is not small JSON or does not parse.
-    /// </summary>
-    private static async Task<object?> PeekJsonBodyAsync(HttpContext http, Type bodyType)
-    {
-        var request = http.Request;
-        if (request.ContentLength is not (> 0 and <= ReadAheadOfBodyWithAuthentication.MaxBodyBytes) || !request.HasJsonContentType())
-        {
-            return null;
-        }
-        request.EnableBuffering(ReadAheadOfBodyWithAuthentication.MaxBodyBytes);
-        try
-        {
-            var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-            return await JsonSerializer.DeserializeAsync(request.Body, bodyType, json, http.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            return null; // the endpoint's binding answers for it, once the caller is authenticated
-        }
-        finally
-        {
-            request.Body.Position = 0;
-        }
     }
 
     /// <summary>

@@ -79,9 +79,6 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
         return _readsAhead is { Count: > 0 } && _readsAhead.Remove(new ReadKey(sql, arguments, rowType), out rows);
     }
 
-    /// <summary>Whether rows are read ahead for <paramref name="read"/> and not yet given out.</summary>
-    internal bool HoldsReadAhead(ReadAhead read) => _readsAhead is { Count: > 0 } && _readsAhead.ContainsKey(read.Key);
-
     /// <summary>Drops rows read ahead and not asked for, so that no later read of the request takes them when they may be stale.</summary>
     internal void ForgetReadsAhead() => _readsAhead?.Clear();
 
