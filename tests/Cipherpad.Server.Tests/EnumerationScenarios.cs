@@ -90,4 +90,41 @@ public sealed class SqliteEnumerationScenarios : EnumerationScenarios
 public sealed class PostgresEnumerationScenarios(PostgresServer postgres) : EnumerationScenarios
 {
     protected override async Task<CipherpadFactory> CreateFactoryAsync() => new(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync());
+
+    /// <summary>
+    /// How long the page takes must not tell addresses apart either, and on PostgreSQL every command is a round trip: asking
+    /// for a sign-in question sends the same statements for an account with a pad, an account without one and no account,
+    /// whether or not the address was asked for a moment ago.
+    /// </summary>
+    [Fact]
+    public async Task The_sign_in_page_sends_the_same_statements_for_an_account_an_account_without_a_pad_and_no_account()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using (var browser = factory.Browser())
+        {
+            await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "bob@example.com");
+        }
+        await StatementsOfAskingAsync(factory, "someone@example.com"); // the built-in relying party made, statements prepared
+
+        var withPad = await StatementsOfAskingAsync(factory, "ann@example.com");
+        Assert.Contains(withPad, statement => statement.Contains("\"Devices\"", StringComparison.Ordinal));
+        Assert.Contains(withPad, statement => statement.StartsWith("SET LOCAL synchronous_commit TO OFF;\nINSERT INTO \"Challenges\"", StringComparison.Ordinal));
+        foreach (var email in new[] { "ann@example.com", "bob@example.com", "bob@example.com", "nobody@example.com", "nobody@example.com" })
+        {
+            Assert.Equal(withPad, await StatementsOfAskingAsync(factory, email));
+        }
+    }
+
+    private static async Task<List<string>> StatementsOfAskingAsync(CipherpadFactory factory, string email)
+    {
+        using var browser = factory.Browser();
+        var page = await SignInPage.OpenAsync(browser);
+        var statements = new List<string>();
+        using (NpgsqlCommands.Record(factory, statements, byRequest: true))
+        {
+            Assert.NotNull((await page.AskForQuestionAsync(email)).Question);
+        }
+        return [.. Assert.Single(NpgsqlCommands.ByRequest(statements)).Select(statement => statement[(statement.IndexOf(' ', StringComparison.Ordinal) + 1)..])];
+    }
 }

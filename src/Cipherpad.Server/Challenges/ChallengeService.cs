@@ -63,7 +63,7 @@ public sealed class ChallengeService(
     {
         try
         {
-            return await CreateReadingAheadAsync(party, login, purpose, description, payment, method, cancellationToken);
+            return await CreateReadingAheadAsync(party, login, purpose, description, payment, method, onPage: false, cancellationToken);
         }
         finally
         {
@@ -72,7 +72,7 @@ public sealed class ChallengeService(
     }
 
     private async Task<Result<Challenge>> CreateReadingAheadAsync(RelyingParty party, string login, Purpose purpose, string? description,
-        PaymentDetails? payment, string method, CancellationToken cancellationToken)
+        PaymentDetails? payment, string method, bool onPage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(party);
         ArgumentNullException.ThrowIfNull(login);
@@ -86,7 +86,19 @@ public sealed class ChallengeService(
         // in one command after it.
         IReadOnlyList<ReadAhead> ReadsOf(Guid accountId) =>
             [AccountMethods.IsOnRead(accountId, answerMethod.Name), .. answerMethod.ReadsFor(accountId), risks.SpentRead(accountId)];
-        var (account, readAhead) = await directory.FindReadingAheadAsync(login, ReadsOf, cancellationToken);
+        Account? account;
+        var readAhead = true;
+        if (onPage)
+        {
+            // A page anyone can reach sends the same statements whatever the address: the lookup, then one command with the
+            // reads of the account found (or of none) and the unanswerable question's guess budget.
+            account = await directory.FindAsync(login, cancellationToken);
+            await db.ReadAheadAsync([.. ReadsOf(account?.Id ?? Guid.NewGuid()), risks.SpentRead(NobodysAccountId(login))], cancellationToken);
+        }
+        else
+        {
+            (account, readAhead) = await directory.FindReadingAheadAsync(login, party.Id, ReadsOf, cancellationToken);
+        }
         if (account?.MethodsChosenAt is null)
         {
             return Errors.UnknownAccount(login);
@@ -148,8 +160,15 @@ public sealed class ChallengeService(
     public async Task<Challenge> AskOnPageAsync(RelyingParty party, string login, Purpose purpose, string? description, PaymentDetails? payment,
         string method, CancellationToken cancellationToken = default)
     {
-        var created = await CreateAsync(party, login, purpose, description, payment, method, cancellationToken);
-        return created.Succeeded ? created.Value : await CreateUnanswerableAsync(party, login, cancellationToken);
+        try
+        {
+            var created = await CreateReadingAheadAsync(party, login, purpose, description, payment, method, onPage: true, cancellationToken);
+            return created.Succeeded ? created.Value : await CreateUnanswerableAsync(party, login, cancellationToken);
+        }
+        finally
+        {
+            db.ForgetReadsAhead();
+        }
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using Cipherpad.Server.Accounts;
 using Cipherpad.Server.Challenges;
@@ -187,11 +186,12 @@ public abstract class ReadAheadTests
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         var (ann, bob) = (await AccountIdAsync(factory, "ann@example.com"), await AccountIdAsync(factory, "bob@example.com"));
         var lastFound = factory.Services.GetRequiredService<LastFoundAccounts>();
-        lastFound.Found("ann@example.com", bob);
+        var askedBy = await RelyingPartyIdAsync(factory, shop);
+        lastFound.Found(askedBy, "ann@example.com", bob);
         var (annsBefore, bobsBefore) = (await QuestionsOfAsync(factory, ann), await QuestionsOfAsync(factory, bob));
 
         Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", annsPad));
-        Assert.Equal(ann, lastFound.Guess("ann@example.com"));
+        Assert.Equal(ann, lastFound.Guess(askedBy, "ann@example.com"));
         Assert.Equal(annsBefore + 1, await QuestionsOfAsync(factory, ann));
         Assert.Equal(bobsBefore, await QuestionsOfAsync(factory, bob));
     }
@@ -206,6 +206,15 @@ public abstract class ReadAheadTests
     {
         await using var scope = factory.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<AccountDirectory>().FindAsync(email, default))!.Id;
+    }
+
+    /// <summary>The id of the relying party <paramref name="client"/> authenticates as.</summary>
+    protected static async Task<Guid> RelyingPartyIdAsync(CipherpadFactory factory, HttpClient client)
+    {
+        var credentials = Convert.FromBase64String(client.DefaultRequestHeaders.Authorization!.Parameter!);
+        var clientId = System.Text.Encoding.UTF8.GetString(credentials).Split(':')[0];
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().RelyingParties.Where(p => p.ClientId == clientId).Select(p => p.Id).SingleAsync();
     }
 
     protected static async Task SetSpentAsync(CipherpadFactory factory, Guid accountId, int day, double spent)
@@ -243,7 +252,7 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         await db.Database.OpenConnectionAsync(); // one connection for the context, durable by default (the tests' clusters are not)
         await db.Database.ExecuteSqlRawAsync("SET synchronous_commit TO on");
         var statements = new List<string>();
-        using var listener = NpgsqlCommands(factory, statements);
+        using var listener = NpgsqlCommands.Record(factory, statements);
 
         var setting = await scope.ServiceProvider.GetRequiredService<WriteTransactions>().RunWithoutWaitingForDiskAsync(
             () => db.SingleOrDefaultAsync<string>("SELECT current_setting('synchronous_commit')", null, default), default);
@@ -270,11 +279,11 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad); // the first leases, prepared statements, the account found
         var statements = new List<string>();
-        using var listener = NpgsqlCommands(factory, statements, byRequest: true);
+        using var listener = NpgsqlCommands.Record(factory, statements, byRequest: true);
 
         Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad));
 
-        var byRequest = RequestsOf(statements);
+        var byRequest = NpgsqlCommands.ByRequest(statements);
         Assert.Equal([3, 4], byRequest.Select(request => request.Count())); // the create, then the verify
         var lookup = byRequest[0].ElementAt(1);
         Assert.Contains("\"AccountAliases\"", lookup, StringComparison.Ordinal);
@@ -296,18 +305,47 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         await Journeys.RegisterAndActivateAsync(factory, "bob@example.com");
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad);
-        factory.Services.GetRequiredService<LastFoundAccounts>().Found("ann@example.com", await AccountIdAsync(factory, "bob@example.com"));
+        factory.Services.GetRequiredService<LastFoundAccounts>()
+            .Found(await RelyingPartyIdAsync(factory, shop), "ann@example.com", await AccountIdAsync(factory, "bob@example.com"));
         var statements = new List<string>();
-        using var listener = NpgsqlCommands(factory, statements, byRequest: true);
+        using var listener = NpgsqlCommands.Record(factory, statements, byRequest: true);
 
         Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad));
 
-        Assert.Equal([4, 4], RequestsOf(statements).Select(request => request.Count()));
+        Assert.Equal([4, 4], NpgsqlCommands.ByRequest(statements).Select(request => request.Count()));
     }
 
-    private static List<IGrouping<string, string>> RequestsOf(List<string> statements) =>
-        statements.Where(s => !s.Contains("\"RequestWindows\"", StringComparison.Ordinal))
-            .GroupBy(s => s[..s.IndexOf(' ', StringComparison.Ordinal)]).ToList();
+    /// <summary>
+    /// Each relying party has its own memory of which account an address was last found to be: after another relying party's
+    /// login, this one's first create for the address makes the account's reads a command of their own, so how long it took
+    /// tells this relying party nothing of who else asked for the address.
+    /// </summary>
+    [Fact]
+    public async Task Another_relying_partys_logins_are_no_guess_for_this_ones()
+    {
+        using var factory = await CreateFactoryAsync();
+        var pad = await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var bank = await Journeys.RelyingPartyClientAsync(factory, "Bank");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory, "Shop");
+        await Journeys.LogInAtRelyingPartyAsync(factory, bank, "ann@example.com", pad);
+        using (await shop.PostAsJsonAsync("/api/v1/challenges", new Contracts.Challenges.CreateChallengeRequest("nobody@example.com")))
+        {
+            // the shop's first leases and its authentication's statements, without looking ann up
+        }
+        var statements = new List<string>();
+        using (NpgsqlCommands.Record(factory, statements, byRequest: true))
+        {
+            Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad));
+        }
+        var again = new List<string>();
+        using (NpgsqlCommands.Record(factory, again, byRequest: true))
+        {
+            Assert.Equal("success", await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad));
+        }
+
+        Assert.Equal([4, 4], NpgsqlCommands.ByRequest(statements).Select(request => request.Count()));
+        Assert.Equal([3, 4], NpgsqlCommands.ByRequest(again).Select(request => request.Count()));
+    }
 
     /// <summary>A question saved with something else (here the webhook event that reports it expired) is committed on its own.</summary>
     [Fact]
@@ -327,7 +365,7 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad); // the first leases, prepared statements
         var webhookEvents = await WebhookEventsAsync(factory);
         var statements = new List<string>();
-        using var listener = NpgsqlCommands(factory, statements);
+        using var listener = NpgsqlCommands.Record(factory, statements);
 
         using var created = await shop.PostAsJsonAsync("/api/v1/challenges", new Contracts.Challenges.CreateChallengeRequest("ann@example.com"));
 
@@ -358,7 +396,7 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         {
             var db = scope.ServiceProvider.GetRequiredService<CipherpadDbContext>();
             var writes = scope.ServiceProvider.GetRequiredService<WriteTransactions>();
-            using var listener = NpgsqlCommands(factory, statements);
+            using var listener = NpgsqlCommands.Record(factory, statements);
 
             await Assert.ThrowsAsync<InvalidOperationException>(() => writes.RunAsync(async () =>
             {
@@ -370,43 +408,5 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         Assert.EndsWith(";\nCOMMIT", Assert.Single(statements), StringComparison.Ordinal);
         await using var check = factory.Services.CreateAsyncScope();
         Assert.Equal([first], await check.ServiceProvider.GetRequiredService<CipherpadDbContext>().GuessRisks.Select(r => r.AccountId).ToListAsync());
-    }
-
-    /// <summary>
-    /// Records the text of each command Npgsql runs on <paramref name="factory"/>'s database (tests that run beside this one
-    /// have databases of their own); with <paramref name="byRequest"/>, after the id of the request that ran it.
-    /// </summary>
-    private static ActivityListener NpgsqlCommands(CipherpadFactory factory, List<string> statements, bool byRequest = false)
-    {
-        var database = new Npgsql.NpgsqlConnectionStringBuilder(factory.ConnectionString).Database;
-        var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name.StartsWith("Npgsql", StringComparison.Ordinal) || source.Name == "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (!activity.Source.Name.StartsWith("Npgsql", StringComparison.Ordinal)
-                    || (activity.GetTagItem("db.namespace") ?? activity.GetTagItem("db.name"))?.ToString() != database)
-                {
-                    return;
-                }
-                // Npgsql also traces what is not a command (opening a physical connection), without a statement.
-                if ((activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement"))?.ToString() is not { Length: > 0 } text)
-                {
-                    return;
-                }
-                var request = activity.Parent;
-                while (request?.Parent is not null)
-                {
-                    request = request.Parent;
-                }
-                lock (statements)
-                {
-                    statements.Add(byRequest ? $"{request?.Id ?? "none"} {text}" : text);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
     }
 }
