@@ -27,6 +27,14 @@ public sealed class AccountOptions
     [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan RecoveryLinkLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The least time a page that takes an e-mail address from anyone (sign-in, authorization, recovery, a new activation
+    /// code, support) takes to answer a post, so that how long it took does not tell whether the address has an account.
+    /// It should be longer than those posts take under the load the server expects, including a commit to disk.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan AddressFormResponseTime { get; set; } = TimeSpan.FromMilliseconds(200);
+
     [Required]
     public HumanCheckOptions HumanCheck { get; set; } = new();
 }

@@ -8,6 +8,7 @@ namespace Cipherpad.Server.Pages;
 
 /// <summary>"Forgot activation code": e-mail → link → a new code by SMS.</summary>
 [EnableRateLimiting(Security.RateLimits.MailForms)]
+[Web.EvenlyTimedForm]
 public sealed class NewActivationCodeModel(RecoveryService recovery, EmailLinks links) : PageModel
 {
     public bool Mailed { get; private set; }

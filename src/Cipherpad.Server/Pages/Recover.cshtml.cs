@@ -9,6 +9,7 @@ namespace Cipherpad.Server.Pages;
 
 /// <summary>Recovery, first step: the e-mail, and a link to it; the same answer whether or not the address has an account.</summary>
 [EnableRateLimiting(Security.RateLimits.MailForms)]
+[Web.EvenlyTimedForm]
 public sealed class RecoverModel(RecoveryService recovery, EmailLinks links) : PageModel
 {
     public Text? Problem { get; private set; }

@@ -16,6 +16,7 @@ namespace Cipherpad.Server.Pages;
 /// person lands afterwards, or an address on a site protected by forward-auth (<see cref="ForwardAuth.ForwardAuthOptions.Protects"/>);
 /// anything else lands on <c>/account</c>, so the page cannot be made to redirect to any other site.
 /// </summary>
+[Web.EvenlyTimedForm]
 public sealed class SignInModel(ChallengeService challenges, RelyingPartyService relyingParties, Sessions.SignInSessions sessions,
     Passkeys.PasskeyService passkeys, Microsoft.Extensions.Options.IOptions<CipherpadOptions> options, TimeProvider time) : PageModel
 {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cipherpad.Server.Pages;
 
+[Web.EvenlyTimedForm]
 public sealed class SupportModel(SupportRequests support, Accounts.HumanCheck humanCheck) : PageModel
 {
     [BindProperty] public string? AccountEmail { get; set; }

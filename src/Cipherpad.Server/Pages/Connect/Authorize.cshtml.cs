@@ -27,6 +27,7 @@ namespace Cipherpad.Server.Pages.Connect;
 /// those details. The forms post the authorization request back to this endpoint, so OpenIddict validates it again on every
 /// step; with a pushed request (RFC 9126) they carry only its <c>request_uri</c>, and the details cannot be altered on the way.
 /// </summary>
+[Web.EvenlyTimedForm]
 public sealed class AuthorizeModel(
     ChallengeService challenges,
     RelyingPartyService relyingParties,

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Cipherpad.Testing;
+using Cipherpad.Testing.Pages;
+
+namespace Cipherpad.Server.Tests.Web;
+
+/// <summary>
+/// The pages that take an e-mail address from anyone answer a post no sooner than <c>Cipherpad:Accounts:AddressFormResponseTime</c>
+/// after it arrived, for an address with an account as for one without: the work behind them differs (an account's
+/// question sealed for its pads, a recovery link committed to disk), the time a stranger measures does not.
+/// </summary>
+public sealed class EvenlyTimedFormTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromMilliseconds(400);
+
+    private static CipherpadFactory Factory() => new(DatabaseProvider.Sqlite, null,
+        settings: new Dictionary<string, string> { ["Cipherpad:Accounts:AddressFormResponseTime"] = Wait.ToString() });
+
+    private static async Task<TimeSpan> TimedAsync(Func<Task> post)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await post();
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
+    /// The wait ends when its time is up, not a fixed time after the work: work of 0.1 and 0.6 ms before a 20 ms wait end
+    /// alike, where a timer set for what is left would end them about half a millisecond apart.
+    /// </summary>
+    [Fact]
+    public async Task The_wait_ends_when_its_time_is_up_however_long_the_work_before_it_took()
+    {
+        var duration = TimeSpan.FromMilliseconds(20);
+        var (shortWork, longWork) = (new List<double>(), new List<double>());
+        for (var i = 0; i < 40; i++)
+        {
+            foreach (var (work, ends) in new[] { (0.1, shortWork), (0.6, longWork) })
+            {
+                var started = Stopwatch.GetTimestamp();
+                while (Stopwatch.GetElapsedTime(started).TotalMilliseconds < work)
+                {
+                }
+                await Cipherpad.Server.Web.EvenlyTimedFormAttribute.WaitUntilAsync(started, duration, default);
+                ends.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+        Assert.True(shortWork.Min() >= duration.TotalMilliseconds && longWork.Min() >= duration.TotalMilliseconds);
+        Assert.True(Math.Abs(Median(shortWork) - Median(longWork)) < 0.2,
+            $"medians {Median(shortWork):F3} ms after 0.1 ms of work, {Median(longWork):F3} ms after 0.6 ms");
+    }
+
+    [Fact]
+    public async Task Asking_for_a_question_and_answering_it_take_the_set_time_for_an_account_and_for_no_account()
+    {
+        using var factory = Factory();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+
+        foreach (var email in new[] { "ann@example.com", "nobody@example.com" })
+        {
+            using var browser = factory.Browser();
+            var page = await SignInPage.OpenAsync(browser);
+            SignInQuestionPage? question = null;
+            var asked = await TimedAsync(async () => question = await page.AskForQuestionAsync(email));
+            var answered = await TimedAsync(async () => (await question!.AnswerAsync("1234 5678")).Dispose());
+
+            Assert.True(asked >= Wait, $"{email}: the question came after {asked.TotalMilliseconds:F0} ms");
+            Assert.True(answered >= Wait, $"{email}: the wrong answer was refused after {answered.TotalMilliseconds:F0} ms");
+        }
+    }
+
+    [Fact]
+    public async Task The_authorization_page_takes_the_set_time_to_ask_for_a_question()
+    {
+        using var factory = Factory();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        var client = await OidcClient.RegisterAsync(factory);
+
+        foreach (var email in new[] { "ann@example.com", "nobody@example.com" })
+        {
+            using var browser = factory.Browser();
+            using var opened = await browser.GetAsync(OidcClient.AuthorizeAddress(client.AuthorizationRequest(OidcClient.NewPkce().Challenge)));
+            var page = await AuthorizePage.ParseShownAsync(browser, opened);
+            var asked = await TimedAsync(async () => Assert.NotNull((await page.AskForQuestionAsync(email)).Question));
+
+            Assert.True(asked >= Wait, $"{email}: the question came after {asked.TotalMilliseconds:F0} ms");
+        }
+    }
+
+    [Fact]
+    public async Task Asking_for_a_recovery_link_or_a_new_activation_code_takes_the_set_time_whether_or_not_a_mail_goes()
+    {
+        using var factory = Factory();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+
+        foreach (var email in new[] { "ann@example.com", "nobody@example.com" })
+        {
+            using var browser = factory.Browser();
+            var recover = await HtmlPage.OpenAsync(browser, "/recover");
+            var recovering = await TimedAsync(async () =>
+            {
+                using var response = await recover.SubmitAsync("Email", new Dictionary<string, string> { ["Email"] = email });
+                Assert.True(response.IsSuccessStatusCode);
+            });
+            var newCode = await NewActivationCodePage.OpenAsync(browser);
+            var mailing = await TimedAsync(() => newCode.RequestLinkAsync(email));
+
+            Assert.True(recovering >= Wait, $"{email}: /recover answered after {recovering.TotalMilliseconds:F0} ms");
+            Assert.True(mailing >= Wait, $"{email}: {NewActivationCodePage.Path} answered after {mailing.TotalMilliseconds:F0} ms");
+        }
+    }
+}
