@@ -141,7 +141,7 @@ public sealed class CipherpadFactory : WebApplicationFactory<Program>
         // Every registration solves the human check; a small range keeps that to a millisecond. The browser test sets the default.
         builder.UseSetting("Cipherpad:Accounts:HumanCheck:MaxNumber", "1000");
         // Every sign-in would wait for it; the tests of that wait set it.
-        builder.UseSetting("Cipherpad:Accounts:AddressFormResponseTime", "00:00:00");
+        builder.UseSetting("Cipherpad:Accounts:AddressPostResponseTime", "00:00:00");
         // Tests send the outbox when they read it, one message at a time, so "the latest message" is well defined.
         builder.UseSetting("Cipherpad:Outbox:SendInBackground", "false");
         builder.UseSetting("Cipherpad:Outbox:Parallelism", "1");

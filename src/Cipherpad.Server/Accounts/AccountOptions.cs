@@ -28,12 +28,13 @@ public sealed class AccountOptions
     public TimeSpan RecoveryLinkLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// The least time a page that takes an e-mail address from anyone (sign-in, authorization, recovery, a new activation
-    /// code, support) takes to answer a post, so that how long it took does not tell whether the address has an account.
-    /// It should be longer than those posts take under the load the server expects, including a commit to disk.
+    /// The least time a post that takes an e-mail address from anyone (the sign-in, authorization, recovery, new-code and
+    /// support pages, a pad's activation) takes to answer, so that how long it took does not tell whether the address has an
+    /// account (<see cref="Web.EvenTiming"/>). It should be longer than those posts take under the load the server expects,
+    /// including a commit to disk.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
-    public TimeSpan AddressFormResponseTime { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan AddressPostResponseTime { get; set; } = TimeSpan.FromMilliseconds(200);
 
     [Required]
     public HumanCheckOptions HumanCheck { get; set; } = new();

@@ -12,7 +12,8 @@ public static class DeviceEndpoints
 {
     public static RouteGroupBuilder MapDeviceApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/activations").RetryOnTransientDatabaseErrors().WithTags("Cipher pad API");
+        // The address a pad activates for is anyone's to type: how long an answer takes must not tell whether it has a code.
+        var group = routes.MapGroup("/api/v1/activations").EvenlyTimed().RetryOnTransientDatabaseErrors().WithTags("Cipher pad API");
         group.MapPost("/", StartAsync).WithName("StartActivation").WithSummary("Begin activating a cipher pad: the server's ephemeral public key.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost("/{activationId}/finish", FinishAsync).WithName("FinishActivation")

@@ -5,16 +5,17 @@ using Cipherpad.Testing.Pages;
 namespace Cipherpad.Server.Tests.Web;
 
 /// <summary>
-/// The pages that take an e-mail address from anyone answer a post no sooner than <c>Cipherpad:Accounts:AddressFormResponseTime</c>
-/// after it arrived, for an address with an account as for one without: the work behind them differs (an account's
-/// question sealed for its pads, a recovery link committed to disk), the time a stranger measures does not.
+/// The pages and the activation API, which take an e-mail address from anyone, answer a post no sooner than
+/// <c>Cipherpad:Accounts:AddressPostResponseTime</c> after it arrived, for an address with an account as for one without:
+/// the work behind them differs (an account's question sealed for its pads, a recovery link committed to disk, an activation
+/// code compared), the time a stranger measures does not.
 /// </summary>
-public sealed class EvenlyTimedFormTests
+public sealed class EvenTimingTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromMilliseconds(400);
 
     private static CipherpadFactory Factory() => new(DatabaseProvider.Sqlite, null,
-        settings: new Dictionary<string, string> { ["Cipherpad:Accounts:AddressFormResponseTime"] = Wait.ToString() });
+        settings: new Dictionary<string, string> { ["Cipherpad:Accounts:AddressPostResponseTime"] = Wait.ToString() });
 
     private static async Task<TimeSpan> TimedAsync(Func<Task> post)
     {
@@ -40,7 +41,7 @@ public sealed class EvenlyTimedFormTests
                 while (Stopwatch.GetElapsedTime(started).TotalMilliseconds < work)
                 {
                 }
-                await Cipherpad.Server.Web.EvenlyTimedFormAttribute.WaitUntilAsync(started, duration, default);
+                await Cipherpad.Server.Web.EvenTiming.WaitUntilAsync(started, duration, default);
                 ends.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }
@@ -85,6 +86,26 @@ public sealed class EvenlyTimedFormTests
             var asked = await TimedAsync(async () => Assert.NotNull((await page.AskForQuestionAsync(email)).Question));
 
             Assert.True(asked >= Wait, $"{email}: the question came after {asked.TotalMilliseconds:F0} ms");
+        }
+    }
+
+    [Fact]
+    public async Task A_pads_activation_with_a_wrong_code_takes_the_set_time_whether_or_not_the_address_has_a_code()
+    {
+        using var factory = Factory();
+        using (var registering = factory.Browser())
+        {
+            await Journeys.RegisterAndReceiveActivationCodeAsync(factory, registering, "ann@example.com");
+        }
+        using var api = factory.CreateClient();
+
+        foreach (var email in new[] { "ann@example.com", "nobody@example.com" })
+        {
+            HttpResponseMessage? refused = null;
+            var activating = await TimedAsync(async () => (refused, _) = await Journeys.ActivateAsync(api, email, "000000000000"));
+
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused!.StatusCode);
+            Assert.True(activating >= 2 * Wait, $"{email}: the start and the refused finish took {activating.TotalMilliseconds:F0} ms");
         }
     }
 
