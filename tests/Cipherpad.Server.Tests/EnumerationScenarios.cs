@@ -74,6 +74,41 @@ public abstract partial class EnumerationScenarios
         Assert.Contains("Wrong answer.", page.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The QR code says for which pads a question is sealed, by key ids that a real account's pads keep from one question to
+    /// the next: asked twice, an address without an account names the same pads twice too, in a payload of the same shape.
+    /// </summary>
+    [Fact]
+    public async Task Two_questions_for_the_same_address_name_the_same_pads_whether_or_not_it_has_an_account()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+
+        var (annsFirst, annsBody) = await SealedForAsync(factory, "ann@example.com");
+        var (annsSecond, _) = await SealedForAsync(factory, "ann@example.com");
+        var (nobodysFirst, nobodysBody) = await SealedForAsync(factory, "nobody@example.com");
+        var (nobodysSecond, _) = await SealedForAsync(factory, "Nobody@example.com ");
+
+        Assert.Single(annsFirst);
+        Assert.Equal(annsFirst, annsSecond);
+        Assert.NotEmpty(nobodysFirst);
+        Assert.Equal(nobodysFirst, nobodysSecond);
+        Assert.NotEqual(annsFirst, nobodysFirst);
+        Assert.Equal(Digits().Replace(annsBody, "#"), Digits().Replace(nobodysBody, "#"));
+    }
+
+    /// <summary>The key ids a sign-in question's QR code names, and what it says before them.</summary>
+    private static async Task<(List<string> KeyIds, string Body)> SealedForAsync(CipherpadFactory factory, string email)
+    {
+        using var browser = factory.Browser();
+        var page = await (await SignInPage.OpenAsync(browser)).AskForQuestionAsync(email);
+        var id = Guid.Parse(page.Document.QuerySelector("input[name=ChallengeId]")!.GetAttribute("value")!);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var payload = (await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().Challenges.SingleAsync(c => c.Id == id)).QrPayload!;
+        var parts = payload.Split('#');
+        return ([.. parts.Skip(1).Select(part => part.Split('.')[0])], parts[0]);
+    }
+
     [GeneratedRegex(@"\d")]
     private static partial Regex Digits();
 

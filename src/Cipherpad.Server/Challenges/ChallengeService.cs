@@ -47,6 +47,7 @@ public sealed class ChallengeService(
     StatementBatch trailing,
     Webhooks.QuestionWebhooks webhooks,
     Observability.CipherpadMetrics metrics,
+    NobodysPads nobodysPads,
     IOptions<CipherpadOptions> options,
     TimeProvider time)
 {
@@ -136,18 +137,31 @@ public sealed class ChallengeService(
     }
 
     /// <summary>
-    /// A login question for an e-mail that has no account able to answer it (no account, no cipher pad), made, stored, shown
-    /// and refused exactly like a real one, so that a page a stranger can reach looks the same whether or not the e-mail
-    /// has an account. No answer is right for it; its wrong answers lock it and back the source off as for an account
-    /// (keyed by an id derived from the e-mail), and leave nothing in any log.
+    /// A question for an e-mail that has no account able to answer it (no account, no cipher pad), made, stored, shown and
+    /// refused exactly like a real one, so that a page a stranger can reach looks the same whether or not the e-mail has an
+    /// account: the same purpose and details, sealed for nobody's pads of that address (<see cref="NobodysPads"/>), whose key
+    /// ids stay the same from one question to the next as a real account's pads' do. No answer is right for it; its wrong
+    /// answers lock it and back the source off as for an account (keyed by an id derived from the e-mail), and leave nothing
+    /// in any log.
     /// </summary>
-    public async Task<Challenge> CreateUnanswerableAsync(RelyingParty party, string login, CancellationToken cancellationToken = default)
+    private async Task<Challenge> CreateUnanswerableAsync(RelyingParty party, string login, Purpose purpose, string? description, PaymentDetails? payment,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(party);
-        var challenge = await NewQuestionAsync(party, NobodysAccountId(login), Purpose.Login, Unanswerable,
+        var challenge = await NewQuestionAsync(party, NobodysAccountId(login), purpose, Unanswerable,
             parts => Task.FromResult(UnanswerableChance(parts)), cancellationToken);
-        using var nobodysPad = new DeviceKeys(RandomNumberGenerator.GetBytes(DeviceKeys.SecretLength));
-        challenge.QrPayload = Core.Payloads.RequestPayload.ForLogin(party.Name, challenge.Question, challenge.ExpiresAt).Seal([nobodysPad]);
+        (challenge.Description, challenge.Payee, challenge.Amount, challenge.Currency) = (description, payment?.Payee, payment?.Amount, payment?.Currency.Code);
+        var pads = await nobodysPads.ForAsync(login, cancellationToken);
+        try
+        {
+            challenge.QrPayload = CipherPadMethod.PayloadFor(purpose, party.Name, challenge.Question, description, payment, challenge.ExpiresAt).Seal([.. pads]);
+        }
+        finally
+        {
+            foreach (var pad in pads)
+            {
+                pad.Dispose();
+            }
+        }
         await writes.RunWithoutWaitingForDiskAsync(() => SaveNewAsync(party, challenge, cancellationToken), cancellationToken);
         return challenge;
     }
@@ -156,14 +170,23 @@ public sealed class ChallengeService(
     /// The question a page shows to whoever typed <paramref name="login"/>: the real one when the account can answer it by
     /// <paramref name="method"/>, otherwise <see cref="CreateUnanswerableAsync"/>'s — whether the e-mail has an account able
     /// to answer, by this method, is not for a visitor to learn (no SMS goes, no pad is asked, the page looks the same).
+    /// Details too long to show on a cipher pad are refused whatever the address, before it is looked up: sized for the most
+    /// pads and the longest question, so that no account's question is refused over its pads where nobody's is not.
     /// </summary>
-    public async Task<Challenge> AskOnPageAsync(RelyingParty party, string login, Purpose purpose, string? description, PaymentDetails? payment,
+    public async Task<Result<Challenge>> AskOnPageAsync(RelyingParty party, string login, Purpose purpose, string? description, PaymentDetails? payment,
         string method, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(party);
+        var longest = CipherPadMethod.PayloadFor(purpose, party.Name, Question.Generate(Settings.QuestionLength, Question.MaxParts), description, payment,
+            time.GetUtcNow() + Settings.Lifetime);
+        if (CipherPadMethod.TooLong(longest, purpose, Core.Payloads.RequestPayload.MaxDevices) is { } tooLong)
+        {
+            return tooLong;
+        }
         try
         {
             var created = await CreateReadingAheadAsync(party, login, purpose, description, payment, method, onPage: true, cancellationToken);
-            return created.Succeeded ? created.Value : await CreateUnanswerableAsync(party, login, cancellationToken);
+            return created.Succeeded ? created.Value : await CreateUnanswerableAsync(party, login, purpose, description, payment, cancellationToken);
         }
         finally
         {

@@ -6,6 +6,7 @@ public static class ChallengeServiceCollectionExtensions
     public static IServiceCollection AddChallenges(this IServiceCollection services)
     {
         services.AddScoped<ChallengeService>();
+        services.AddSingleton<NobodysPads>();
         services.AddScoped<SourceThrottles>();
         services.AddScoped<GuessRisks>();
         return services;

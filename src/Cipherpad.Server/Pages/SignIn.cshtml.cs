@@ -55,7 +55,13 @@ public sealed class SignInModel(ChallengeService challenges, RelyingPartyService
             return Page();
         }
         var party = await relyingParties.BuiltInAsync(cancellationToken);
-        var challenge = await challenges.AskOnPageAsync(party, Email!, Purpose.Login, null, null, Method, cancellationToken);
+        var asked = await challenges.AskOnPageAsync(party, Email!, Purpose.Login, null, null, Method, cancellationToken);
+        if (!asked.Succeeded)
+        {
+            Problem = asked.Error!.Text;
+            return Page();
+        }
+        var challenge = asked.Value;
         MatchNumber = Method == PushMethod.MethodName ? AnswerStep.MatchNumberFor(challenge) : null;
         Show(challenge);
         return Page();

@@ -14,26 +14,32 @@ namespace Cipherpad.Server.Web;
 /// </summary>
 public static class EvenTiming
 {
-    private static readonly TimeSpan SpunAtTheEnd = TimeSpan.FromMilliseconds(2);
+    // Timers count by a coarse clock (4 ms a tick on common Linux kernels) and wake up to a tick late or early.
+    private static readonly TimeSpan SpunAtTheEnd = TimeSpan.FromMilliseconds(4);
 
     /// <summary>Holds each answer of these endpoints back until the set time has passed since its handler started.</summary>
     public static TBuilder EvenlyTimed<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
-            var result = await next(context);
-            var http = context.HttpContext;
-            await WaitUntilAsync(started, http.RequestServices.GetRequiredService<IOptions<CipherpadOptions>>().Value.Accounts.AddressPostResponseTime,
-                http.RequestAborted);
-            return result;
+            try
+            {
+                return await next(context);
+            }
+            finally
+            {
+                var http = context.HttpContext;
+                await WaitUntilAsync(started, http.RequestServices.GetRequiredService<IOptions<CipherpadOptions>>().Value.Accounts.AddressPostResponseTime,
+                    http.RequestAborted);
+            }
         });
 
     /// <summary>
     /// Returns once <paramref name="duration"/> has passed since <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp:
     /// real time, what a stranger measures, not the server's clock), at that moment rather than at one that depends on when
     /// the call was made. A timer alone would not do: it counts whole milliseconds from when it is set and wakes a millisecond
-    /// or two late, so the end would still move with the fraction of a millisecond the work before it took. It sleeps until
-    /// shortly before the end and spins, yielding to other threads, over the last two milliseconds.
+    /// or more late, so the end would still move with the fraction of a millisecond the work before it took. It sleeps until
+    /// shortly before the end and spins, yielding to other threads, over the last few milliseconds.
     /// </summary>
     internal static async Task WaitUntilAsync(long started, TimeSpan duration, CancellationToken cancellationToken)
     {

@@ -219,6 +219,42 @@ public abstract class OidcScenarios
         Assert.Equal(HttpStatusCode.Redirect, account.StatusCode);
     }
 
+    /// <summary>
+    /// A stranger who asks the authorization page to confirm an action for an address sees the same question either way: its
+    /// QR code carries the action and its description whether or not the address has an account, and an answer sent with
+    /// other details is refused as changed, not as wrong.
+    /// </summary>
+    [Fact]
+    public async Task An_actions_question_and_its_refusal_look_the_same_whether_or_not_the_address_has_an_account()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, Email);
+        var client = await OidcClient.RegisterAsync(factory);
+        const string Action = """[{"type":"action","description":"Delete the project"}]""";
+        var bodies = new List<string>();
+
+        foreach (var email in new[] { Email, "nobody@example.com" })
+        {
+            using var browser = factory.Browser();
+            using var opened = await browser.GetAsync(OidcClient.AuthorizeAddress(
+                client.AuthorizationRequest(OidcClient.NewPkce().Challenge, new Dictionary<string, string> { ["authorization_details"] = Action })));
+            var page = await (await AuthorizePage.ParseShownAsync(browser, opened)).AskForQuestionAsync(email);
+            var id = Guid.Parse(page.Document.QuerySelector("input[name=ChallengeId]")!.GetAttribute("value")!);
+            await using (var scope = factory.Services.CreateAsyncScope())
+            {
+                var payload = (await scope.ServiceProvider.GetRequiredService<Cipherpad.Server.Storage.CipherpadDbContext>().Challenges.FindAsync(id))!.QrPayload!;
+                bodies.Add(System.Text.RegularExpressions.Regex.Replace(payload.Split('#')[0], @"\d", "#"));
+            }
+            using var answered = await page.AnswerAsync("12345678",
+                new Dictionary<string, string> { ["authorization_details"] = """[{"type":"action","description":"Delete every project"}]""" });
+            Assert.Contains("The details to confirm changed", await answered.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("p=action", bodies[0], StringComparison.Ordinal);
+        Assert.Contains("Delete%##the%##project", bodies[0], StringComparison.Ordinal); // every digit a #, those of the percent-encoding too
+        Assert.Equal(bodies[0], bodies[1]);
+    }
+
     [Fact]
     public async Task A_payment_whose_amount_is_changed_in_the_browser_after_the_question_is_not_confirmed()
     {

@@ -1,5 +1,6 @@
 using Cipherpad.Core.Answers;
 using Cipherpad.Core.Payloads;
+using Cipherpad.Core.Payments;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Devices;
 using Cipherpad.Server.Problems;
@@ -37,16 +38,10 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(challenge);
         var active = await ActiveAsync(request.Account.Id, cancellationToken);
-        var payload = challenge.Purpose switch
+        var payload = PayloadFor(challenge.Purpose, request.RelyingParty.Name, challenge.Question, request.Description, request.Payment, challenge.ExpiresAt);
+        if (TooLong(payload, challenge.Purpose, Math.Min(active.Count, RequestPayload.MaxDevices)) is { } tooLong)
         {
-            Purpose.Action => RequestPayload.ForAction(request.RelyingParty.Name, challenge.Question, request.Description!, challenge.ExpiresAt),
-            Purpose.Payment => RequestPayload.ForPayment(request.RelyingParty.Name, challenge.Question, request.Payment!, challenge.ExpiresAt),
-            _ => RequestPayload.ForLogin(request.RelyingParty.Name, challenge.Question, challenge.ExpiresAt),
-        };
-        var addressed = Math.Min(active.Count, RequestPayload.MaxDevices);
-        if (payload.SealedLength(addressed) is var length and > RequestPayload.MaxTextLength)
-        {
-            return Errors.TooLongForCipherPad(challenge.Purpose == Purpose.Payment ? "payee" : "description", length - RequestPayload.MaxTextLength);
+            return tooLong;
         }
         // A payload names at most 8 pads: those that approve requests on the phone come first, so a push reaches one that can read it.
         var keys = active.OrderBy(d => d.ApprovesSince is null).Take(RequestPayload.MaxDevices).Select(devices.Keys).ToList();
@@ -59,6 +54,24 @@ public sealed class CipherPadMethod(DeviceRegistry devices, IOptions<CipherpadOp
             keys.ForEach(k => k.Dispose());
         }
         return null;
+    }
+
+    /// <summary>What a question for <paramref name="purpose"/> shows on the pad, before it is sealed.</summary>
+    public static RequestPayload PayloadFor(Purpose purpose, string relyingParty, string question, string? description, PaymentDetails? payment,
+        DateTimeOffset expiresAt) => purpose switch
+        {
+            Purpose.Action => RequestPayload.ForAction(relyingParty, question, description!, expiresAt),
+            Purpose.Payment => RequestPayload.ForPayment(relyingParty, question, payment!, expiresAt),
+            _ => RequestPayload.ForLogin(relyingParty, question, expiresAt),
+        };
+
+    /// <summary>The refusal of a payload that would be too long sealed for <paramref name="pads"/> pads, or null if it fits.</summary>
+    public static CipherpadError? TooLong(RequestPayload payload, Purpose purpose, int pads)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        return payload.SealedLength(pads) is var length and > RequestPayload.MaxTextLength
+            ? Errors.TooLongForCipherPad(purpose == Purpose.Payment ? "payee" : "description", length - RequestPayload.MaxTextLength)
+            : null;
     }
 
     /// <summary>Any active pad's answer at any minute of the window is accepted, each part's from the same pad.</summary>

@@ -115,7 +115,13 @@ public sealed class AuthorizeModel(
             Method = CipherPadMethod.MethodName;
             return Page();
         }
-        var challenge = await challenges.AskOnPageAsync(party, Email!, Operation.Purpose, Operation.Description, Operation.Payment, Method, cancellationToken);
+        var asked = await challenges.AskOnPageAsync(party, Email!, Operation.Purpose, Operation.Description, Operation.Payment, Method, cancellationToken);
+        if (!asked.Succeeded)
+        {
+            Problem = asked.Error!.Text;
+            return Page();
+        }
+        var challenge = asked.Value;
         MatchNumber = Method == PushMethod.MethodName ? AnswerStep.MatchNumberFor(challenge) : null;
         Show(challenge);
         return Page();
@@ -180,7 +186,7 @@ public sealed class AuthorizeModel(
     private async Task<Challenge?> QuestionForThisRequestAsync(RelyingParty party, CancellationToken cancellationToken)
     {
         var challenge = ChallengeId is { } id ? await challenges.FindAsync(party.Id, id, cancellationToken) : null;
-        if (challenge is null || !(Operation.IsConfirmedBy(challenge) || challenge.Method == ChallengeService.Unanswerable))
+        if (challenge is null || !Operation.IsConfirmedBy(challenge))
         {
             Problem = challenge is null ? "That question is unknown; ask for a new one." : "The details to confirm changed; ask for a new question.";
             ChallengeId = null;
