@@ -35,19 +35,25 @@ public abstract partial class EnumerationScenarios
         return seen;
     }
 
+    /// <summary>
+    /// Compared with addresses whose unanswerable questions name one pad, as ann's real one does: a question that names more
+    /// is charged to the guess budget as an account with that many pads (below), and locks sooner as such an account's would.
+    /// </summary>
     [Fact]
     public async Task The_sign_in_page_shows_and_refuses_a_question_alike_for_an_account_an_account_without_a_pad_and_no_account()
     {
         using var factory = await CreateFactoryAsync();
         await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
-        using (var browser = factory.Browser())
+        var bob = await AddressNamingOnePadAsync(factory, "bob", async email =>
         {
-            await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, "bob@example.com");
-        }
+            using var browser = factory.Browser();
+            await Journeys.RegisterAndReceiveActivationCodeAsync(factory, browser, email);
+        });
+        var nobodysAddress = await AddressNamingOnePadAsync(factory, "nobody", _ => Task.CompletedTask);
 
         var withPad = await StrangerSignsInAsync(factory, "ann@example.com");
-        var withoutPad = await StrangerSignsInAsync(factory, "bob@example.com");
-        var nobody = await StrangerSignsInAsync(factory, "nobody@example.com");
+        var withoutPad = await StrangerSignsInAsync(factory, bob);
+        var nobody = await StrangerSignsInAsync(factory, nobodysAddress);
 
         Assert.Contains(withPad, shape => shape.Contains("Wrong answer. # attempt(s) left", StringComparison.Ordinal));
         Assert.Contains("This question is locked: too many wrong answers", withPad[^1], StringComparison.Ordinal);
@@ -95,6 +101,57 @@ public abstract partial class EnumerationScenarios
         Assert.Equal(nobodysFirst, nobodysSecond);
         Assert.NotEqual(annsFirst, nobodysFirst);
         Assert.Equal(Digits().Replace(annsBody, "#"), Digits().Replace(nobodysBody, "#"));
+    }
+
+    /// <summary>
+    /// A wrong answer spends an account's guess budget by how many pads could have answered: nobody's question spends it by
+    /// how many pads its QR code names, so that an address whose question names several grows longer questions as an
+    /// account with that many pads would.
+    /// </summary>
+    [Fact]
+    public async Task A_wrong_answer_to_nobodys_question_spends_the_budget_of_as_many_pads_as_it_names()
+    {
+        using var factory = await CreateFactoryAsync();
+        var (email, pads) = ("", new List<string>());
+        for (var address = 0; address < 100 && pads.Count < 2; address++)
+        {
+            email = $"nobody{address}@example.com";
+            (pads, _) = await SealedForAsync(factory, email);
+        }
+        Assert.True(pads.Count >= 2, "one address in four names two pads or more");
+        var spentBefore = await SpentAsync(factory);
+
+        using var browser = factory.Browser();
+        var question = await (await SignInPage.OpenAsync(browser)).AskForQuestionAsync(email);
+        var parts = Core.Answers.Question.PartCount(question.Question); // three pads or more make a fresh question two parts long
+        using (await question.AnswerAsync(string.Join(Core.Answers.Question.Separator, Enumerable.Repeat("12345678", parts))))
+        {
+        }
+
+        var settings = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CipherpadOptions>>().Value.Challenges;
+        var expected = Cipherpad.Server.AnswerMethods.CipherPad.CipherPadMethod.ChanceOfGuess(pads.Count, settings, parts);
+        Assert.InRange((await SpentAsync(factory) - spentBefore) / expected, 0.999, 1.001);
+    }
+
+    private static async Task<double> SpentAsync(CipherpadFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().GuessRisks.SumAsync(r => r.Spent);
+    }
+
+    /// <summary>The first of <c>{name}1@example.com</c>, <c>{name}2@…</c>, made ready by <paramref name="prepare"/>, whose question names one pad.</summary>
+    private static async Task<string> AddressNamingOnePadAsync(CipherpadFactory factory, string name, Func<string, Task> prepare)
+    {
+        for (var number = 1; number <= 30; number++)
+        {
+            var email = $"{name}{number}@example.com";
+            await prepare(email);
+            if ((await SealedForAsync(factory, email)).KeyIds.Count == 1)
+            {
+                return email;
+            }
+        }
+        throw new InvalidOperationException("Three addresses in four name one pad; thirty did not.");
     }
 
     /// <summary>The key ids a sign-in question's QR code names, and what it says before them.</summary>

@@ -147,13 +147,15 @@ public sealed class ChallengeService(
     private async Task<Challenge> CreateUnanswerableAsync(RelyingParty party, string login, Purpose purpose, string? description, PaymentDetails? payment,
         CancellationToken cancellationToken)
     {
-        var challenge = await NewQuestionAsync(party, NobodysAccountId(login), purpose, Unanswerable,
-            parts => Task.FromResult(UnanswerableChance(parts)), cancellationToken);
-        (challenge.Description, challenge.Payee, challenge.Amount, challenge.Currency) = (description, payment?.Payee, payment?.Amount, payment?.Currency.Code);
         var pads = await nobodysPads.ForAsync(login, cancellationToken);
         try
         {
+            var challenge = await NewQuestionAsync(party, NobodysAccountId(login), purpose, Unanswerable,
+                parts => Task.FromResult(UnanswerableChance(pads.Count, parts)), cancellationToken);
+            (challenge.Description, challenge.Payee, challenge.Amount, challenge.Currency) = (description, payment?.Payee, payment?.Amount, payment?.Currency.Code);
             challenge.QrPayload = CipherPadMethod.PayloadFor(purpose, party.Name, challenge.Question, description, payment, challenge.ExpiresAt).Seal([.. pads]);
+            await writes.RunWithoutWaitingForDiskAsync(() => SaveNewAsync(party, challenge, cancellationToken), cancellationToken);
+            return challenge;
         }
         finally
         {
@@ -162,8 +164,6 @@ public sealed class ChallengeService(
                 pad.Dispose();
             }
         }
-        await writes.RunWithoutWaitingForDiskAsync(() => SaveNewAsync(party, challenge, cancellationToken), cancellationToken);
-        return challenge;
     }
 
     /// <summary>
@@ -244,8 +244,11 @@ public sealed class ChallengeService(
         };
     }
 
-    /// <summary>An unanswerable question spends the guess budget like a one-pad account's, so that both grow longer alike.</summary>
-    private double UnanswerableChance(int parts) => CipherPadMethod.ChanceOfGuess(1, Settings, parts);
+    /// <summary>An unanswerable question spends the guess budget like the account of as many pads as it names, so that both grow longer alike.</summary>
+    private double UnanswerableChance(int pads, int parts) => CipherPadMethod.ChanceOfGuess(pads, Settings, parts);
+
+    /// <summary>How many pads <paramref name="challenge"/>'s QR code names: each is a <c>#</c>-led key id and tag after the text.</summary>
+    private static int PadsNamed(Challenge challenge) => Math.Max(1, challenge.QrPayload?.Count(c => c == '#') ?? 1);
 
     /// <summary>The <see cref="Challenge.Method"/> of <see cref="CreateUnanswerableAsync"/>'s questions: no method answers it.</summary>
     public const string Unanswerable = "none";
@@ -349,7 +352,7 @@ public sealed class ChallengeService(
         var parts = Question.PartCount(challenge.Question);
         var chance = answerMethod is not null
             ? await answerMethod.GuessChanceAsync(challenge.AccountId, parts, cancellationToken)
-            : UnanswerableChance(parts);
+            : UnanswerableChance(PadsNamed(challenge), parts);
         if (!await risks.TryTakeAsync(challenge.AccountId, chance, cancellationToken))
         {
             var lockedForBudget = await LockAsync(challenge.Id, cancellationToken);
