@@ -255,6 +255,33 @@ public abstract class OidcScenarios
         Assert.Equal(bodies[0], bodies[1]);
     }
 
+    /// <summary>
+    /// Details too long to seal for the most pads a question can name are refused before the address is looked up, with the
+    /// same words for an account with one pad and for an address with no account: no question, no difference.
+    /// </summary>
+    [Fact]
+    public async Task Details_too_long_for_a_pad_are_refused_alike_whether_or_not_the_address_has_an_account()
+    {
+        using var factory = await CreateFactoryAsync();
+        await Journeys.RegisterAndActivateAsync(factory, Email);
+        var client = await OidcClient.RegisterAsync(factory);
+        var action = $$"""[{"type":"action","description":"{{new string('€', 150)}}"}]"""; // 9 characters each, percent-encoded
+        var refusals = new List<string?>();
+
+        foreach (var email in new[] { Email, "nobody@example.com" })
+        {
+            using var browser = factory.Browser();
+            using var opened = await browser.GetAsync(OidcClient.AuthorizeAddress(
+                client.AuthorizationRequest(OidcClient.NewPkce().Challenge, new Dictionary<string, string> { ["authorization_details"] = action })));
+            var page = await (await AuthorizePage.ParseShownAsync(browser, opened)).AskForQuestionAsync(email);
+            Assert.Null(page.Question);
+            refusals.Add(page.Problems.SingleOrDefault());
+        }
+
+        Assert.Contains("does not fit the QR code the cipher pad reads", refusals[0], StringComparison.Ordinal);
+        Assert.Equal(refusals[0], refusals[1]);
+    }
+
     [Fact]
     public async Task A_payment_whose_amount_is_changed_in_the_browser_after_the_question_is_not_confirmed()
     {
