@@ -14,9 +14,6 @@ namespace Cipherpad.Server.Web;
 /// </summary>
 public static class EvenTiming
 {
-    // Timers count by a coarse clock (4 ms a tick on common Linux kernels) and wake up to a tick late or early.
-    private static readonly TimeSpan SpunAtTheEnd = TimeSpan.FromMilliseconds(4);
-
     /// <summary>Holds each answer of these endpoints back until the set time has passed since its handler started.</summary>
     public static TBuilder EvenlyTimed<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
@@ -37,28 +34,105 @@ public static class EvenTiming
     /// <summary>
     /// Returns once <paramref name="duration"/> has passed since <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp:
     /// real time, what a stranger measures, not the server's clock), at that moment rather than at one that depends on when
-    /// the call was made. A timer alone would not do: it counts whole milliseconds from when it is set and wakes a millisecond
-    /// or more late, so the end would still move with the fraction of a millisecond the work before it took. It sleeps until
-    /// shortly before the end and spins, yielding to other threads, over the last few milliseconds.
+    /// the call was made. A timer would not do: .NET's timers count by a coarse clock (4 ms a tick on common Linux kernels),
+    /// so the end would move with the fraction of a tick the work before it took. The waits are released by one thread of
+    /// their own (<see cref="ReleaseThread"/>), so that however many posts wait, no request thread is held and at most one
+    /// core spins.
     /// </summary>
     internal static async Task WaitUntilAsync(long started, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var sleep = duration - SpunAtTheEnd - Stopwatch.GetElapsedTime(started);
-        if (sleep > TimeSpan.Zero)
+        if (Stopwatch.GetElapsedTime(started) >= duration)
         {
-            try
-            {
-                await Task.Delay(sleep, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return; // the client left: nobody is timing the answer
-            }
+            return;
         }
-        var spinner = default(SpinWait);
-        while (Stopwatch.GetElapsedTime(started) < duration && !cancellationToken.IsCancellationRequested)
+        try
         {
-            spinner.SpinOnce(sleep1Threshold: -1);
+            await ReleaseThread.Shared.WhenPassed(started + (long)(duration.TotalSeconds * Stopwatch.Frequency)).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // the client left: nobody is timing the answer
+        }
+    }
+
+    /// <summary>
+    /// Completes each wait at its deadline, to a fraction of a millisecond. It sleeps on a monitor, whose timed waits end
+    /// about a tenth of a millisecond after the whole milliseconds they are given, until less than
+    /// <see cref="SpunAtTheEnd"/> is left before the next deadline, then spins, yielding to other threads. A wait's
+    /// continuation runs on the thread pool, not here.
+    /// </summary>
+    internal sealed class ReleaseThread
+    {
+        private static readonly TimeSpan SpunAtTheEnd = TimeSpan.FromMilliseconds(1.5);
+
+        public static ReleaseThread Shared { get; } = new();
+
+        private readonly object _gate = new();
+        private readonly PriorityQueue<TaskCompletionSource, long> _waits = new();
+        private readonly List<TaskCompletionSource> _due = [];
+
+        private ReleaseThread() =>
+            new Thread(Run) { IsBackground = true, Name = "Cipherpad even timing" }.Start();
+
+        /// <summary>A task that completes once <see cref="Stopwatch.GetTimestamp"/> has reached <paramref name="deadline"/>.</summary>
+        public Task WhenPassed(long deadline)
+        {
+            var wait = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                _waits.Enqueue(wait, deadline);
+                if (_waits.Peek() == wait)
+                {
+                    Monitor.PulseAll(_gate);
+                }
+            }
+            return wait.Task;
+        }
+
+        private void Run()
+        {
+            var spinner = default(SpinWait);
+            while (true)
+            {
+                bool spin;
+                lock (_gate)
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    while (_waits.TryPeek(out _, out var deadline) && deadline <= now)
+                    {
+                        _due.Add(_waits.Dequeue());
+                    }
+                    spin = false;
+                    if (_due.Count == 0)
+                    {
+                        if (!_waits.TryPeek(out _, out var next))
+                        {
+                            Monitor.Wait(_gate);
+                        }
+                        else if (Stopwatch.GetElapsedTime(now, next) is var left && left > SpunAtTheEnd)
+                        {
+                            Monitor.Wait(_gate, (int)(left - SpunAtTheEnd).TotalMilliseconds + 1);
+                        }
+                        else
+                        {
+                            spin = true;
+                        }
+                    }
+                }
+                foreach (var due in _due)
+                {
+                    due.SetResult();
+                }
+                _due.Clear();
+                if (spin)
+                {
+                    spinner.SpinOnce(sleep1Threshold: -1);
+                }
+                else
+                {
+                    spinner.Reset();
+                }
+            }
         }
     }
 }

@@ -71,6 +71,49 @@ public sealed class EvenTimingTests
         }
     }
 
+    /// <summary>
+    /// A hundred asks sent at once, half for an account and half for no account, as a stranger's burst would be: each is
+    /// answered with a question, none sooner than the set time.
+    /// </summary>
+    [Fact]
+    public async Task A_burst_of_asks_is_answered_no_sooner_than_the_set_time_each()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null, settings: new Dictionary<string, string>
+        {
+            ["Cipherpad:Accounts:AddressPostResponseTime"] = Wait.ToString(),
+            ["Cipherpad:RateLimits:AddressPerMinute"] = "1000",
+        });
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        var browsers = Enumerable.Range(0, 100).Select(_ => factory.Browser()).ToList();
+        try
+        {
+            await AskAllAtOnceAsync(browsers);
+        }
+        finally
+        {
+            browsers.ForEach(browser => browser.Dispose());
+        }
+    }
+
+    private static async Task AskAllAtOnceAsync(List<HttpClient> browsers)
+    {
+        var pages = await Task.WhenAll(browsers.Select(browser => SignInPage.OpenAsync(browser)));
+
+        var asks = await Task.WhenAll(pages.Select(async (page, i) =>
+        {
+            var email = i % 2 == 0 ? "ann@example.com" : $"nobody{i}@example.com";
+            SignInQuestionPage? question = null;
+            var took = await TimedAsync(async () => question = await page.AskForQuestionAsync(email));
+            return (email, took, question!.Question);
+        }));
+
+        Assert.All(asks, ask =>
+        {
+            Assert.True(ask.took >= Wait, $"{ask.email}: the question came after {ask.took.TotalMilliseconds:F0} ms");
+            Assert.NotEmpty(ask.Question);
+        });
+    }
+
     [Fact]
     public async Task The_authorization_page_takes_the_set_time_to_ask_for_a_question()
     {
