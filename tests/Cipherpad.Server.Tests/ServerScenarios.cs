@@ -281,7 +281,7 @@ public abstract class ServerScenarios
         using var anonymous = factory.CreateClient();
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         using var forger = factory.CreateClient();
-        var clientId = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!)).Split(':')[0];
+        var clientId = Journeys.CredentialsOf(shop).ClientId;
         forger.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{clientId}:guess")));
 
         foreach (var client in new[] { anonymous, forger })

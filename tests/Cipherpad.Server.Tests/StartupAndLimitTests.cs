@@ -137,7 +137,7 @@ public sealed class StartupAndLimitTests
         });
         factory.Time.Stop(); // the limits' windows are aligned on the minute: the requests must not straddle one
         using var shop = await Journeys.RelyingPartyClientAsync(factory, "Shop");
-        var clientId = Encoding.UTF8.GetString(Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!)).Split(':')[0];
+        var clientId = Journeys.CredentialsOf(shop).ClientId;
         using var attacker = factory.CreateClient();
 
         async Task<HttpStatusCode> AttackAsync(string id)

@@ -81,6 +81,13 @@ public static partial class Journeys
         return client;
     }
 
+    /// <summary>The client id and secret a relying party's client from <see cref="RelyingPartyClientAsync"/> authenticates with.</summary>
+    public static (string ClientId, string ClientSecret) CredentialsOf(HttpClient relyingParty)
+    {
+        var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(relyingParty.DefaultRequestHeaders.Authorization!.Parameter!)).Split(':', 2);
+        return (pair[0], pair[1]);
+    }
+
     /// <summary>
     /// A whole login at a relying party, as the site and the user's cipher pad do it: create a login question, answer it
     /// with <paramref name="deviceSecret"/>, verify. Returns the verify result, or "no active cipher pad" when the site

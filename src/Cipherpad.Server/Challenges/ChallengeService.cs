@@ -177,8 +177,8 @@ public sealed class ChallengeService(
         string method, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(party);
-        var longest = CipherPadMethod.PayloadFor(purpose, party.Name, Question.Generate(Settings.QuestionLength, Question.MaxParts), description, payment,
-            time.GetUtcNow() + Settings.Lifetime);
+        var longestQuestion = string.Join(Question.Separator, Enumerable.Repeat(new string('0', Settings.QuestionLength), Question.MaxParts));
+        var longest = CipherPadMethod.PayloadFor(purpose, party.Name, longestQuestion, description, payment, time.GetUtcNow() + Settings.Lifetime);
         if (CipherPadMethod.TooLong(longest, purpose, Core.Payloads.RequestPayload.MaxDevices) is { } tooLong)
         {
             return tooLong;

@@ -40,8 +40,7 @@ public sealed class LogSecretsTests
 
         // A relying party's login: a wrong answer, then the right one.
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
-        secrets["the relying party's secret"] = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!))
-            .Split(':')[1];
+        secrets["the relying party's secret"] = Journeys.CredentialsOf(shop).ClientSecret;
         using (var created = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com")))
         {
             var challenge = (await created.Content.ReadFromJsonAsync<ChallengeResponse>())!;

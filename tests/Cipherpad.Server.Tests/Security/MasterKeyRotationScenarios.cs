@@ -39,7 +39,7 @@ public abstract class MasterKeyRotationScenarios
             await Journeys.SignInAsync(first, browser, "ann@example.com", pad);
         }
         using var shop = await Journeys.RelyingPartyClientAsync(first, "Shop");
-        var clientId = Encoding.UTF8.GetString(Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!)).Split(':')[0];
+        var clientId = Journeys.CredentialsOf(shop).ClientId;
         string vapidKey;
         var vaultItem = RandomNumberGenerator.GetBytes(64);
         await using (var scope = first.Services.CreateAsyncScope())

@@ -211,8 +211,7 @@ public abstract class ReadAheadTests
     /// <summary>The id of the relying party <paramref name="client"/> authenticates as.</summary>
     protected static async Task<Guid> RelyingPartyIdAsync(CipherpadFactory factory, HttpClient client)
     {
-        var credentials = Convert.FromBase64String(client.DefaultRequestHeaders.Authorization!.Parameter!);
-        var clientId = System.Text.Encoding.UTF8.GetString(credentials).Split(':')[0];
+        var clientId = Journeys.CredentialsOf(client).ClientId;
         await using var scope = factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<CipherpadDbContext>().RelyingParties.Where(p => p.ClientId == clientId).Select(p => p.Id).SingleAsync();
     }
@@ -356,10 +355,8 @@ public sealed class PostgresReadAheadTests(PostgresServer postgres) : ReadAheadT
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            var credentials = Convert.FromBase64String(shop.DefaultRequestHeaders.Authorization!.Parameter!);
-            var clientId = System.Text.Encoding.UTF8.GetString(credentials).Split(':')[0];
             var set = await scope.ServiceProvider.GetRequiredService<Cipherpad.Server.RelyingParties.RelyingPartyService>()
-                .SetWebhookAsync(clientId, "https://shop.example.com/cipherpad");
+                .SetWebhookAsync(Journeys.CredentialsOf(shop).ClientId, "https://shop.example.com/cipherpad");
             Assert.True(set!.Value.Succeeded, set.Value.Error?.Description);
         }
         await Journeys.LogInAtRelyingPartyAsync(factory, shop, "ann@example.com", pad); // the first leases, prepared statements

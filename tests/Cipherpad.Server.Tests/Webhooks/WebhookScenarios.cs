@@ -154,7 +154,7 @@ public abstract class WebhookScenarios
         using var shop = await Journeys.RelyingPartyClientAsync(factory);
 
         await using var scope = factory.Services.CreateAsyncScope();
-        var set = await scope.ServiceProvider.GetRequiredService<RelyingPartyService>().SetWebhookAsync(ClientId(shop), url);
+        var set = await scope.ServiceProvider.GetRequiredService<RelyingPartyService>().SetWebhookAsync(Journeys.CredentialsOf(shop).ClientId, url);
 
         Assert.False(set!.Value.Succeeded);
         Assert.Contains(said, set.Value.Error!.Description, StringComparison.Ordinal);
@@ -189,13 +189,10 @@ public abstract class WebhookScenarios
     private static async Task<string> SetWebhookAsync(CipherpadFactory factory, HttpClient relyingParty, string? url)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        var set = await scope.ServiceProvider.GetRequiredService<RelyingPartyService>().SetWebhookAsync(ClientId(relyingParty), url);
+        var set = await scope.ServiceProvider.GetRequiredService<RelyingPartyService>().SetWebhookAsync(Journeys.CredentialsOf(relyingParty).ClientId, url);
         Assert.True(set!.Value.Succeeded, set.Value.Error?.Description);
         return set.Value.Value ?? "";
     }
-
-    private static string ClientId(HttpClient relyingParty) =>
-        Encoding.UTF8.GetString(Convert.FromBase64String(relyingParty.DefaultRequestHeaders.Authorization!.Parameter!)).Split(':')[0];
 }
 
 public sealed class SqliteWebhookScenarios : WebhookScenarios
