@@ -87,6 +87,7 @@ public static class CipherpadServerExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.LogPublicUrlOnStart();
         app.LogSqliteSettingsOnStart();
+        app.WarnOnStartIfUnevenlyTimed();
         app.UseTrustedProxies();
         app.UseSecurityHeaders();
         app.UseLanguages();

@@ -32,6 +32,27 @@ public static class EvenTiming
         });
 
     /// <summary>
+    /// Warns at start when the floor is off: the posts then answer as soon as their work is done, and how long they take can
+    /// tell a stranger whether an address has an account.
+    /// </summary>
+    public static WebApplication WarnOnStartIfUnevenlyTimed(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            if (app.Services.GetRequiredService<IOptions<CipherpadOptions>>().Value.Accounts.AddressPostResponseTime == TimeSpan.Zero)
+            {
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EvenTiming).FullName!).LogWarning(
+                    "Cipherpad:Accounts:AddressPostResponseTime is 0: the sign-in, authorization, recovery, new-code and support " +
+                    "pages and a pad's activation answer as soon as their work is done, and how long they take can tell a " +
+                    "stranger whether an address has an account. Set it above what those posts take at the server's busiest " +
+                    "(the default is 200 ms).");
+            }
+        });
+        return app;
+    }
+
+    /// <summary>
     /// Returns once <paramref name="duration"/> has passed since <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp:
     /// real time, what a stranger measures, not the server's clock), at that moment rather than at one that depends on when
     /// the call was made. A timer would not do: .NET's timers count by a coarse clock (4 ms a tick on common Linux kernels),

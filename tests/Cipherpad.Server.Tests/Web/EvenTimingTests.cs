@@ -71,6 +71,21 @@ public sealed class EvenTimingTests
         }
     }
 
+    [Fact]
+    public void A_server_without_the_floor_warns_at_start_and_one_with_it_does_not()
+    {
+        var category = typeof(Cipherpad.Server.Web.EvenTiming).FullName!;
+        using var withoutFloor = new CipherpadFactory(DatabaseProvider.Sqlite, null);
+        using var withFloor = Factory();
+
+        _ = withoutFloor.Server;
+        _ = withFloor.Server;
+
+        var warning = Assert.Single(withoutFloor.ServerLog.Messages(category, Microsoft.Extensions.Logging.LogLevel.Warning));
+        Assert.Contains("Cipherpad:Accounts:AddressPostResponseTime is 0", warning, StringComparison.Ordinal);
+        Assert.Empty(withFloor.ServerLog.Messages(category, Microsoft.Extensions.Logging.LogLevel.Warning));
+    }
+
     /// <summary>
     /// A hundred asks sent at once, half for an account and half for no account, as a stranger's burst would be: each is
     /// answered with a question, none sooner than the set time.
