@@ -52,6 +52,31 @@ public sealed class EvenTimingTests
             $"medians {Median(shortWork):F3} ms after 0.1 ms of work, {Median(longWork):F3} ms after 0.6 ms");
     }
 
+    /// <summary>
+    /// Waits released by the thread of their own: given in any order, a later one first and an earlier one after it (which
+    /// must wake the thread early), each ends at its own time and none before it, whether many end together or apart.
+    /// </summary>
+    [Fact]
+    public async Task Waits_given_in_any_order_end_each_at_its_own_time_and_none_before_it()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var durations = new[] { 300, 60, 200, 60, 5, 120 }.Select(ms => TimeSpan.FromMilliseconds(ms))
+            .Concat(Enumerable.Range(0, 300).Select(i => TimeSpan.FromMilliseconds(100 + i % 7 * 0.3)))
+            .ToList();
+
+        // On the thread pool, as the server's requests run, with no synchronization context to return to.
+        var ended = await Task.WhenAll(durations.Select(duration => Task.Run(async () =>
+        {
+            await Cipherpad.Server.Web.EvenTiming.WaitUntilAsync(started, duration, default);
+            return Stopwatch.GetElapsedTime(started);
+        })));
+
+        Assert.All(durations.Zip(ended), pair => Assert.True(pair.Second >= pair.First,
+            $"a wait of {pair.First.TotalMilliseconds} ms ended after {pair.Second.TotalMilliseconds:F3} ms"));
+        var lateness = durations.Zip(ended, (duration, end) => (end - duration).TotalMilliseconds).Order().ToList();
+        Assert.True(lateness[lateness.Count / 2] < 50, $"the median wait ended {lateness[lateness.Count / 2]:F3} ms late");
+    }
+
     [Fact]
     public async Task Asking_for_a_question_and_answering_it_take_the_set_time_for_an_account_and_for_no_account()
     {
