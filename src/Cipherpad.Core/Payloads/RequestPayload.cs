@@ -129,6 +129,16 @@ public sealed record RequestPayload
         return text.ToString();
     }
 
+    /// <summary>
+    /// How many devices <paramref name="sealedText"/> (what <see cref="Seal"/> returned) is sealed for: each seal is a
+    /// <c>#</c>-led key id and tag after the body, in which a <c>#</c> of the text is percent-encoded.
+    /// </summary>
+    public static int DevicesSealedFor(string sealedText)
+    {
+        ArgumentNullException.ThrowIfNull(sealedText);
+        return sealedText.Count(c => c == '#');
+    }
+
     private string Body()
     {
         var body = new StringBuilder(Prefix);

@@ -247,8 +247,9 @@ public sealed class ChallengeService(
     /// <summary>An unanswerable question spends the guess budget like the account of as many pads as it names, so that both grow longer alike.</summary>
     private double UnanswerableChance(int pads, int parts) => CipherPadMethod.ChanceOfGuess(pads, Settings, parts);
 
-    /// <summary>How many pads <paramref name="challenge"/>'s QR code names: each is a <c>#</c>-led key id and tag after the text.</summary>
-    private static int PadsNamed(Challenge challenge) => Math.Max(1, challenge.QrPayload?.Count(c => c == '#') ?? 1);
+    /// <summary>How many pads <paramref name="challenge"/>'s QR code names.</summary>
+    private static int PadsNamed(Challenge challenge) =>
+        challenge.QrPayload is { } sealedText ? Math.Max(1, Core.Payloads.RequestPayload.DevicesSealedFor(sealedText)) : 1;
 
     /// <summary>The <see cref="Challenge.Method"/> of <see cref="CreateUnanswerableAsync"/>'s questions: no method answers it.</summary>
     public const string Unanswerable = "none";

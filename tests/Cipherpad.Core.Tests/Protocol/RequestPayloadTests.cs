@@ -198,4 +198,13 @@ public sealed class RequestPayloadTests
         var text = RequestPayload.ForAction("Demo Shop", "12345678", new string('x', 200), Now).Seal(devices);
         Assert.True(text.Length <= RequestPayload.MaxTextLength, $"{text.Length} characters");
     }
+
+    [Fact]
+    public void A_sealed_text_names_as_many_devices_as_it_was_sealed_for_whatever_its_details_say()
+    {
+        var request = RequestPayload.ForAction("Shop #1", "12345678", "order #42 ## of #3", Now);
+
+        Assert.Equal(1, RequestPayload.DevicesSealedFor(request.Seal([DeviceA])));
+        Assert.Equal(2, RequestPayload.DevicesSealedFor(request.Seal([DeviceA, DeviceB])));
+    }
 }
