@@ -24,68 +24,6 @@ public sealed class EvenTimingTests
         return Stopwatch.GetElapsedTime(started);
     }
 
-    /// <summary>
-    /// The wait ends when its time is up, not a fixed time after the work: work of 0.1 and 0.6 ms before a 20 ms wait end
-    /// alike, where a timer set for what is left would end them about half a millisecond apart.
-    /// </summary>
-    [Fact]
-    public async Task The_wait_ends_when_its_time_is_up_however_long_the_work_before_it_took()
-    {
-        var duration = TimeSpan.FromMilliseconds(20);
-        var (shortWork, longWork) = (new List<double>(), new List<double>());
-        for (var i = 0; i < 40; i++)
-        {
-            foreach (var (work, ends) in new[] { (0.1, shortWork), (0.6, longWork) })
-            {
-                var started = Stopwatch.GetTimestamp();
-                while (Stopwatch.GetElapsedTime(started).TotalMilliseconds < work)
-                {
-                }
-                await Cipherpad.Server.Web.EvenTiming.WaitUntilAsync(started, duration, default);
-                ends.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-        }
-
-        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-        Assert.True(shortWork.Min() >= duration.TotalMilliseconds && longWork.Min() >= duration.TotalMilliseconds);
-        Assert.True(Math.Abs(Median(shortWork) - Median(longWork)) < 0.2,
-            $"medians {Median(shortWork):F3} ms after 0.1 ms of work, {Median(longWork):F3} ms after 0.6 ms");
-    }
-
-    /// <summary>
-    /// Waits released by the thread of their own, given in any order: a late one first, and earlier ones while the thread
-    /// sleeps towards it, which must wake it. Each ends at its own time and none before it, whether many end together or
-    /// apart.
-    /// </summary>
-    [Fact(Timeout = 30_000)]
-    public async Task Waits_given_in_any_order_end_each_at_its_own_time_and_none_before_it()
-    {
-        // A test process's pool starts with as many threads as cores, and the test runner holds some of them; the server's
-        // are free. Without more, what follows each wait could queue for half a second for a new thread.
-        ThreadPool.GetMinThreads(out var workers, out var completions);
-        ThreadPool.SetMinThreads(Math.Max(workers, 16), completions);
-        var started = Stopwatch.GetTimestamp();
-        var durations = new[] { 300, 60, 200, 60, 5, 120 }.Select(ms => TimeSpan.FromMilliseconds(ms))
-            .Concat(Enumerable.Range(0, 300).Select(i => TimeSpan.FromMilliseconds(100 + i % 7 * 0.3)))
-            .ToList();
-
-        // On the thread pool, as the server's requests run, with no synchronization context to return to.
-        Task<TimeSpan> WaitAsync(TimeSpan duration) => Task.Run(async () =>
-        {
-            await Cipherpad.Server.Web.EvenTiming.WaitUntilAsync(started, duration, default);
-            return Stopwatch.GetElapsedTime(started);
-        });
-        var first = WaitAsync(durations[0]);
-        await Task.Delay(TimeSpan.FromMilliseconds(3)); // the thread now sleeps towards the first wait's end
-        var ended = await Task.WhenAll([first, .. durations.Skip(1).Select(WaitAsync)]);
-        ThreadPool.SetMinThreads(workers, completions);
-
-        Assert.All(durations.Zip(ended), pair => Assert.True(pair.Second >= pair.First,
-            $"a wait of {pair.First.TotalMilliseconds} ms ended after {pair.Second.TotalMilliseconds:F3} ms"));
-        var lateness = durations.Zip(ended, (duration, end) => (end - duration).TotalMilliseconds).Order().ToList();
-        Assert.True(lateness[lateness.Count / 2] < 50, $"the median wait ended {lateness[lateness.Count / 2]:F3} ms late");
-    }
-
     [Fact]
     public async Task Asking_for_a_question_and_answering_it_take_the_set_time_for_an_account_and_for_no_account()
     {
