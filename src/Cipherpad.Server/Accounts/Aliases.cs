@@ -7,7 +7,9 @@ namespace Cipherpad.Server.Accounts;
 
 /// <summary>
 /// Aliases: the owner confirms the request with the cipher pad, then the alias's own mailbox confirms by a link. An
-/// address that any account uses — as its e-mail or as an alias — can never become another account's alias.
+/// address that any account uses — as its e-mail or as an alias — can never become another account's alias; the one
+/// asking is not told that it is another's (it would tell anyone with an account which addresses have one), its mailbox
+/// is: it gets a notice instead of the link.
 /// </summary>
 public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, EmailLinks links, Outbox outbox, Notifier notifier, MailQuotas mailQuotas,
     Translator translator, TimeProvider time)
@@ -28,7 +30,11 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, E
     public Task<AccountAlias?> FindAsync(Guid accountId, Guid aliasId, CancellationToken cancellationToken) =>
         db.AccountAliases.AsNoTracking().SingleOrDefaultAsync(a => a.Id == aliasId && a.AccountId == accountId, cancellationToken);
 
-    public async Task<Text?> ProblemWithAsync(string? address, CancellationToken cancellationToken)
+    /// <summary>
+    /// What is wrong with <paramref name="address"/> as a new alias of the account, as far as its owner may be told: its form,
+    /// its length, or that it already logs in to this account. Whether another account uses it is not said here.
+    /// </summary>
+    public async Task<Text?> ProblemWithAsync(Guid accountId, string? address, CancellationToken cancellationToken)
     {
         if (AccountRules.EmailProblem(address) is { } problem)
         {
@@ -38,7 +44,7 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, E
         {
             return $"An alias is at most {MaxAddressLength} characters, so that the cipher pad can show it whole when you confirm it.";
         }
-        return await directory.InUseAsync(address!, cancellationToken) ? AddressInUse : null;
+        return (await directory.FindAsync(address!, cancellationToken))?.Id == accountId ? "This address already logs in to your account." : null;
     }
 
     /// <summary>
@@ -56,10 +62,27 @@ public sealed class Aliases(CipherpadDbContext db, AccountDirectory directory, E
             : "Your account has asked for all the alias confirmations allowed this hour; try again in the next hour.";
     }
 
-    /// <summary>After the cipher pad confirmed: mails the alias a link that proves its owner agrees.</summary>
+    /// <summary>
+    /// After the cipher pad confirmed: mails the alias a link that proves its owner agrees; or, when another account uses the
+    /// address, a notice that it cannot become an alias, which the one asking is not shown.
+    /// </summary>
     public async Task SendConfirmationAsync(Guid accountId, string address, CancellationToken cancellationToken)
     {
-        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, cancellationToken);
+        var account = await directory.GetAsync(accountId, cancellationToken);
+        var owner = await directory.FindAsync(address, cancellationToken);
+        if (owner?.Id == accountId)
+        {
+            return;
+        }
+        if (owner is not null)
+        {
+            outbox.Email(address, translator.In(owner.Language, "Someone asked to make this address their Cipherpad alias"), translator.Lines(owner.Language,
+                "Hello,", "",
+                $"{account.FullName} ({account.Email}) asked to add this address to their Cipherpad account, to log in with it.",
+                "It already belongs to a Cipherpad account, so it cannot become another's: nothing changed, and you need not do anything."));
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
         var link = links.Issue(accountId, EmailLinkKind.AddAlias, address);
         outbox.Email(address, translator.In(account.Language, "Confirm this address as a Cipherpad alias"), translator.Lines(account.Language,
             "Hello,", "",

@@ -14,7 +14,7 @@ public sealed class AliasesModel(Aliases aliases, AccountChanges changes) : Acco
 
     public async Task<IActionResult> OnPostAddAsync(string? address, CancellationToken cancellationToken)
     {
-        Problem = await aliases.ProblemWithAsync(address, cancellationToken)
+        Problem = await aliases.ProblemWithAsync(AccountId, address, cancellationToken)
             ?? await aliases.ReserveConfirmationAsync(AccountId, AccountRules.NormalizeEmail(address!), cancellationToken);
         if (Problem is null)
         {
