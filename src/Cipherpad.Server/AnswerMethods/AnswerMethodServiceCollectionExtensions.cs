@@ -20,8 +20,8 @@ public static class AnswerMethodServiceCollectionExtensions
         services.AddAnswerMethod<Passkey.PasskeyMethod>();
         services.AddScoped<Passkeys.PasskeyService>();
         services.AddScoped<PadApprovals>();
-        services.AddSingleton<Security.ServerSecrets>();
         services.AddSingleton<VapidKeys>();
+        services.AddServerSecret(VapidKeys.Secret);
         services.AddSingleton<Notifications.IPushGateway, WebPushGateway>();
         services.AddProtectedColumn<Devices.Device, Guid>("push subscriptions", d => d.Id, d => d.PushSubscriptionProtected,
             id => $"{WebPushGateway.SubscriptionPurpose}:{id}");

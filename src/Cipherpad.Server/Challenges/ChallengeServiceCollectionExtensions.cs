@@ -1,3 +1,5 @@
+using Cipherpad.Server.Security;
+
 namespace Cipherpad.Server.Challenges;
 
 public static class ChallengeServiceCollectionExtensions
@@ -7,6 +9,7 @@ public static class ChallengeServiceCollectionExtensions
     {
         services.AddScoped<ChallengeService>();
         services.AddSingleton<NobodysPads>();
+        services.AddServerSecret(NobodysPads.Secret);
         services.AddScoped<SourceThrottles>();
         services.AddScoped<GuessRisks>();
         return services;

@@ -15,16 +15,15 @@ namespace Cipherpad.Server.Challenges;
 /// </summary>
 public sealed class NobodysPads(ServerSecrets secrets)
 {
-    private const string SecretName = "nobodys-pads";
-
-    private byte[]? _key;
+    /// <summary>The key of every address's pads.</summary>
+    public static readonly ServerSecretDefinition Secret = new("nobodys-pads", () => RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Nobody's pads for <paramref name="login"/> (normalized here); the caller disposes them.</summary>
     public async Task<IReadOnlyList<DeviceKeys>> ForAsync(string login, CancellationToken cancellationToken)
     {
-        _key ??= await secrets.GetOrCreateAsync(SecretName, () => RandomNumberGenerator.GetBytes(32), cancellationToken);
+        var key = await secrets.GetOrCreateAsync(Secret, cancellationToken);
         var address = Accounts.AccountRules.NormalizeEmail(login);
-        var draw = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"count\n{address}"));
+        var draw = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"count\n{address}"));
         var count = 1;
         while (count < RequestPayload.MaxDevices && (draw[count] & 3) == 0)
         {
@@ -33,7 +32,7 @@ public sealed class NobodysPads(ServerSecrets secrets)
         var pads = new List<DeviceKeys>(count);
         for (var pad = 0; pad < count; pad++)
         {
-            var secret = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"pad {pad}\n{address}"));
+            var secret = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"pad {pad}\n{address}"));
             pads.Add(new DeviceKeys(secret));
             CryptographicOperations.ZeroMemory(secret);
         }

@@ -28,6 +28,7 @@ public static class OidcServiceCollectionExtensions
         services.AddSingleton<OidcKeys>();
         services.AddProtectedColumn<OidcKey, string>("OpenID Connect signing keys", k => k.Id, k => k.KeyProtected, OidcKeys.Purpose);
         services.AddSingleton<OidcSubjects>();
+        services.AddServerSecret(OidcSubjects.Secret);
         services.AddScoped<OidcClaims>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeysFromDatabase>();
         services.AddOpenIddict()

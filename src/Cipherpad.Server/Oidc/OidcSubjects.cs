@@ -12,14 +12,13 @@ namespace Cipherpad.Server.Oidc;
 /// </summary>
 public sealed class OidcSubjects(ServerSecrets secrets)
 {
-    private const string SecretName = "oidc-pairwise-subject";
-
-    private byte[]? _key;
+    /// <summary>The key of every pairwise identifier.</summary>
+    public static readonly ServerSecretDefinition Secret = new("oidc-pairwise-subject", () => RandomNumberGenerator.GetBytes(32));
 
     public async Task<string> ForAsync(string clientId, Guid accountId, CancellationToken cancellationToken)
     {
-        _key ??= await secrets.GetOrCreateAsync(SecretName, () => RandomNumberGenerator.GetBytes(32), cancellationToken);
-        var mac = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{clientId}\n{accountId:N}"));
+        var key = await secrets.GetOrCreateAsync(Secret, cancellationToken);
+        var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{clientId}\n{accountId:N}"));
         return Base64Url.EncodeToString(mac.AsSpan(0, 20));
     }
 }

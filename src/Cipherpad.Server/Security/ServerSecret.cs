@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Cipherpad.Server.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -23,28 +25,81 @@ public sealed class ServerSecretConfiguration : IEntityTypeConfiguration<ServerS
     }
 }
 
+/// <summary>A secret the server makes for itself: its name, and how to make its value the first time.</summary>
+public sealed record ServerSecretDefinition(string Name, Func<byte[]> Create);
+
 /// <summary>
-/// Reads a server secret, making it on first use. Two server instances starting at once may both make one; the first
-/// insert wins (ON CONFLICT DO NOTHING) and both read back the same value.
+/// Reads a server secret, making it on first use, and keeps it for the process: a value never changes. Two server
+/// instances starting at once may both make one; the first insert wins (ON CONFLICT DO NOTHING) and both read back the
+/// same value. Every secret registered with <see cref="ServerSecretsExtensions.AddServerSecret"/> is read when the server
+/// starts, before it takes requests: a read needs a connection of its own, which a request that holds one must not wait
+/// for when a burst holds all the others.
 /// </summary>
 public sealed class ServerSecrets(IDbContextFactory<CipherpadDbContext> contexts, SecretProtector protector, TimeProvider time)
 {
-    public async Task<byte[]> GetOrCreateAsync(string name, Func<byte[]> create, CancellationToken cancellationToken)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _read = new(StringComparer.Ordinal);
+
+    public async Task<byte[]> GetOrCreateAsync(ServerSecretDefinition secret, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(create);
+        ArgumentNullException.ThrowIfNull(secret);
+        if (_read.TryGetValue(secret.Name, out var known))
+        {
+            return known;
+        }
+        var name = secret.Name;
         var purpose = Purpose(name);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var stored = await db.ServerSecrets.AsNoTracking().SingleOrDefaultAsync(s => s.Name == name, cancellationToken);
         if (stored is null)
         {
-            var value = protector.Protect(create(), purpose);
+            var value = protector.Protect(secret.Create(), purpose);
             await db.Database.ExecuteSqlAsync(
                 $"""INSERT INTO "ServerSecrets" ("Name", "ValueProtected", "CreatedAt") VALUES ({name}, {value}, {time.GetUtcNow().UtcTicks}) ON CONFLICT DO NOTHING""",
                 cancellationToken);
             stored = await db.ServerSecrets.AsNoTracking().SingleAsync(s => s.Name == name, cancellationToken);
         }
-        return protector.Unprotect(stored.ValueProtected, purpose);
+        return _read.GetOrAdd(name, protector.Unprotect(stored.ValueProtected, purpose));
     }
 
+    /// <summary>Whether the secret was read in this process.</summary>
+    internal bool HasRead(string name) => _read.ContainsKey(name);
+
     internal static string Purpose(string name) => $"server-secret:{name}";
+}
+
+/// <summary>Reads every registered server secret when the server starts (<see cref="ServerSecrets"/>).</summary>
+public sealed class ServerSecretsAtStart(ServerSecrets secrets, IEnumerable<ServerSecretDefinition> definitions, ILogger<ServerSecretsAtStart> logger)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var definition in definitions)
+        {
+            try
+            {
+                await secrets.GetOrCreateAsync(definition, cancellationToken);
+            }
+            catch (Exception exception) when (exception is DbException or InvalidOperationException or DbUpdateException)
+            {
+                logger.LogWarning(exception, "The server secret {Name} could not be read at start; it will be read when first needed", definition.Name);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+public static class ServerSecretsExtensions
+{
+    /// <summary>Registers a secret the server makes for itself, to be read at start (<see cref="ServerSecretsAtStart"/>).</summary>
+    public static IServiceCollection AddServerSecret(this IServiceCollection services, ServerSecretDefinition secret)
+    {
+        services.TryAddSingleton<ServerSecrets>();
+        if (!services.Any(service => service.ImplementationType == typeof(ServerSecretsAtStart)))
+        {
+            services.AddHostedService<ServerSecretsAtStart>();
+        }
+        services.AddSingleton(secret);
+        return services;
+    }
 }

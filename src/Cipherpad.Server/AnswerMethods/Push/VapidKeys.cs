@@ -10,7 +10,12 @@ namespace Cipherpad.Server.AnswerMethods.Push;
 /// </summary>
 public sealed class VapidKeys(ServerSecrets secrets)
 {
-    private const string SecretName = "vapid-p256";
+    /// <summary>The private scalar of the key pair.</summary>
+    public static readonly ServerSecretDefinition Secret = new("vapid-p256", () =>
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return key.ExportParameters(true).D!;
+    });
 
     private (string PublicKey, string PrivateKey)? _read;
 
@@ -23,11 +28,7 @@ public sealed class VapidKeys(ServerSecrets secrets)
 
     private async Task<(string PublicKey, string PrivateKey)> ReadAsync(CancellationToken cancellationToken)
     {
-        var privateKey = await secrets.GetOrCreateAsync(SecretName, () =>
-        {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            return key.ExportParameters(true).D!;
-        }, cancellationToken);
+        var privateKey = await secrets.GetOrCreateAsync(Secret, cancellationToken);
         using var pair = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = privateKey });
         var point = pair.ExportParameters(false).Q;
         return (Base64Url.EncodeToString([0x04, .. point.X!, .. point.Y!]), Base64Url.EncodeToString(privateKey));
