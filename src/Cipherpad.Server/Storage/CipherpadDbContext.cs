@@ -102,6 +102,20 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
     /// </summary>
     internal bool OpenedForStatements { get; set; }
 
+    /// <summary>
+    /// Gives back the connection <see cref="Sql"/> kept open, when the request's work is done but its answer waits
+    /// (<see cref="Web.EvenTiming"/>): a wait needs no connection, and posts held back would otherwise hold the pool. A
+    /// statement after it opens one again.
+    /// </summary>
+    internal async ValueTask ReleaseConnectionAsync()
+    {
+        if (OpenedForStatements && Database.CurrentTransaction is null)
+        {
+            OpenedForStatements = false;
+            await Database.CloseConnectionAsync();
+        }
+    }
+
     // Contexts are pooled: what one request kept must not reach the next that is handed the same context.
     public override void Dispose()
     {

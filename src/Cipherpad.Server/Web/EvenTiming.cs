@@ -11,6 +11,7 @@ namespace Cipherpad.Server.Web;
 /// started. The work behind them depends on the address: an account's question is sealed for its pads, a recovery link is
 /// committed to disk, a wrong answer to an account's question is logged, an activation code is compared. What they answer
 /// is the same either way; the wait keeps their timing from saying otherwise, for as long as the work takes less than it.
+/// The request's database connection goes back to the pool before the wait.
 /// </summary>
 public static class EvenTiming
 {
@@ -26,6 +27,7 @@ public static class EvenTiming
             finally
             {
                 var http = context.HttpContext;
+                await http.RequestServices.GetRequiredService<Storage.CipherpadDbContext>().ReleaseConnectionAsync();
                 await WaitUntilAsync(started, http.RequestServices.GetRequiredService<IOptions<CipherpadOptions>>().Value.Accounts.AddressPostResponseTime,
                     http.RequestAborted);
             }
@@ -180,6 +182,7 @@ public sealed class EvenlyTimedFormAttribute : Attribute, IFilterFactory
             }
             var started = Stopwatch.GetTimestamp();
             await next();
+            await context.HttpContext.RequestServices.GetRequiredService<Storage.CipherpadDbContext>().ReleaseConnectionAsync();
             await EvenTiming.WaitUntilAsync(started, options.Value.Accounts.AddressPostResponseTime, context.HttpContext.RequestAborted);
         }
     }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using Cipherpad.Contracts.Challenges;
 using Cipherpad.Testing;
 using Cipherpad.Testing.Pages;
 
@@ -181,5 +183,43 @@ public sealed class PostgresEvenTimingTests(PostgresServer postgres)
         using var factory = new CipherpadFactory(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync(),
             settings: EvenTimingTests.BurstSettings);
         await EvenTimingTests.AskInABurstAsync(factory);
+    }
+
+    /// <summary>
+    /// Posts held back by the floor hold no database connection: with a pool of five, and ten sign-in asks waiting out a
+    /// three-second floor, a relying party's question is made at once, not once the first of them is answered.
+    /// </summary>
+    [Fact]
+    public async Task Posts_waiting_out_the_floor_leave_the_connections_to_other_requests()
+    {
+        var floor = TimeSpan.FromSeconds(3);
+        using var factory = new CipherpadFactory(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync() + ";Maximum Pool Size=5",
+            settings: new Dictionary<string, string>
+            {
+                ["Cipherpad:Accounts:AddressPostResponseTime"] = floor.ToString(),
+                ["Cipherpad:RateLimits:AddressPerMinute"] = "1000",
+            });
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        var browsers = Enumerable.Range(0, 10).Select(_ => factory.Browser()).ToList();
+        try
+        {
+            var pages = await Task.WhenAll(browsers.Select(browser => SignInPage.OpenAsync(browser)));
+            var asked = Stopwatch.StartNew();
+            var asks = pages.Select((page, i) => page.AskForQuestionAsync(i % 2 == 0 ? "ann@example.com" : $"nobody{i}@example.com")).ToList();
+            await Task.Delay(TimeSpan.FromMilliseconds(700));
+
+            var creating = Stopwatch.StartNew();
+            using var created = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com"));
+            var took = creating.Elapsed;
+
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+            Assert.True(took < TimeSpan.FromSeconds(1.5), $"the question was made after {took.TotalMilliseconds:F0} ms, {asked.ElapsedMilliseconds} ms after the asks");
+            Assert.All(await Task.WhenAll(asks), page => Assert.NotEmpty(page.Question));
+        }
+        finally
+        {
+            browsers.ForEach(browser => browser.Dispose());
+        }
     }
 }
