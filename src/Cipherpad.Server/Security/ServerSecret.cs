@@ -71,17 +71,26 @@ public sealed class ServerSecrets(IDbContextFactory<CipherpadDbContext> contexts
 public sealed class ServerSecretsAtStart(ServerSecrets secrets, IEnumerable<ServerSecretDefinition> definitions, ILogger<ServerSecretsAtStart> logger)
     : IHostedService
 {
+    /// <summary>How long the start waits for the database before it goes on and leaves the secrets to be read when first needed.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(Patience);
         foreach (var definition in definitions)
         {
             try
             {
-                await secrets.GetOrCreateAsync(definition, cancellationToken);
+                await secrets.GetOrCreateAsync(definition, patience.Token);
             }
-            catch (Exception exception) when (exception is DbException or InvalidOperationException or DbUpdateException)
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested
+                && exception is DbException or InvalidOperationException or DbUpdateException or OperationCanceledException)
             {
-                logger.LogWarning(exception, "The server secret {Name} could not be read at start; it will be read when first needed", definition.Name);
+                // The same database holds them all: the others would fail, or wait, alike.
+                logger.LogWarning(exception, "The server secret {Name} could not be read at start; it and those after it will be read when first needed",
+                    definition.Name);
+                return;
             }
         }
     }

@@ -26,4 +26,17 @@ public sealed class ServerSecretsTests
         Assert.Equal(new[] { NobodysPads.Secret.Name, OidcSubjects.Secret.Name, VapidKeys.Secret.Name }.Order(), registered);
         Assert.All(registered, name => Assert.True(secrets.HasRead(name), $"{name} was not read at start"));
     }
+
+    [Fact]
+    public void A_server_whose_database_has_no_tables_yet_still_starts_and_says_its_secrets_wait()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null,
+            settings: new Dictionary<string, string> { ["Cipherpad:MigrateAtStart"] = "false" });
+
+        _ = factory.Server;
+
+        var warning = Assert.Single(factory.ServerLog.Messages(typeof(ServerSecretsAtStart).FullName!, Microsoft.Extensions.Logging.LogLevel.Warning));
+        Assert.Contains("could not be read at start", warning, StringComparison.Ordinal);
+        Assert.False(factory.Services.GetRequiredService<ServerSecrets>().HasRead(NobodysPads.Secret.Name));
+    }
 }
