@@ -86,6 +86,7 @@ public sealed class RecoveryService(CipherpadDbContext db, AccountService accoun
             return $"Too many wrong answers: wait {Math.Ceiling(wait.TotalSeconds)} seconds before trying again.";
         }
         var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == link.AccountId, cancellationToken);
+        await db.ReleaseConnectionAsync(); // the hash may queue for seconds behind others, and needs no connection
         switch (await slowHashes.MatchesAsync(answer ?? "", account.SecurityAnswerHash, cancellationToken))
         {
             case null:

@@ -116,6 +116,20 @@ public abstract class CipherpadDbContext(DbContextOptions options) : DbContext(o
         }
     }
 
+    /// <summary>
+    /// Gives back what a failed attempt held, its transaction (which the database already rolled back) and its connection,
+    /// before a retry takes another connection in a new scope (<see cref="TransientErrorRetries"/>): a burst of retries
+    /// would otherwise hold the pool, each waiting for a second connection.
+    /// </summary>
+    internal async ValueTask AbandonAttemptAsync()
+    {
+        if (Database.CurrentTransaction is { } transaction)
+        {
+            await transaction.DisposeAsync();
+        }
+        await ReleaseConnectionAsync();
+    }
+
     // Contexts are pooled: what one request kept must not reach the next that is handed the same context.
     public override void Dispose()
     {

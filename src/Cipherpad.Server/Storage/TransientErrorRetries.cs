@@ -7,7 +7,8 @@ namespace Cipherpad.Server.Storage;
 /// before an answer is evaluated. The request is not read again: the handler gets the arguments already bound, and new
 /// instances of the services it asks for; a handler that reads the body itself keeps what it read in the request's items
 /// (as the pad's signed requests do). A handler whose commit may or may not have been made is not run again: it
-/// answers 503, and the caller starts again with a new question.
+/// answers 503, and the caller starts again with a new question. The failed attempt's connection goes back to the pool
+/// before the next attempt takes one.
 /// </summary>
 public static class TransientErrorRetries
 {
@@ -45,6 +46,7 @@ public static class TransientErrorRetries
                         logger.LogWarning(exception, "A transient database error; running the request again (attempt {Attempt} of {MaxAttempts})",
                             attempt + 1, MaxAttempts);
                     }
+                    await http.RequestServices.GetRequiredService<CipherpadDbContext>().AbandonAttemptAsync();
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), http.RequestAborted);
                     var scope = http.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
                     http.Response.RegisterForDisposeAsync(scope);

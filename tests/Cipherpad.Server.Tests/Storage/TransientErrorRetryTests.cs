@@ -118,6 +118,26 @@ public sealed class TransientErrorRetryTests(PostgresServer postgres)
         Assert.Equal(1, await ScalarAsync(factory, """SELECT count(*) FROM "Challenges" """));
     }
 
+    /// <summary>
+    /// The failed attempt's connection goes back to the pool before the retry takes one: with a pool of one connection, the
+    /// retry would otherwise wait for the connection its own request holds, until the pool's timeout.
+    /// </summary>
+    [Fact]
+    public async Task A_retry_does_not_wait_for_the_connection_its_failed_attempt_held()
+    {
+        using var factory = new CipherpadFactory(DatabaseProvider.PostgreSql, await postgres.CreateDatabaseAsync() + ";Maximum Pool Size=1;Timeout=3");
+        await Journeys.RegisterAndActivateAsync(factory, "ann@example.com");
+        using var shop = await Journeys.RelyingPartyClientAsync(factory);
+        await FailTheFirstInsertAsync(factory, "Challenges", Deadlock, atCommit: false);
+
+        var creating = System.Diagnostics.Stopwatch.StartNew();
+        using var created = await shop.PostAsJsonAsync("/api/v1/challenges", new CreateChallengeRequest("ann@example.com"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(2, await TriggerRunsAsync(factory));
+        Assert.True(creating.Elapsed < TimeSpan.FromSeconds(2.5), $"the question was made after {creating.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
     /// <summary>A question's COMMIT goes in the command of its insert: a connection lost there is a commit lost too.</summary>
     [Fact]
     public async Task A_question_whose_connection_is_lost_during_its_commit_is_not_made_again_and_says_the_outcome_is_unknown()
