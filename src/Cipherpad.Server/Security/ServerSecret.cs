@@ -67,35 +67,76 @@ public sealed class ServerSecrets(IDbContextFactory<CipherpadDbContext> contexts
     internal static string Purpose(string name) => $"server-secret:{name}";
 }
 
-/// <summary>Reads every registered server secret when the server starts (<see cref="ServerSecrets"/>).</summary>
+/// <summary>
+/// Reads every registered server secret when the server starts (<see cref="ServerSecrets"/>). If the database cannot be
+/// read then, the start goes on, and the secrets are read again every <see cref="RetryInterval"/> in the background until
+/// they are; a request that needs one before reads it itself.
+/// </summary>
 public sealed class ServerSecretsAtStart(ServerSecrets secrets, IEnumerable<ServerSecretDefinition> definitions, ILogger<ServerSecretsAtStart> logger)
-    : IHostedService
+    : IHostedService, IDisposable
 {
-    /// <summary>How long the start waits for the database before it goes on and leaves the secrets to be read when first needed.</summary>
+    /// <summary>How long the start waits for the database before it goes on.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _retries = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        patience.CancelAfter(Patience);
-        foreach (var definition in definitions)
+        if (await TryReadAllAsync(Patience, cancellationToken) is { } failure)
+        {
+            logger.LogWarning(failure.Exception, "The server secret {Name} could not be read at start; it is read again every {Interval} s until it is",
+                failure.Name, RetryInterval.TotalSeconds);
+            _retries = RetryAsync(_stopping.Token);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _retries.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task RetryAsync(CancellationToken stopping)
+    {
+        try
+        {
+            do
+            {
+                await Task.Delay(RetryInterval, stopping);
+            }
+            while (await TryReadAllAsync(Patience, stopping) is not null);
+            logger.LogInformation("The server secrets were read");
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // the server is stopping
+        }
+    }
+
+    /// <summary>Reads each secret not yet read; the first failure, or null. The same database holds them all: the others would fail, or wait, alike.</summary>
+    private async Task<(string Name, Exception Exception)?> TryReadAllAsync(TimeSpan patience, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        waiting.CancelAfter(patience);
+        foreach (var definition in definitions.Where(definition => !secrets.HasRead(definition.Name)))
         {
             try
             {
-                await secrets.GetOrCreateAsync(definition, patience.Token);
+                await secrets.GetOrCreateAsync(definition, waiting.Token);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested
                 && exception is DbException or InvalidOperationException or DbUpdateException or OperationCanceledException)
             {
-                // The same database holds them all: the others would fail, or wait, alike.
-                logger.LogWarning(exception, "The server secret {Name} could not be read at start; it and those after it will be read when first needed",
-                    definition.Name);
-                return;
+                return (definition.Name, exception);
             }
         }
+        return null;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 public static class ServerSecretsExtensions

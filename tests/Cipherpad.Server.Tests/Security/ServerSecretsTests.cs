@@ -2,6 +2,7 @@ using Cipherpad.Server.AnswerMethods.Push;
 using Cipherpad.Server.Challenges;
 using Cipherpad.Server.Oidc;
 using Cipherpad.Server.Security;
+using Cipherpad.Server.Storage;
 using Cipherpad.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,7 +29,7 @@ public sealed class ServerSecretsTests
     }
 
     [Fact]
-    public void A_server_whose_database_has_no_tables_yet_still_starts_and_says_its_secrets_wait()
+    public async Task A_server_whose_database_has_no_tables_yet_starts_and_reads_its_secrets_once_it_has()
     {
         using var factory = new CipherpadFactory(DatabaseProvider.Sqlite, null,
             settings: new Dictionary<string, string> { ["Cipherpad:MigrateAtStart"] = "false" });
@@ -37,6 +38,16 @@ public sealed class ServerSecretsTests
 
         var warning = Assert.Single(factory.ServerLog.Messages(typeof(ServerSecretsAtStart).FullName!, Microsoft.Extensions.Logging.LogLevel.Warning));
         Assert.Contains("could not be read at start", warning, StringComparison.Ordinal);
-        Assert.False(factory.Services.GetRequiredService<ServerSecrets>().HasRead(NobodysPads.Secret.Name));
+        var secrets = factory.Services.GetRequiredService<ServerSecrets>();
+        Assert.False(secrets.HasRead(NobodysPads.Secret.Name));
+
+        await factory.Services.MigrateDatabaseAsync();
+        var migrated = System.Diagnostics.Stopwatch.StartNew();
+        while (!secrets.HasRead(VapidKeys.Secret.Name) && migrated.Elapsed < 5 * ServerSecretsAtStart.RetryInterval)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.All(factory.Services.GetServices<ServerSecretDefinition>(), secret => Assert.True(secrets.HasRead(secret.Name), secret.Name));
     }
 }
