@@ -73,46 +73,40 @@ public sealed class ServerSecrets(IDbContextFactory<CipherpadDbContext> contexts
 /// they are; a request that needs one before reads it itself.
 /// </summary>
 public sealed class ServerSecretsAtStart(ServerSecrets secrets, IEnumerable<ServerSecretDefinition> definitions, ILogger<ServerSecretsAtStart> logger)
-    : IHostedService, IDisposable
+    : BackgroundService
 {
     /// <summary>How long the start waits for the database before it goes on.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
 
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _retries = Task.CompletedTask;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         if (await TryReadAllAsync(Patience, cancellationToken) is { } failure)
         {
             logger.LogWarning(failure.Exception, "The server secret {Name} could not be read at start; it is read again every {Interval} s until it is",
                 failure.Name, RetryInterval.TotalSeconds);
-            _retries = RetryAsync(_stopping.Token);
         }
+        await base.StartAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Reads again, in the background, what the start could not.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await _stopping.CancelAsync();
-        await _retries.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    public void Dispose() => _stopping.Dispose();
-
-    private async Task RetryAsync(CancellationToken stopping)
-    {
+        if (definitions.All(definition => secrets.HasRead(definition.Name)))
+        {
+            return;
+        }
         try
         {
             do
             {
-                await Task.Delay(RetryInterval, stopping);
+                await Task.Delay(RetryInterval, stoppingToken);
             }
-            while (await TryReadAllAsync(Patience, stopping) is not null);
+            while (await TryReadAllAsync(Patience, stoppingToken) is not null);
             logger.LogInformation("The server secrets were read");
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // the server is stopping
         }
