@@ -139,10 +139,7 @@ public static class ServerSecretsExtensions
     public static IServiceCollection AddServerSecret(this IServiceCollection services, ServerSecretDefinition secret)
     {
         services.TryAddSingleton<ServerSecrets>();
-        if (!services.Any(service => service.ImplementationType == typeof(ServerSecretsAtStart)))
-        {
-            services.AddHostedService<ServerSecretsAtStart>();
-        }
+        services.AddHostedService<ServerSecretsAtStart>(); // added once however many secrets: it is a TryAddEnumerable
         services.AddSingleton(secret);
         return services;
     }
